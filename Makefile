@@ -1,0 +1,38 @@
+# olivebranch: two commands on a fresh machine
+#   make run   - set up, import the bundled lists, run the main job on the bundled data
+#   make test  - set up and run the test suite
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export OLIVEBRANCH_HOME ?= $(CURDIR)/var
+
+.PHONY: setup sysdeps sysdeps-test run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+sysdeps:
+	bash scripts/system-deps.sh run
+
+sysdeps-test:
+	bash scripts/system-deps.sh test
+
+run: setup sysdeps
+	$(BIN)/olivebranch lists load-bundled
+	$(BIN)/olivebranch lists status
+
+test: setup sysdeps-test
+	$(BIN)/ruff check olivebranch tests bench scripts
+	$(BIN)/pytest -q -rs
+
+lint: setup
+	$(BIN)/ruff check olivebranch tests bench scripts
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,22 @@
+"""Errors a user can act on: each names the file (or deal, or scenario) and the place."""
+
+from __future__ import annotations
+
+
+class OliveBranchError(Exception):
+    """Base class for errors shown to users without a traceback."""
+
+
+class ParseError(OliveBranchError):
+    """A source file could not be parsed. Names the file, the place (line, row, element) and why."""
+
+    def __init__(self, path: object, where: str | None, reason: str) -> None:
+        self.path = str(path)
+        self.where = where
+        self.reason = reason
+        loc = f"{self.path}" + (f", {where}" if where else "")
+        super().__init__(f"{loc}: {reason}")
+
+
+class WrongSourceError(ParseError):
+    """The file looks like another source's file (e.g. a UN XML passed as ``--source us_ofac_sdn``)."""

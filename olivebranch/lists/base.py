@@ -1,0 +1,113 @@
+"""The contract every list parser fulfils, and helpers they share.
+
+A parser turns one official file (or a set of files, such as OFAC's CSV quartet) into
+FollowTheMoney entities: the listed people, companies, vessels and aircraft, plus one
+``Sanction`` entity per designation (``entity`` -> the listed entity, ``authority``,
+``authorityId`` = the publisher's own record number, ``program``, ``listingDate``), plus
+``Address``, ``Identification``/``Passport``, ``UnknownLink``/``Ownership`` entities where the
+source states them. Parsers never touch the store; ``lists.importer`` stores what they return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from followthemoney import EntityProxy, model
+
+from olivebranch.errors import ParseError
+
+# Hard limits against hostile input (huge fields, zip bombs, endless files).
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_FIELD_CHARS = 100_000
+
+
+@dataclass
+class ParseResult:
+    """What a parser returns: all entities of the file, the publication date if the file
+    states one, and non-fatal warnings (e.g. a skipped malformed row)."""
+
+    entities: list[EntityProxy]
+    published: date | None = None
+    warnings: list[str] = field(default_factory=list)
+    note: str | None = None
+
+
+Parser = Callable[[Path], ParseResult]
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A list source olivebranch knows: its name, the regime its designations belong to,
+    the parser, and a sniffer that says whether a path looks like this source's file."""
+
+    name: str
+    title: str
+    regime: str
+    authority: str
+    parse: Parser
+    sniff: Callable[[Path], bool]
+    bundled: str | None = None  # path under data/lists/ (file or directory) of the bundled snapshot
+    bundled_published: date | None = None  # list date of the bundle when the file carries none
+    urls: tuple[str, ...] = ()  # official download URLs (file name -> fetched by `lists update`)
+    description: str = ""
+
+
+def make(schema: str, entity_id: str) -> EntityProxy:
+    proxy = model.make_entity(schema)
+    proxy.id = entity_id
+    return proxy
+
+
+def make_sanction(
+    entity: EntityProxy,
+    *,
+    sanction_id: str,
+    authority: str,
+    authority_id: str | None = None,
+    programs: list[str] | None = None,
+    listing_date: str | None = None,
+    source_url: str | None = None,
+    reason: str | None = None,
+    country: str | None = None,
+) -> EntityProxy:
+    """One designation of ``entity`` by ``authority``."""
+    s = make("Sanction", sanction_id)
+    s.add("entity", entity.id)
+    s.add("authority", authority)
+    if authority_id:
+        s.add("authorityId", authority_id)
+    for p in programs or []:
+        s.add("program", p)
+    if listing_date:
+        s.add("listingDate", listing_date)
+    if source_url:
+        s.add("sourceUrl", source_url)
+    if reason:
+        s.add("reason", reason, quiet=True)
+    if country:
+        s.add("country", country, quiet=True)
+    return s
+
+
+def check_size(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise ParseError(path, None, "file not found") from exc
+    if size == 0:
+        raise ParseError(path, None, "file is empty")
+    if size > MAX_FILE_BYTES:
+        raise ParseError(path, None, f"file is {size} bytes, over the {MAX_FILE_BYTES} limit")
+
+
+def check_field(path: Path, where: str, value: str) -> str:
+    if len(value) > MAX_FIELD_CHARS:
+        raise ParseError(path, where, f"field of {len(value)} characters exceeds {MAX_FIELD_CHARS}")
+    return value
+
+
+def iter_with_progress(items: list[EntityProxy]) -> Iterator[EntityProxy]:
+    yield from items

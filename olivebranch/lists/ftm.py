@@ -1,0 +1,75 @@
+"""FollowTheMoney JSON lines (OpenSanctions exports, our own EU/UK bundles).
+
+One entity per line, ``{"id", "schema", "properties"}``. Statement-style exports with extra keys
+(``datasets``, ``referents``, ``first_seen`` …) are accepted; the extra keys are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from followthemoney import EntityProxy, model
+from followthemoney.exc import InvalidData
+
+from olivebranch.errors import ParseError
+from olivebranch.lists.base import MAX_FIELD_CHARS, ParseResult, SourceSpec, check_size
+
+
+def read_ftm(path: Path, *, max_line: int = 4 * MAX_FIELD_CHARS) -> list[EntityProxy]:
+    """Read and validate every line; the first bad line raises a ``ParseError`` naming it."""
+    check_size(path)
+    out: list[EntityProxy] = []
+    with open(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            if len(raw) > max_line:
+                raise ParseError(path, f"line {lineno}", f"line of {len(raw)} bytes is too long")
+            if not raw.strip():
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ParseError(path, f"line {lineno}", f"not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ParseError(path, f"line {lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}") from exc
+            if not isinstance(data, dict) or "schema" not in data or "id" not in data:
+                raise ParseError(path, f"line {lineno}", "not a FollowTheMoney entity (needs id and schema)")
+            if model.get(data["schema"]) is None:
+                raise ParseError(path, f"line {lineno}", f"unknown FollowTheMoney schema {data['schema']!r}")
+            clean = {"id": data["id"], "schema": data["schema"], "properties": data.get("properties") or {}}
+            try:
+                proxy = model.get_proxy(clean, cleaned=False)
+            except (InvalidData, TypeError, ValueError) as exc:
+                raise ParseError(path, f"line {lineno}", f"invalid entity: {exc}") from exc
+            out.append(proxy)
+    return out
+
+
+def _sniff(path: Path) -> bool:
+    if path.is_dir():
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096).lstrip()
+    except OSError:
+        return False
+    return head.startswith(b"{") and b'"schema"' in head
+
+
+def parse(path: Path) -> ParseResult:
+    return ParseResult(entities=read_ftm(path))
+
+
+SOURCES: list[SourceSpec] = [
+    SourceSpec(
+        name="ftm",
+        title="FollowTheMoney JSON lines",
+        regime="other",
+        authority="OpenSanctions / FollowTheMoney export",
+        parse=parse,
+        sniff=_sniff,
+        description="Any FollowTheMoney entity file (e.g. an OpenSanctions dataset export).",
+    ),
+]

@@ -1,0 +1,7 @@
+"""Parser for the sema source (to be written)."""
+
+from __future__ import annotations
+
+from olivebranch.lists.base import SourceSpec
+
+SOURCES: list[SourceSpec] = []

@@ -1,0 +1,449 @@
+"""The versioned entity store.
+
+Every import of a source file becomes a *version*; exactly one version per source is active.
+Entities are kept as FollowTheMoney dicts (JSON) so that they round-trip to the OpenSanctions
+ecosystem; designations (who is listed where, under which programme, since when) are
+denormalised into their own table because every later stage queries them.
+
+Storage sits behind SQLAlchemy Core: SQLite by default, any SQLAlchemy URL via
+``OLIVEBRANCH_DB`` (PostgreSQL for multi-user deployments).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from followthemoney import EntityProxy, model
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    create_engine,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+
+metadata = MetaData()
+
+versions = Table(
+    "versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(64), nullable=False, index=True),
+    Column("published", Date, nullable=True),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("filename", Text, nullable=True),
+    Column("file_hash", String(64), nullable=True),
+    Column("entity_count", Integer, nullable=False, default=0),
+    Column("counts", JSON, nullable=True),
+    Column("active", Boolean, nullable=False, default=False),
+    Column("note", Text, nullable=True),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("version_id", Integer, ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True),
+    Column("id", String(255), primary_key=True),
+    Column("schema", String(64), nullable=False),
+    Column("caption", Text, nullable=True),
+    Column("data", JSON, nullable=False),
+)
+Index("ix_entities_id", entities.c.id)
+
+designations = Table(
+    "designations",
+    metadata,
+    Column("version_id", Integer, ForeignKey("versions.id", ondelete="CASCADE"), nullable=False),
+    Column("entity_id", String(255), nullable=False),
+    Column("sanction_id", String(255), nullable=False),
+    Column("regime", String(16), nullable=False),
+    Column("authority", Text, nullable=True),
+    Column("program", Text, nullable=True),
+    Column("source_id", String(128), nullable=True),
+    Column("listing_date", String(32), nullable=True),
+    Column("end_date", String(32), nullable=True),
+)
+Index("ix_designations_version_entity", designations.c.version_id, designations.c.entity_id)
+Index("ix_designations_entity", designations.c.entity_id)
+
+
+def default_url() -> str:
+    """``OLIVEBRANCH_DB`` if set (a URL or a plain file path), else ``./var/olivebranch.sqlite``."""
+    value = os.environ.get("OLIVEBRANCH_DB")
+    if value:
+        return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
+    path = Path(os.environ.get("OLIVEBRANCH_HOME", "var")) / "olivebranch.sqlite"
+    return f"sqlite:///{path.resolve()}"
+
+
+@dataclass(frozen=True)
+class Version:
+    """One imported file of one source."""
+
+    id: int
+    source: str
+    published: date | None
+    imported_at: datetime
+    filename: str | None
+    file_hash: str | None
+    entity_count: int
+    counts: dict[str, Any]
+    active: bool
+    note: str | None = None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Version:
+        m = row._mapping
+        return cls(
+            id=m["id"],
+            source=m["source"],
+            published=m["published"],
+            imported_at=m["imported_at"],
+            filename=m["filename"],
+            file_hash=m["file_hash"],
+            entity_count=m["entity_count"],
+            counts=m["counts"] or {},
+            active=bool(m["active"]),
+            note=m["note"],
+        )
+
+
+@dataclass
+class Designation:
+    """A listing of one entity by one authority, as stored (derived from FtM ``Sanction``)."""
+
+    entity_id: str
+    sanction_id: str
+    regime: str
+    source: str
+    version_id: int
+    authority: str | None = None
+    program: str | None = None
+    source_id: str | None = None
+    listing_date: str | None = None
+    end_date: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:  # pragma: no cover - trivial
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+
+class Store:
+    """Access to the versioned entity store. Holds no global state beyond its engine."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        if self.url.startswith("sqlite:///"):
+            Path(self.url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(self.url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            _sqlite_pragmas(self.engine)
+        metadata.create_all(self.engine)
+
+    # ------------------------------------------------------------------ versions
+    def versions(self, source: str | None = None) -> list[Version]:
+        q = select(versions).order_by(versions.c.source, versions.c.id)
+        if source:
+            q = q.where(versions.c.source == source)
+        with self.engine.connect() as conn:
+            return [Version.from_row(r) for r in conn.execute(q)]
+
+    def active_versions(self, as_of: date | None = None) -> list[Version]:
+        """The active version of each source; with ``as_of``, the newest version of each source
+        published on or before that day (time travel)."""
+        if as_of is None:
+            return [v for v in self.versions() if v.active]
+        chosen: dict[str, Version] = {}
+        for v in self.versions():
+            if v.published is not None and v.published > as_of:
+                continue
+            cur = chosen.get(v.source)
+            key = (v.published or date.min, v.id)
+            if cur is None or key > (cur.published or date.min, cur.id):
+                chosen[v.source] = v
+        return list(chosen.values())
+
+    def get_version(self, version_id: int) -> Version | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(versions).where(versions.c.id == version_id)).first()
+        return Version.from_row(row) if row else None
+
+    def find_version_by_hash(self, source: str, file_hash: str) -> Version | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(versions)
+                .where(and_(versions.c.source == source, versions.c.file_hash == file_hash))
+                .order_by(versions.c.id.desc())
+            ).first()
+        return Version.from_row(row) if row else None
+
+    def add_version(
+        self,
+        source: str,
+        items: Iterable[EntityProxy],
+        *,
+        regime: str,
+        published: date | None = None,
+        filename: str | None = None,
+        file_hash: str | None = None,
+        note: str | None = None,
+        activate: bool = True,
+    ) -> Version:
+        """Store a complete parsed file as a new version, in one transaction.
+
+        Nothing is written unless everything is: a failure leaves the previously active version
+        of the source untouched. ``regime`` (us, eu, uk, un, au, ca, …) is recorded on every
+        designation so later stages can ask "is this entity listed under regime X?".
+        """
+        rows: list[dict[str, Any]] = []
+        sanctions: list[EntityProxy] = []
+        counts: dict[str, Any] = {"schema": {}, "program": {}}
+        seen: set[str] = set()
+        for proxy in items:
+            if proxy.id is None:
+                raise ValueError(f"{source}: entity without id ({proxy.schema.name})")
+            if proxy.id in seen:
+                raise ValueError(f"{source}: duplicate entity id {proxy.id}")
+            seen.add(proxy.id)
+            rows.append(
+                {
+                    "id": proxy.id,
+                    "schema": proxy.schema.name,
+                    "caption": proxy.caption,
+                    "data": proxy.to_dict(),
+                }
+            )
+            counts["schema"][proxy.schema.name] = counts["schema"].get(proxy.schema.name, 0) + 1
+            if proxy.schema.is_a("Sanction"):
+                sanctions.append(proxy)
+        now = datetime.now(UTC)
+        with self.engine.begin() as conn:
+            vid = conn.execute(
+                insert(versions).values(
+                    source=source,
+                    published=published,
+                    imported_at=now,
+                    filename=filename,
+                    file_hash=file_hash,
+                    entity_count=len(rows),
+                    counts=None,
+                    active=False,
+                    note=note,
+                )
+            ).inserted_primary_key[0]
+            for r in rows:
+                r["version_id"] = vid
+            for chunk in _chunks(rows, 2000):
+                conn.execute(insert(entities), chunk)
+            drows = []
+            for s in sanctions:
+                for target in s.get("entity"):
+                    programs = s.get("program") or [None]
+                    for program in programs:
+                        counts["program"][program or "-"] = counts["program"].get(program or "-", 0) + 1
+                        drows.append(
+                            {
+                                "version_id": vid,
+                                "entity_id": target,
+                                "sanction_id": s.id,
+                                "regime": regime,
+                                "authority": s.first("authority"),
+                                "program": program,
+                                "source_id": s.first("authorityId"),
+                                "listing_date": s.first("listingDate") or s.first("startDate"),
+                                "end_date": s.first("endDate"),
+                            }
+                        )
+            for chunk in _chunks(drows, 2000):
+                conn.execute(insert(designations), chunk)
+            conn.execute(update(versions).where(versions.c.id == vid).values(counts=counts))
+            if activate:
+                conn.execute(
+                    update(versions)
+                    .where(and_(versions.c.source == source, versions.c.id != vid))
+                    .values(active=False)
+                )
+                conn.execute(update(versions).where(versions.c.id == vid).values(active=True))
+        v = self.get_version(vid)
+        assert v is not None
+        return v
+
+    def activate(self, version_id: int) -> Version:
+        v = self.get_version(version_id)
+        if v is None:
+            raise KeyError(f"no version {version_id}")
+        with self.engine.begin() as conn:
+            conn.execute(update(versions).where(versions.c.source == v.source).values(active=False))
+            conn.execute(update(versions).where(versions.c.id == version_id).values(active=True))
+        return self.get_version(version_id)  # type: ignore[return-value]
+
+    def delete_version(self, version_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(designations).where(designations.c.version_id == version_id))
+            conn.execute(delete(entities).where(entities.c.version_id == version_id))
+            conn.execute(delete(versions).where(versions.c.id == version_id))
+
+    # ------------------------------------------------------------------ entities
+    def _version_ids(self, version_ids: Iterable[int] | None, as_of: date | None) -> list[int]:
+        if version_ids is not None:
+            return list(version_ids)
+        return [v.id for v in self.active_versions(as_of)]
+
+    def iter_entity_dicts(
+        self,
+        *,
+        version_ids: Iterable[int] | None = None,
+        schemata: Iterable[str] | None = None,
+        as_of: date | None = None,
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(version_id, FtM dict) for every entity of the given (default: active) versions."""
+        vids = self._version_ids(version_ids, as_of)
+        if not vids:
+            return
+        q = select(entities.c.version_id, entities.c.data).where(entities.c.version_id.in_(vids))
+        if schemata is not None:
+            q = q.where(entities.c.schema.in_(list(schemata)))
+        with self.engine.connect() as conn:
+            for vid, data in conn.execution_options(yield_per=5000).execute(q):
+                yield vid, data
+
+    def iter_entities(self, **kwargs: Any) -> Iterator[EntityProxy]:
+        for _vid, data in self.iter_entity_dicts(**kwargs):
+            yield model.get_proxy(data, cleaned=True)
+
+    def get_entity(
+        self, entity_id: str, *, as_of: date | None = None, version_ids: Iterable[int] | None = None
+    ) -> EntityProxy | None:
+        """One entity, merged across all active sources that carry this id (OFAC SDN and the
+        Consolidated list share OFAC's entry numbers, for example)."""
+        vids = self._version_ids(version_ids, as_of)
+        if not vids:
+            return None
+        q = select(entities.c.data).where(
+            and_(entities.c.id == entity_id, entities.c.version_id.in_(vids))
+        )
+        merged: EntityProxy | None = None
+        with self.engine.connect() as conn:
+            for (data,) in conn.execute(q):
+                proxy = model.get_proxy(data, cleaned=True)
+                merged = proxy if merged is None else merged.merge(proxy)
+        return merged
+
+    def get_entities(
+        self, ids: Iterable[str], *, as_of: date | None = None
+    ) -> dict[str, EntityProxy]:
+        out: dict[str, EntityProxy] = {}
+        for eid in set(ids):
+            e = self.get_entity(eid, as_of=as_of)
+            if e is not None:
+                out[eid] = e
+        return out
+
+    def referencing(
+        self, entity_id: str, *, schemata: Iterable[str] | None = None, as_of: date | None = None
+    ) -> list[EntityProxy]:
+        """Entities (sanctions, addresses, links, ownerships) whose properties point at
+        ``entity_id``. Uses a LIKE pre-filter, then checks entity-typed properties exactly."""
+        vids = self._version_ids(None, as_of)
+        if not vids:
+            return []
+        q = select(entities.c.data).where(
+            and_(
+                entities.c.version_id.in_(vids),
+                func.cast(entities.c.data, Text).like(f'%"{entity_id}"%'),
+            )
+        )
+        if schemata is not None:
+            q = q.where(entities.c.schema.in_(list(schemata)))
+        out = []
+        with self.engine.connect() as conn:
+            for (data,) in conn.execute(q):
+                proxy = model.get_proxy(data, cleaned=True)
+                for prop, value in proxy.itervalues():
+                    if prop.type.name == "entity" and value == entity_id:
+                        out.append(proxy)
+                        break
+        return out
+
+    # -------------------------------------------------------------- designations
+    def designations(
+        self,
+        entity_id: str | None = None,
+        *,
+        as_of: date | None = None,
+        version_ids: Iterable[int] | None = None,
+    ) -> list[Designation]:
+        vmap = {v.id: v for v in self.versions()}
+        vids = self._version_ids(version_ids, as_of)
+        if not vids:
+            return []
+        q = select(designations).where(designations.c.version_id.in_(vids))
+        if entity_id is not None:
+            q = q.where(designations.c.entity_id == entity_id)
+        out = []
+        with self.engine.connect() as conn:
+            for row in conn.execute(q):
+                m = row._mapping
+                out.append(
+                    Designation(
+                        entity_id=m["entity_id"],
+                        sanction_id=m["sanction_id"],
+                        regime=m["regime"],
+                        source=vmap[m["version_id"]].source,
+                        version_id=m["version_id"],
+                        authority=m["authority"],
+                        program=m["program"],
+                        source_id=m["source_id"],
+                        listing_date=m["listing_date"],
+                        end_date=m["end_date"],
+                    )
+                )
+        return out
+
+    def count_entities(self, version_id: int) -> dict[str, int]:
+        q = (
+            select(entities.c.schema, func.count())
+            .where(entities.c.version_id == version_id)
+            .group_by(entities.c.schema)
+        )
+        with self.engine.connect() as conn:
+            return {s: n for s, n in conn.execute(q)}
+
+
+def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
