@@ -88,6 +88,23 @@ Index("ix_designations_version_entity", designations.c.version_id, designations.
 Index("ix_designations_entity", designations.c.entity_id)
 
 
+#: Modules that add their own tables to ``metadata`` (imported before ``create_all``).
+TABLE_MODULES = ("olivebranch.ownership.tables", "olivebranch.api.tables", "olivebranch.audit")
+
+
+def _load_table_modules() -> None:
+    import importlib
+    import importlib.util
+
+    for name in TABLE_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:
+            found = False
+        if found:
+            importlib.import_module(name)
+
+
 def default_url() -> str:
     """``OLIVEBRANCH_DB`` if set (a URL or a plain file path), else ``./var/olivebranch.sqlite``."""
     value = os.environ.get("OLIVEBRANCH_DB")
@@ -168,6 +185,7 @@ class Store:
         self.engine = create_engine(self.url, future=True)
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
+        _load_table_modules()
         metadata.create_all(self.engine)
 
     # ------------------------------------------------------------------ versions

@@ -25,3 +25,14 @@ def lists_dir() -> Path:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """A store with every bundled list imported once per test session (read-only for tests)."""
+    from olivebranch.lists.importer import import_bundled
+
+    path = tmp_path_factory.mktemp("bundled") / "bundled.sqlite"
+    s = Store(f"sqlite:///{path}")
+    import_bundled(s)
+    return s
