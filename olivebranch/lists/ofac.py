@@ -1,7 +1,590 @@
-"""Parser for the ofac source (to be written)."""
+"""OFAC's CSV sets: the SDN list and the Consolidated (non-SDN) list.
+
+Both come as four headerless CSV files that share OFAC's entry number (``ent_num``): the
+primary file (``sdn.csv`` / ``cons_prim.csv``, 12 columns), addresses (``add.csv`` /
+``cons_add.csv``), aliases (``alt.csv`` / ``cons_alt.csv``) and the continuation of remarks
+longer than 1,000 characters (``sdn_comments.csv`` / ``cons_comments.csv``). The files are
+cp1252, use ``-0-`` for null, CRLF line ends and a trailing 0x1A byte.
+
+Only entries of the primary file become entities; alias and address rows of other entry
+numbers are ignored here (``lists.supplement`` reuses them for post-2024 designations).
+"""
 
 from __future__ import annotations
 
-from olivebranch.lists.base import SourceSpec
+import csv
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
-SOURCES: list[SourceSpec] = []
+from followthemoney import EntityProxy
+
+from olivebranch.errors import ParseError
+from olivebranch.lists.base import (
+    MAX_FIELD_CHARS,
+    ParseResult,
+    SourceSpec,
+    check_size,
+    make,
+    make_sanction,
+)
+from olivebranch.lists.ofac_remarks import IdDocument, Remarks, country_code, parse_remarks
+
+AUTHORITY = "US Treasury OFAC"
+DETAIL_URL = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={}"
+PRIMARY_COLUMNS = 12
+REMARKS_LIMIT = 1000  # OFAC cuts Remarks here and continues them in the comments file
+
+#: File names of the two CSV sets: primary, addresses, aliases, comments.
+SETS = {
+    "sdn": ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"),
+    "cons": ("cons_prim.csv", "cons_add.csv", "cons_alt.csv", "cons_comments.csv"),
+}
+
+SCHEMA_BY_TYPE = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
+
+LEGAL_FORM = re.compile(
+    r"\b(LLC|L\.L\.C\.?|OOO|OAO|ZAO|AO|PAO|JSC|OJSC|CJSC|PJSC|LTD\.?|LIMITED|GMBH|S\.A\.?|SA|"
+    r"SAS|S\.A\.S\.?|INC\.?|CORP\.?|CORPORATION|COMPANY|CO\.?|PLC|LLP|B\.V\.?|BV|N\.V\.?|AG|"
+    r"SRL|S\.R\.L\.?|SPA|S\.P\.A\.?|PTE|FZE|FZCO|FZC|FZ-LLC|DMCC|KFT|SDN\.? BHD\.?|BHD|PVT|"
+    r"TOO|DOO|D\.O\.O\.?|OU|SE|AB|AS|A\.S\.|OY|SARL|S\.A\.R\.L\.?|EOOD|OOD|SP\. Z O\.O\.|"
+    r"LIMITED LIABILITY|JOINT[- ]STOCK|AKTSIONERNOE|OBSHCHESTVO|TRADING|SHIPPING|BANK|"
+    r"HOLDINGS?|INDUSTRIES|ENTERPRISES?|GROUP|EXCHANGE|AIRLINES?|PETROLEUM|REFINERY)\b",
+    re.I,
+)
+COMPANY_IDS = ("innCode", "ogrnCode", "registrationNumber", "leiCode", "okpoCode", "swiftBic")
+
+
+# ------------------------------------------------------------------------------ reading
+def decode(path: Path, data: bytes) -> str:
+    """cp1252 (OFAC's encoding), falling back to latin-1; refuses UTF-16 and binary files."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > 2:
+        kind = "UTF-16 text" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "binary data"
+        raise ParseError(path, None, f"not an OFAC CSV file: it is {kind} (expected cp1252 text)")
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        line = data.count(b"\n", 0, offset) + 1
+        raise ParseError(path, f"line {line}", "NUL byte: the file is binary or corrupted")
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text.rstrip("\x1a\r\n \t")
+
+
+def clean(value: str) -> str | None:
+    value = value.strip()
+    return None if value in ("", "-0-") else value
+
+
+def read_rows(
+    path: Path, columns: int, *, raw: bool = False
+) -> list[tuple[int, list[str | None]]]:
+    """All rows of one headerless OFAC CSV as (line number, cleaned values).
+
+    Raises ``ParseError`` naming the file and line for an unterminated quote, a wrong number
+    of columns, an over-long field or a non-numeric entry number.
+    """
+    check_size(path)
+    text = decode(path, path.read_bytes())
+    if not text.strip():
+        raise ParseError(path, None, "file is empty")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, list[str | None]]] = []
+    start = 1
+    try:
+        for row in reader:
+            line = start
+            start = reader.line_num + 1
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) != columns:
+                raise ParseError(
+                    path, f"line {line}", f"expected {columns} columns, found {len(row)}"
+                )
+            for value in row:
+                if len(value) > MAX_FIELD_CHARS:
+                    raise ParseError(
+                        path,
+                        f"line {line}",
+                        f"field of {len(value)} characters exceeds {MAX_FIELD_CHARS}",
+                    )
+            if not row[0].strip().isdigit():
+                raise ParseError(
+                    path, f"line {line}", f"entry number {row[0][:40]!r} is not a number"
+                )
+            rows.append((line, list(row) if raw else [clean(v) for v in row]))
+    except csv.Error as exc:
+        reason = str(exc)
+        if "field larger than field limit" in reason:
+            reason = f"field exceeds {MAX_FIELD_CHARS} characters"
+        elif "unexpected end of data" in reason or "EOF" in reason:
+            reason = "unterminated quoted field (file truncated or malformed)"
+        raise ParseError(path, f"line {start}", reason) from exc
+    return rows
+
+
+@dataclass(frozen=True)
+class CsvSet:
+    """The files of one OFAC CSV set (those other than the primary file may be absent)."""
+
+    kind: str
+    primary: Path
+    add: Path | None
+    alt: Path | None
+    comments: Path | None
+
+
+def locate(path: Path, kind: str) -> CsvSet:
+    """Find the set's files: ``path`` is the directory or the primary file."""
+    names = SETS[kind]
+    if path.is_dir():
+        primary = _child(path, names[0])
+        if primary is None:
+            raise ParseError(path, None, f"directory has no {names[0]}")
+        folder = path
+    else:
+        primary, folder = path, path.parent
+    add, alt, comments = (_child(folder, n) for n in names[1:])
+    return CsvSet(kind, primary, add, alt, comments)
+
+
+def _child(folder: Path, name: str) -> Path | None:
+    for candidate in (folder / name, folder / name.upper()):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_aliases(path: Path | None) -> dict[str, list[tuple[str, str]]]:
+    """ent_num -> [(alt_type, alt_name)] from alt.csv (ent_num, alt_num, type, name, remarks)."""
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    if path is None:
+        return out
+    for _line, row in read_rows(path, 5):
+        if row[3]:
+            out[str(row[0])].append(((row[2] or "aka").lower(), row[3]))
+    return out
+
+
+def load_addresses(path: Path | None) -> dict[str, list[list[str | None]]]:
+    """ent_num -> rows of add.csv (ent_num, add_num, address, city/state/zip, country, remarks)."""
+    out: dict[str, list[list[str | None]]] = defaultdict(list)
+    if path is None:
+        return out
+    for _line, row in read_rows(path, 6):
+        out[str(row[0])].append(row)
+    return out
+
+
+def load_comments(path: Path | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if path is None:
+        return out
+    for _line, row in read_rows(path, 2, raw=True):
+        key = str(row[0]).strip()
+        if clean(str(row[1])):
+            out[key] = out.get(key, "") + str(row[1])
+    return out
+
+
+# ----------------------------------------------------------------------------- building
+def split_programs(value: str | None) -> list[str]:
+    """``UKRAINE-EO13662] [RUSSIA-EO14024`` -> both programmes."""
+    if not value:
+        return []
+    return [p.strip(" []") for p in value.split("] [") if p.strip(" []")]
+
+
+def natural_name(name: str) -> tuple[str, str | None, str | None]:
+    """OFAC writes individuals ``LAST, First``: return (``First LAST``, first, last)."""
+    if "," not in name:
+        return name, None, None
+    last, first = (p.strip() for p in name.split(",", 1))
+    if not first or not last:
+        return name, None, None
+    return f"{first} {last}", first, last
+
+
+def choose_schema(sdn_type: str | None, name: str, remarks: Remarks) -> str:
+    if sdn_type and sdn_type.lower() in SCHEMA_BY_TYPE:
+        return SCHEMA_BY_TYPE[sdn_type.lower()]
+    if LEGAL_FORM.search(name) or any(remarks.values(p) for p in COMPANY_IDS):
+        return "Company"
+    return "Organization"
+
+
+def entity_id(ent_num: str) -> str:
+    return f"ofac-{ent_num}"
+
+
+def add_prop(entity: EntityProxy, prop: str, value: str | None) -> None:
+    """Set ``prop`` if the schema has it and the value is valid, else keep it as a note."""
+    if not value:
+        return
+    if entity.schema.get(prop) is None:
+        entity.add("notes", f"{prop}: {value}")
+        return
+    before = len(entity.get(prop))
+    entity.add(prop, value, quiet=True)
+    if len(entity.get(prop)) == before and value not in entity.get(prop):
+        entity.add("notes", f"{prop}: {value}")
+
+
+def add_name(entity: EntityProxy, prop: str, value: str) -> None:
+    if entity.schema.is_a("Person") and prop in ("name", "alias", "previousName", "weakAlias"):
+        value = natural_name(value)[0]
+    entity.add(prop, value, quiet=True)
+
+
+ALT_PROPS = {"aka": "alias", "a.k.a.": "alias", "fka": "previousName", "f.k.a.": "previousName",
+             "nka": "alias", "n.k.a.": "alias", "wk": "weakAlias", "weak": "weakAlias"}
+
+
+def apply_aliases(entity: EntityProxy, aliases: Iterable[tuple[str, str]]) -> None:
+    for alt_type, name in aliases:
+        add_name(entity, ALT_PROPS.get(alt_type.strip().lower(), "alias"), name)
+
+
+def build_addresses(
+    entity: EntityProxy, rows: Iterable[list[str | None]], prefix: str
+) -> list[EntityProxy]:
+    """FtM ``Address`` entities for add.csv rows; sets ``addressEntity`` and ``country``."""
+    out = []
+    for row in rows:
+        _ent, add_num, street, city, country, remarks = row
+        code = country_code(country)
+        if code:
+            entity.add("country", code, quiet=True)
+        parts = [p for p in (street, city, country) if p]
+        if not parts:
+            continue
+        addr = make("Address", f"{prefix}-{add_num}")
+        addr.add("full", ", ".join(parts))
+        addr.add("street", street)
+        addr.add("city", city)
+        if code:
+            addr.add("country", code)
+        elif country:
+            addr.add("region", country)
+        if remarks:
+            addr.add("remarks", remarks)
+        entity.add("addressEntity", addr.id)
+        entity.add("address", addr.first("full"), quiet=True)
+        out.append(addr)
+    return out
+
+
+def build_documents(entity: EntityProxy, docs: list[IdDocument], ent_num: str) -> list[EntityProxy]:
+    out = []
+    for i, doc in enumerate(docs, 1):
+        schema = "Passport" if doc.passport and entity.schema.is_a("Person") else "Identification"
+        ident = make(schema, f"ofac-{ent_num}-id-{i}")
+        ident.add("holder", entity.id)
+        ident.add("number", doc.number)
+        ident.add("type", doc.type)
+        if doc.country:
+            ident.add("country", doc.country)
+        elif doc.country_name:
+            ident.add("summary", doc.country_name)
+        if doc.issued:
+            ident.add("startDate", doc.issued)
+        if doc.expires:
+            ident.add("endDate", doc.expires)
+        ident.add("recordId", ent_num)
+        out.append(ident)
+        if doc.country:
+            entity.add("country", doc.country, quiet=True)
+    return out
+
+
+def apply_remarks(entity: EntityProxy, remarks: Remarks) -> None:
+    """Copy remark facts onto the entity; what the schema cannot hold goes to ``notes``."""
+    for prop, value in remarks.props:
+        if prop == "country_hint":
+            entity.add("country", value, quiet=True)
+        elif prop in ("alias", "weakAlias", "previousName"):
+            add_name(entity, prop, value)
+        elif prop == "birthCountry" and entity.schema.get(prop) is not None:
+            entity.add(prop, value, quiet=True)
+        else:
+            add_prop(entity, prop, value)
+    for flag in remarks.secondary_sanctions:
+        entity.add("notes", flag)
+    if remarks.secondary_sanctions:
+        entity.add("keywords", "Secondary sanctions risk")
+    for note in remarks.provisions + remarks.notes:
+        entity.add("notes", note)
+
+
+@dataclass
+class Row:
+    """One entry of the primary file."""
+
+    line: int
+    ent_num: str
+    name: str
+    sdn_type: str | None
+    programs: list[str]
+    title: str | None
+    call_sign: str | None
+    vessel_type: str | None
+    tonnage: str | None
+    grt: str | None
+    flag: str | None
+    owner: str | None
+    remarks: str | None
+
+
+def parse_set(
+    path: Path,
+    kind: str,
+    *,
+    sanction_suffix: str,
+    source_url: str,
+) -> ParseResult:
+    """Parse one CSV set into entities (listed parties, addresses, documents, links, sanctions)."""
+    files = locate(path, kind)
+    prim_rows = read_rows(files.primary, PRIMARY_COLUMNS, raw=True)
+    aliases = load_aliases(files.alt)
+    addresses = load_addresses(files.add)
+    comments = load_comments(files.comments)
+    warnings: list[str] = []
+    rows: list[Row] = []
+    seen: set[str] = set()
+    for line, raw in prim_rows:
+        v = [clean(str(x)) for x in raw[:11]] + [str(raw[11])]
+        ent_num = str(v[0])
+        if ent_num in seen:
+            raise ParseError(files.primary, f"line {line}", f"entry number {ent_num} repeated")
+        seen.add(ent_num)
+        if not v[1]:
+            raise ParseError(files.primary, f"line {line}", f"entry {ent_num} has no name")
+        rows.append(Row(line, ent_num, v[1], v[2], split_programs(v[3]), *v[4:12]))  # type: ignore[arg-type]
+
+    for row in rows:
+        extra = comments.get(row.ent_num)
+        if extra and row.remarks and len(row.remarks) >= REMARKS_LIMIT:
+            row.remarks += extra
+        row.remarks = clean(row.remarks or "")
+        if extra and (row.remarks is None or len(row.remarks) < REMARKS_LIMIT):
+            warnings.append(
+                f"{row.ent_num}: comment row does not continue the remarks (other vintage); ignored"
+            )
+
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        by_name[row.name.upper()].append(row.ent_num)
+    alias_index: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        for _t, alt_name in aliases.get(row.ent_num, ()):
+            alias_index[alt_name.upper()].add(row.ent_num)
+
+    entities: list[EntityProxy] = []
+    unresolved = 0
+    for row in rows:
+        remarks = parse_remarks(row.remarks)
+        entity = make(choose_schema(row.sdn_type, row.name, remarks), entity_id(row.ent_num))
+        display, first, last = natural_name(row.name) if entity.schema.is_a("Person") else (row.name, None, None)
+        entity.add("name", display)
+        if first and last:
+            entity.add("firstName", first)
+            entity.add("lastName", last)
+        entity.add("topics", "sanction")
+        detail_url = DETAIL_URL.format(row.ent_num)
+        entity.add("sourceUrl", detail_url, cleaned=True)  # constant URL: skip costly cleaning
+        if row.title:
+            add_prop(entity, "position" if entity.schema.is_a("Person") else "notes", row.title)
+        if entity.schema.is_a("Vessel"):
+            _vessel_columns(entity, row, by_name)
+        elif row.tonnage or row.grt or row.call_sign or row.vessel_type:
+            for label, val in (("callSign", row.call_sign), ("type", row.vessel_type)):
+                add_prop(entity, label, val)
+        apply_aliases(entity, aliases.get(row.ent_num, ()))
+        apply_remarks(entity, remarks)
+        entities.extend(build_addresses(entity, addresses.get(row.ent_num, ()), f"ofac-{kind}-addr"))
+        entities.extend(build_documents(entity, remarks.documents, row.ent_num))
+        for target_name in remarks.linked_to:
+            target = resolve_name(target_name, by_name, alias_index)
+            if target is None or target == row.ent_num:
+                unresolved += 1
+                entity.add("notes", f"Linked To: {target_name}")
+                continue
+            link = make("UnknownLink", f"ofac-link-{row.ent_num}-{target}")
+            link.add("subject", entity.id)
+            link.add("object", entity_id(target))
+            link.add("role", "Linked To")
+            link.add("recordId", row.ent_num)
+            link.add("description", f"Linked To: {target_name}")
+            link.add("sourceUrl", detail_url, cleaned=True)
+            entities.append(link)
+        entities.append(entity)
+        sanction = make_sanction(
+            entity,
+            sanction_id=f"ofac-{row.ent_num}-{sanction_suffix}",
+            authority=AUTHORITY,
+            authority_id=row.ent_num,
+            programs=row.programs,
+        )
+        for provision in remarks.secondary_sanctions + remarks.provisions:
+            sanction.add("provisions", provision)
+        sanction.add("sourceUrl", source_url, cleaned=True)
+        sanction.add("sourceUrl", detail_url, cleaned=True)
+        entities.append(sanction)
+    entities = _dedupe(entities)
+    if unresolved:
+        warnings.append(f"{unresolved} 'Linked To' names not found in {files.primary.name}; kept as notes")
+    other = len(set(addresses) - seen)
+    note = None
+    if other:
+        note = (f"{files.add.name if files.add else 'addresses'} covers {other} entry numbers "
+                f"absent from {files.primary.name} (a different vintage); they are not imported")
+    return ParseResult(entities=entities, warnings=warnings, note=note)
+
+
+def resolve_name(
+    name: str, by_name: dict[str, list[str]], alias_index: dict[str, set[str]]
+) -> str | None:
+    """The entry number of ``name``: exact primary name first, then an unambiguous alias.
+    A trailing full stop may belong to the name (``CO., LTD.``) or end the remarks."""
+    variants = [name.upper(), name.upper().rstrip("."), name.upper() + "."]
+    for v in variants:
+        hits = by_name.get(v)
+        if hits and len(hits) == 1:
+            return hits[0]
+    for v in variants:
+        hits2 = alias_index.get(v)
+        if hits2 and len(hits2) == 1:
+            return next(iter(hits2))
+    return None
+
+
+def _vessel_columns(entity: EntityProxy, row: Row, by_name: dict[str, list[str]]) -> None:
+    add_prop(entity, "callSign", row.call_sign)
+    add_prop(entity, "type", row.vessel_type)
+    for prop, val in (("tonnage", row.tonnage), ("grossRegisteredTonnage", row.grt)):
+        if val:
+            add_prop(entity, prop, val.replace(",", ""))
+    if row.flag:
+        code = country_code(row.flag)
+        if code:
+            entity.add("flag", code)
+        else:
+            entity.add("notes", f"Flag: {row.flag}")
+    if row.owner:
+        owners = by_name.get(row.owner.upper())
+        if owners and len(owners) == 1:
+            entity.add("owner", entity_id(owners[0]))
+        entity.add("notes", f"Owner: {row.owner}")
+
+
+def _dedupe(entities: list[EntityProxy]) -> list[EntityProxy]:
+    """Merge entities that share an id (e.g. an address number reused by two entries)."""
+    out: dict[str, EntityProxy] = {}
+    for e in entities:
+        assert e.id is not None
+        if e.id in out:
+            out[e.id] = out[e.id].merge(e)
+        else:
+            out[e.id] = e
+    return list(out.values())
+
+
+# ------------------------------------------------------------------------------ sniffing
+NOT_CSV_MAGIC = (b"<", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{", b"[", b"%PDF", b"\x1f\x8b")
+
+
+def _looks_like_ofac_csv(path: Path) -> bool:
+    """False only when the file is positively something else (XML, XLSX, JSON, a CSV with a
+    header row); empty, binary or UTF-16 files pass so the parser can say what is wrong."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+    except OSError:
+        return False
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
+        return True
+    if stripped.startswith(NOT_CSV_MAGIC):
+        return False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:200]:
+        return True
+    first = stripped.split(b"\n", 1)[0].decode("latin-1")
+    try:
+        fields = next(csv.reader([first]))
+    except (csv.Error, StopIteration):
+        return True
+    return bool(fields) and fields[0].strip().isdigit()
+
+
+def sniffer(kind: str):  # type: ignore[no-untyped-def]
+    own = SETS[kind]
+    other = SETS["cons" if kind == "sdn" else "sdn"]
+
+    def sniff(path: Path) -> bool:
+        if path.is_dir():
+            return _child(path, own[0]) is not None
+        name = path.name.lower()
+        if name in other or (kind == "sdn" and name.startswith("cons_")):
+            return False
+        if kind == "cons" and name in ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"):
+            return False
+        if name in own[1:]:
+            return False  # an alias/address file alone is not a list
+        return _looks_like_ofac_csv(path)
+
+    return sniff
+
+
+def parse_sdn(path: Path) -> ParseResult:
+    return parse_set(path, "sdn", sanction_suffix="sdn",
+                     source_url="https://www.treasury.gov/ofac/downloads/sdn.csv")
+
+
+def parse_cons(path: Path) -> ParseResult:
+    return parse_set(path, "cons", sanction_suffix="cons",
+                     source_url="https://www.treasury.gov/ofac/downloads/consolidated/cons_prim.csv")
+
+
+SOURCES: list[SourceSpec] = [
+    SourceSpec(
+        name="us_ofac_sdn",
+        title="OFAC SDN list (CSV set)",
+        regime="us",
+        authority=AUTHORITY,
+        parse=parse_sdn,
+        sniff=sniffer("sdn"),
+        bundled="us_ofac_sdn",
+        bundled_published=date(2024, 5, 3),
+        urls=(
+            "https://www.treasury.gov/ofac/downloads/sdn.csv",
+            "https://www.treasury.gov/ofac/downloads/add.csv",
+            "https://www.treasury.gov/ofac/downloads/alt.csv",
+            "https://www.treasury.gov/ofac/downloads/sdn_comments.csv",
+        ),
+        description="Specially Designated Nationals: sdn.csv with add.csv, alt.csv and "
+        "sdn_comments.csv next to it (pass the directory or sdn.csv).",
+    ),
+    SourceSpec(
+        name="us_ofac_cons",
+        title="OFAC Consolidated non-SDN list (CSV set)",
+        regime="us",
+        authority=AUTHORITY,
+        parse=parse_cons,
+        sniff=sniffer("cons"),
+        bundled="us_ofac_cons",
+        bundled_published=date(2025, 12, 19),
+        urls=(
+            "https://www.treasury.gov/ofac/downloads/consolidated/cons_prim.csv",
+            "https://www.treasury.gov/ofac/downloads/consolidated/cons_add.csv",
+            "https://www.treasury.gov/ofac/downloads/consolidated/cons_alt.csv",
+            "https://www.treasury.gov/ofac/downloads/consolidated/cons_comments.csv",
+        ),
+        description="Non-SDN lists (SSI, NS-MBS, CMIC, FSE, PLC …): cons_prim.csv with "
+        "cons_add.csv, cons_alt.csv and cons_comments.csv next to it.",
+    ),
+]
