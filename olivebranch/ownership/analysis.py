@@ -1,0 +1,123 @@
+"""One call from the store to every regime's ownership status: what other modules use.
+
+``analyse(store, as_of)`` loads the edges of the active list versions, the blocking and
+sectoral designations and the rule parameters, builds the graph (plus any extra edges a deal
+declares, never stored) and runs every regime's propagation once. Queries then cost a walk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from olivebranch.designations import designations_by_class
+from olivebranch.ownership.edges import Edge, edges_from_store
+from olivebranch.ownership.explain import explain
+from olivebranch.ownership.graph import OwnershipGraph
+from olivebranch.ownership.rules import OwnershipParams, load_params
+from olivebranch.ownership.status import RegimeResult, Status, compute_results
+from olivebranch.store import Designation, Store
+
+
+@dataclass
+class OwnershipAnalysis:
+    """Graph, rule parameters and per-regime results for one evaluation date."""
+
+    graph: OwnershipGraph
+    params: OwnershipParams
+    results: dict[str, RegimeResult]
+    as_of: date | None = None
+    store: Store | None = None
+    _names: dict[str, str] = field(default_factory=dict)
+
+    def name(self, entity_id: str) -> str:
+        """Caption of an entity from the store (cached), or its id."""
+        if entity_id not in self._names:
+            caption = None
+            if self.store is not None:
+                ent = self.store.get_entity(entity_id, as_of=self.as_of)
+                caption = ent.caption if ent is not None else None
+            self._names[entity_id] = caption or entity_id
+        return self._names[entity_id]
+
+    def status(self, entity_id: str, *, with_paths: bool = True) -> dict[str, Status]:
+        """The entity's Status under every regime, with explanation paths."""
+        if not with_paths:
+            return {r: res.status(entity_id) for r, res in self.results.items()}
+        return {r: explain(res, entity_id, names=self.name) for r, res in self.results.items()}
+
+    def blocked_regimes(self, entity_id: str) -> list[str]:
+        return [r for r, res in self.results.items() if res.status(entity_id).blocked]
+
+    def rules(self) -> dict[str, dict[str, Any]]:
+        return {r: rule.to_dict() for r, rule in self.params.regimes.items()}
+
+
+def build_graph(
+    store: Store,
+    as_of: date | None = None,
+    *,
+    extra_edges: Iterable[Edge] = (),
+    params: OwnershipParams | None = None,
+) -> OwnershipGraph:
+    """The ownership graph of the active list versions on ``as_of`` plus ``extra_edges``."""
+    params = params or load_params(as_of)
+    edges = edges_from_store(store, as_of=as_of, roles=params.roles)
+    return OwnershipGraph.build([*edges, *extra_edges], as_of=as_of)
+
+
+def _adjust(
+    by_regime: Mapping[str, Mapping[str, list[Designation]]],
+    delisted: Mapping[str, Iterable[str]] | None,
+    added: Mapping[str, Mapping[str, str]] | None,
+) -> dict[str, dict[str, list[Designation]]]:
+    out = {r: dict(ids) for r, ids in by_regime.items()}
+    for regime, ids in (delisted or {}).items():
+        for eid in ids:
+            out.get(regime, {}).pop(eid, None)
+    for regime, ids in (added or {}).items():
+        for eid, note in ids.items():
+            out.setdefault(regime, {}).setdefault(eid, []).append(
+                Designation(eid, f"scenario-{regime}-{eid}", regime, "scenario", 0,
+                            authority="scenario", program=note or None)
+            )
+    return out
+
+
+def analyse(
+    store: Store,
+    as_of: date | None = None,
+    *,
+    extra_edges: Iterable[Edge] = (),
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    delisted: Mapping[str, Iterable[str]] | None = None,
+    added: Mapping[str, Mapping[str, str]] | None = None,
+    regimes: Iterable[str] | None = None,
+    graph: OwnershipGraph | None = None,
+) -> OwnershipAnalysis:
+    """Everything needed to answer "who is blocked, under which regime, and why".
+
+    ``overrides``, ``delisted`` and ``added`` take the shapes of
+    ``EvaluationContext.ownership_params``, ``.delisted`` and ``.added``.
+    """
+    params = load_params(as_of, overrides=overrides)
+    if regimes is not None:
+        params = params.for_regimes(tuple(regimes))
+    if graph is None:
+        graph = build_graph(store, as_of, extra_edges=extra_edges, params=params)
+    elif extra_edges:
+        graph = graph.with_edges(extra_edges)
+    classes = designations_by_class(store, as_of)
+    blocking = _adjust(classes["blocking"], delisted, added)
+    sectoral = _adjust(classes["sectoral"], delisted, None)
+    results = compute_results(
+        graph,
+        {r: set(ids) for r, ids in blocking.items()},
+        params,
+        sectoral_seeds={r: set(ids) for r, ids in sectoral.items()},
+        designations=blocking,
+        sectoral_designations=sectoral,
+    )
+    return OwnershipAnalysis(graph, params, results, as_of, store)
