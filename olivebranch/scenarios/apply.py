@@ -1,0 +1,425 @@
+"""Applying a scenario's changes: pure functions from one EvaluationContext to the next.
+
+Rules are lifted by removing them from ``ctx.rules`` (kept aside so a later ``restore`` can put
+them back, parameters and all). Listings are tracked per designation, not per entity: an entity
+counts as delisted under a regime only when every one of its designations there is removed, so
+"delist programme RUSSIA-EO14024" leaves Gazprom Neft blocked through its EO 13662 listing.
+The ownership rule then propagates: the verdict engine recomputes ownership status for a regime
+whenever ``ctx.listing_key(regime)`` changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from normality import normalize
+
+from olivebranch.context import EvaluationContext, GeneralLicence, Rule
+from olivebranch.scenarios.model import (
+    Designate,
+    EndLicence,
+    ListingSelector,
+    RuleSelector,
+    Scenario,
+    ScenarioError,
+    SetParam,
+    StartLicence,
+    action_of,
+    all_assumptions,
+    body_of,
+    resolve_changes,
+)
+
+#: one designation: (sanction id, programme, source)
+DesignationKey = tuple[str, str | None, str]
+_NAMED = ("LegalEntity", "Company", "Organization", "PublicBody", "Person", "Vessel", "Airplane")
+
+
+def norm_name(name: str) -> str:
+    return normalize(name, ascii=True) or ""
+
+
+@dataclass(frozen=True)
+class ListingIndex:
+    """Who is listed under each regime on one day, by designation, plus names for resolution.
+
+    Built once per evaluation date (``from_store``) and shared by every scenario.
+    """
+
+    listed: Mapping[str, Mapping[str, frozenset[DesignationKey]]]
+    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # entity id -> names
+
+    @classmethod
+    def from_designations(
+        cls,
+        rows: Iterable[Any],
+        names: Mapping[str, Iterable[str]] | None = None,
+        regime_of: Callable[[Any], str | None] | None = None,
+    ) -> ListingIndex:
+        """``rows`` are ``store.Designation``-like objects (entity_id, sanction_id, regime,
+        program, source). ``regime_of`` may reclassify a row (multi-regime FtM bundles)."""
+        listed: dict[str, dict[str, set[DesignationKey]]] = {}
+        for d in rows:
+            regime = regime_of(d) if regime_of else d.regime
+            if not regime:
+                continue
+            listed.setdefault(regime, {}).setdefault(d.entity_id, set()).add(
+                (d.sanction_id, d.program, d.source)
+            )
+        frozen = {r: {e: frozenset(k) for e, k in ents.items()} for r, ents in listed.items()}
+        return cls(frozen, {k: tuple(v) for k, v in (names or {}).items()})
+
+    @classmethod
+    def from_store(cls, store: Any, as_of: date | None = None) -> ListingIndex:
+        """Every designation in force on ``as_of``, classed by regime the way ownership is."""
+        from olivebranch.designations import class_rows, classify, in_force
+
+        rows_cls = class_rows()
+        rows = [d for d in store.designations(as_of=as_of) if in_force(d, as_of)]
+        ids = {d.entity_id for d in rows}
+        names: dict[str, list[str]] = {}
+        if ids:
+            for _vid, e in store.iter_entity_dicts(as_of=as_of, schemata=_NAMED):
+                eid = e.get("id")
+                if eid in ids:
+                    props = e.get("properties", {})
+                    names.setdefault(eid, []).extend(
+                        props.get("name", []) + props.get("alias", [])
+                        + props.get("previousName", [])
+                    )
+        return cls.from_designations(rows, names, lambda d: classify(d, rows_cls)[1])
+
+    def entities(self, regime: str) -> Mapping[str, frozenset[DesignationKey]]:
+        return self.listed.get(regime, {})
+
+    def resolve_name(self, regime: str, name: str) -> list[str]:
+        """Entities listed under ``regime`` with exactly this name or alias (normalised)."""
+        want = norm_name(name)
+        ents = self.entities(regime)
+        return sorted(e for e in ents if any(norm_name(n) == want for n in self.names.get(e, ())))
+
+    def suggest(self, regime: str, name: str, limit: int = 5) -> list[str]:
+        tokens = set(norm_name(name).split())
+        scored = []
+        for e in self.entities(regime):
+            for n in self.names.get(e, ()):
+                overlap = len(tokens & set(norm_name(n).split()))
+                if overlap:
+                    scored.append((-overlap, len(n), e, n))
+        scored.sort()
+        out: list[str] = []
+        for _, _, e, n in scored:
+            label = f"{e} ({n})"
+            if e not in {o.split(" ")[0] for o in out}:
+                out.append(label)
+            if len(out) >= limit:
+                break
+        return out
+
+
+EMPTY_INDEX = ListingIndex({})
+
+
+@dataclass(frozen=True)
+class ScenarioState:
+    """A context plus what the scenario has set aside, so later changes can undo earlier ones."""
+
+    ctx: EvaluationContext
+    index: ListingIndex = EMPTY_INDEX
+    lifted: Mapping[str, Rule] = field(default_factory=dict)
+    ended: Mapping[str, GeneralLicence] = field(default_factory=dict)
+    removed: Mapping[str, frozenset[DesignationKey]] = field(default_factory=dict)  # per regime
+    log: tuple[str, ...] = ()
+
+
+# ----------------------------------------------------------------------------- rules
+def select_rules(rules: Iterable[Rule], sel: RuleSelector) -> list[Rule]:
+    """Rules matching every filter of the selector."""
+    regex = re.compile(sel.instrument_regex, re.I) if sel.instrument_regex else None
+    out = []
+    for r in rules:
+        if sel.rules and r.id not in sel.rules:
+            continue
+        if sel.regime and r.regime not in sel.regime:
+            continue
+        if sel.lifted_by and r.lifted_by not in sel.lifted_by:
+            continue
+        if sel.instrument and sel.instrument.lower() not in (r.instrument or "").lower():
+            continue
+        if regex and not regex.search(r.instrument or ""):
+            continue
+        if sel.kind and r.kind not in sel.kind:
+            continue
+        if sel.exclude_kind and r.kind in sel.exclude_kind:
+            continue
+        if r.id in sel.exclude:
+            continue
+        out.append(r)
+    return out
+
+
+def _known_ids(state: ScenarioState, sel: RuleSelector) -> None:
+    known = set(state.ctx.rules) | set(state.lifted)
+    missing = [i for i in sel.rules if i not in known]
+    if missing:
+        raise ScenarioError(f"unknown rule id(s): {', '.join(missing)}")
+
+
+def lift(state: ScenarioState, sel: RuleSelector) -> ScenarioState:
+    _known_ids(state, sel)
+    chosen = select_rules(state.ctx.rules.values(), sel)
+    already = select_rules(state.lifted.values(), sel)
+    if not chosen and not already:
+        raise ScenarioError(f"lift matches no rule ({sel.describe()})")
+    ids = {r.id for r in chosen}
+    rules = {k: v for k, v in state.ctx.rules.items() if k not in ids}
+    lifted = {**state.lifted, **{r.id: r for r in chosen}}
+    note = f"lift {', '.join(sorted(ids)) or 'nothing new'}"
+    return replace(state, ctx=state.ctx.evolve(rules=rules), lifted=lifted, log=(*state.log, note))
+
+
+def restore(state: ScenarioState, sel: RuleSelector) -> ScenarioState:
+    _known_ids(state, sel)
+    chosen = select_rules(state.lifted.values(), sel)
+    if not chosen and not select_rules(state.ctx.rules.values(), sel):
+        raise ScenarioError(f"restore matches no rule ({sel.describe()})")
+    ids = {r.id for r in chosen}
+    rules = {**state.ctx.rules, **{r.id: r for r in chosen}}
+    lifted = {k: v for k, v in state.lifted.items() if k not in ids}
+    note = f"restore {', '.join(sorted(ids)) or 'nothing (none lifted)'}"
+    return replace(state, ctx=state.ctx.evolve(rules=rules), lifted=lifted, log=(*state.log, note))
+
+
+def set_param(state: ScenarioState, change: SetParam) -> ScenarioState:
+    if change.ownership:
+        regime = change.ownership
+        params = dict(state.ctx.ownership_params)
+        params[regime] = {**(params.get(regime) or {}), change.param: change.value}
+        note = f"ownership rule {regime}: {change.param} = {change.value!r}"
+        return replace(state, ctx=state.ctx.evolve(ownership_params=params), log=(*state.log, note))
+    rid = change.rule or ""
+    rule = state.ctx.rules.get(rid) or state.lifted.get(rid)
+    if rule is None:
+        raise ScenarioError(f"unknown rule id: {rid}")
+    if not rule.params:
+        raise ScenarioError(f"rule {rid} has no parameters to change")
+    if change.param not in rule.params:
+        known = ", ".join(sorted(rule.params))
+        raise ScenarioError(f"rule {rid} has no parameter {change.param!r}; it has: {known}")
+    new = replace(rule, params={**rule.params, change.param: change.value})
+    note = f"{rid}: {change.param} {rule.params[change.param]!r} → {change.value!r}"
+    if rid in state.lifted:
+        return replace(state, lifted={**state.lifted, rid: new}, log=(*state.log, note))
+    rules = {**state.ctx.rules, rid: new}
+    return replace(state, ctx=state.ctx.evolve(rules=rules), log=(*state.log, note))
+
+
+# ----------------------------------------------------------------------------- licences
+def end_licence(state: ScenarioState, change: EndLicence) -> ScenarioState:
+    gls = dict(state.ctx.general_licences)
+    ended = dict(state.ended)
+    for gid in change.licences:
+        if gid in gls:
+            ended[gid] = gls.pop(gid)
+        elif gid not in ended:
+            raise ScenarioError(f"unknown general licence: {gid}")
+    note = f"end licence {', '.join(change.licences)}"
+    return replace(state, ctx=state.ctx.evolve(general_licences=gls), ended=ended,
+                   log=(*state.log, note))
+
+
+def start_licence(state: ScenarioState, change: StartLicence) -> ScenarioState:
+    gls = dict(state.ctx.general_licences)
+    ended = dict(state.ended)
+    old = gls.get(change.id) or ended.pop(change.id, None)
+    if old is None:
+        if not (change.regime and change.title):
+            raise ScenarioError(f"new general licence {change.id} needs a regime and a title")
+        old = GeneralLicence(id=change.id, regime=change.regime, title=change.title)
+    gl = replace(
+        old,
+        regime=change.regime or old.regime,
+        title=change.title or old.title,
+        citation=change.citation or old.citation,
+        # (re)issued: in force from the given day (or now) until the given day (or open-ended)
+        effective_from=change.effective_from or min(state.ctx.as_of, old.effective_from or date.min),
+        effective_until=change.effective_until,
+        condition=change.condition if change.condition is not None else old.condition,
+    )
+    gls[gl.id] = gl
+    note = f"start licence {gl.id}"
+    return replace(state, ctx=state.ctx.evolve(general_licences=gls), ended=ended,
+                   log=(*state.log, note))
+
+
+# ----------------------------------------------------------------------------- listings
+def _resolve_entities(state: ScenarioState, regime: str, ids: list[str], names: list[str],
+                      *, must_be_listed: bool) -> list[str]:
+    listed = state.index.entities(regime)
+    out: list[str] = []
+    for ref in ids:
+        ref = ref.strip()
+        candidates = [f"ofac-{ref}", ref] if ref.isdigit() else [ref]
+        hit = next((c for c in candidates if c in listed), None)
+        if hit is None and must_be_listed and ref not in (state.ctx.added.get(regime) or {}):
+            raise ScenarioError(f"entity {ref} is not listed under {regime} on {state.ctx.as_of}")
+        out.append(hit or candidates[0])
+    for name in names:
+        hits = state.index.resolve_name(regime, name)
+        if not hits and not must_be_listed:
+            # a designation of someone not (yet) listed here: look across all regimes
+            hits = sorted({e for r in state.index.listed for e in state.index.resolve_name(r, name)})
+        if len(hits) != 1:
+            pool = regime if hits or must_be_listed else "any regime"
+            hint = hits or [
+                s for r in ([regime] if must_be_listed else list(state.index.listed))
+                for s in state.index.suggest(r, name)
+            ][:5]
+            what = "is ambiguous" if hits else f"matches no entity listed under {pool}"
+            raise ScenarioError(
+                f"name {name!r} {what}; give entity ids"
+                + (f" (candidates: {'; '.join(hint)})" if hint else "")
+            )
+        out.append(hits[0])
+    return out
+
+
+def _selected_keys(state: ScenarioState, sel: ListingSelector) -> dict[str, set[DesignationKey]]:
+    listed = state.index.entities(sel.regime)
+    picked: dict[str, set[DesignationKey]] = {}
+    for eid in _resolve_entities(state, sel.regime, sel.entities, sel.names, must_be_listed=True):
+        picked.setdefault(eid, set()).update(listed.get(eid, ()))
+    if sel.program:
+        progs = {p.upper() for p in sel.program}
+        found = False
+        for eid, keys in listed.items():
+            hit = {k for k in keys if (k[1] or "").upper() in progs}
+            if hit:
+                found = True
+                picked.setdefault(eid, set()).update(hit)
+        if not found:
+            raise ScenarioError(
+                f"no {sel.regime} designation under programme {', '.join(sel.program)} "
+                f"on {state.ctx.as_of}"
+            )
+    if sel.source:
+        picked = {e: {k for k in ks if k[2] in sel.source} for e, ks in picked.items()}
+    return picked
+
+
+def _delisted_for(state: ScenarioState, regime: str) -> frozenset[str]:
+    removed = state.removed.get(regime, frozenset())
+    return frozenset(
+        e for e, keys in state.index.entities(regime).items() if keys and keys <= removed
+    )
+
+
+def _with_listings(state: ScenarioState, removed: dict[str, frozenset[DesignationKey]],
+                   added: dict[str, dict[str, str]], note: str) -> ScenarioState:
+    state = replace(state, removed=removed)
+    delisted = dict(state.ctx.delisted)
+    for regime in set(removed) | set(delisted):
+        d = _delisted_for(state, regime) - set(added.get(regime, {}))
+        if d:
+            delisted[regime] = d
+        else:
+            delisted.pop(regime, None)
+    added = {r: a for r, a in added.items() if a}
+    ctx = state.ctx.evolve(delisted=delisted, added=added)
+    return replace(state, ctx=ctx, log=(*state.log, note))
+
+
+def delist(state: ScenarioState, sel: ListingSelector) -> ScenarioState:
+    picked = _selected_keys(state, sel)
+    removed = dict(state.removed)
+    keys = set().union(*picked.values()) if picked else set()
+    removed[sel.regime] = frozenset(removed.get(sel.regime, frozenset()) | keys)
+    added = {r: dict(a) for r, a in state.ctx.added.items()}
+    for eid in picked:
+        added.get(sel.regime, {}).pop(eid, None)  # undo a scenario designation too
+    before = _delisted_for(state, sel.regime)
+    after = _delisted_for(replace(state, removed=removed), sel.regime)
+    still = sorted(e for e in picked if e not in after)
+    note = f"delist {sel.describe()}: {len(after - before)} entities off the list"
+    if still:
+        note += f"; {len(still)} stay listed under another programme"
+    return _with_listings(state, removed, added, note)
+
+
+def relist(state: ScenarioState, sel: ListingSelector) -> ScenarioState:
+    picked = _selected_keys(state, sel)
+    removed = dict(state.removed)
+    keys = set().union(*picked.values()) if picked else set()
+    removed[sel.regime] = frozenset(removed.get(sel.regime, frozenset()) - keys)
+    added = {r: dict(a) for r, a in state.ctx.added.items()}
+    return _with_listings(state, removed, added, f"relist {sel.describe()}")
+
+
+def designate(state: ScenarioState, change: Designate) -> ScenarioState:
+    ids = _resolve_entities(state, change.regime, change.entities, change.names,
+                            must_be_listed=False)
+    added = {r: dict(a) for r, a in state.ctx.added.items()}
+    removed = dict(state.removed)
+    listed = state.index.entities(change.regime)
+    for eid in ids:
+        if eid in listed:  # already listed here: a new designation just undoes any delisting
+            removed[change.regime] = frozenset(removed.get(change.regime, frozenset()) - listed[eid])
+        else:
+            added.setdefault(change.regime, {})[eid] = change.note
+    note = f"designate under {change.regime}: {', '.join(ids)}"
+    return _with_listings(state, removed, added, note)
+
+
+def set_date(state: ScenarioState, day: date) -> ScenarioState:
+    return replace(state, ctx=state.ctx.evolve(as_of=day), log=(*state.log, f"evaluate on {day}"))
+
+
+APPLY: dict[str, Callable[[ScenarioState, Any], ScenarioState]] = {
+    "lift": lift,
+    "restore": restore,
+    "delist": delist,
+    "relist": relist,
+    "designate": designate,
+    "end_licence": end_licence,
+    "start_licence": start_licence,
+    "set_param": set_param,
+    "set_date": set_date,
+}
+
+
+def apply_change(state: ScenarioState, change: Any) -> ScenarioState:
+    return APPLY[action_of(change)](state, body_of(change))
+
+
+def scenario_date(scenario: Scenario) -> date | None:
+    """The evaluation date the scenario sets (its last ``set_date``), if any."""
+    day = None
+    for _, _, change in resolve_changes(scenario):
+        if action_of(change) == "set_date":
+            day = body_of(change)
+    return day
+
+
+def apply_scenario(
+    ctx: EvaluationContext, scenario: Scenario, index: ListingIndex = EMPTY_INDEX
+) -> ScenarioState:
+    """Apply the scenario (base chain first) to ``ctx``. Errors name scenario and change."""
+    state = ScenarioState(ctx=ctx, index=index)
+    for name, i, change in resolve_changes(scenario):
+        try:
+            state = apply_change(state, change)
+        except ScenarioError as exc:
+            where = scenario.path if name == scenario.name and scenario.path else name
+            raise ScenarioError(f"{where}, changes[{i}].{action_of(change)}: {exc}") from None
+    ctx = state.ctx.evolve(scenario=scenario.name, assumptions=tuple(all_assumptions(scenario)))
+    return replace(state, ctx=ctx)
+
+
+def apply(ctx: EvaluationContext, scenario: Scenario,
+          index: ListingIndex = EMPTY_INDEX) -> EvaluationContext:
+    """``apply_scenario`` returning just the new context."""
+    return apply_scenario(ctx, scenario, index).ctx
