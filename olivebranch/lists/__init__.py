@@ -18,6 +18,7 @@ SOURCE_MODULES = (
     "dfat",
     "sema",
     "ftm",
+    "ownership_csv",
 )
 
 

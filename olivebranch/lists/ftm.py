@@ -7,6 +7,7 @@ One entity per line, ``{"id", "schema", "properties"}``. Statement-style exports
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from followthemoney import EntityProxy, model
@@ -73,3 +74,25 @@ SOURCES: list[SourceSpec] = [
         description="Any FollowTheMoney entity file (e.g. an OpenSanctions dataset export).",
     ),
 ]
+
+SOURCES.append(
+    SourceSpec(
+        name="opensanctions_zala",
+        title="OpenSanctions cluster around LLC CST / Zala Aero (yente test fixture)",
+        regime="other",
+        authority="OpenSanctions (statements from several authorities)",
+        parse=parse,
+        sniff=_sniff,
+        bundled="opensanctions_zala/entities.ftm.json",
+        bundled_published=date(2026, 4, 29),
+        description=(
+            "91 FollowTheMoney entities from opensanctions/yente tests/fixtures/dataset/zala "
+            "(commit cad6640b): LLC CST (Zala Aero), Alexander Zakharov, Kalashnikov Concern, "
+            "with Ownership records (percentages, start/end dates from ext_ru_egrul). Its Sanction "
+            "entities come from several regimes' datasets (us_ofac_sdn, gb_fcdo_sanctions, eu_fsf, "
+            "ch_seco_sanctions, ua_nsdc_sanctions, …); the dataset tags are dropped on import, so "
+            "olivebranch.designations assigns each Sanction to a regime by its authority. "
+            "Data licence CC BY-NC 4.0 (OpenSanctions)."
+        ),
+    )
+)

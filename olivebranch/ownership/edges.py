@@ -32,6 +32,7 @@ class Edge:
     end: str | None = None  # ISO date it ended
     source: str | None = None  # source name or citation
     edge_id: str | None = None  # id of the FtM entity it came from
+    uncertain: bool = False  # the source marks the figure as unverified
 
     def active_on(self, day: str) -> bool:
         """Holding in place on ``day`` (ISO): started on or before it and not yet ended."""
@@ -59,6 +60,7 @@ class Edge:
             "end": self.end,
             "source": self.source,
             "edge_id": self.edge_id,
+            "uncertain": self.uncertain,
         }
 
 
@@ -95,6 +97,10 @@ def edges_from_ftm(
     role = _first(props, "role")
     start = _first(props, "startDate") or _first(props, "date")
     end = _latest(props, "endDate")
+    uncertain = "uncertain" in [str(v).lower() for v in props.get("status") or []]
+    cite = _first(props, "publisher") or _first(props, "sourceUrl")
+    if cite and cite != source:
+        source = f"{source}: {cite}" if source else cite
     if schema == "Ownership":
         owners, assets = props.get("owner") or [], props.get("asset") or []
         pct: float | None = None
@@ -136,6 +142,7 @@ def edges_from_ftm(
             end=end,
             source=source,
             edge_id=data.get("id"),
+            uncertain=uncertain,
         )
 
 

@@ -30,6 +30,7 @@ class Step:
     kind: str | None = None  # ownership | control
     role: str | None = None
     source: str | None = None
+    uncertain: bool = False
 
     def edge_label(self) -> str:
         if self.kind == "control":
@@ -65,6 +66,7 @@ class OwnershipPath:
                     "name": s.name,
                     "held_by_next": None if s.kind is None else {
                         "percent": s.percent, "kind": s.kind, "role": s.role, "source": s.source,
+                        "uncertain": s.uncertain,
                     },
                 }
                 for s in self.steps
@@ -138,6 +140,7 @@ def paths(
             steps[-1] = Step(
                 last.entity_id, last.name, g.percent(e),
                 "ownership" if kind == OWN else "control", edge.role, edge.source,
+                edge.uncertain,
             )
             steps.append(Step(g.ids[w], name(g.ids[w])))
             on_path.add(w)
@@ -160,10 +163,18 @@ def explain(
     max_paths: int = 12,
 ) -> Status:
     """The entity's Status with its ``paths`` filled in (blocking paths, else sectoral)."""
-    st = result.status(entity_id)
+    st = result.status(entity_id, names=names)
     st.paths = paths(result, entity_id, names=names, max_paths=max_paths)
     if not st.blocked and st.sectoral:
         st.paths += paths(result, entity_id, names=names, sectoral=True, max_paths=max_paths)
+    shaky = {
+        f"{s.name} ← {s.edge_label()} ({s.source or 'no source'})"
+        for p in st.paths
+        for s in p.steps
+        if s.uncertain
+    }
+    for item in sorted(shaky):
+        st.notes.append(f"relies on a figure the source marks uncertain: {item}")
     return st
 
 

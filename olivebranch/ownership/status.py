@@ -12,7 +12,7 @@ only by the upper pass are "possibly owned": reported, not blocked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -254,7 +254,8 @@ class RegimeResult:
                 out[c] = out.get(c, 0) + 1
         return out
 
-    def status(self, entity_id: str) -> Status:
+    def status(self, entity_id: str, *, names: Callable[[str], str] | None = None) -> Status:
+        """Status of one entity (``names`` turns ids into captions in the notes)."""
         st = Status(entity_id=entity_id, regime=self.rule.regime, rule_id=self.rule.rule_id)
         st.designations = list(self.designations.get(entity_id, ()))
         st.sectoral_designations = list(self.sectoral_designations.get(entity_id, ()))
@@ -282,7 +283,7 @@ class RegimeResult:
             if st.basis is None and st.sectoral:
                 st.basis = f"sectoral_{st.sectoral}"
         self._owners(v, st)
-        self._notes(v, st)
+        self._notes(v, st, names or (lambda x: x))
         return st
 
     def _owner_basis(self, u: int) -> str | None:
@@ -324,13 +325,13 @@ class RegimeResult:
                 per_principal and not self.rule.aggregate
             ) else round(total, 6)
 
-    def _notes(self, v: int, st: Status) -> None:
+    def _notes(self, v: int, st: Status, name: Callable[[str], str]) -> None:
         g, rule = self.graph, self.rule
         notes = st.notes
         notes.extend(g.conflict_notes.get(v, ()))
         cyc = g.cycle_members(v)
         if cyc:
-            names = ", ".join(g.ids[u] for u in cyc[:6] if u != v)
+            names = ", ".join(name(g.ids[u]) for u in cyc[:6] if u != v)
             notes.append(f"part of an ownership cycle with {names}; each holding is counted once")
         known = 0.0
         for e in g.in_edges(v):
@@ -345,17 +346,17 @@ class RegimeResult:
             edge = g.edge(e)
             if kind == OWN and pct is None:
                 notes.append(
-                    f"{g.ids[u]} ({self._owner_basis(u)}) holds an unknown share; "
+                    f"{name(g.ids[u])} ({self._owner_basis(u)}) holds an unknown share; "
                     "possibly owned, not counted as blocking"
                 )
             elif kind == CONTROL and not rule.counts_control:
                 notes.append(
-                    f"controlled by {g.ids[u]} ({edge.role or 'control'}) without a stated "
+                    f"controlled by {name(g.ids[u])} ({edge.role or 'control'}) without a stated "
                     f"majority share: control alone does not block under {rule.rule_id}"
                 )
             elif kind == LINK:
                 notes.append(
-                    f"{edge.role or 'linked to'} {g.ids[u]} ({self._owner_basis(u)}): "
+                    f"{edge.role or 'linked to'} {name(g.ids[u])} ({self._owner_basis(u)}): "
                     "a link, not ownership; not counted"
                 )
         if known > 100.0 + 1e-6:
