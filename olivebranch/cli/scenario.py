@@ -1,9 +1,337 @@
-"""CLI commands (to be written)."""
+"""``olivebranch scenario …``: what a package of sanctions moves would unlock, deal by deal."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from olivebranch.errors import OliveBranchError
+from olivebranch.scenarios.model import (
+    Scenario,
+    all_assumptions,
+    bundled_scenarios,
+    load_scenario,
+    resolve_changes,
+)
+
+scenario_app = typer.Typer(
+    help="Sanctions-relief scenarios: what each regime's move would unlock.", no_args_is_help=True
+)
+console = Console()
+FORMATS = ("table", "json", "csv", "md")
+STYLE = {
+    "clear": "green",
+    "risk": "yellow",
+    "restricted": "yellow",
+    "host_approval_required": "dark_orange",
+    "licence_required": "dark_orange",
+    "prohibited": "bold red",
+}
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"not an ISO date (YYYY-MM-DD): {value}") from exc
+
+
+def _split(values: Sequence[str] | None) -> list[str]:
+    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
+
+
+def _check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"format must be one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def build_engine(regimes: Sequence[str] | None = None, deal_refs: Sequence[str] | None = None):
+    """Verdict engine + list store + deals, wrapped in a ScenarioEngine."""
+    from olivebranch.scenarios.engine import DEFAULT_REGIMES, ScenarioEngine
+    from olivebranch.store import Store
+    from olivebranch.verdicts import Engine
+
+    store = Store()
+    deals = load_deals(deal_refs)
+    return ScenarioEngine(Engine(store), store, deals, tuple(regimes or DEFAULT_REGIMES))
+
+
+def load_deals(refs: Sequence[str] | None) -> list[Any]:
+    """Deal files (paths), deal ids from the bundled catalogue, or the whole catalogue."""
+    from olivebranch.deals import load_catalogue, load_deal
+
+    refs = _split(refs)
+    if not refs:
+        return list(load_catalogue())
+    catalogue = None
+    out = []
+    for ref in refs:
+        p = Path(ref)
+        if p.suffix in (".yaml", ".yml") or p.is_file():
+            out.append(load_deal(p))
+            continue
+        if catalogue is None:
+            catalogue = {d.id: d for d in load_catalogue()}
+        if ref not in catalogue:
+            raise OliveBranchError(f"no deal {ref!r} in the catalogue (give an id or a .yaml path)")
+        out.append(catalogue[ref])
+    return out
+
+
+def _verdict(v: str, fmt: str) -> str:
+    if fmt == "table":
+        style = STYLE.get(v)
+        return f"[{style}]{v}[/{style}]" if style else v
+    return v
+
+
+def _md_table(headers: list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def _emit_table(title: str, headers: list[str], rows: list[list[str]], fmt: str) -> None:
+    if fmt == "md":
+        typer.echo(f"### {title}\n\n{_md_table(headers, rows)}\n")
+    elif fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(headers)
+        w.writerows(rows)
+        typer.echo(buf.getvalue(), nl=False)
+    else:
+        t = Table(title=title, title_justify="left", show_lines=False)
+        for h in headers:
+            t.add_column(h, overflow="fold")
+        for r in rows:
+            t.add_row(*r)
+        console.print(t)
+
+
+# ------------------------------------------------------------------------------ list / show
+@scenario_app.command("list")
+def list_cmd() -> None:
+    """The bundled scenarios."""
+    t = Table(title="Bundled scenarios (data/scenarios)", title_justify="left")
+    t.add_column("name", style="bold")
+    t.add_column("title")
+    t.add_column("base")
+    t.add_column("changes", justify="right")
+    for s in bundled_scenarios():
+        t.add_row(s.name, s.title, ", ".join(s.base), str(len(s.changes)))
+    console.print(t)
+
+
+@scenario_app.command("show")
+def show_cmd(
+    name: str = typer.Argument(..., help="Bundled scenario name or a scenario .yaml file."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date (YYYY-MM-DD)."),
+    resolve: bool = typer.Option(
+        False, "--resolve", help="Also apply it to the bundled rules and lists and show the effect."
+    ),
+) -> None:
+    """A scenario's description, assumptions and changes (with --resolve: what they did)."""
+    s = load_scenario(name)
+    console.print(f"[bold]{s.name}[/bold]: {s.title}")
+    console.print(s.description.strip())
+    if s.base:
+        console.print(f"[dim]base: {', '.join(s.base)}[/dim]")
+    console.print("\n[bold]Assumptions[/bold]")
+    for a in all_assumptions(s):
+        console.print(f"  • {a}")
+    console.print("\n[bold]Changes[/bold] (applied in order)")
+    for owner, i, change in resolve_changes(s):
+        body = change.model_dump(mode="json", exclude_defaults=True)
+        console.print(f"  {owner}[{i}] {json.dumps(body, ensure_ascii=False)}")
+    if resolve:
+        engine = build_engine()
+        state = engine.context(s, _date(as_of))
+        console.print(f"\n[bold]Effect on {state.ctx.as_of}[/bold]")
+        for line in state.log:
+            console.print(f"  - {line}")
+        lifted = sorted(state.lifted)
+        console.print(f"  rules lifted ({len(lifted)}): {', '.join(lifted) or '-'}")
+        for regime, ids in sorted(state.ctx.delisted.items()):
+            console.print(f"  delisted under {regime}: {len(ids)} entities")
+        for regime, ids in sorted(state.ctx.added.items()):
+            console.print(f"  designated under {regime}: {', '.join(ids)}")
+
+
+# ------------------------------------------------------------------------------ run / compare
+def _run_output(base: Any, run: Any, fmt: str) -> None:
+    from olivebranch.scenarios.engine import diff
+
+    diffs = diff(base, run) if base is not None else []
+    by_deal = {d.deal_id: d for d in diffs}
+    if fmt == "json":
+        out = {
+            "scenario": run.name,
+            "title": run.scenario.title,
+            "as_of": run.ctx.as_of.isoformat(),
+            "assumptions": list(run.ctx.assumptions),
+            "compared_with": base.name if base is not None else None,
+            "deals": [
+                {
+                    "deal": deal_id,
+                    "title": run.titles[deal_id],
+                    "verdicts": {r: run.verdict(deal_id, r) for r in run.regimes},
+                    "moved": [str(m) for m in by_deal[deal_id].moves] if deal_id in by_deal else [],
+                    "still_blocked_by": [b.as_dict() for b in run.blockers(deal_id)],
+                }
+                for deal_id in run.verdicts
+            ],
+        }
+        typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    headers = ["deal", *run.regimes]
+    if base is not None:
+        headers.append(f"moved vs {base.name}")
+    headers.append("still blocked by (rule · lifted by)")
+    rows = []
+    for deal_id in run.verdicts:
+        row = [deal_id] + [_verdict(run.verdict(deal_id, r), fmt) for r in run.regimes]
+        if base is not None:
+            row.append("; ".join(str(m) for m in by_deal[deal_id].moves) if deal_id in by_deal
+                       else "")
+        row.append("; ".join(f"{b.regime}:{b.rule_id} · {b.lifted_by}"
+                             for b in run.blockers(deal_id)))
+        rows.append(row)
+    title = f"{run.name} — {run.scenario.title} (as of {run.ctx.as_of})"
+    _emit_table(title, headers, rows, fmt)
+    if fmt in ("table", "md") and base is not None:
+        moved = sum(1 for d in diffs if d.moves)
+        typer.echo(f"{moved} of {len(diffs)} deals change verdict under at least one regime "
+                   f"compared with {base.name}.")
+
+
+@scenario_app.command("run")
+def run_cmd(
+    name: str = typer.Argument(..., help="Bundled scenario name or a scenario .yaml file."),
+    deals: list[str] = typer.Option(None, "--deals", help="Deal ids or files (comma-separated)."),
+    regime: list[str] = typer.Option(None, "--regime", help="Regimes, e.g. us,eu (default all)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or md."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date (YYYY-MM-DD)."),
+    baseline: str = typer.Option("status-quo", help="Scenario to diff against ('' for none)."),
+) -> None:
+    """Every deal's verdict per regime under a scenario, what moved and what still blocks."""
+    _check_format(fmt)
+    engine = build_engine(_split(regime) or None, deals)
+    s = load_scenario(name)
+    day = _date(as_of)
+    run = engine.run(s, as_of=day)
+    base = engine.run(load_scenario(baseline), as_of=day) if baseline and baseline != s.name else None
+    _run_output(base, run, fmt)
+
+
+@scenario_app.command("compare")
+def compare_cmd(
+    a: str = typer.Argument(..., help="Scenario A (the baseline)."),
+    b: str = typer.Argument(..., help="Scenario B."),
+    deals: list[str] = typer.Option(None, "--deals", help="Deal ids or files (comma-separated)."),
+    regime: list[str] = typer.Option(None, "--regime", help="Regimes, e.g. us,eu (default all)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or md."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date (YYYY-MM-DD)."),
+    all_deals: bool = typer.Option(False, "--all", help="Also list deals that do not move."),
+) -> None:
+    """What moves from scenario A to scenario B, deal by deal."""
+    from olivebranch.scenarios.engine import diff
+
+    _check_format(fmt)
+    engine = build_engine(_split(regime) or None, deals)
+    day = _date(as_of)
+    run_a = engine.run(load_scenario(a), as_of=day)
+    run_b = engine.run(load_scenario(b), as_of=day)
+    diffs = [d for d in diff(run_a, run_b) if d.moves or all_deals]
+    if fmt == "json":
+        typer.echo(json.dumps({"a": run_a.name, "b": run_b.name,
+                               "deals": [d.as_dict() for d in diffs]}, indent=2,
+                              ensure_ascii=False))
+        return
+    rows = [
+        [d.deal_id, "; ".join(str(m) for m in d.moves) or "-",
+         "; ".join(f"{x.regime}:{x.rule_id} · {x.lifted_by}" for x in d.remaining)]
+        for d in diffs
+    ]
+    _emit_table(f"{run_a.name} → {run_b.name}", ["deal", "moved", "still blocked by"], rows, fmt)
+
+
+# ------------------------------------------------------------------------------ summary
+def render_summary(summary: Any, fmt: str = "table") -> None:
+    regimes = summary.regimes
+    if fmt == "json":
+        typer.echo(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
+        return
+    headers = ["scenario", *(f"{r} clear" for r in regimes), "clear everywhere"]
+    rows = []
+    for s in summary.scenarios:
+        cells = []
+        for r in regimes:
+            n = summary.clear(s, r)
+            new = summary.cleared_vs_base.get(s, {}).get(r, 0)
+            cells.append(f"{n}/{summary.deals}" + (f" (+{new})" if new else ""))
+        rows.append([s, *cells, f"{summary.all_clear[s]}/{summary.deals}"])
+    _emit_table(f"Catalogue summary: {summary.deals} deals, deals clear per regime "
+                "(+ newly clear vs status-quo)", headers, rows, fmt)
+    obs = [
+        [o.rule_id, o.regime, o.lifted_by, str(o.deals), str(o.cells), ", ".join(o.scenarios)]
+        for o in summary.obstacles
+    ]
+    _emit_table("Top remaining obstacles under the relief scenarios",
+                ["rule", "regime", "lifted by", "deals", "deal×scenario", "still there in"],
+                obs, fmt)
+
+
+@scenario_app.command("summary")
+def summary_cmd(
+    scenarios: list[str] = typer.Argument(None, help="Scenarios (default: all bundled)."),
+    deals: list[str] = typer.Option(None, "--deals", help="Deal ids or files (comma-separated)."),
+    regime: list[str] = typer.Option(None, "--regime", help="Regimes, e.g. us,eu (default all)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or md."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date (YYYY-MM-DD)."),
+    chart: Path | None = typer.Option(None, "--chart", help="Also write a chart (.svg or .png)."),
+    top: int = typer.Option(10, help="How many obstacles to list."),
+) -> None:
+    """One screen for the whole catalogue: deals clear per regime under each scenario and the
+    rules that most often remain as blockers."""
+    from olivebranch.scenarios.engine import summarise
+
+    _check_format(fmt)
+    engine = build_engine(_split(regime) or None, deals)
+    chosen: list[Scenario] = (
+        [load_scenario(n) for n in scenarios] if scenarios else bundled_scenarios()
+    )
+    matrix = engine.matrix(chosen, as_of=_date(as_of))
+    summary = summarise(matrix, top=top)
+    render_summary(summary, fmt)
+    if chart is not None:
+        from olivebranch.scenarios.chart import write_chart
+
+        write_chart(summary, chart)
+        if fmt == "table":
+            console.print(f"chart written to {chart}")
+
+
+@scenario_app.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of scenario files."""
+    from olivebranch.scenarios.model import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the main app."""
+    """Add ``scenario`` to the main app."""
+    app.add_typer(scenario_app, name="scenario")

@@ -366,10 +366,11 @@ def designate(state: ScenarioState, change: Designate) -> ScenarioState:
     removed = dict(state.removed)
     listed = state.index.entities(change.regime)
     for eid in ids:
-        if eid in listed:  # already listed here: a new designation just undoes any delisting
-            removed[change.regime] = frozenset(removed.get(change.regime, frozenset()) - listed[eid])
-        else:
-            added.setdefault(change.regime, {})[eid] = change.note
+        # a new (blocking) designation; it also undoes any delisting of the entity's old ones
+        removed[change.regime] = frozenset(
+            removed.get(change.regime, frozenset()) - listed.get(eid, frozenset())
+        )
+        added.setdefault(change.regime, {})[eid] = change.note
     note = f"designate under {change.regime}: {', '.join(ids)}"
     return _with_listings(state, removed, added, note)
 

@@ -1,0 +1,70 @@
+"""Chart of deals by verdict per scenario: one panel per regime, a stacked bar per scenario."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from olivebranch.context import EFFECTS
+from olivebranch.errors import OliveBranchError
+from olivebranch.scenarios.engine import Summary
+
+COLOURS = {
+    "clear": "#2e7d32",
+    "risk": "#9ccc65",
+    "restricted": "#fdd835",
+    "host_approval_required": "#ffa726",
+    "licence_required": "#ef6c00",
+    "prohibited": "#c62828",
+    "n/a": "#bdbdbd",
+}
+
+
+def _figure(summary: Summary):  # -> matplotlib Figure
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    regimes = summary.regimes
+    n = len(regimes)
+    fig = Figure(figsize=(max(6.0, 2.6 * n), 4.2), layout="constrained")
+    axes = fig.subplots(1, n, sharey=True, squeeze=False)[0]
+    order = [*EFFECTS, "n/a"]
+    x = list(range(len(summary.scenarios)))
+    for ax, regime in zip(axes, regimes, strict=True):
+        bottom = [0] * len(x)
+        for verdict in order:
+            values = [summary.counts[s][regime].get(verdict, 0) for s in summary.scenarios]
+            if not any(values):
+                continue
+            ax.bar(x, values, bottom=bottom, color=COLOURS[verdict], label=verdict, width=0.75)
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        ax.set_title(regime.upper())
+        ax.set_xticks(x, summary.scenarios, rotation=60, ha="right", fontsize=7)
+        ax.tick_params(axis="y", labelsize=8)
+    axes[0].set_ylabel("deals")
+    handles: dict[str, object] = {}
+    for ax in axes:
+        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, h)
+    ordered = [v for v in order if v in handles]
+    fig.legend([handles[v] for v in ordered], ordered, loc="outside right upper", fontsize=7)
+    fig.suptitle(f"{summary.deals} deals by verdict per scenario", fontsize=10)
+    return fig
+
+
+def chart_svg(summary: Summary) -> str:
+    """The chart as SVG text (for the web UI)."""
+    buf = io.StringIO()
+    _figure(summary).savefig(buf, format="svg")
+    return buf.getvalue()
+
+
+def write_chart(summary: Summary, path: str | Path) -> Path:
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("svg", "png"):
+        raise OliveBranchError(f"{path}: chart format must be .svg or .png")
+    _figure(summary).savefig(path, format=fmt, dpi=150)
+    return path

@@ -1,0 +1,350 @@
+"""Evaluate the deal catalogue under scenarios: matrix, diff against the status quo, summary.
+
+The verdict engine does the legal work and memoises what is expensive (party matching once,
+ownership status per ``ctx.listing_key(regime)``), so a scenario that only lifts rules reuses
+every matching and ownership result, and one that delists a parent recomputes ownership for
+that regime only. This module just builds one context per scenario and tabulates.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from olivebranch.context import EFFECTS, EvaluationContext, effect_rank
+from olivebranch.scenarios.apply import ListingIndex, ScenarioState, apply_scenario, scenario_date
+from olivebranch.scenarios.model import Scenario, all_assumptions
+
+#: effects that stop a deal (``risk`` is reported but does not block)
+BLOCKING_RANK = effect_rank("restricted")
+DEFAULT_REGIMES = ("us", "eu", "uk", "ru", "ua")
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A finding that keeps a deal from being clear under a regime, and who could lift it."""
+
+    regime: str
+    rule_id: str
+    effect: str
+    instrument: str
+    lifted_by: str
+    title: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "regime": self.regime,
+            "rule_id": self.rule_id,
+            "effect": self.effect,
+            "instrument": self.instrument,
+            "lifted_by": self.lifted_by,
+        }
+
+
+def blockers_of(regime: str, regime_verdict: Any) -> list[Blocker]:
+    out: dict[str, Blocker] = {}
+    for f in regime_verdict.findings:
+        if effect_rank(f.effect) < BLOCKING_RANK:
+            continue
+        prev = out.get(f.rule_id)
+        if prev is None or effect_rank(f.effect) > effect_rank(prev.effect):
+            out[f.rule_id] = Blocker(
+                regime=regime,
+                rule_id=f.rule_id,
+                effect=f.effect,
+                instrument=getattr(f, "instrument", "") or "",
+                lifted_by=getattr(f, "lifted_by", "") or "",
+                title=getattr(f, "title", "") or "",
+            )
+    return sorted(out.values(), key=lambda b: (-effect_rank(b.effect), b.rule_id))
+
+
+@dataclass
+class ScenarioRun:
+    """One scenario evaluated over the deals: verdict per deal × regime, with its context."""
+
+    scenario: Scenario
+    state: ScenarioState
+    regimes: tuple[str, ...]
+    verdicts: dict[str, Any]  # deal id -> DealVerdict
+    titles: dict[str, str]
+    seconds: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    @property
+    def ctx(self) -> EvaluationContext:
+        return self.state.ctx
+
+    def verdict(self, deal_id: str, regime: str) -> str:
+        rv = self.verdicts[deal_id].regimes.get(regime)
+        return rv.verdict if rv is not None else "n/a"
+
+    def blockers(self, deal_id: str, regime: str | None = None) -> list[Blocker]:
+        out: list[Blocker] = []
+        for r in self.regimes if regime is None else (regime,):
+            rv = self.verdicts[deal_id].regimes.get(r)
+            if rv is not None:
+                out += blockers_of(r, rv)
+        return out
+
+    def counts(self, regime: str) -> Counter[str]:
+        return Counter(self.verdict(d, regime) for d in self.verdicts)
+
+
+@dataclass(frozen=True)
+class Move:
+    regime: str
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.regime}: {self.before} → {self.after}"
+
+    @property
+    def better(self) -> bool:
+        return effect_rank(self.after) < effect_rank(self.before)
+
+
+@dataclass
+class DealDiff:
+    """What a scenario changes for one deal compared with a baseline, and what still blocks."""
+
+    deal_id: str
+    title: str
+    moves: list[Move]
+    remaining: list[Blocker]
+    after: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def cleared(self) -> list[str]:
+        return [m.regime for m in self.moves if m.after == "clear"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "deal": self.deal_id,
+            "title": self.title,
+            "moved": [str(m) for m in self.moves],
+            "verdicts": self.after,
+            "still_blocked_by": [b.as_dict() for b in self.remaining],
+        }
+
+
+def diff(base: ScenarioRun, other: ScenarioRun) -> list[DealDiff]:
+    """Per deal: regimes whose verdict moved from ``base`` to ``other``, and what still blocks."""
+    out = []
+    for deal_id in other.verdicts:
+        if deal_id not in base.verdicts:
+            continue
+        moves = [
+            Move(r, base.verdict(deal_id, r), other.verdict(deal_id, r))
+            for r in other.regimes
+            if base.verdict(deal_id, r) != other.verdict(deal_id, r)
+        ]
+        out.append(
+            DealDiff(
+                deal_id,
+                other.titles.get(deal_id, deal_id),
+                moves,
+                other.blockers(deal_id),
+                {r: other.verdict(deal_id, r) for r in other.regimes},
+            )
+        )
+    return out
+
+
+@dataclass
+class Matrix:
+    """Deals × scenarios × regimes."""
+
+    runs: list[ScenarioRun]
+    regimes: tuple[str, ...]
+
+    def run(self, name: str) -> ScenarioRun:
+        for r in self.runs:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+    @property
+    def deal_ids(self) -> list[str]:
+        return list(self.runs[0].verdicts) if self.runs else []
+
+    def rows(self) -> list[dict[str, str]]:
+        """Flat rows (deal, title, scenario, regime, verdict, blockers) for csv/json."""
+        out = []
+        for run in self.runs:
+            for deal_id in run.verdicts:
+                for regime in self.regimes:
+                    out.append({
+                        "deal": deal_id,
+                        "title": run.titles.get(deal_id, ""),
+                        "scenario": run.name,
+                        "regime": regime,
+                        "verdict": run.verdict(deal_id, regime),
+                        "blockers": " ".join(b.rule_id for b in run.blockers(deal_id, regime)),
+                    })
+        return out
+
+
+@dataclass(frozen=True)
+class Obstacle:
+    rule_id: str
+    regime: str
+    instrument: str
+    lifted_by: str
+    cells: int  # deal × scenario cells it blocks (outside the baseline)
+    deals: int
+    scenarios: tuple[str, ...]
+
+
+@dataclass
+class Summary:
+    """One screen for the whole catalogue across scenarios."""
+
+    deals: int
+    regimes: tuple[str, ...]
+    scenarios: list[str]
+    titles: dict[str, str]
+    counts: dict[str, dict[str, dict[str, int]]]  # scenario -> regime -> verdict -> n
+    all_clear: dict[str, int]  # scenario -> deals clear under every regime shown
+    cleared_vs_base: dict[str, dict[str, int]]  # scenario -> regime -> deals newly clear
+    obstacles: list[Obstacle]
+
+    def clear(self, scenario: str, regime: str) -> int:
+        return self.counts[scenario][regime].get("clear", 0)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "deals": self.deals,
+            "regimes": list(self.regimes),
+            "scenarios": [
+                {
+                    "name": s,
+                    "title": self.titles.get(s, s),
+                    "verdicts": self.counts[s],
+                    "clear": {r: self.clear(s, r) for r in self.regimes},
+                    "newly_clear": self.cleared_vs_base.get(s, {}),
+                    "clear_everywhere": self.all_clear[s],
+                }
+                for s in self.scenarios
+            ],
+            "top_obstacles": [o.__dict__ | {"scenarios": list(o.scenarios)} for o in self.obstacles],
+        }
+
+
+def summarise(matrix: Matrix, baseline: str = "status-quo", top: int = 10) -> Summary:
+    """Clear counts per scenario and regime, and the rules that most often remain blockers
+    under the relief scenarios (every scenario except the baseline)."""
+    counts = {
+        run.name: {r: dict(sorted(run.counts(r).items(), key=lambda kv: effect_rank_or(kv[0])))
+                   for r in matrix.regimes}
+        for run in matrix.runs
+    }
+    all_clear = {
+        run.name: sum(
+            all(run.verdict(d, r) in ("clear", "risk", "n/a") for r in matrix.regimes)
+            for d in run.verdicts
+        )
+        for run in matrix.runs
+    }
+    names = [run.name for run in matrix.runs]
+    base = matrix.run(baseline) if baseline in names else None
+    cleared: dict[str, dict[str, int]] = {}
+    if base is not None:
+        for run in matrix.runs:
+            if run is base:
+                continue
+            cleared[run.name] = {
+                r: sum(
+                    run.verdict(d, r) == "clear" and base.verdict(d, r) != "clear"
+                    for d in run.verdicts if d in base.verdicts
+                )
+                for r in matrix.regimes
+            }
+    tally: dict[tuple[str, str], list[Any]] = {}
+    relief = [run for run in matrix.runs if run is not base] or matrix.runs
+    for run in relief:
+        for deal_id in run.verdicts:
+            for b in run.blockers(deal_id):
+                entry = tally.setdefault((b.rule_id, b.regime), [b, 0, set(), set()])
+                entry[1] += 1
+                entry[2].add(deal_id)
+                entry[3].add(run.name)
+    obstacles = [
+        Obstacle(b.rule_id, b.regime, b.instrument, b.lifted_by, n, len(ds),
+                 tuple(s for s in names if s in sc))
+        for b, n, ds, sc in tally.values()
+    ]
+    obstacles.sort(key=lambda o: (-o.cells, -o.deals, o.rule_id))
+    titles = {run.name: run.scenario.title for run in matrix.runs}
+    return Summary(len(matrix.deal_ids), matrix.regimes, names, titles, counts, all_clear,
+                   cleared, obstacles[:top])
+
+
+def effect_rank_or(verdict: str) -> int:
+    return effect_rank(verdict) if verdict in EFFECTS else len(EFFECTS)
+
+
+class ScenarioEngine:
+    """Runs scenarios over deals with one verdict engine, sharing its memoised work.
+
+    ``verdicts`` is an ``olivebranch.verdicts.Engine``; ``store`` the list store (for
+    resolving programme and name delistings). Listing indexes are kept per evaluation date.
+    """
+
+    def __init__(self, verdicts: Any, store: Any, deals: Sequence[Any],
+                 regimes: Iterable[str] = DEFAULT_REGIMES) -> None:
+        self.verdicts = verdicts
+        self.store = store
+        self.deals = list(deals)
+        self.regimes = tuple(regimes)
+        self._indexes: dict[date | None, ListingIndex] = {}
+        self._bases: dict[date | None, EvaluationContext] = {}
+
+    def index(self, day: date | None) -> ListingIndex:
+        if day not in self._indexes:
+            self._indexes[day] = ListingIndex.from_store(self.store, day)
+        return self._indexes[day]
+
+    def base_context(self, day: date | None) -> EvaluationContext:
+        if day not in self._bases:
+            self._bases[day] = self.verdicts.base_context(day)
+        return self._bases[day]
+
+    def context(self, scenario: Scenario, as_of: date | None = None) -> ScenarioState:
+        """The scenario applied to the base context of its date (its own ``set_date`` wins
+        over ``as_of``; neither: the verdict engine's default day)."""
+        day = scenario_date(scenario) or as_of
+        base = self.base_context(day)
+        return apply_scenario(base, scenario, self.index(day or base.as_of))
+
+    def run(self, scenario: Scenario, *, deals: Sequence[Any] | None = None,
+            regimes: Iterable[str] | None = None, as_of: date | None = None) -> ScenarioRun:
+        started = time.perf_counter()
+        regimes = tuple(regimes or self.regimes)
+        state = self.context(scenario, as_of)
+        verdicts = {}
+        titles = {}
+        for deal in deals if deals is not None else self.deals:
+            v = self.verdicts.assess(deal, state.ctx, regimes)
+            verdicts[v.deal_id] = v
+            titles[v.deal_id] = v.title
+        return ScenarioRun(scenario, state, regimes, verdicts, titles,
+                           time.perf_counter() - started)
+
+    def matrix(self, scenarios: Sequence[Scenario], *, deals: Sequence[Any] | None = None,
+               regimes: Iterable[str] | None = None, as_of: date | None = None) -> Matrix:
+        regimes = tuple(regimes or self.regimes)
+        runs = [self.run(s, deals=deals, regimes=regimes, as_of=as_of) for s in scenarios]
+        return Matrix(runs, regimes)
+
+
+def assumptions_of(scenario: Scenario) -> list[str]:
+    return all_assumptions(scenario)
