@@ -5,6 +5,7 @@ same FollowTheMoney property everywhere."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -200,3 +201,113 @@ def put_identifier(
     if k in {"euvat", "vat"} and add("vatCode"):
         return
     add("idNumber")
+
+
+MAX_XLSX_UNCOMPRESSED = 256 * 1024 * 1024
+
+
+def xlsx_rows(path: Path, sheet: str | None = None, max_col: int | None = None) -> Iterator[tuple]:
+    """Rows of an XLSX sheet as value tuples (openpyxl read-only mode).
+
+    Refuses non-zip files and zip bombs (total uncompressed size over 256 MB) before openpyxl
+    sees them; any openpyxl failure becomes a ``ParseError`` naming the file."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from olivebranch.errors import ParseError
+
+    if not zipfile.is_zipfile(path):
+        raise ParseError(path, None, "not an XLSX workbook (not a zip file)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ParseError(path, None, f"damaged XLSX workbook: {exc}") from exc
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise ParseError(path, None, f"XLSX expands to {total} bytes; refused (zip bomb?)")
+    if "xl/workbook.xml" not in names:
+        raise ParseError(path, None, "zip file is not an XLSX workbook (no xl/workbook.xml)")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds (KeyError, InvalidFileException…)
+        raise ParseError(path, None, f"cannot open XLSX workbook: {exc}") from exc
+    try:
+        if sheet is not None and sheet in wb.sheetnames:
+            ws = wb[sheet]
+        elif sheet is not None and len(wb.sheetnames) > 1:
+            raise ParseError(path, None, f"workbook has no sheet {sheet!r} "
+                                         f"(sheets: {', '.join(wb.sheetnames)})")
+        else:
+            ws = wb[wb.sheetnames[0]]
+        try:
+            yield from ws.iter_rows(values_only=True, max_col=max_col)
+        except ParseError:
+            raise
+        except Exception as exc:
+            raise ParseError(path, None, f"damaged XLSX sheet: {exc}") from exc
+    finally:
+        wb.close()
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_DAY_MONTH_YEAR = re.compile(
+    r"\b(\d{1,2})\s*\.?\s*(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s*"
+    r"(\d{4})\b", re.IGNORECASE)
+_MONTH_YEAR = re.compile(
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+(\d{4})\b",
+    re.IGNORECASE)
+_NUM_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
+_BARE_YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
+
+
+def dates_in_text(value: object) -> list[str]:
+    """Every date in free text (``24 Dec. 1965``, ``March 1955``, ``a) 1982 b) 1978``,
+    ``12/05/1958``), most precise first, as ISO strings."""
+    if value is None:
+        return []
+    if not isinstance(value, str):
+        iso = iso_date(value)
+        return [iso] if iso else []
+    s = value.replace("\xa0", " ")
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+
+    def take(m: re.Match[str], iso: str | None) -> None:
+        if iso and iso not in out:
+            out.append(iso)
+        spans.append(m.span())
+
+    def free(m: re.Match[str]) -> bool:
+        return not any(a <= m.start() < b for a, b in spans)
+
+    for m in _DAY_MONTH_YEAR.finditer(s):
+        day, mon, year = m.groups()
+        try:
+            take(m, date(int(year), _MONTHS[mon[:3].lower()], int(day)).isoformat())
+        except ValueError:
+            take(m, year)
+    for m in _NUM_DATE.finditer(s):
+        if free(m):
+            take(m, iso_date(m.group(0).replace(".", "/")))
+    for m in _MONTH_YEAR.finditer(s):
+        if free(m):
+            take(m, f"{m.group(2)}-{_MONTHS[m.group(1)[:3].lower()]:02d}")
+    for m in _BARE_YEAR.finditer(s):
+        if free(m):
+            take(m, m.group(1))
+    return out
+
+
+_PASSPORT = re.compile(
+    r"passport\s*(?:no\.?|number|#)?\s*:?\s*(?:[A-Z][a-z]+\s+number\s+)?([A-Z]{0,3}\d[\dA-Z-]{3,})",
+    re.IGNORECASE)
+
+
+def passports_from_text(proxy: EntityProxy, value: str | None) -> None:
+    """Passport numbers stated in free text (``Passport no: Philippines number AA780554``)."""
+    if value and proxy.schema.get("passportNumber") is not None:
+        for m in _PASSPORT.finditer(value):
+            proxy.add("passportNumber", m.group(1), quiet=True)
