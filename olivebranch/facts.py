@@ -1,0 +1,285 @@
+"""Facts engine: from a deal (and each party's screening result) to the facts rules look at.
+
+Facts are named with dots (``asset.arctic``, ``activity.types``, ``party.blocked``). Most are
+properties of the deal alone and computed once; ``party.*`` and ``parties.*`` status facts
+depend on the regime being evaluated (whose lists, whose ownership rule) and on the scenario
+(delistings, added designations), so they are computed per regime from a :class:`PartyStatus`.
+A rule whose condition uses any ``party.*`` fact is evaluated once per party.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from olivebranch.deals.models import Deal, Party
+
+#: fact name -> what it means (shown in docs/rules.md and used to validate rule packs)
+FACTS: dict[str, str] = {
+    # asset
+    "asset.country": "host country of the asset (ISO-2)",
+    "asset.region": "region text",
+    "asset.oblast": "Ukrainian oblast (donetsk, luhansk, zaporizhzhia, kherson, crimea, sevastopol)",
+    "asset.sectors": "sectors of the asset (oil, gas, lng, lithium, …)",
+    "asset.projects": "named projects rules single out (arctic_lng_2, nord_stream_2, …)",
+    "asset.stage": "exploration | development | construction | producing | halted",
+    "asset.arctic": "north of the Arctic Circle",
+    "asset.offshore": "offshore",
+    "asset.arctic_offshore": "offshore and north of the Arctic Circle",
+    "asset.deepwater": "deep water (US: > 500 ft; EU: > 150 m)",
+    "asset.shale": "shale formation",
+    "asset.shelf": "on the continental shelf",
+    "asset.oil": "the asset produces or may produce oil (oil sector)",
+    "asset.special_oil_project": "deepwater, Arctic offshore or shale project with oil potential",
+    "asset.energy": "energy sector (oil, gas, LNG, pipelines, power, nuclear, coal)",
+    "asset.mining": "mining and quarrying sector (minerals, metals, uranium, coal)",
+    "asset.occupied": "Ukrainian territory outside government control: none | crimea | ngca",
+    "asset.federal_significance": "Russian subsoil plot of federal significance",
+    "asset.strategic": "strategic activity under Russian Law 57-FZ",
+    "asset.special_zone": "in a Russian special economic zone listed in EU Annex LII",
+    "asset.ua_strategic_mineral": "strategic or critical mineral on Ukraine's lists",
+    "asset.ua_fund_resource": "natural resource within Appendix A of the US-Ukraine Fund agreement",
+    # activity
+    "activity.types": "what the deal does (equity, joint_venture, financing, offtake, …)",
+    "activity.investment": "equity, new investment, joint venture or financing",
+    "activity.supply": "supply of equipment, technology or services",
+    "activity.import_into": "jurisdictions the product is imported into (us, eu, uk)",
+    "activity.products": "products bought, sold or shipped",
+    "activity.services": "kinds of services supplied",
+    "activity.equipment": "kinds of equipment supplied",
+    "activity.price_above_cap": "oil sold above the price cap (true/false/unknown)",
+    "activity.new_licence": "Ukraine: licence or PSA granted after the Reconstruction Fund began",
+    "activity.value_usd": "deal value in US dollars",
+    # persons involved
+    "persons.us": "a US person (US company or national) is a party",
+    "persons.eu": "an EU person (company of or national of an EU member state) is a party",
+    "persons.uk": "a UK person is a party",
+    "persons.unfriendly": "a party from a state on Russia's 'unfriendly' list",
+    "persons.jurisdictions": "jurisdictions of all parties",
+    "investors.foreign": "an investor from outside the host country",
+    "investors.foreign_state": "an investor controlled by a foreign state",
+    "stake.foreign_max_after": "largest share any foreign investor holds in a target after the deal",
+    "stake.foreign_state_max_after": "largest share a foreign-state-controlled investor holds after",
+    "stake.acquired_max": "largest increase of any holder's share in a target",
+    "parties.groups": "corporate groups of all parties (rosneft, gazprom, novatek, …)",
+    "parties.roles": "roles of all parties",
+    # regime-dependent status (computed for the regime being evaluated)
+    "parties.any_blocked": "a party is blocked (listed or owned by listed persons) in this regime",
+    "parties.any_listed": "a party is directly listed (blocking) in this regime",
+    "parties.any_sectoral": "a party carries a sectoral (SSI) listing in this regime",
+    "parties.any_ambiguous": "a party matched two list entries that cannot be told apart",
+    # per party (a rule using these fires once per party)
+    "party.id": "the party's id in the deal file",
+    "party.role": "investor, operator, partner, offtaker, lender, supplier, target, …",
+    "party.kind": "company, person, state_body, fund, vessel",
+    "party.jurisdiction": "country of incorporation or nationality",
+    "party.group": "corporate group",
+    "party.is_counterparty": "on the host side of the deal (target, operator, partner or seller)",
+    "party.host": "incorporated in the host country",
+    "party.state_controlled": "controlled by a state",
+    "party.foreign_state": "controlled by a state other than the host",
+    "party.listed": "directly designated (blocking) under this regime",
+    "party.owned_by_listed": "owned or controlled by designated persons under this regime's rule",
+    "party.blocked": "listed or owned by listed persons",
+    "party.sectoral": "carries a sectoral listing (e.g. OFAC SSI) in this regime",
+    "party.programs": "sanctions programmes of its list entries in this regime",
+    "party.match": "screening result: listed | ambiguous | none | not_screened",
+    "party.match_score": "score of the best list match",
+    "party.owners_known": "the deal or the ownership data says who owns it",
+    "party.stake_after": "largest share it holds in a target after the deal",
+    "party.stake_before": "largest share it held in a target before the deal",
+}
+
+EU_MEMBERS = frozenset(
+    "at be bg hr cy cz dk ee fi fr de gr hu ie it lv lt lu mt nl pl pt ro sk si es se".split()
+)
+#: Russia's 'unfriendly' states (Government Order 430-r of 5 Mar 2022, as amended; research
+#: id RU-UNFRIENDLY-LIST). British overseas territories and Jersey included with gb.
+UNFRIENDLY = EU_MEMBERS | frozenset(
+    "us ca gb je gg im gi vg ai ua me ch al ad is li mc no sm mk jp kr au fm nz sg tw bs".split()
+)
+ENERGY = frozenset(
+    "oil gas lng gas_pipeline oil_pipeline coal power power_transmission nuclear petrochemicals".split()
+)
+MINING = frozenset(
+    "uranium rare_earths lithium titanium nickel copper cobalt platinum_group niobium zirconium "
+    "graphite gold coal".split()
+)
+#: Appendix A of the US-Ukraine Reconstruction Investment Fund agreement (minerals, oil, gas).
+UA_FUND_RESOURCES = MINING | frozenset("oil gas lng".split())
+COUNTERPARTY_ROLES = frozenset({"target", "operator", "partner", "seller", "state"})
+INVESTING = frozenset({"equity", "new_investment", "joint_venture", "financing"})
+SUPPLYING = frozenset({"supply_equipment", "supply_technology", "services"})
+
+
+def is_known_fact(name: str) -> bool:
+    return name in FACTS
+
+
+def person_regimes(jurisdiction: str) -> set[str]:
+    """Whose 'persons' a party is, from its jurisdiction."""
+    out = set()
+    if jurisdiction == "us":
+        out.add("us")
+    if jurisdiction in EU_MEMBERS:
+        out.add("eu")
+    if jurisdiction in {"gb", "je", "gg", "im"}:
+        out.add("uk")
+    return out
+
+
+def _stakes_by_holder(deal: Deal) -> dict[str, tuple[float, float]]:
+    out: dict[str, tuple[float, float]] = {}
+    for s in deal.stakes:
+        b, a = out.get(s.holder, (0.0, 0.0))
+        out[s.holder] = (max(b, s.before), max(a, s.after))
+    return out
+
+
+def deal_facts(deal: Deal) -> dict[str, Any]:
+    """Regime-independent facts of one deal. Pure."""
+    a, act = deal.asset, deal.activity
+    sectors = set(a.sectors)
+    host = a.country
+    types = set(act.types)
+    jur = [p.jurisdiction for p in deal.parties]
+    investors = [p for p in deal.parties if p.role not in COUNTERPARTY_ROLES and p.screen]
+    foreign = [p for p in deal.parties if p.jurisdiction != host and p.role in
+               {"investor", "partner", "lender", "fund"}]
+    foreign_state = [p for p in foreign if p.state_controlled and (p.state or p.jurisdiction) != host]
+    stakes = _stakes_by_holder(deal)
+    foreign_ids = {p.id for p in deal.parties if p.jurisdiction != host and p.screen}
+    fstate_ids = {p.id for p in foreign_state}
+    acquired = [s.after - s.before for s in deal.stakes]
+    oil = "oil" in sectors
+    facts: dict[str, Any] = {
+        "asset.country": host,
+        "asset.region": a.region,
+        "asset.oblast": (a.oblast or "").lower() or None,
+        "asset.sectors": sorted(sectors),
+        "asset.projects": sorted(a.projects),
+        "asset.stage": a.stage,
+        "asset.arctic": a.arctic,
+        "asset.offshore": a.offshore,
+        "asset.arctic_offshore": a.arctic and a.offshore,
+        "asset.deepwater": a.deepwater,
+        "asset.shale": a.shale,
+        "asset.shelf": a.shelf or a.offshore,
+        "asset.oil": oil,
+        "asset.special_oil_project": oil and (a.deepwater or a.shale or (a.arctic and a.offshore)),
+        "asset.energy": bool(sectors & ENERGY),
+        "asset.mining": bool(sectors & MINING),
+        "asset.occupied": a.occupied,
+        "asset.federal_significance": a.federal_significance,
+        "asset.strategic": a.strategic or a.federal_significance,
+        "asset.special_zone": a.special_zone,
+        "asset.ua_strategic_mineral": a.ua_strategic_mineral,
+        "asset.ua_fund_resource": bool(sectors & UA_FUND_RESOURCES),
+        "activity.types": sorted(types),
+        "activity.investment": bool(types & INVESTING),
+        "activity.supply": bool(types & SUPPLYING),
+        "activity.import_into": sorted(act.import_into),
+        "activity.products": sorted(act.products),
+        "activity.services": sorted(act.services),
+        "activity.equipment": sorted(act.equipment),
+        "activity.price_above_cap": act.price_above_cap,
+        "activity.new_licence": act.new_licence,
+        "activity.value_usd": act.value_usd,
+        "persons.us": any("us" in person_regimes(p.jurisdiction) for p in investors),
+        "persons.eu": any("eu" in person_regimes(p.jurisdiction) for p in investors),
+        "persons.uk": any("uk" in person_regimes(p.jurisdiction) for p in investors),
+        "persons.unfriendly": any(p.jurisdiction in UNFRIENDLY for p in investors),
+        "persons.jurisdictions": sorted(set(jur)),
+        "investors.foreign": bool(foreign),
+        "investors.foreign_state": bool(foreign_state),
+        "stake.foreign_max_after": max(
+            [v[1] for k, v in stakes.items() if k in foreign_ids], default=0.0),
+        "stake.foreign_state_max_after": max(
+            [v[1] for k, v in stakes.items() if k in fstate_ids], default=0.0),
+        "stake.acquired_max": max(acquired, default=0.0),
+        "parties.groups": sorted({p.group for p in deal.parties if p.group}),
+        "parties.roles": sorted({p.role for p in deal.parties}),
+    }
+    return facts
+
+
+@dataclass
+class PartyStatus:
+    """One party's standing under one regime (in one context): list entries and ownership."""
+
+    party_id: str
+    regime: str
+    match: str = "none"  # listed | ambiguous | none | not_screened
+    score: float | None = None
+    listed: bool = False
+    owned: bool = False
+    sectoral: bool = False
+    programs: list[str] = field(default_factory=list)
+    entries: list[dict[str, Any]] = field(default_factory=list)  # list_entry evidence
+    candidates: list[dict[str, Any]] = field(default_factory=list)  # ambiguous candidates
+    paths: list[dict[str, Any]] = field(default_factory=list)  # ownership_path evidence
+    owners_known: bool = False
+
+    @property
+    def blocked(self) -> bool:
+        return self.listed or self.owned
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "party": self.party_id, "regime": self.regime, "match": self.match,
+            "score": self.score, "listed": self.listed, "owned": self.owned,
+            "sectoral": self.sectoral, "programs": self.programs, "entries": self.entries,
+            "candidates": self.candidates, "paths": self.paths,
+        }
+
+
+def party_facts(party: Party, deal: Deal, status: PartyStatus) -> dict[str, Any]:
+    host = deal.asset.country
+    stakes = _stakes_by_holder(deal).get(party.id, (0.0, 0.0))
+    return {
+        "party.id": party.id,
+        "party.role": party.role,
+        "party.kind": party.kind,
+        "party.jurisdiction": party.jurisdiction,
+        "party.group": party.group,
+        "party.is_counterparty": party.role in COUNTERPARTY_ROLES or party.jurisdiction == host,
+        "party.host": party.jurisdiction == host,
+        "party.state_controlled": party.state_controlled,
+        "party.foreign_state": party.state_controlled and (party.state or party.jurisdiction) != host,
+        "party.listed": status.listed,
+        "party.owned_by_listed": status.owned and not status.listed,
+        "party.blocked": status.blocked,
+        "party.sectoral": status.sectoral,
+        "party.programs": status.programs,
+        "party.match": status.match,
+        "party.match_score": status.score,
+        "party.owners_known": status.owners_known,
+        "party.stake_after": stakes[1],
+        "party.stake_before": stakes[0],
+    }
+
+
+def regime_facts(statuses: Mapping[str, PartyStatus]) -> dict[str, Any]:
+    values = list(statuses.values())
+    return {
+        "parties.any_blocked": any(s.blocked for s in values),
+        "parties.any_listed": any(s.listed for s in values),
+        "parties.any_sectoral": any(s.sectoral for s in values),
+        "parties.any_ambiguous": any(s.match == "ambiguous" for s in values),
+    }
+
+
+class FactView:
+    """``facts(name)`` for the condition evaluator: deal facts + regime facts (+ one party's)."""
+
+    __slots__ = ("_maps",)
+
+    def __init__(self, *maps: Mapping[str, Any]) -> None:
+        self._maps = maps
+
+    def __call__(self, name: str) -> Any:
+        for m in self._maps:
+            if name in m:
+                return m[name]
+        return None
