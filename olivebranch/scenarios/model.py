@@ -42,6 +42,7 @@ KINDS: tuple[str, ...] = (
     "host_approval",
     "price_cap",
     "service_ban",
+    "screening",
 )
 NAME_RE = r"^[a-z0-9][a-z0-9-]*$"
 
