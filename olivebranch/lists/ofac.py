@@ -124,6 +124,8 @@ def read_rows(
             reason = f"field exceeds {MAX_FIELD_CHARS} characters"
         elif "unexpected end of data" in reason or "EOF" in reason:
             reason = "unterminated quoted field (file truncated or malformed)"
+        else:
+            reason = f"malformed quoting ({reason})"
         raise ParseError(path, f"line {start}", reason) from exc
     return rows
 
