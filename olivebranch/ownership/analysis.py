@@ -96,6 +96,7 @@ def analyse(
     added: Mapping[str, Mapping[str, str]] | None = None,
     regimes: Iterable[str] | None = None,
     graph: OwnershipGraph | None = None,
+    link_identities: bool = True,
 ) -> OwnershipAnalysis:
     """Everything needed to answer "who is blocked, under which regime, and why".
 
@@ -112,6 +113,10 @@ def analyse(
     classes = designations_by_class(store, as_of)
     blocking = _adjust(classes["blocking"], delisted, added)
     sectoral = _adjust(classes["sectoral"], delisted, None)
+    notes: dict[str, dict[str, list[str]]] = {}
+    if link_identities and len(graph):
+        for by_regime in (blocking, sectoral):
+            _link(store, graph, by_regime, notes, as_of)
     results = compute_results(
         graph,
         {r: set(ids) for r, ids in blocking.items()},
@@ -120,4 +125,32 @@ def analyse(
         designations=blocking,
         sectoral_designations=sectoral,
     )
+    for regime, result in results.items():
+        merged: dict[str, list[str]] = {}
+        for sr in result.rule.seed_regimes or (regime,):
+            for eid, items in notes.get(sr, {}).items():
+                merged.setdefault(eid, []).extend(items)
+        result.extra_notes = merged
     return OwnershipAnalysis(graph, params, results, as_of, store)
+
+
+def _link(
+    store: Store,
+    graph: OwnershipGraph,
+    by_regime: dict[str, dict[str, list[Designation]]],
+    notes: dict[str, dict[str, list[str]]],
+    as_of: date | None,
+) -> None:
+    """Give graph nodes the designations of the same entity under another list id."""
+    from olivebranch.ownership.identity import link_identities as find_links
+
+    listed = {r: set(ids) for r, ids in by_regime.items()}
+    for regime, per_node in find_links(store, graph.ids, listed, as_of=as_of).items():
+        target = by_regime.setdefault(regime, {})
+        for node, links in per_node.items():
+            for link in links:
+                target.setdefault(node, []).extend(by_regime[regime].get(link.other_id, ()))
+                notes.setdefault(regime, {}).setdefault(node, []).append(
+                    f"listed by {regime.upper()} as {link.other_id} ({link.reason}); "
+                    "taken to be the same entity"
+                )

@@ -234,6 +234,8 @@ class RegimeResult:
     sectoral_upper: Pass | None = None
     sectoral_seeds: set[str] = field(default_factory=set)
     sectoral_designations: Mapping[str, list[Designation]] = field(default_factory=dict)
+    #: entity id -> notes added by callers (e.g. identity links across lists)
+    extra_notes: Mapping[str, list[str]] = field(default_factory=dict)
 
     def code(self, v: int) -> str | None:
         """Basis of node ``v`` without building a Status (fast, for whole-graph counts)."""
@@ -259,6 +261,7 @@ class RegimeResult:
         st = Status(entity_id=entity_id, regime=self.rule.regime, rule_id=self.rule.rule_id)
         st.designations = list(self.designations.get(entity_id, ()))
         st.sectoral_designations = list(self.sectoral_designations.get(entity_id, ()))
+        st.notes.extend(self.extra_notes.get(entity_id, ()))
         v = self.graph.node(entity_id)
         if v is None:
             if entity_id in self.seeds:
