@@ -241,3 +241,20 @@ def test_bundled_scenarios_validate_and_schema_is_current():
     for s in bundled_scenarios():
         assert s.assumptions and s.description
     assert json.loads(SCHEMA_PATH.read_text()) == json_schema()
+
+
+def test_remaining_sectoral_listing_does_not_keep_entity_blocked(ctx):
+    rows = [
+        d("ofac-17022", "sdn", "us", "RUSSIA-EO14024", "us_ofac_sdn_supplement"),
+        d("ofac-17022", "cons", "us", "UKRAINE-EO13662", "us_ofac_cons"),
+        d("ofac-17143", "sdn2", "us", "RUSSIA-EO14024", "us_ofac_sdn_supplement"),
+        d("ofac-17143", "sdn2", "us", "UKRAINE-EO13662", "us_ofac_sdn_supplement"),
+        d("ofac-17064", "cons3", "us", "UKRAINE-EO13662", "us_ofac_cons"),
+    ]
+    index = ListingIndex.from_designations(
+        rows, classify=lambda r: ("sectoral" if r.source == "us_ofac_cons" else "blocking", "us")
+    )
+    out = apply(ctx, scen({"delist": {"regime": "us", "program": "RUSSIA-EO14024"}}), index)
+    assert out.delisted == {"us": frozenset({"ofac-17022"})}  # Rosneft off; Gazprom Neft stays
+    out = apply(ctx, scen({"delist": {"regime": "us", "program": "UKRAINE-EO13662"}}), index)
+    assert out.delisted == {"us": frozenset({"ofac-17064"})}  # SSI-only Novatek off

@@ -34,8 +34,8 @@ from olivebranch.scenarios.model import (
     resolve_changes,
 )
 
-#: one designation: (sanction id, programme, source)
-DesignationKey = tuple[str, str | None, str]
+#: one designation: (sanction id, programme, source, class: blocking | sectoral | other)
+DesignationKey = tuple[str, str | None, str, str]
 _NAMED = ("LegalEntity", "Company", "Organization", "PublicBody", "Person", "Vessel", "Airplane")
 
 
@@ -58,17 +58,18 @@ class ListingIndex:
         cls,
         rows: Iterable[Any],
         names: Mapping[str, Iterable[str]] | None = None,
-        regime_of: Callable[[Any], str | None] | None = None,
+        classify: Callable[[Any], tuple[str, str]] | None = None,
     ) -> ListingIndex:
         """``rows`` are ``store.Designation``-like objects (entity_id, sanction_id, regime,
-        program, source). ``regime_of`` may reclassify a row (multi-regime FtM bundles)."""
+        program, source). ``classify`` gives (class, regime) of a row, as
+        ``olivebranch.designations.classify`` does; by default every row is blocking."""
         listed: dict[str, dict[str, set[DesignationKey]]] = {}
         for d in rows:
-            regime = regime_of(d) if regime_of else d.regime
+            kind, regime = classify(d) if classify else ("blocking", d.regime)
             if not regime:
                 continue
             listed.setdefault(regime, {}).setdefault(d.entity_id, set()).add(
-                (d.sanction_id, d.program, d.source)
+                (d.sanction_id, d.program, d.source, kind)
             )
         frozen = {r: {e: frozenset(k) for e, k in ents.items()} for r, ents in listed.items()}
         return cls(frozen, {k: tuple(v) for k, v in (names or {}).items()})
@@ -91,7 +92,7 @@ class ListingIndex:
                         props.get("name", []) + props.get("alias", [])
                         + props.get("previousName", [])
                     )
-        return cls.from_designations(rows, names, lambda d: classify(d, rows_cls)[1])
+        return cls.from_designations(rows, names, lambda d: classify(d, rows_cls))
 
     def entities(self, regime: str) -> Mapping[str, frozenset[DesignationKey]]:
         return self.listed.get(regime, {})
@@ -311,10 +312,18 @@ def _selected_keys(state: ScenarioState, sel: ListingSelector) -> dict[str, set[
     return picked
 
 
+def is_delisted(keys: frozenset[DesignationKey], removed: frozenset[DesignationKey]) -> bool:
+    """Off the list when every blocking designation is removed (or, for an entity with none,
+    every designation). A remaining sectoral (SSI) listing does not keep an entity blocked;
+    the SSI rules reach those companies through their corporate group."""
+    blocking = frozenset(k for k in keys if k[3] == "blocking")
+    return bool(keys) and (blocking or keys) <= removed
+
+
 def _delisted_for(state: ScenarioState, regime: str) -> frozenset[str]:
     removed = state.removed.get(regime, frozenset())
     return frozenset(
-        e for e, keys in state.index.entities(regime).items() if keys and keys <= removed
+        e for e, keys in state.index.entities(regime).items() if is_delisted(keys, removed)
     )
 
 
