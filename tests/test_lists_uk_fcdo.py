@@ -1,0 +1,130 @@
+"""FCDO UK Sanctions List: the official XML layout (real excerpt) and the bundled FtM
+conversion of the full 2026-08-22 list."""
+
+from __future__ import annotations
+
+import tarfile
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from olivebranch.lists import uk_fcdo
+from olivebranch.lists.base import ParseResult
+from olivebranch.lists.importer import import_path
+from olivebranch.paths import REPO_DIR
+
+SHARED_TARBALL = Path("/work/shared/data/uk_fcdo/ammitto_data-uk_processed_2026-08-22.tar.gz")
+
+
+@pytest.fixture(scope="module")
+def sample() -> ParseResult:
+    return uk_fcdo.parse(REPO_DIR / "tests" / "fixtures" / "lists" / "sample_uk_sanctions.xml")
+
+
+@pytest.fixture(scope="module")
+def bundle() -> ParseResult:
+    from olivebranch.paths import LISTS_DIR
+
+    return uk_fcdo.parse(LISTS_DIR / "gb_fcdo" / "gb_fcdo_2026-08-22.ftm.json")
+
+
+def _ids(result: ParseResult) -> dict:
+    return {e.id: e for e in result.entities}
+
+
+def test_regime_short_names() -> None:
+    f = uk_fcdo.regime_short_name
+    assert f("The Russia (Sanctions) (EU Exit) Regulations 2019") == "Russia"
+    assert f("The Republic of Belarus (Sanctions) (EU Exit) Regulations 2019") == "Belarus"
+    assert f("The Iran (Sanctions) (Nuclear) (EU Exit) Regulations 2019") == "Iran (Nuclear)"
+    assert f("The Global Human Rights Sanctions Regulations 2020") == "Global Human Rights"
+    assert f("Isil (Da'esh) and Al-Qaeda (United Nations Sanctions) (EU Exit) Regulations "
+             "2019") == "ISIL (Da'esh) and Al-Qaida"
+
+
+def test_sample_xml(sample: ParseResult) -> None:
+    assert sample.published == date(2026, 9, 10)
+    by_id = _ids(sample)
+    assert sorted(k for k in by_id if not k.endswith("-sanction")) == [
+        "gb-fcdo-AFG0001", "gb-fcdo-AFG0006", "gb-fcdo-AQD0195", "gb-fcdo-BEL0107",
+        "gb-fcdo-DPR0075",
+    ]
+    akhund = by_id["gb-fcdo-AFG0006"]
+    assert akhund.get("birthDate") == ["1958-05-12", "1945", "1946"]  # dd/mm/1945 -> 1945
+    assert akhund.get("passportNumber") == ["P04581926"]
+    assert akhund.get("nationality") == ["af"]
+    assert "محمد حسن آخوند" in akhund.get("alias")
+    s = by_id["gb-fcdo-AFG0006-sanction"]
+    assert s.get("listingDate") == ["2001-01-25"]
+    assert s.get("unscId") == ["TAi.002"]
+    ship = by_id["gb-fcdo-DPR0075"]
+    assert ship.schema.name == "Vessel"
+    assert ship.get("imoNumber") == ["IMO9562233"]
+    assert ship.get("flag") == ["km"]
+    bnk = by_id["gb-fcdo-BEL0107"]
+    assert bnk.schema.name == "Company"
+    assert bnk.get("weakAlias") == ["BNK"]  # "Low quality a.k.a"
+    assert bnk.get("alias") == ["BNK UK Limited"]
+
+
+def test_bundle_counts(bundle: ParseResult) -> None:
+    assert bundle.published == date(2026, 8, 22)
+    schemata = Counter(e.schema.name for e in bundle.entities)
+    assert schemata["Sanction"] == 6349
+    assert schemata["Person"] == 4036
+    assert schemata["Vessel"] == 666
+    assert schemata["Company"] + schemata["Organization"] == 1647
+    russia = [e for e in bundle.entities if e.schema.name == "Sanction"
+              and e.get("program") == ["Russia"]]
+    assert len(russia) == 3474
+
+
+@pytest.mark.parametrize(
+    ("uid", "name", "listed"),
+    [
+        ("RUS3064", "PJSC Rosneft Oil Company", "2025-10-15"),
+        ("RUS3094", None, "2025-10-15"),
+        ("RUS2383", None, "2025-01-10"),
+        ("RUS2382", None, "2025-01-10"),
+        ("RUS3423", None, "2026-02-24"),
+        ("RUS2092", "Arctic LNG 2 Limited Liability Company", "2024-02-22"),
+        ("RUS1126", None, "2022-04-06"),
+    ],
+)
+def test_bundle_energy_designations(bundle: ParseResult, uid: str, name: str | None,
+                                    listed: str) -> None:
+    by_id = _ids(bundle)
+    entity = by_id[f"gb-fcdo-{uid}"]
+    s = by_id[f"gb-fcdo-{uid}-sanction"]
+    if name:
+        assert entity.get("name") == [name]
+    assert s.get("listingDate") == [listed]
+    assert s.get("program") == ["Russia"]
+    assert s.get("authorityId") == [uid]
+
+
+def test_rosneft_non_latin_alias(bundle: ParseResult) -> None:
+    rosneft = _ids(bundle)["gb-fcdo-RUS3064"]
+    assert "ПАО НК РОСНЕФТЬ" in rosneft.get("alias")
+    assert "ROSNEFT" in rosneft.get("alias")
+
+
+@pytest.mark.skipif(not SHARED_TARBALL.exists(), reason="raw ammitto tarball not available")
+def test_bundle_matches_raw_tarball(bundle: ParseResult) -> None:
+    with tarfile.open(SHARED_TARBALL) as tar:
+        names = [m.name for m in tar.getmembers()
+                 if m.name.endswith(".yaml") and not m.name.endswith("_index.yaml")]
+    assert len(names) == 6349
+    assert sum(1 for e in bundle.entities if e.schema.name == "Sanction") == len(names)
+
+
+def test_import_bundle(store, lists_dir: Path) -> None:
+    path = lists_dir / "gb_fcdo" / "gb_fcdo_2026-08-22.ftm.json"
+    report = import_path(store, path, "gb_fcdo")
+    assert report.version is not None and report.version.published == date(2026, 8, 22)
+    des = store.designations(entity_id="gb-fcdo-RUS3064")
+    assert [(d.regime, d.program, d.listing_date) for d in des] == [
+        ("uk", "Russia", "2025-10-15")
+    ]
