@@ -17,7 +17,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -324,22 +324,31 @@ def apply_remarks(entity: EntityProxy, remarks: Remarks) -> None:
 
 
 @dataclass
-class Row:
-    """One entry of the primary file."""
+class Record:
+    """One listed party, whatever the file format (CSV row, sdn.xml entry, advanced profile).
 
-    line: int
+    ``name`` is in OFAC's own form (``LAST, First`` for individuals). ``remarks`` is Remarks-style
+    text (``; ``-separated facts) that :func:`parse_remarks` reads; the XML parsers render their
+    structured facts into the same form so one code path turns facts into properties.
+    """
+
     ent_num: str
     name: str
-    sdn_type: str | None
+    sdn_type: str | None  # individual / vessel / aircraft / None for an entity
     programs: list[str]
-    title: str | None
-    call_sign: str | None
-    vessel_type: str | None
-    tonnage: str | None
-    grt: str | None
-    flag: str | None
-    owner: str | None
-    remarks: str | None
+    title: str | None = None
+    call_sign: str | None = None
+    vessel_type: str | None = None
+    tonnage: str | None = None
+    grt: str | None = None
+    flag: str | None = None
+    owner: str | None = None
+    remarks: str | None = None
+    line: int = 0
+    aliases: list[tuple[str, str]] = field(default_factory=list)  # (alt_type, name)
+    addresses: list[list[str | None]] = field(default_factory=list)  # add.csv-shaped rows
+    listing_date: str | None = None
+    links: list[tuple[str, str]] = field(default_factory=list)  # (target ent_num, role)
 
 
 def parse_set(
@@ -356,96 +365,118 @@ def parse_set(
     addresses = load_addresses(files.add)
     comments = load_comments(files.comments)
     warnings: list[str] = []
-    rows: list[Row] = []
+    records: list[Record] = []
     seen: set[str] = set()
     for line, raw in prim_rows:
-        v = [clean(str(x)) for x in raw[:11]] + [str(raw[11])]
+        v = [clean(str(x)) for x in raw[:11]]
         ent_num = str(v[0])
         if ent_num in seen:
             raise ParseError(files.primary, f"line {line}", f"entry number {ent_num} repeated")
         seen.add(ent_num)
         if not v[1]:
             raise ParseError(files.primary, f"line {line}", f"entry {ent_num} has no name")
-        rows.append(Row(line, ent_num, v[1], v[2], split_programs(v[3]), *v[4:12]))  # type: ignore[arg-type]
-
-    for row in rows:
-        extra = comments.get(row.ent_num)
-        if extra and row.remarks and len(row.remarks) >= REMARKS_LIMIT:
-            row.remarks += extra
-        row.remarks = clean(row.remarks or "")
-        if extra and (row.remarks is None or len(row.remarks) < REMARKS_LIMIT):
+        remarks = str(raw[11])
+        extra = comments.get(ent_num)
+        if extra and len(remarks) >= REMARKS_LIMIT:
+            remarks += extra
+        elif extra:
             warnings.append(
-                f"{row.ent_num}: comment row does not continue the remarks (other vintage); ignored"
+                f"{ent_num}: comment row does not continue the remarks (other vintage); ignored"
             )
+        records.append(
+            Record(
+                ent_num, str(v[1]), v[2], split_programs(v[3]), *v[4:11], clean(remarks),  # type: ignore[arg-type]
+                line=line, aliases=aliases.get(ent_num, []), addresses=addresses.get(ent_num, []),
+            )
+        )
+    entities, more = build_entities(
+        records, kind=kind, sanction_suffix=sanction_suffix, source_url=source_url,
+        file_name=files.primary.name,
+    )
+    other = len(set(addresses) - seen)
+    note = None
+    if other:
+        note = (f"{files.add.name if files.add else 'addresses'} covers {other} entry numbers "
+                f"absent from {files.primary.name} (a different vintage); they are not imported")
+    return ParseResult(entities=entities, warnings=warnings + more, note=note)
 
+
+def build_entities(
+    records: list[Record], *, kind: str, sanction_suffix: str, source_url: str, file_name: str
+) -> tuple[list[EntityProxy], list[str]]:
+    """FtM entities for parsed records: the party, its addresses, documents, links, sanction."""
     by_name: dict[str, list[str]] = defaultdict(list)
-    for row in rows:
-        by_name[row.name.upper()].append(row.ent_num)
     alias_index: dict[str, set[str]] = defaultdict(set)
-    for row in rows:
-        for _t, alt_name in aliases.get(row.ent_num, ()):
-            alias_index[alt_name.upper()].add(row.ent_num)
-
+    for rec in records:
+        by_name[rec.name.upper()].append(rec.ent_num)
+        for _t, alt_name in rec.aliases:
+            alias_index[alt_name.upper()].add(rec.ent_num)
+    known = {rec.ent_num for rec in records}
     entities: list[EntityProxy] = []
     unresolved = 0
-    for row in rows:
-        remarks = parse_remarks(row.remarks)
-        entity = make(choose_schema(row.sdn_type, row.name, remarks), entity_id(row.ent_num))
-        display, first, last = natural_name(row.name) if entity.schema.is_a("Person") else (row.name, None, None)
+    for rec in records:
+        remarks = parse_remarks(rec.remarks)
+        entity = make(choose_schema(rec.sdn_type, rec.name, remarks), entity_id(rec.ent_num))
+        if entity.schema.is_a("Person"):
+            display, first, last = natural_name(rec.name)
+        else:
+            display, first, last = rec.name, None, None
         entity.add("name", display)
         if first and last:
             entity.add("firstName", first)
             entity.add("lastName", last)
         entity.add("topics", "sanction")
-        detail_url = DETAIL_URL.format(row.ent_num)
+        detail_url = DETAIL_URL.format(rec.ent_num)
         entity.add("sourceUrl", detail_url, cleaned=True)  # constant URL: skip costly cleaning
-        if row.title:
-            add_prop(entity, "position" if entity.schema.is_a("Person") else "notes", row.title)
+        if rec.title:
+            add_prop(entity, "position" if entity.schema.is_a("Person") else "notes", rec.title)
         if entity.schema.is_a("Vessel"):
-            _vessel_columns(entity, row, by_name)
-        elif row.tonnage or row.grt or row.call_sign or row.vessel_type:
-            for label, val in (("callSign", row.call_sign), ("type", row.vessel_type)):
+            _vessel_columns(entity, rec, by_name)
+        else:
+            for label, val in (("callSign", rec.call_sign), ("type", rec.vessel_type)):
                 add_prop(entity, label, val)
-        apply_aliases(entity, aliases.get(row.ent_num, ()))
+        apply_aliases(entity, rec.aliases)
         apply_remarks(entity, remarks)
-        entities.extend(build_addresses(entity, addresses.get(row.ent_num, ()), f"ofac-{kind}-addr"))
-        entities.extend(build_documents(entity, remarks.documents, row.ent_num))
+        entities.extend(build_addresses(entity, rec.addresses, f"ofac-{kind}-addr"))
+        entities.extend(build_documents(entity, remarks.documents, rec.ent_num))
+        targets: list[tuple[str, str, str]] = []  # (ent_num, role, description)
         for target_name in remarks.linked_to:
             target = resolve_name(target_name, by_name, alias_index)
-            if target is None or target == row.ent_num:
+            if target is None or target == rec.ent_num:
                 unresolved += 1
                 entity.add("notes", f"Linked To: {target_name}")
-                continue
-            link = make("UnknownLink", f"ofac-link-{row.ent_num}-{target}")
+            else:
+                targets.append((target, "Linked To", f"Linked To: {target_name}"))
+        for target, role in rec.links:
+            if target in known and target != rec.ent_num:
+                targets.append((target, role, role))
+        for target, role, description in targets:
+            link = make("UnknownLink", f"ofac-link-{rec.ent_num}-{target}")
             link.add("subject", entity.id)
             link.add("object", entity_id(target))
-            link.add("role", "Linked To")
-            link.add("recordId", row.ent_num)
-            link.add("description", f"Linked To: {target_name}")
+            link.add("role", role)
+            link.add("recordId", rec.ent_num)
+            link.add("description", description)
             link.add("sourceUrl", detail_url, cleaned=True)
             entities.append(link)
         entities.append(entity)
         sanction = make_sanction(
             entity,
-            sanction_id=f"ofac-{row.ent_num}-{sanction_suffix}",
+            sanction_id=f"ofac-{rec.ent_num}-{sanction_suffix}",
             authority=AUTHORITY,
-            authority_id=row.ent_num,
-            programs=row.programs,
+            authority_id=rec.ent_num,
+            programs=rec.programs,
+            listing_date=rec.listing_date,
         )
         for provision in remarks.secondary_sanctions + remarks.provisions:
             sanction.add("provisions", provision)
         sanction.add("sourceUrl", source_url, cleaned=True)
         sanction.add("sourceUrl", detail_url, cleaned=True)
         entities.append(sanction)
-    entities = _dedupe(entities)
+    warnings = []
     if unresolved:
-        warnings.append(f"{unresolved} 'Linked To' names not found in {files.primary.name}; kept as notes")
-    other = len(set(addresses) - seen)
-    note = None
-    if other:
-        note = (f"{files.add.name if files.add else 'addresses'} covers {other} entry numbers "
-                f"absent from {files.primary.name} (a different vintage); they are not imported")
-    return ParseResult(entities=entities, warnings=warnings, note=note)
+        warnings.append(f"{unresolved} 'Linked To' names not found in {file_name}; kept as notes")
+    return _dedupe(entities), warnings
 
 
 def resolve_name(
@@ -465,7 +496,7 @@ def resolve_name(
     return None
 
 
-def _vessel_columns(entity: EntityProxy, row: Row, by_name: dict[str, list[str]]) -> None:
+def _vessel_columns(entity: EntityProxy, row: Record, by_name: dict[str, list[str]]) -> None:
     add_prop(entity, "callSign", row.call_sign)
     add_prop(entity, "type", row.vessel_type)
     for prop, val in (("tonnage", row.tonnage), ("grossRegisteredTonnage", row.grt)):
