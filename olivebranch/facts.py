@@ -243,7 +243,9 @@ def party_facts(party: Party, deal: Deal, status: PartyStatus) -> dict[str, Any]
         "party.kind": party.kind,
         "party.jurisdiction": party.jurisdiction,
         "party.group": party.group,
-        "party.is_counterparty": party.role in COUNTERPARTY_ROLES or party.jurisdiction == host,
+        "party.is_counterparty": party.jurisdiction == host
+        or party.role in {"target", "operator", "seller"}
+        or (party.role == "partner" and party.jurisdiction not in UNFRIENDLY),
         "party.host": party.jurisdiction == host,
         "party.state_controlled": party.state_controlled,
         "party.foreign_state": party.state_controlled and (party.state or party.jurisdiction) != host,
