@@ -323,3 +323,88 @@ def test_bad_supplement(tmp_path: Path) -> None:
     with pytest.raises(ParseError) as err:
         parse_supplement(folder)
     assert err.value.where == "actions[0].entries[0]"
+
+
+# ------------------------------------------------------------------------ XML formats
+def _by_id(result) -> dict:  # type: ignore[no-untyped-def]
+    return {e.id: e for e in result.entities}
+
+
+@pytest.mark.parametrize("name", ["sdn_sample.xml", "sdn_advanced_sample.xml"])
+def test_xml_formats(fixtures: Path, name: str) -> None:
+    result = parse_sdn(fixtures / "ofac" / name)
+    e = _by_id(result)
+    arctic = e["ofac-46030"]
+    assert arctic.schema.name == "Company"
+    assert arctic.get("alias") == ["OOO ARKTIK SPG 2"]
+    assert (arctic.get("innCode"), arctic.get("ogrnCode")) == (["8904075357"], ["1148904001278"])
+    assert arctic.get("country") == ["ru"] and arctic.get("addressEntity") == ["ofac-sdn-addr-68564"]
+    assert e["ofac-46030-sdn"].get("program") == ["RUSSIA-EO14024"]
+    link = e["ofac-link-48803-46030"]
+    assert (link.get("subject"), link.get("object")) == (["ofac-48803"], ["ofac-46030"])
+    person = e["ofac-15892"]
+    assert person.schema.name == "Person"
+    assert person.get("name") == ["Ivan Pavlovitch PROKOPENKO"]
+    assert person.get("lastName") == ["PROKOPENKO"]
+    assert "1973-09-28" in person.get("birthDate")
+    assert set(person.get("nationality")) == {"ru", "ua"} and person.get("gender") == ["male"]
+    assert person.get("innCode") == ["773407989940"]
+    vessel = e["ofac-15036"]
+    assert vessel.schema.name == "Vessel"
+    assert (vessel.get("imoNumber"), vessel.get("mmsi")) == (["IMO9187629"], ["572469210"])
+    assert (vessel.get("callSign"), vessel.get("flag")) == (["T2EU4"], ["ir"])
+    assert vessel.get("grossRegisteredTonnage") == ["56068"]
+    assert "ABADAN" in vessel.get("previousName")
+    assert e["ofac-link-15036-15117"].get("object") == ["ofac-15117"]
+
+
+def test_classic_xml_publish_date(fixtures: Path) -> None:
+    assert str(parse_sdn(fixtures / "ofac" / "sdn_sample.xml").published) == "2024-05-03"
+
+
+def test_advanced_xml_specifics(fixtures: Path) -> None:
+    result = parse_sdn(fixtures / "ofac" / "sdn_advanced_sample.xml")
+    assert str(result.published) == "2026-06-02"  # DateOfIssue
+    e = _by_id(result)
+    assert e["ofac-46030-sdn"].get("listingDate") == ["2023-11-02"]  # EntryEvent date
+    person = e["ofac-15892"]
+    assert {"1960", "1961", "1962"} <= set(person.get("birthDate"))  # DatePeriod range
+    assert "Иван Павлович ПРОКОПЕНКО" in person.get("alias")  # Cyrillic documented name
+    (passport,) = [x for x in result.entities if x.schema.name == "Passport"]
+    assert passport.get("startDate") == ["2010-03-01"] and passport.get("country") == ["ru"]
+    assert e["ofac-48803"].get("weakAlias") == ["RED BOX ENERGY SERV SNG"]  # LowQuality alias
+    assert e["ofac-link-15036-15117"].get("role") == ["Owned or Controlled By"]
+
+
+def test_xml_import_and_sniffing(fixtures: Path, store: Store, tmp_path: Path) -> None:
+    report = import_path(store, fixtures / "ofac" / "sdn_advanced_sample.xml", "us_ofac_sdn")
+    assert str(report.version.published) == "2026-06-02"
+    (d,) = store.designations("ofac-46030")
+    assert (d.listing_date, d.program) == ("2023-11-02", "RUSSIA-EO14024")
+    cons_named = tmp_path / "consolidated.xml"
+    shutil.copy(fixtures / "ofac" / "sdn_sample.xml", cons_named)
+    with pytest.raises(WrongSourceError, match="us_ofac_cons"):
+        import_path(store, cons_named, "us_ofac_sdn")
+    assert get_source("us_ofac_cons").sniff(cons_named)
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+         b"<sdnList><sdnEntry><uid>1</uid><lastName>&lol2;</lastName></sdnEntry></sdnList>",
+         "entities"),
+        (b'<?xml version="1.0"?><!DOCTYPE sdnList SYSTEM "http://example.com/x.dtd">'
+         b"<sdnList/>", "external"),
+        (b'<?xml version="1.0"?><sdnList><sdnEntry><uid>1</uid><lastName>CUT', "truncated"),
+        (b"<sdnList><sdnEntry><lastName>NO UID</lastName></sdnEntry></sdnList>", "uid"),
+        (b"<sdnList></sdnList>", "no entries"),
+        (b"<sdnList><sdnEntry><uid>1</uid><lastName>" + b"A" * 120_000
+         + b"</lastName></sdnEntry></sdnList>", "exceeds"),
+    ],
+)
+def test_hostile_and_broken_xml(tmp_path: Path, content: bytes, match: str) -> None:
+    path = tmp_path / "sdn.xml"
+    path.write_bytes(content)
+    with pytest.raises(ParseError, match=match):
+        parse_sdn(path)

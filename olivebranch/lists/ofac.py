@@ -528,7 +528,7 @@ def _dedupe(entities: list[EntityProxy]) -> list[EntityProxy]:
 
 
 # ------------------------------------------------------------------------------ sniffing
-NOT_CSV_MAGIC = (b"<", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{", b"[", b"%PDF", b"\x1f\x8b")
+NOT_CSV_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{", b"[", b"%PDF", b"\x1f\x8b")
 
 
 def _looks_like_ofac_csv(path: Path) -> bool:
@@ -568,19 +568,48 @@ def sniffer(kind: str):  # type: ignore[no-untyped-def]
             return False
         if name in own[1:]:
             return False  # an alias/address file alone is not a list
+        if is_xml(path):
+            from olivebranch.lists.xmlsafe import root_tag
+
+            if root_tag(path) not in ("sdnList", "Sanctions"):
+                return False
+            other_xml = ("consolidated", "cons_") if kind == "sdn" else ("sdn",)
+            return not name.startswith(other_xml)
         return _looks_like_ofac_csv(path)
 
     return sniff
 
 
+def is_xml(path: Path) -> bool:
+    if path.is_dir():
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
+def _parse(path: Path, kind: str, suffix: str, csv_url: str, xml_url: str) -> ParseResult:
+    """The CSV set, or (for a single XML file) sdn.xml / SDN_ADVANCED.xml and their
+    consolidated counterparts."""
+    if is_xml(path):
+        from olivebranch.lists.ofac_xml import parse_xml
+
+        return parse_xml(path, kind, sanction_suffix=suffix, source_url=xml_url)
+    return parse_set(path, kind, sanction_suffix=suffix, source_url=csv_url)
+
+
 def parse_sdn(path: Path) -> ParseResult:
-    return parse_set(path, "sdn", sanction_suffix="sdn",
-                     source_url="https://www.treasury.gov/ofac/downloads/sdn.csv")
+    return _parse(path, "sdn", "sdn", "https://www.treasury.gov/ofac/downloads/sdn.csv",
+                  "https://www.treasury.gov/ofac/downloads/sdn.xml")
 
 
 def parse_cons(path: Path) -> ParseResult:
-    return parse_set(path, "cons", sanction_suffix="cons",
-                     source_url="https://www.treasury.gov/ofac/downloads/consolidated/cons_prim.csv")
+    return _parse(path, "cons", "cons",
+                  "https://www.treasury.gov/ofac/downloads/consolidated/cons_prim.csv",
+                  "https://www.treasury.gov/ofac/downloads/consolidated/consolidated.xml")
 
 
 SOURCES: list[SourceSpec] = [
