@@ -1,0 +1,84 @@
+"""The FastAPI application factory: one app per ``Settings``, engines held in ``app.state``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from olivebranch.api import errors
+from olivebranch.api.settings import Settings
+from olivebranch.api.state import AppState
+
+DESCRIPTION = """\
+Sanctions screening and deal feasibility over the official lists, with nothing else to install.
+
+* **Screening** (`/match`, `/search`, `/entities`, `/catalog`, `/algorithms`) speaks the
+  OpenSanctions *yente* API, so yente clients work unchanged.
+* **olivebranch** (`/api/…`): list versions, ownership with its picture, the deal catalogue
+  with per-regime verdicts, and sanctions-relief scenarios.
+
+Authentication: send an API key as `X-API-Key: ob_…` or `Authorization: Bearer ob_…`. Roles:
+`read` < `analyst` (writes deals and scenarios) < `admin` (imports lists, manages keys). With
+`OLIVEBRANCH_ANONYMOUS_MATCH=1` (the default, for local use) the screening endpoints need no
+key; `OLIVEBRANCH_ANONYMOUS_READ=1` (default) opens the other read-only endpoints too.
+
+*Not legal advice*: every verdict carries its citations and the confidence of its rule.
+"""
+
+TAGS = [
+    {"name": "Matching", "description": "yente-compatible screening endpoints"},
+    {"name": "Lists", "description": "official list versions in the store"},
+    {"name": "Ownership", "description": "who owns whom, and what it means per regime"},
+    {"name": "Deals", "description": "the deal catalogue and per-regime verdicts"},
+    {"name": "Scenarios", "description": "sanctions-relief scenarios and what they unlock"},
+    {"name": "Admin", "description": "API keys and list imports (admin role)"},
+    {"name": "System", "description": "health and readiness"},
+]
+
+
+def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> FastAPI:
+    """Build the app. The store is opened and the index built at start-up (lifespan), unless a
+    ready ``state`` is passed in (tests and benches share one across apps)."""
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if getattr(app.state, "ob", None) is None:
+            app.state.ob = AppState.start(settings)
+        yield
+
+    app = FastAPI(
+        title="olivebranch",
+        version=_version(),
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url="/redoc",
+    )
+    app.state.ob = state
+    errors.install(app)
+    app.add_middleware(
+        errors.BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.max_upload_bytes,
+    )
+
+    from olivebranch.api.routers import admin, deals, health, lists, match, ownership, scenarios
+    from olivebranch.web import views
+
+    for module in (health, match, lists, ownership, deals, scenarios, admin):
+        app.include_router(module.router)
+    views.mount(app)
+    return app
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("olivebranch")
+    except Exception:  # pragma: no cover - not installed
+        return "0"

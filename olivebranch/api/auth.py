@@ -1,0 +1,198 @@
+"""API keys with roles, stored hashed, and the FastAPI dependencies that check them.
+
+A key looks like ``ob_<key_id>_<secret>``. Only the key id, a random salt and
+``sha256(salt + secret)`` are stored; the secret is shown once, at creation. The secret is 256
+random bits, so a salted SHA-256 cannot be brute-forced and stays cheap enough to verify on
+every request (a slow password hash would cost tens of milliseconds per call).
+
+Roles are ordered: ``read`` < ``analyst`` (writes deals and scenarios) < ``admin`` (imports
+lists, manages keys). Callers send the key as ``X-API-Key: …`` or ``Authorization: Bearer …``
+(the web UI also accepts it from the ``ob_key`` cookie set by its sign-in form).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import HTTPException, Request
+from sqlalchemy import insert, select, update
+
+from olivebranch.api.tables import api_keys
+from olivebranch.errors import OliveBranchError
+from olivebranch.store import Store
+
+ROLES: tuple[str, ...] = ("read", "analyst", "admin")
+#: What each access level needs. ``match`` and ``read`` can be opened to anonymous callers.
+ACCESS_LEVELS: dict[str, str] = {"match": "read", "read": "read", "analyst": "analyst", "admin": "admin"}
+COOKIE = "ob_key"
+PREFIX = "ob_"
+
+
+class ApiKeyError(OliveBranchError):
+    """A key operation the user asked for cannot be done (unknown role, unknown key)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a key (id, name, role) or the anonymous caller."""
+
+    role: str | None
+    key_id: str | None = None
+    name: str = "anonymous"
+
+    @property
+    def anonymous(self) -> bool:
+        return self.key_id is None
+
+    def can(self, role: str) -> bool:
+        return self.role is not None and ROLES.index(self.role) >= ROLES.index(role)
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    key_id: str
+    name: str
+    role: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked: bool
+
+
+def _hash(salt: str, secret: str) -> str:
+    return hashlib.sha256(f"{salt}:{secret}".encode()).hexdigest()
+
+
+def create_key(store: Store, name: str, role: str) -> tuple[str, KeyInfo]:
+    """Create a key; returns the full key (shown once) and its stored description."""
+    if role not in ROLES:
+        raise ApiKeyError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+    name = name.strip() or "unnamed"
+    key_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    salt = secrets.token_hex(16)
+    now = datetime.now(UTC)
+    with store.engine.begin() as conn:
+        conn.execute(
+            insert(api_keys).values(
+                key_id=key_id,
+                name=name[:200],
+                role=role,
+                salt=salt,
+                secret_hash=_hash(salt, secret),
+                created_at=now,
+                last_used_at=None,
+                revoked=False,
+            )
+        )
+    return f"{PREFIX}{key_id}_{secret}", KeyInfo(key_id, name, role, now, None, False)
+
+
+def list_keys(store: Store) -> list[KeyInfo]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(api_keys).order_by(api_keys.c.created_at)).all()
+    return [
+        KeyInfo(
+            r.key_id, r.name, r.role, r.created_at, r.last_used_at, bool(r.revoked)
+        )
+        for r in rows
+    ]
+
+
+def revoke_key(store: Store, key_id: str) -> None:
+    key_id = key_id.removeprefix(PREFIX).split("_")[0]
+    with store.engine.begin() as conn:
+        done = conn.execute(
+            update(api_keys).where(api_keys.c.key_id == key_id).values(revoked=True)
+        ).rowcount
+    if not done:
+        raise ApiKeyError(f"no API key with id {key_id!r}")
+
+
+def verify_key(store: Store, token: str) -> Principal | None:
+    """The principal for a presented key, or None if it is unknown, malformed or revoked."""
+    token = token.strip()
+    if not token.startswith(PREFIX) or token.count("_") < 2:
+        return None
+    key_id, _, secret = token[len(PREFIX) :].partition("_")
+    with store.engine.connect() as conn:
+        row = conn.execute(select(api_keys).where(api_keys.c.key_id == key_id)).first()
+    if row is None or row.revoked:
+        return None
+    if not hmac.compare_digest(row.secret_hash, _hash(row.salt, secret)):
+        return None
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(api_keys)
+            .where(api_keys.c.key_id == key_id)
+            .values(last_used_at=datetime.now(UTC))
+        )
+    return Principal(role=row.role, key_id=key_id, name=row.name)
+
+
+def presented_key(request: Request) -> str | None:
+    """The key a request carries, from the header, the bearer token or the UI cookie."""
+    value = request.headers.get("x-api-key")
+    if value:
+        return value
+    auth = request.headers.get("authorization")
+    if auth:
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() in ("bearer", "apikey") and token.strip():
+            return token.strip()
+    return request.cookies.get(COOKIE)
+
+
+def principal_for(request: Request) -> Principal:
+    """Authenticate without authorising: who is this (raises 401 for a bad key)."""
+    token = presented_key(request)
+    if token is None:
+        return Principal(role=None)
+    principal = verify_key(request.app.state.ob.store, token)
+    if principal is None:
+        raise HTTPException(
+            status_code=401,
+            detail="invalid or revoked API key",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return principal
+
+
+def anonymous_allowed(request: Request, level: str) -> bool:
+    settings = request.app.state.ob.settings
+    if level == "match":
+        return settings.anonymous_match or settings.anonymous_read
+    if level == "read":
+        return settings.anonymous_read
+    return False
+
+
+def require(level: str) -> Callable[[Request], Any]:
+    """A dependency that lets the call through only at ``level`` (match, read, analyst, admin)."""
+    role = ACCESS_LEVELS[level]
+
+    def dependency(request: Request) -> Principal:
+        principal = principal_for(request)
+        if principal.anonymous:
+            if anonymous_allowed(request, level):
+                return principal
+            raise HTTPException(
+                status_code=401,
+                detail=f"this endpoint needs an API key with role {role!r} or higher "
+                "(send it as X-API-Key or Authorization: Bearer)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if not principal.can(role):
+            raise HTTPException(
+                status_code=403,
+                detail=f"your key has role {principal.role!r}; this needs {role!r} or higher",
+            )
+        return principal
+
+    dependency.__name__ = f"require_{level}"
+    return dependency

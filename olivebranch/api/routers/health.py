@@ -1,0 +1,44 @@
+"""Liveness and readiness, as yente names them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from olivebranch.api.models import ReadyResponse, StatusResponse
+
+router = APIRouter(tags=["System"])
+
+
+@router.get("/healthz", response_model=StatusResponse, summary="The process is up")
+def healthz() -> StatusResponse:
+    return StatusResponse(status="ok")
+
+
+@router.get(
+    "/readyz",
+    response_model=ReadyResponse,
+    responses={503: {"model": StatusResponse, "description": "index not built yet"}},
+    summary="The match index is built and serving",
+)
+def readyz(request: Request) -> ReadyResponse | JSONResponse:
+    ob = getattr(request.app.state, "ob", None)
+    if ob is None or not ob.ready or ob.index is None:
+        return JSONResponse(status_code=503, content={"status": "starting"})
+    stats = index_stats(ob.index)
+    return ReadyResponse(
+        status="ok",
+        entities=stats.get("entities", 0),
+        names=stats.get("names", 0),
+        sources=[v.source for v in ob.store.active_versions()],
+        timings=ob.timings,
+    )
+
+
+def index_stats(index: object) -> dict[str, int]:
+    stats = getattr(index, "stats", None)
+    if callable(stats):
+        stats = stats()
+    if isinstance(stats, dict):
+        return {k: int(v) for k, v in stats.items() if isinstance(v, int | float)}
+    return {"entities": len(index) if hasattr(index, "__len__") else 0}  # type: ignore[arg-type]

@@ -1,0 +1,90 @@
+"""Official list versions in the store: what is active, its history, and what changed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel
+
+from olivebranch.api.auth import require
+from olivebranch.api.deps import state
+
+router = APIRouter(prefix="/api/lists", tags=["Lists"], dependencies=[Depends(require("read"))])
+
+
+class VersionModel(BaseModel):
+    id: int
+    source: str
+    title: str | None = None
+    regime: str | None = None
+    published: date | None = None
+    imported_at: datetime
+    entity_count: int
+    active: bool
+    counts: dict[str, Any] = {}
+    note: str | None = None
+
+
+class DiffModel(BaseModel):
+    source: str
+    old_version: int
+    new_version: int
+    added: list[dict[str, str]]
+    removed: list[dict[str, str]]
+    changed: list[dict[str, Any]]
+
+
+def version_model(v: Any) -> VersionModel:
+    from olivebranch.lists import registry
+
+    spec = registry().get(v.source)
+    return VersionModel(
+        id=v.id,
+        source=v.source,
+        title=spec.title if spec else None,
+        regime=spec.regime if spec else None,
+        published=v.published,
+        imported_at=v.imported_at,
+        entity_count=v.entity_count,
+        active=v.active,
+        counts=v.counts,
+        note=v.note,
+    )
+
+
+@router.get("", response_model=list[VersionModel], summary="The active version of each list")
+def active_lists(request: Request) -> list[VersionModel]:
+    return [version_model(v) for v in state(request).store.active_versions()]
+
+
+@router.get(
+    "/versions", response_model=list[VersionModel], summary="Every stored version of every list"
+)
+def all_versions(request: Request, source: str | None = None) -> list[VersionModel]:
+    return [version_model(v) for v in state(request).store.versions(source)]
+
+
+@router.get(
+    "/diff/{old_id}/{new_id}",
+    response_model=DiffModel,
+    summary="What changed between two versions of one list",
+)
+def diff(request: Request, old_id: int, new_id: int) -> DiffModel:
+    from olivebranch.lists.diff import diff_versions
+
+    try:
+        d = diff_versions(state(request).store, old_id, new_id)
+    except KeyError as exc:
+        raise HTTPException(404, detail=str(exc).strip("'\"")) from None
+    except ValueError as exc:
+        raise HTTPException(400, detail=str(exc)) from None
+    return DiffModel(
+        source=d.source,
+        old_version=d.old_version,
+        new_version=d.new_version,
+        added=[{"id": i, "schema": s, "caption": c} for i, s, c in d.added],
+        removed=[{"id": i, "schema": s, "caption": c} for i, s, c in d.removed],
+        changed=[{"id": c.entity_id, "caption": c.caption, "changes": c.changes} for c in d.changed],
+    )

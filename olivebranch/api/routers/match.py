@@ -1,0 +1,295 @@
+"""yente-compatible screening endpoints: ``/match``, ``/search``, ``/entities``, ``/catalog``,
+``/algorithms``. Shapes follow yente's models so an existing yente client works unchanged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+
+from olivebranch.api import screening
+from olivebranch.api.auth import require
+from olivebranch.api.deps import state
+from olivebranch.api.models import (
+    AlgorithmResponse,
+    DataCatalogModel,
+    EntityMatchQuery,
+    EntityMatchResponse,
+    EntityResponse,
+    ErrorResponse,
+    SearchResponse,
+    ValidationErrorResponse,
+)
+from olivebranch.match import DEFAULT_THRESHOLD
+
+router = APIRouter(tags=["Matching"], dependencies=[Depends(require("match"))])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Invalid query"},
+    401: {"model": ErrorResponse, "description": "API key missing or invalid"},
+    403: {"model": ErrorResponse, "description": "API key lacks the role"},
+    404: {"model": ErrorResponse, "description": "Unknown dataset or entity"},
+    413: {"model": ErrorResponse, "description": "Request body too large"},
+    422: {"model": ValidationErrorResponse, "description": "Malformed request"},
+}
+
+PATH_DATASET = Path(
+    ...,
+    description="`default` (every list) or one list: us_ofac_sdn, us_ofac_cons, eu_fsf, gb_fcdo, …",
+    examples=["default"],
+    max_length=64,
+)
+FEATURE_DOCS = {
+    "name": ("Name similarity after transliteration, romanisation folding, legal-form and "
+             "word-order handling (the base of the score)", 1.0),
+    "birth_date": ("Date of birth agrees (small bonus) or conflicts (penalty)", 0.2),
+    "country": ("Country/nationality agrees (small bonus) or conflicts (penalty)", 0.2),
+    "identifier": ("An identifier (INN, OGRN, IMO, LEI, passport…) is equal: strong evidence",
+                   0.9),
+    "legal_form": ("Legal forms agree (weak bonus) or differ (weak penalty)", 0.02),
+    "schema": ("The entity types are incompatible (e.g. a person queried against a vessel)", 1.0),
+}
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(data), status_code=status, media_type="application/json",
+                    headers=headers)
+
+
+def _matcher() -> dict[str, Any]:
+    return {
+        k: {"description": d, "coefficient": c, "url": "/docs#matching"}
+        for k, (d, c) in FEATURE_DOCS.items()
+    }
+
+
+def _dataset(request: Request, dataset: str) -> None:
+    try:
+        screening.check_dataset(dataset, state(request).lookup)
+    except KeyError:
+        known = ", ".join(["default", *sorted(state(request).lookup.published)])
+        raise HTTPException(404, detail=f"unknown dataset {dataset!r}; known: {known}") from None
+
+
+@router.post(
+    "/match/{dataset}",
+    summary="Query by example matcher (yente-compatible)",
+    response_model=EntityMatchResponse,
+    responses=ERRORS,
+)
+def match(
+    request: Request,
+    body: EntityMatchQuery,
+    dataset: str = PATH_DATASET,
+    limit: int = Query(5, ge=1, le=500, description="Number of results per query"),
+    threshold: float = Query(
+        DEFAULT_THRESHOLD, ge=0.0, le=1.0, description="Score at which a result is a match"
+    ),
+    cutoff: float | None = Query(
+        None, ge=0.0, le=1.0, deprecated=True,
+        description="Lowest score returned at all (yente: deprecated; capped at threshold)",
+    ),
+    algorithm: str = Query("best", max_length=64, description="Scoring algorithm; see /algorithms"),
+) -> Response:
+    """Screen a batch of entities, each given as an FtM example:
+
+    ```json
+    {"queries": {"q1": {"schema": "Person", "properties": {
+        "name": ["Vladimir Putin"], "birthDate": ["1952-10-07"], "nationality": ["ru"]}}}}
+    ```
+
+    The query ids (`q1`) are yours; `responses` comes back keyed by them. Useful properties:
+    **Person**: name, birthDate, nationality, idNumber, passportNumber, innCode;
+    **Company/Organization**: name, jurisdiction, country, registrationNumber, innCode,
+    ogrnCode, leiCode; **Vessel**: name, imoNumber, flag. At most 100 queries a request.
+    """
+    ob = state(request)
+    _dataset(request, dataset)
+    try:
+        screening.resolve_algorithm(algorithm)
+    except screening.BadQuery as exc:
+        raise HTTPException(400, detail=str(exc)) from None
+    if not body.queries:
+        raise HTTPException(400, detail="No queries provided.")
+    if len(body.queries) > ob.settings.max_queries:
+        raise HTTPException(
+            400, detail=f"Too many queries in one batch ({len(body.queries)}; limit: "
+            f"{ob.settings.max_queries})"
+        )
+    prepared = []
+    for qid, example in body.queries.items():
+        try:
+            prepared.append((qid, example, screening.make_query(example.schema_, example.properties)))
+        except screening.BadQuery as exc:
+            raise HTTPException(400, detail=f"query {qid!r}: {exc}") from None
+    index, lookup = ob.index, ob.lookup
+    responses = {}
+    for qid, example, query in prepared:
+        results = screening.run_query(
+            index, query, dataset=dataset, limit=limit, threshold=threshold, cutoff=cutoff
+        )
+        responses[qid] = {
+            "status": 200,
+            "results": [screening.scored_entity(r, lookup, threshold) for r in results],
+            "total": {"value": len(results), "relation": "eq"},
+            "query": screening.query_echo(example.schema_, example.properties, example.id),
+        }
+    return _json(
+        {"responses": responses, "matcher": _matcher(), "limit": limit},
+        headers={"x-batch-size": str(len(responses))},
+    )
+
+
+@router.get(
+    "/search/{dataset}",
+    summary="Search listed entities by name",
+    response_model=SearchResponse,
+    responses=ERRORS,
+)
+def search(
+    request: Request,
+    dataset: str = PATH_DATASET,
+    q: str = Query(..., min_length=1, max_length=500, description="Name (any script)"),
+    schema: str = Query("LegalEntity", max_length=64, description="FtM schema to search"),
+    limit: int = Query(10, ge=1, le=100),
+    offset: int = Query(0, ge=0, le=400),
+    threshold: float = Query(0.5, ge=0.0, le=1.0, description="Lowest score returned"),
+) -> Response:
+    """Name search (scored like `/match`, with a lower floor so near misses show)."""
+    ob = state(request)
+    _dataset(request, dataset)
+    try:
+        query = screening.make_query(schema, {"name": [q]})
+    except screening.BadQuery as exc:
+        raise HTTPException(400, detail=str(exc)) from None
+    results = screening.run_query(
+        ob.index, query, dataset=dataset, limit=limit + offset, threshold=DEFAULT_THRESHOLD,
+        cutoff=threshold,
+    )
+    page = results[offset : offset + limit]
+    facets: dict[str, dict[str, int]] = {"datasets": {}, "schema": {}}
+    for r in results:
+        for d in r.datasets:
+            facets["datasets"][d] = facets["datasets"].get(d, 0) + 1
+        facets["schema"][r.schema] = facets["schema"].get(r.schema, 0) + 1
+    titles = ob.lookup.titles
+    return _json(
+        {
+            "limit": limit,
+            "offset": offset,
+            "total": {"value": len(results), "relation": "eq"},
+            "results": [screening.scored_entity(r, ob.lookup, DEFAULT_THRESHOLD) for r in page],
+            "facets": {
+                "datasets": {
+                    "label": "Lists",
+                    "values": [{"name": k, "label": titles.get(k, k), "count": v}
+                               for k, v in sorted(facets["datasets"].items())],
+                },
+                "schema": {
+                    "label": "Types",
+                    "values": [{"name": k, "label": k, "count": v}
+                               for k, v in sorted(facets["schema"].items())],
+                },
+            },
+        }
+    )
+
+
+@router.get(
+    "/entities/{entity_id}",
+    summary="One entity, merged across every list that carries it",
+    response_model=EntityResponse,
+    responses=ERRORS,
+)
+def entity(request: Request, entity_id: str = Path(..., max_length=255)) -> Response:
+    """The entity with its properties and designations. OFAC entry numbers resolve too
+    (`/entities/46030` → `ofac-46030`)."""
+    from olivebranch.entities import resolve_entity_id
+
+    ob = state(request)
+    resolved = resolve_entity_id(ob.store, entity_id)
+    if resolved is None:
+        raise HTTPException(404, detail=f"no entity {entity_id!r} in the active lists")
+    proxy = ob.store.get_entity(resolved)
+    assert proxy is not None
+    datasets = sorted({d["source"] for d in ob.lookup.designations.get(resolved, [])})
+    data = proxy.to_dict()
+    return _json(
+        {
+            "id": proxy.id,
+            "caption": proxy.caption,
+            "schema": proxy.schema.name,
+            "properties": data.get("properties", {}),
+            "datasets": datasets,
+            "referents": [],
+            "target": bool(datasets),
+            "first_seen": None,
+            "last_seen": ob.lookup.last_seen(datasets),
+            "last_change": None,
+            "designations": ob.lookup.designations.get(resolved, []),
+        }
+    )
+
+
+@router.get("/catalog", summary="The lists this server holds", response_model=DataCatalogModel)
+def catalog(request: Request) -> DataCatalogModel:
+    from olivebranch.lists import registry
+
+    ob = state(request)
+    reg = registry()
+    versions = ob.store.active_versions()
+    datasets = []
+    for v in versions:
+        spec = reg.get(v.source)
+        datasets.append(
+            {
+                "name": v.source,
+                "title": spec.title if spec else v.source,
+                "summary": spec.description if spec and spec.description else None,
+                "url": spec.urls[0] if spec and spec.urls else None,
+                "load": True,
+                "version": str(v.published or v.imported_at.date()) + f"-v{v.id}",
+                "index_version": str(v.id),
+                "index_current": True,
+                "children": [],
+                "regime": spec.regime if spec else None,
+                "entity_count": v.entity_count,
+                "published": v.published.isoformat() if v.published else None,
+            }
+        )
+    names = [d["name"] for d in datasets]
+    default = {
+        "name": "default",
+        "title": "All lists",
+        "summary": "Every active list version in the store",
+        "load": True,
+        "version": "-".join(str(v.id) for v in versions) or "empty",
+        "index_current": True,
+        "children": names,
+    }
+    return DataCatalogModel.model_validate(
+        {"datasets": [default, *datasets], "current": ["default", *names], "outdated": []}
+    )
+
+
+@router.get("/algorithms", summary="The scoring algorithm", response_model=AlgorithmResponse)
+def algorithms() -> AlgorithmResponse:
+    return AlgorithmResponse.model_validate(
+        {
+            "algorithms": [
+                {
+                    "name": screening.ALGORITHM,
+                    "description": "olivebranch's multilingual scorer: transliteration and "
+                    "romanisation folding, name-part alignment, legal forms as a weak feature, "
+                    "dates of birth, countries and identifiers as evidence. yente names "
+                    f"({', '.join(screening.ALGORITHM_ALIASES)}) are accepted as aliases.",
+                    "features": _matcher(),
+                }
+            ],
+            "default": screening.ALGORITHM,
+            "best": screening.ALGORITHM,
+        }
+    )
+
+

@@ -1,0 +1,20 @@
+"""The API-key table, added to the store's metadata (the store imports this module)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, DateTime, String, Table
+
+from olivebranch.store import metadata
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("salt", String(64), nullable=False),
+    Column("secret_hash", String(128), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True), nullable=True),
+    Column("revoked", Boolean, nullable=False, default=False),
+)

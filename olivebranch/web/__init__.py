@@ -1,0 +1,1 @@
+"""The analyst web UI: server-rendered pages served by the API app."""
