@@ -148,6 +148,9 @@ def test_consolidated_and_supplement_merge(ofac_store: Store) -> None:
     assert gpn.get("innCode") == ["5504036333"]
     by_source = {d.source: d for d in ofac_store.designations("ofac-17143")}
     assert set(by_source) == {"us_ofac_cons", "us_ofac_sdn_supplement"}
+    published = {v.source: str(v.published) for v in ofac_store.active_versions()}
+    assert published["us_ofac_cons"] == "2025-12-19"
+    assert published["us_ofac_sdn_supplement"] == "2025-10-22"
     supp = by_source["us_ofac_sdn_supplement"]
     assert supp.listing_date == "2025-01-10"
     assert supp.authority == "US Treasury OFAC (olivebranch supplement)"
@@ -261,6 +264,26 @@ def test_empty_and_huge(tmp_path: Path) -> None:
     (folder / "sdn.csv").write_bytes(big)  # under csv's own limit, over ours
     with pytest.raises(ParseError, match="exceeds"):
         parse_sdn(folder)
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        (b"", "empty"),
+        ('36,"CAF\u00c9",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n'.encode("utf-16"),
+         "UTF-16"),
+        (bytes(range(256)) * 8, "binary"),
+        (b'36,"AEROCARIBBEAN AIRLINES",-0- ,"CU', "unterminated"),
+    ],
+)
+def test_bad_files_through_importer(tmp_path: Path, store: Store, content: bytes, match: str) -> None:
+    """Via the importer these are reported as what they are, not as another source's file."""
+    path = tmp_path / "sdn.csv"
+    path.write_bytes(content)
+    with pytest.raises(ParseError, match=match) as err:
+        import_path(store, path, "us_ofac_sdn")
+    assert not isinstance(err.value, WrongSourceError)
+    assert store.versions("us_ofac_sdn") == []
 
 
 def test_wrong_source(tmp_path: Path, store: Store) -> None:
