@@ -37,6 +37,16 @@ GL_FIELDS = {"id", "title", "citation", "effective_from", "effective_until", "co
              "authorises"}
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit dates, so a bad date is reported with its rule id."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class RuleError(ParseError):
     """A rule pack is invalid; ``where`` names the rule id and field."""
 
@@ -142,7 +152,7 @@ def parse_licence(item: Mapping[str, Any], regime: str, path: Path) -> GeneralLi
 
 def _read_pack(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else None
