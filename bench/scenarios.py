@@ -112,9 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="list store (the bundled lists are imported into it if empty)")
     args = ap.parse_args(argv)
 
-    from olivebranch.verdicts import Engine
-
     from olivebranch.store import Store
+    from olivebranch.verdicts import Engine
 
     if args.db.startswith("sqlite:///"):
         Path(args.db.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

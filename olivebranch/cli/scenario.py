@@ -285,13 +285,13 @@ def render_summary(summary: Any, fmt: str = "table") -> None:
         rows.append([s, *cells, f"{summary.all_clear[s]}/{summary.deals}"])
     _emit_table(f"Catalogue summary: {summary.deals} deals, deals clear per regime "
                 "(+ newly clear vs status-quo)", headers, rows, fmt)
+    n_relief = max(1, len(summary.scenarios) - 1)
     obs = [
-        [o.rule_id, o.regime, o.lifted_by, str(o.deals), str(o.cells), ", ".join(o.scenarios)]
+        [o.rule_id, o.lifted_by, str(o.deals), f"{len(o.scenarios)}/{n_relief}"]
         for o in summary.obstacles
     ]
-    _emit_table("Top remaining obstacles under the relief scenarios",
-                ["rule", "regime", "lifted by", "deals", "deal×scenario", "still there in"],
-                obs, fmt)
+    _emit_table("Top remaining obstacles under the relief scenarios (deals blocked; scenarios)",
+                ["rule", "lifted by", "deals", "scenarios"], obs, fmt)
 
 
 @scenario_app.command("summary")
