@@ -111,12 +111,11 @@ def analyse(
     elif extra_edges:
         graph = graph.with_edges(extra_edges)
     classes = designations_by_class(store, as_of)
+    links = _links(store, graph, classes, as_of) if link_identities and len(graph) else {}
     blocking = _adjust(classes["blocking"], delisted, added)
     sectoral = _adjust(classes["sectoral"], delisted, None)
     notes: dict[str, dict[str, list[str]]] = {}
-    if link_identities and len(graph):
-        for by_regime in (blocking, sectoral):
-            _link(store, graph, by_regime, notes, as_of)
+    _apply_links(links, (blocking, sectoral), notes, delisted)
     results = compute_results(
         graph,
         {r: set(ids) for r, ids in blocking.items()},
@@ -134,23 +133,46 @@ def analyse(
     return OwnershipAnalysis(graph, params, results, as_of, store)
 
 
-def _link(
-    store: Store,
-    graph: OwnershipGraph,
-    by_regime: dict[str, dict[str, list[Designation]]],
-    notes: dict[str, dict[str, list[str]]],
-    as_of: date | None,
-) -> None:
-    """Give graph nodes the designations of the same entity under another list id."""
+def _links(store: Store, graph: OwnershipGraph, classes: Any, as_of: date | None) -> Any:
+    """Identity links of graph nodes to listed entities, computed once per graph and store
+    state (cached on the graph) so scenario re-evaluations reuse them."""
     from olivebranch.ownership.identity import link_identities as find_links
 
-    listed = {r: set(ids) for r, ids in by_regime.items()}
-    for regime, per_node in find_links(store, graph.ids, listed, as_of=as_of).items():
-        target = by_regime.setdefault(regime, {})
-        for node, links in per_node.items():
-            for link in links:
-                target.setdefault(node, []).extend(by_regime[regime].get(link.other_id, ()))
-                notes.setdefault(regime, {}).setdefault(node, []).append(
-                    f"listed by {regime.upper()} as {link.other_id} ({link.reason}); "
-                    "taken to be the same entity"
-                )
+    listed: dict[str, set[str]] = {}
+    for kind in ("blocking", "sectoral"):
+        for regime, ids in classes[kind].items():
+            listed.setdefault(regime, set()).update(ids)
+    key = (as_of, tuple(v.id for v in store.active_versions(as_of)))
+    cache = graph.__dict__.setdefault("_identity_links", {})
+    if key not in cache:
+        cache[key] = find_links(store, graph.ids, listed, as_of=as_of)
+    return cache[key]
+
+
+def _apply_links(
+    links: Any,
+    classes: tuple[dict[str, dict[str, list[Designation]]], ...],
+    notes: dict[str, dict[str, list[str]]],
+    delisted: Mapping[str, Iterable[str]] | None,
+) -> None:
+    """Give graph nodes the designations of the same entity under another list id (unless a
+    scenario delisted either id)."""
+    for regime, per_node in links.items():
+        gone = set((delisted or {}).get(regime, ()))
+        for node, node_links in per_node.items():
+            if node in gone:
+                continue
+            for link in node_links:
+                if link.other_id in gone:
+                    continue
+                added = False
+                for by_regime in classes:
+                    found = by_regime.get(regime, {}).get(link.other_id)
+                    if found:
+                        by_regime.setdefault(regime, {}).setdefault(node, []).extend(found)
+                        added = True
+                if added:
+                    notes.setdefault(regime, {}).setdefault(node, []).append(
+                        f"listed by {regime.upper()} as {link.other_id} ({link.reason}); "
+                        "taken to be the same entity"
+                    )

@@ -9,12 +9,11 @@ an identical set of name tokens (at least two) with no conflicting birth date.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-
-from normality import normalize
 
 from olivebranch.store import Store
 
@@ -38,12 +37,16 @@ def _family(schema: str) -> str:
     return "person" if schema == "Person" else "org"
 
 
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
 def _name_key(name: str) -> str | None:
-    text = normalize(name, ascii=True)
-    if not text:
+    """Sorted distinct name tokens (lower case); None for one-word or non-Latin names (lists
+    carry Latin spellings of the same names, and transliteration is slow and lossy)."""
+    if not name.isascii():
         return None
-    tokens = sorted(set(text.split()))
-    return " ".join(tokens) if len(tokens) >= 2 else None
+    tokens = set(_TOKEN.findall(name.lower()))
+    return " ".join(sorted(tokens)) if len(tokens) >= 2 else None
 
 
 def _keys(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -84,12 +87,14 @@ def link_identities(
         eid = d.get("id")
         if eid not in wanted:
             continue
+        props = d.get("properties") or {}
+        keep = {k: props[k] for k in (*ID_PROPS, "name", "alias", "birthDate") if k in props}
         cur = data.get(eid)
         if cur is None:
-            data[eid] = {"schema": d.get("schema"), "properties": {k: list(v) for k, v in (d.get("properties") or {}).items()}}
+            data[eid] = {"schema": d.get("schema"), "properties": keep}
         else:
-            for k, v in (d.get("properties") or {}).items():
-                cur["properties"].setdefault(k, []).extend(v)
+            for k, v in keep.items():
+                cur["properties"][k] = [*cur["properties"].get(k, []), *v]
     index: dict[str, set[str]] = {}
     for eid in all_listed:
         d = data.get(eid)

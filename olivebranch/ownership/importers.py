@@ -50,7 +50,9 @@ class OwnershipImport:
 
 
 def _key(name: str) -> str | None:
-    return normalize(name, ascii=True) or None
+    """Case-, punctuation-, script- and word-order-insensitive form of a name."""
+    text = normalize(name, ascii=True)
+    return " ".join(sorted(text.split())) if text else None
 
 
 class NameResolver:
