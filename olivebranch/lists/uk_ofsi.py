@@ -23,6 +23,7 @@ from followthemoney import EntityProxy
 
 from olivebranch.errors import ParseError
 from olivebranch.lists.base import (
+    MAX_FIELD_CHARS,
     ParseResult,
     SourceSpec,
     check_field,
@@ -31,13 +32,13 @@ from olivebranch.lists.base import (
     make_sanction,
 )
 from olivebranch.lists.fields import (
+    Values,
     identifiers_from_text,
     iso_date,
     organisation_schema,
     parse_date,
     passports_from_text,
     put,
-    put_country,
     put_identifier,
     text,
     xlsx_rows,
@@ -52,6 +53,12 @@ _UK_REF = re.compile(r"\(UK Sanctions List Ref\)\s*:\s*([A-Z]{2,4}\d{3,5})")
 _NUMBERED = re.compile(r"\s*\d+\)\s*")
 
 Row = dict[str, str]
+_DETAIL_COLUMNS = (
+    "Title", "DOB", "Town of Birth", "Country of Birth", "Nationality", "Position",
+    "Passport Number", "Passport Details", "National Identification Number",
+    "Address 1", "Address 2", "Address 3", "Address 4", "Address 5", "Address 6",
+    "Post/Zip Code", "Country",
+)
 
 
 def _split_numbered(value: str | None) -> list[str]:
@@ -113,8 +120,10 @@ def _table(path: Path, rows: Iterable[Sequence[object]], first_line: int = 1
             continue
         row = {}
         for name, value in zip(header, cells, strict=False):
-            if name:
-                row[name] = check_field(path, f"line {line}, column {name!r}", value.strip())
+            if name and value:
+                if len(value) > MAX_FIELD_CHARS:
+                    check_field(path, f"line {line}, column {name!r}", value)
+                row[name] = value.strip()
         if not row.get("Group ID"):
             bad += 1
             warnings.append(f"{path}, line {line}: no Group ID; row skipped")
@@ -153,40 +162,56 @@ def group_entities(gid: str, rows: list[Row]) -> list[EntityProxy]:
     if not primary:
         raise ValueError(f"group {gid} has no name")
     proxy.add("name", primary)
+    v = Values()
+    passports: dict[str, None] = {}
+    national_ids: dict[str, None] = {}
+    passport_texts: dict[str, None] = {}
+    seen: set[tuple[str, ...]] = set()
     for r in rows:
         name = _name(r)
         atype = r.get("Alias Type", "").strip().lower()
         quality = r.get("Alias Quality", "").strip().lower()
         if name and name != primary:
             if atype == "fka":
-                proxy.add("previousName", name, quiet=True)
+                v.put("previousName", name)
             elif quality.startswith("low"):
-                proxy.add("weakAlias", name, quiet=True)
+                v.put("weakAlias", name)
             else:
-                proxy.add("alias", name, quiet=True)
-        put(proxy, "alias", r.get("Name Non-Latin Script"))
+                v.put("alias", name)
+        v.put("alias", r.get("Name Non-Latin Script"))
+        if schema == "Person" and name == primary:
+            v.put("firstName", r.get("Name 1"))
+            v.put("lastName", r.get("Name 6"))
+        # The remaining columns repeat on every name row of the group: read each variant once.
+        key = tuple(r.get(c, "") for c in _DETAIL_COLUMNS)
+        if key in seen:
+            continue
+        seen.add(key)
         if schema == "Person":
-            if name == primary:
-                put(proxy, "firstName", r.get("Name 1"))
-                put(proxy, "lastName", r.get("Name 6"))
-            put(proxy, "title", r.get("Title"))
-            put(proxy, "birthDate", iso_date(r.get("DOB")))
+            v.put("title", r.get("Title"))
+            v.put("birthDate", iso_date(r.get("DOB")))
             town, country = text(r.get("Town of Birth")), text(r.get("Country of Birth"))
-            put(proxy, "birthPlace", ", ".join(x for x in (town, country) if x))
-            put_country(proxy, "birthCountry", country)
-            put_country(proxy, "nationality", *_split_numbered(r.get("Nationality")))
-            put(proxy, "position", r.get("Position"))
-            for number in _split_numbered(r.get("Passport Number")):
-                put_identifier(proxy, "passport", number)
+            v.put("birthPlace", ", ".join(x for x in (town, country) if x))
+            v.put_country("birthCountry", country)
+            v.put_country("nationality", *_split_numbered(r.get("Nationality")))
+            v.put("position", r.get("Position"))
+            passports.update(dict.fromkeys(_split_numbered(r.get("Passport Number"))))
             details = text(r.get("Passport Details"))
             if details and not r.get("Passport Number"):
-                passports_from_text(proxy, details)
-            for number in _split_numbered(r.get("National Identification Number")):
-                put_identifier(proxy, "national id", number)
+                passport_texts[details] = None
+            national_ids.update(
+                dict.fromkeys(_split_numbered(r.get("National Identification Number"))))
         address = [text(r.get(f"Address {i}")) for i in range(1, 7)]
         address += [text(r.get("Post/Zip Code")), text(r.get("Country"))]
-        put(proxy, "address", ", ".join(a for a in address if a))
-        put_country(proxy, "country", r.get("Country"))
+        v.put("address", ", ".join(a for a in address if a))
+        v.put_country("country", r.get("Country"))
+    v.apply(proxy)
+    for number in passports:
+        put_identifier(proxy, "passport", number)
+    for details in passport_texts:
+        passports_from_text(proxy, details)
+    for number in national_ids:
+        put_identifier(proxy, "national id", number)
     other = text(first.get("Other Information"))
     put(proxy, "notes", other)
     identifiers_from_text(proxy, other)
