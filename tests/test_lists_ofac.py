@@ -17,7 +17,7 @@ import yaml
 from olivebranch.entities import describe_entity
 from olivebranch.errors import ParseError, WrongSourceError
 from olivebranch.lists import get_source
-from olivebranch.lists.importer import import_path
+from olivebranch.lists.importer import ImportReport, import_path
 from olivebranch.lists.ofac import parse_cons, parse_sdn, split_programs
 from olivebranch.lists.supplement import parse as parse_supplement
 from olivebranch.paths import LISTS_DIR
@@ -35,8 +35,8 @@ def raw_rows(path: Path) -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def ofac_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """SDN, Consolidated and supplement imported once for this module."""
+def ofac_import(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, ImportReport]:
+    """SDN, Consolidated and supplement imported once for this module (store, SDN report)."""
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('ofac') / 'ofac.sqlite'}")
     started = time.perf_counter()
     report = import_path(store, SDN_DIR, "us_ofac_sdn")
@@ -45,7 +45,12 @@ def ofac_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     assert seconds < 60
     import_path(store, CONS_DIR, "us_ofac_cons")
     import_path(store, SUPP_DIR, "us_ofac_sdn_supplement")
-    return store
+    return store, report
+
+
+@pytest.fixture(scope="module")
+def ofac_store(ofac_import: tuple[Store, ImportReport]) -> Store:
+    return ofac_import[0]
 
 
 # ------------------------------------------------------------------------ acceptance
@@ -131,12 +136,12 @@ def test_schema_choice_and_programmes(ofac_store: Store) -> None:
     assert programs == {"SDGT", "NPWMD", "IRGC", "IFSR", "IRAN-HR", "IRAN-EO13876"}
 
 
-def test_comments_continue_truncated_remarks() -> None:
-    result = parse_sdn(SDN_DIR)
-    by_id = {e.id: e for e in result.entities}
-    assert "RED DOT" in by_id["ofac-27307"].get("weakAlias")  # only in sdn_comments.csv
-    assert any("other vintage" in w for w in result.warnings)
-    assert "4894 entry numbers absent" in (result.note or "")
+def test_comments_continue_truncated_remarks(ofac_import: tuple[Store, ImportReport]) -> None:
+    store, report = ofac_import
+    lazarus = store.get_entity("ofac-27307")
+    assert lazarus is not None and "RED DOT" in lazarus.get("weakAlias")  # in sdn_comments.csv
+    assert any("other vintage" in w for w in report.warnings)
+    assert "4894 entry numbers absent" in (report.version.note or "")
     cons = {e.id: e for e in parse_cons(CONS_DIR).entities}
     assert cons["ofac-17143"].get("innCode") == ["5504036333"]  # from cons_comments.csv
 
