@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -47,6 +48,8 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if getattr(app.state, "ob", None) is None:
             app.state.ob = AppState.start(settings)
+            if settings.warm_up:
+                threading.Thread(target=app.state.ob.warm_up, name="warm-up", daemon=True).start()
         yield
 
     app = FastAPI(

@@ -36,9 +36,11 @@ class Settings:
 
     db_url: str | None = None
     deals_dir: Path = field(default_factory=lambda: Path("var/deals"))
+    scenarios_dir: Path = field(default_factory=lambda: Path("var/scenarios"))
     anonymous_match: bool = True
     anonymous_read: bool = True
     import_bundled_if_empty: bool = True
+    warm_up: bool = True
     max_body_bytes: int = 1_000_000
     max_upload_bytes: int = 256_000_000
     max_queries: int = 100
@@ -52,9 +54,11 @@ class Settings:
         return cls(
             db_url=os.environ.get("OLIVEBRANCH_DB") or None,
             deals_dir=Path(os.environ.get("OLIVEBRANCH_DEALS_DIR", home / "deals")),
+            scenarios_dir=Path(os.environ.get("OLIVEBRANCH_SCENARIOS_DIR", home / "scenarios")),
             anonymous_match=_flag("OLIVEBRANCH_ANONYMOUS_MATCH", True),
             anonymous_read=_flag("OLIVEBRANCH_ANONYMOUS_READ", True),
             import_bundled_if_empty=_flag("OLIVEBRANCH_IMPORT_BUNDLED", True),
+            warm_up=_flag("OLIVEBRANCH_WARM_UP", True),
             max_body_bytes=_int("OLIVEBRANCH_MAX_BODY_BYTES", 1_000_000),
             max_upload_bytes=_int("OLIVEBRANCH_MAX_UPLOAD_BYTES", 256_000_000),
             max_queries=_int("OLIVEBRANCH_MAX_QUERIES", 100),
