@@ -53,7 +53,8 @@ LEGAL_FORM = re.compile(
     r"SRL|S\.R\.L\.?|SPA|S\.P\.A\.?|PTE|FZE|FZCO|FZC|FZ-LLC|DMCC|KFT|SDN\.? BHD\.?|BHD|PVT|"
     r"TOO|DOO|D\.O\.O\.?|OU|SE|AB|AS|A\.S\.|OY|SARL|S\.A\.R\.L\.?|EOOD|OOD|SP\. Z O\.O\.|"
     r"LIMITED LIABILITY|JOINT[- ]STOCK|AKTSIONERNOE|OBSHCHESTVO|TRADING|SHIPPING|BANK|"
-    r"HOLDINGS?|INDUSTRIES|ENTERPRISES?|GROUP|EXCHANGE|AIRLINES?|PETROLEUM|REFINERY)\b",
+    r"HOLDINGS?|INDUSTRIES|ENTERPRISES?|GROUP|EXCHANGE|AIRLINES?|PETROLEUM|REFINERY|LTDA\.?|"
+    r"COMPANIA|CIA\.?|S\.L\.|S\. DE R\.L\.|S\.A\.C\.|C\.A\.|TRADERS|TRADING CO)\b",
     re.I,
 )
 COMPANY_IDS = ("innCode", "ogrnCode", "registrationNumber", "leiCode", "okpoCode", "swiftBic")
@@ -224,17 +225,31 @@ def entity_id(ent_num: str) -> str:
     return f"ofac-{ent_num}"
 
 
+#: Where a number goes when its specific property rejects it (bad INN checksum, non-IMO number).
+FALLBACK_PROPS = {
+    "innCode": "taxNumber",
+    "ogrnCode": "registrationNumber",
+    "okpoCode": "registrationNumber",
+    "leiCode": "registrationNumber",
+    "imoNumber": "registrationNumber",
+    "uscCode": "registrationNumber",
+}
+
+
 def add_prop(entity: EntityProxy, prop: str, value: str | None) -> None:
     """Set ``prop`` if the schema has it and the value is valid, else keep it as a note."""
     if not value:
         return
-    if entity.schema.get(prop) is None:
-        entity.add("notes", f"{prop}: {value}")
+    if entity.schema.get(prop) is not None:
+        before = len(entity.get(prop))
+        entity.add(prop, value, quiet=True)
+        if len(entity.get(prop)) > before or value in entity.get(prop):
+            return
+    fallback = FALLBACK_PROPS.get(prop)
+    if fallback and entity.schema.get(fallback) is not None:
+        entity.add(fallback, value, quiet=True)
         return
-    before = len(entity.get(prop))
-    entity.add(prop, value, quiet=True)
-    if len(entity.get(prop)) == before and value not in entity.get(prop):
-        entity.add("notes", f"{prop}: {value}")
+    entity.add("notes", f"{prop}: {value}")
 
 
 def add_name(entity: EntityProxy, prop: str, value: str) -> None:

@@ -126,6 +126,15 @@ def split_number(rest: str) -> tuple[str, str | None, str | None, str | None]:
     return m.group("num").strip(), m.group("country"), issued, expires
 
 
+def phone_number(value: str) -> str:
+    """OFAC writes ``(98)(21)(66153220)`` or ``8615175978802``: international digits without a
+    plus sign, which phone validation needs."""
+    digits = _digits(value)
+    if 8 <= len(digits) <= 15 and re.fullmatch(r"[\d()\s\-+]+", value):
+        return "+" + digits
+    return value
+
+
 def _digits(value: str) -> str:
     return re.sub(r"\D", "", value)
 
@@ -372,7 +381,7 @@ def _parse_part(raw: str, out: Remarks) -> None:
             return
     for label, prop in SIMPLE_LABELS:
         if (rest := _strip_label(part, label)) is not None and rest:
-            out.add(prop, rest)
+            out.add(prop, phone_number(rest) if prop == "phone" else rest)
             return
     if (rest := _strip_label(part, "Organization Type")) is not None:
         out.add("sector", rest)
