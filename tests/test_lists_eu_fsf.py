@@ -16,9 +16,9 @@ from olivebranch.errors import ParseError
 from olivebranch.lists import eu_fsf
 from olivebranch.lists.base import ParseResult
 from olivebranch.lists.importer import import_path
-from olivebranch.paths import REPO_DIR
+from olivebranch.paths import LISTS_DIR, REPO_DIR
 
-SHARED_TARBALL = Path("/work/shared/data/eu_fsf/ammitto_data-eu_processed_2026-05-01.tar.gz")
+TARBALL = LISTS_DIR / "eu_fsf/ammitto_data-eu_processed_2026-05-01.tar.gz"
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +28,6 @@ def sample() -> ParseResult:
 
 @pytest.fixture(scope="module")
 def bundle() -> ParseResult:
-    from olivebranch.paths import LISTS_DIR
-
     return eu_fsf.parse(LISTS_DIR / "eu_fsf" / "eu_fsf_2026-05-01.ftm.json")
 
 
@@ -109,9 +107,8 @@ def test_bundle_known_entries(bundle: ParseResult) -> None:
     assert dyukov.schema.name == "Person"
 
 
-@pytest.mark.skipif(not SHARED_TARBALL.exists(), reason="raw ammitto tarball not available")
 def test_bundle_matches_raw_tarball(bundle: ParseResult) -> None:
-    with tarfile.open(SHARED_TARBALL) as tar:
+    with tarfile.open(TARBALL) as tar:
         names = [m.name for m in tar.getmembers() if m.name.startswith("processed/eu-")]
     assert len(names) == 5860
     assert sum(1 for e in bundle.entities if e.schema.name == "Sanction") == len(names)

@@ -13,9 +13,9 @@ import pytest
 from olivebranch.lists import uk_fcdo
 from olivebranch.lists.base import ParseResult
 from olivebranch.lists.importer import import_path
-from olivebranch.paths import REPO_DIR
+from olivebranch.paths import LISTS_DIR, REPO_DIR
 
-SHARED_TARBALL = Path("/work/shared/data/uk_fcdo/ammitto_data-uk_processed_2026-08-22.tar.gz")
+TARBALL = LISTS_DIR / "gb_fcdo/ammitto_data-uk_processed_2026-08-22.tar.gz"
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +25,6 @@ def sample() -> ParseResult:
 
 @pytest.fixture(scope="module")
 def bundle() -> ParseResult:
-    from olivebranch.paths import LISTS_DIR
-
     return uk_fcdo.parse(LISTS_DIR / "gb_fcdo" / "gb_fcdo_2026-08-22.ftm.json")
 
 
@@ -111,9 +109,8 @@ def test_rosneft_non_latin_alias(bundle: ParseResult) -> None:
     assert "ROSNEFT" in rosneft.get("alias")
 
 
-@pytest.mark.skipif(not SHARED_TARBALL.exists(), reason="raw ammitto tarball not available")
 def test_bundle_matches_raw_tarball(bundle: ParseResult) -> None:
-    with tarfile.open(SHARED_TARBALL) as tar:
+    with tarfile.open(TARBALL) as tar:
         names = [m.name for m in tar.getmembers()
                  if m.name.endswith(".yaml") and not m.name.endswith("_index.yaml")]
     assert len(names) == 6349
