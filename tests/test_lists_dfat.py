@@ -83,3 +83,15 @@ def test_import(store) -> None:
     assert [(d.regime, d.source_id, d.listing_date) for d in des] == [
         ("au", "1140", "2010-04-12")
     ]
+
+
+def test_empty_and_truncated_workbook(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    with pytest.raises(ParseError, match="empty"):
+        dfat.parse(empty)
+    data = XLSX.read_bytes()
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    with pytest.raises(ParseError, match="XLSX|zip"):
+        dfat.parse(cut)

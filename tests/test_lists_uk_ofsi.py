@@ -188,3 +188,22 @@ def test_import_xlsx(store) -> None:
     assert report.version is not None and report.version.published == date(2025, 4, 10)
     des = store.designations(entity_id="gb-ofsi-14213")
     assert [(d.regime, d.program, d.source_id) for d in des] == [("uk", "Russia", "14213")]
+
+
+def test_truncated_csv(tmp_path: Path) -> None:
+    data = CSV_2020.read_bytes()
+    path = tmp_path / "ConList.csv"
+    path.write_bytes(data[: len(data) - 300])  # cut inside the last row
+    with pytest.raises(ParseError, match="truncated") as err:
+        uk_ofsi.parse(path)
+    assert "line " in str(err.value)
+
+
+def test_short_row_in_the_middle_is_skipped_with_warning(tmp_path: Path) -> None:
+    lines = CSV_2020.read_bytes().decode("cp1252").splitlines()
+    lines.insert(5, "ONLY,THREE,FIELDS")
+    path = tmp_path / "ConList.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = uk_ofsi.parse(path)
+    assert any("line 6" in w and "row skipped" in w for w in result.warnings)
+    assert sum(1 for e in result.entities if e.schema.name == "Sanction") == 41

@@ -68,14 +68,18 @@ def _split_numbered(value: str | None) -> list[str]:
     return [p.strip(" ,;") for p in _NUMBERED.split(value) if p.strip(" ,;")]
 
 
-def _table(path: Path, rows: Iterable[Sequence[object]], first_line: int = 1
+def _table(path: Path, rows: Iterable[Sequence[object]], *, csv_rows: bool = False
            ) -> tuple[list[tuple[int, Row]], date | None, list[str]]:
-    """Find the date line and header, and return (line number, row dict) pairs."""
+    """Find the date line and header, and return (line number, row dict) pairs.
+
+    CSV rows must have every column (XLSX rows legitimately stop at the last filled cell):
+    a short CSV row is skipped with a warning, and a short *last* row means the file was cut
+    off, which is an error."""
     warnings: list[str] = []
     it = iter(rows)
     published = None
     header: list[str] | None = None
-    line = first_line - 1
+    line = 0
     for raw in it:
         line += 1
         cells = ["" if c is None else str(c).strip() for c in raw]
@@ -98,6 +102,7 @@ def _table(path: Path, rows: Iterable[Sequence[object]], first_line: int = 1
     out: list[tuple[int, Row]] = []
     shifted = False
     bad = 0
+    short: tuple[int, int] | None = None
     for raw in it:
         line += 1
         cells = ["" if c is None else str(c) for c in raw]
@@ -112,12 +117,19 @@ def _table(path: Path, rows: Iterable[Sequence[object]], first_line: int = 1
                 shifted = True
             cells = ["", *cells]
         if len(cells) < len(header):
+            if csv_rows:
+                bad += 1
+                short = (line, len(cells))
+                warnings.append(f"{path}, line {line}: {len(cells)} fields, expected "
+                                f"{len(header)}; row skipped")
+                continue
             cells += [""] * (len(header) - len(cells))
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
             bad += 1
             warnings.append(f"{path}, line {line}: {len(cells)} fields, expected "
                             f"{len(header)}; row skipped")
             continue
+        short = None
         row = {}
         for name, value in zip(header, cells, strict=False):
             if name and value:
@@ -129,6 +141,9 @@ def _table(path: Path, rows: Iterable[Sequence[object]], first_line: int = 1
             warnings.append(f"{path}, line {line}: no Group ID; row skipped")
             continue
         out.append((line, row))
+    if short is not None:
+        raise ParseError(path, f"line {short[0]}", f"last row has {short[1]} of {len(header)} "
+                                                   "fields: the file is truncated")
     if bad and bad > max(10, len(out) // 10):
         raise ParseError(path, None, f"{bad} malformed rows; this does not look like a "
                                      "complete ConList file")
@@ -270,7 +285,7 @@ def parse_csv(path: Path) -> ParseResult:
         rows = list(csv.reader(io.StringIO(content, newline="")))
     except csv.Error as exc:
         raise ParseError(path, None, f"malformed CSV: {exc}") from exc
-    table, published, more = _table(path, rows)
+    table, published, more = _table(path, rows, csv_rows=True)
     result = ParseResult(entities=_entities(path, table), published=published,
                          warnings=warnings + more)
     return result
