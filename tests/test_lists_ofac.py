@@ -414,6 +414,12 @@ def test_xml_import_and_sniffing(fixtures: Path, store: Store, tmp_path: Path) -
     with pytest.raises(WrongSourceError, match="us_ofac_cons"):
         import_path(store, cons_named, "us_ofac_sdn")
     assert get_source("us_ofac_cons").sniff(cons_named)
+    folder = tmp_path / "download"
+    folder.mkdir()
+    shutil.copy(fixtures / "ofac" / "sdn_advanced_sample.xml", folder / "SDN_ADVANCED.XML")
+    assert get_source("us_ofac_sdn").sniff(folder)
+    assert not get_source("us_ofac_cons").sniff(folder)
+    assert len([e for e in parse_sdn(folder).entities if e.schema.name == "Sanction"]) == 5
 
 
 @pytest.mark.parametrize(

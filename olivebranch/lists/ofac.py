@@ -575,7 +575,7 @@ def sniffer(kind: str):  # type: ignore[no-untyped-def]
 
     def sniff(path: Path) -> bool:
         if path.is_dir():
-            return _child(path, own[0]) is not None
+            return _child(path, own[0]) is not None or _xml_in(path, kind) is not None
         name = path.name.lower()
         if name in other or (kind == "sdn" and name.startswith("cons_")):
             return False
@@ -606,9 +606,26 @@ def is_xml(path: Path) -> bool:
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
+#: XML file names of each list, preferred order (the advanced model carries listing dates).
+XML_NAMES = {
+    "sdn": ("sdn_advanced.xml", "sdn.xml"),
+    "cons": ("cons_advanced.xml", "consolidated.xml"),
+}
+
+
+def _xml_in(folder: Path, kind: str) -> Path | None:
+    for name in XML_NAMES[kind]:
+        for candidate in folder.iterdir():
+            if candidate.is_file() and candidate.name.lower() == name:
+                return candidate
+    return None
+
+
 def _parse(path: Path, kind: str, suffix: str, csv_url: str, xml_url: str) -> ParseResult:
     """The CSV set, or (for a single XML file) sdn.xml / SDN_ADVANCED.xml and their
     consolidated counterparts."""
+    if path.is_dir() and _child(path, SETS[kind][0]) is None:
+        path = _xml_in(path, kind) or path  # a folder holding only the XML download
     if is_xml(path):
         from olivebranch.lists.ofac_xml import parse_xml
 
