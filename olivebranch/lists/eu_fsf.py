@@ -159,12 +159,13 @@ def entry_entities(entry: dict[str, Any], *, listing_date_known: bool = True) ->
     if kind == "person":
         schema = "Person"
     else:
-        has_reg = any(i.get("identification_type_code") in ("regnumber", "taxid", "fiscalcode")
-                      for i in idents)
+        # The FSF freezes assets of enterprises, not ships: an "imo" identification here is
+        # the IMO *company* number of a shipping firm, so it marks a Company, not a Vessel.
+        has_reg = any(
+            i.get("identification_type_code") in ("regnumber", "taxid", "fiscalcode", "imo")
+            for i in idents
+        )
         schema = organisation_schema([n for n in names if n], has_reg)
-        if any(i.get("identification_type_code") == "imo" for i in idents) and not has_reg:
-            schema = "Vessel" if all(
-                i.get("identification_type_code") == "imo" for i in idents) else schema
     proxy = make(schema, f"{ID_PREFIX}{logical_id}")
     primary = _primary(aliases, names)
     if primary is not None:
