@@ -10,7 +10,13 @@ from typer.testing import CliRunner
 
 from olivebranch.designations import designations_by_class, listed_status
 from olivebranch.lists.ownership_csv import stub_id
-from olivebranch.ownership import OwnershipGraph, analyse, compute_status, edges_from_store, load_params
+from olivebranch.ownership import (
+    OwnershipGraph,
+    analyse,
+    compute_status,
+    edges_from_store,
+    load_params,
+)
 from olivebranch.ownership.picture import svg
 
 CST = "NK-abdzbEBkqyT29GyREbiURZ"  # LLC CST (Zala Aero)

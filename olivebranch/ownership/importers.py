@@ -63,13 +63,19 @@ class NameResolver:
         self.as_of = as_of
         self._exact: dict[str, set[str]] | None = None
         self._matcher: Any = None
-        if use_matcher:
+        self._use_matcher = use_matcher
+
+    def _match_index(self) -> Any:
+        """The matching engine's index, built on first use (None if unavailable)."""
+        if self._use_matcher and self._matcher is None:
+            self._use_matcher = False
             try:  # the matching engine is optional here (written separately)
                 from olivebranch.match import MatchIndex
 
-                self._matcher = MatchIndex.from_store(store)
+                self._matcher = MatchIndex.from_store(self.store, self.as_of)
             except Exception:  # noqa: BLE001 - any failure falls back to exact names
                 self._matcher = None
+        return self._matcher
 
     def _exact_index(self) -> dict[str, set[str]]:
         if self._exact is None:
@@ -88,19 +94,22 @@ class NameResolver:
         return self._exact
 
     def resolve(self, name: str, stub_id: str, schema: str = "LegalEntity") -> Resolution:
-        if self._matcher is not None:
-            try:
-                from olivebranch.match import Query
-
-                hits = self._matcher.search(Query(name=name, schema=schema), limit=1)
-            except Exception:  # noqa: BLE001
-                hits = []
-            if hits and getattr(hits[0], "match", False) and hits[0].score >= MATCH_THRESHOLD:
-                return Resolution(name, stub_id, hits[0].entity_id, "match", float(hits[0].score))
+        """A unique exact name wins; otherwise the matching engine's best match above
+        ``MATCH_THRESHOLD``; otherwise unresolved (or ambiguous, with the candidates)."""
         key = _key(name)
         found = sorted(self._exact_index().get(key, set())) if key else []
         if len(found) == 1:
             return Resolution(name, stub_id, found[0], "exact_name", 1.0)
+        matcher = self._match_index()
+        if matcher is not None:
+            try:
+                from olivebranch.match import Query
+
+                hits = matcher.search(Query(name=name, schema=schema), limit=1)
+            except Exception:  # noqa: BLE001
+                hits = []
+            if hits and getattr(hits[0], "match", False) and hits[0].score >= MATCH_THRESHOLD:
+                return Resolution(name, stub_id, hits[0].entity_id, "match", float(hits[0].score))
         if len(found) > 1:
             return Resolution(name, stub_id, None, "ambiguous", candidates=found)
         return Resolution(name, stub_id, None, "unresolved")
