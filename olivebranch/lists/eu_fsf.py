@@ -35,7 +35,10 @@ from olivebranch.lists.xmlsafe import local, parse_file, root_tag, where
 AUTHORITY = "European Union (Council of the EU)"
 NS = "http://eu.europa.ec/fpi/fsd/export"
 ID_PREFIX = "eu-fsf-"
-SOURCE_URL = "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content"
+SOURCE_URL = (
+    "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content"
+    "?token=dG9rZW4tMjAxNw"
+)
 MISSING_LISTING_DATE = (
     "Listing date not available: converted from ammitto/data-eu YAML, which drops the FSF "
     "designationDate attribute; the regulation given is the last act that touched the entry, "
@@ -248,7 +251,8 @@ def ftm_bundle_prefix(path: Path) -> str | None:
     return m.group(1).decode() + "-" if m else None
 
 
-def parse_ftm_bundle(path: Path, prefix: str, title: str) -> ParseResult:
+def parse_ftm_bundle(path: Path, prefix: str, title: str, note: str | None = None
+                     ) -> ParseResult:
     """Read one of our FtM bundles and check that every entity belongs to this source."""
     from olivebranch.lists.ftm import read_ftm
 
@@ -257,7 +261,8 @@ def parse_ftm_bundle(path: Path, prefix: str, title: str) -> ParseResult:
         if not str(e.id).startswith(prefix):
             raise ParseError(path, f"entity {n}", f"id {e.id!r} is not a {title} id ({prefix}…)")
     m = re.search(r"(\d{4}-\d{2}-\d{2})", path.name)
-    return ParseResult(entities=entities, published=parse_date(m.group(1)) if m else None)
+    return ParseResult(entities=entities, published=parse_date(m.group(1)) if m else None,
+                       note=note)
 
 
 def parse_xml(path: Path) -> ParseResult:
@@ -279,7 +284,8 @@ def parse(path: Path) -> ParseResult:
     path = Path(path)
     check_size(path)
     if ftm_bundle_prefix(path) is not None:
-        return parse_ftm_bundle(path, ID_PREFIX, "EU FSF")
+        return parse_ftm_bundle(path, ID_PREFIX, "EU FSF", note=(
+            "FtM bundle converted from the FSF via ammitto/data-eu; no EU listing dates"))
     return parse_xml(path)
 
 

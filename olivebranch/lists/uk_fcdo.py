@@ -275,7 +275,9 @@ def parse(path: Path) -> ParseResult:
     path = Path(path)
     check_size(path)
     if ftm_bundle_prefix(path) is not None:
-        return parse_ftm_bundle(path, ID_PREFIX, "FCDO UK Sanctions List")
+        return parse_ftm_bundle(path, ID_PREFIX, "FCDO UK Sanctions List", note=(
+            "FtM bundle converted from the FCDO list via ammitto/data-uk; no DOB/passport/IMO "
+            "detail blocks"))
     return parse_xml(path)
 
 

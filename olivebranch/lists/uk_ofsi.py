@@ -336,7 +336,7 @@ SOURCES: list[SourceSpec] = [
         parse=parse,
         sniff=sniff,
         bundled="gb_ofsi/UK_Sanctions_List_2025-04-10.xlsx",
-        urls=("https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",),
+        urls=(),  # the ConList closed on 28 January 2026: nothing left to download
         description="HM Treasury OFSI Consolidated List of Asset Freeze Targets (closed on "
         "28 January 2026; superseded by the FCDO UK Sanctions List, source gb_fcdo).",
     ),
