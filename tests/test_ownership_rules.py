@@ -169,3 +169,16 @@ def test_scenario_overrides_change_parameters_and_say_so():
     assert params.regimes["us"].threshold == 25 and params.regimes["us"].notes
     st = statuses([Edge("P", "X", 30)], {"P"}, params=params)
     assert st["us"]["X"].blocked
+
+
+def test_a_controlling_shareholders_share_still_counts_as_ownership():
+    from olivebranch.ownership.edges import edges_from_ftm
+
+    data = {"id": "o1", "schema": "Ownership", "properties": {
+        "owner": ["P"], "asset": ["X"], "percentage": ["60"], "role": ["controlling shareholder"]}}
+    edges = list(edges_from_ftm(data, PARAMS.roles))
+    assert {(e.kind, e.percent) for e in edges} == {("ownership", 60.0), ("control", None)}
+    st = statuses(edges, {"P"})
+    assert st["us"]["X"].blocked and st["us"]["X"].basis == "owned"
+    negated = {**data, "properties": {**data["properties"], "role": ["non-controlling shareholder"]}}
+    assert [e.kind for e in edges_from_ftm(negated, PARAMS.roles)] == ["ownership"]

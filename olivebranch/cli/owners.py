@@ -23,6 +23,7 @@ from olivebranch.errors import OliveBranchError
 from olivebranch.store import Store
 
 console = Console()
+MAX_CHILDREN = 25  # per node in the printed tree
 
 
 class _DefaultShow(TyperGroup):
@@ -107,7 +108,12 @@ def _tree(analysis: Any, eid: str, depth: int) -> Tree:
                 other = g._src[e] if direction == "up" else g._dst[e]
                 edge = g.edge(e)
                 labels.setdefault(other, []).append(edge.label() + (" (uncertain)" if edge.uncertain else ""))
+            shown = 0
             for other, parts in labels.items():
+                if shown >= MAX_CHILDREN:
+                    tree.add(f"[dim]… {len(labels) - shown} more (see --json)[/dim]")
+                    break
+                shown += 1
                 label = " · ".join(parts)
                 if other in seen:
                     tree.add(f"{label} {analysis.name(g.ids[other])} [dim](cycle or already shown)[/dim]")

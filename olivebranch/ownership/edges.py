@@ -132,17 +132,17 @@ def edges_from_ftm(
     for owner, asset in pairs:
         if owner == asset:
             continue
+        common = dict(role=role, start=start, end=end, source=source, edge_id=data.get("id"),
+                      uncertain=uncertain)
+        if kind == "control" and pct is not None:
+            # a controlling shareholder: the share counts as ownership, the role as control
+            yield Edge(owner=str(owner), asset=str(asset), percent=pct, kind="ownership", **common)
         yield Edge(
             owner=str(owner),
             asset=str(asset),
             percent=pct if kind == "ownership" else None,
             kind=kind,
-            role=role,
-            start=start,
-            end=end,
-            source=source,
-            edge_id=data.get("id"),
-            uncertain=uncertain,
+            **common,
         )
 
 

@@ -101,6 +101,8 @@ class RoleClasses:
 
     def classify(self, role: str | None, default: str) -> str:
         text = (role or "").strip().lower()
+        if text.startswith(("non-", "non ", "no ", "not ", "without ")):
+            return default
         if text:
             if any(r == text or r in text for r in self.control):
                 return "control"

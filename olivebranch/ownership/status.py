@@ -392,7 +392,10 @@ class RegimeStatus(Mapping[str, Status]):
         return len(self.result.graph) + len(extra)
 
     def __contains__(self, key: object) -> bool:
-        return True if isinstance(key, str) else False
+        r = self.result
+        return isinstance(key, str) and (
+            r.graph.node(key) is not None or key in r.seeds or key in r.sectoral_seeds
+        )
 
     def covered(self) -> Iterator[str]:
         """Ids with any status (blocked, possibly owned or sectoral)."""
