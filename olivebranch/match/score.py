@@ -1,0 +1,441 @@
+"""Scoring: how likely a listed entity is the one the query names, and why.
+
+The score is the best name similarity between any query name and any listed name, moved by
+the other evidence:
+
+* date of birth: same day +0.05, same year +0.02; another year −0.15 (−0.20 when years are
+  more than one apart), same year but another day −0.08;
+* country/nationality: shared +0.02; disjoint −0.08;
+* identifiers (INN, OGRN, IMO, LEI, passport, …): equality lifts the score to at least
+  0.90 + 0.10 × name similarity;
+* legal form (companies): same form +0.02, different forms −0.04 (weak on purpose);
+* schema: a person never matches a company or a vessel; a query of unknown type
+  (``LegalEntity``) is compared with everything.
+
+Name similarity aligns tokens one-to-one (best pairs first). A token pair scores 1.0 when the
+romanisation-folded forms agree, 0.95 when rigour's name symbols say both are the same given
+name (Юлия/Yulia/Julia), 0.9 for an initial that fits, otherwise the normalised Levenshtein
+similarity of the folded forms (0 below 0.7). Two different *known* given names (Maria/Marfa)
+are not allowed to match by spelling. Tokens the query has but the listing lacks count fully
+against the score; tokens the listing has but the query lacks count a quarter (a patronymic a
+tenth, since queries often omit it), but half for organisations ("Gazprom" is not
+"Gazprom Neft").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import permutations
+
+from rapidfuzz.distance import OSA
+
+from olivebranch.match.model import Feature
+from olivebranch.match.names import NameForm, Token, analyze, kind_of
+
+MIN_TOKEN_SIM = 0.7
+INITIAL_SIM = 0.9
+SYMBOL_SIM = 0.95
+INITIAL_PAIR_WEIGHT = 1.5
+UNMATCHED_INITIAL_WEIGHT = 3.0
+RESULT_UNMATCHED = {"person": 0.25, "org": 0.5, "object": 0.5}
+RESULT_UNMATCHED_PATRONYMIC = 0.1
+QUERY_UNMATCHED_PATRONYMIC = 0.3
+#: Weak aliases (nicknames, short forms the lists mark as weak) count for less.
+WEAK_ALIAS_FACTOR = 0.9
+
+MATCHABLE = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
+_ORG = {"Organization", "Company", "LegalEntity", "PublicBody"}
+
+
+@lru_cache(maxsize=500_000)
+def token_sim(a: Token, b: Token) -> float:
+    """Similarity of two name tokens in [0, 1]; 0 means "not the same word"."""
+    if a.fold == b.fold:
+        return 1.0
+    if a.initial or b.initial:
+        if a.initial and b.initial:
+            return 0.0
+        return INITIAL_SIM if a.fold[:1] == b.fold[:1] or a.ascii[:1] == b.ascii[:1] else 0.0
+    if a.numeric or b.numeric:
+        return 0.0
+    distinct_names = False
+    if a.symbols and b.symbols:
+        if a.symbols & b.symbols:
+            return SYMBOL_SIM
+        distinct_names = True
+    if min(len(a.fold), len(b.fold)) <= 2:
+        return 0.0
+    sim = OSA.normalized_similarity(a.fold, b.fold)
+    if a.alt != a.fold or b.alt != b.fold:
+        sim = max(sim, 0.97 * OSA.normalized_similarity(a.alt, b.alt))
+    if (a.lossy or b.lossy) and len(a.skel) >= 2 and len(b.skel) >= 2:
+        sim = max(sim, 0.9 * OSA.normalized_similarity(a.skel, b.skel))
+    if distinct_names:
+        sim *= 0.7
+    return sim if sim >= MIN_TOKEN_SIM else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    score: float
+    query: NameForm
+    result: NameForm
+    pairs: tuple[tuple[Token, Token, float], ...]
+    query_only: tuple[Token, ...]
+    result_only: tuple[Token, ...]
+    compact: bool  # the score came from comparing the names written together
+
+
+def compare_names(q: NameForm, r: NameForm) -> NameMatch:
+    """Align the tokens of two analysed names and score the alignment."""
+    qt, rt = q.tokens, r.tokens
+    scored = []
+    for i, a in enumerate(qt):
+        for j, b in enumerate(rt):
+            s = token_sim(a, b)
+            if s > 0.0:
+                scored.append((s, -abs(i - j), i, j))
+    scored.sort(reverse=True)
+    used_q: dict[int, int] = {}
+    used_r: set[int] = set()
+    sims: dict[int, float] = {}
+    for s, _, i, j in scored:
+        if i in used_q or j in used_r:
+            continue
+        used_q[i] = j
+        used_r.add(j)
+        sims[i] = s
+    # initials keep their order: "B. R. Rotenberg" is Boris Romanovich, not Roman Borisovich
+    initials = [(i, j) for i, j in sorted(used_q.items()) if qt[i].initial]
+    num = den = 0.0
+    for (_, j1), (i2, j2) in zip(initials, initials[1:], strict=False):
+        if j2 < j1:
+            sims[i2] = 0.0
+            den += UNMATCHED_INITIAL_WEIGHT - INITIAL_PAIR_WEIGHT
+    kind = r.kind
+    pairs = []
+    for i, j in used_q.items():
+        a, b, s = qt[i], rt[j], sims[i]
+        pairs.append((a, b, s))
+        w = INITIAL_PAIR_WEIGHT if (a.initial or b.initial) else (a.weight + b.weight) / 2
+        num += s * w
+        den += w
+    q_only = tuple([t for i, t in enumerate(qt) if i not in used_q])
+    r_only = tuple([t for j, t in enumerate(rt) if j not in used_r])
+    r_patronymic_left = any(t.patronymic for t in r_only)
+    q_patronymic_left = any(t.patronymic for t in q_only)
+    for t in q_only:
+        if t.initial:
+            den += UNMATCHED_INITIAL_WEIGHT
+        elif t.patronymic and not r_patronymic_left:
+            den += t.weight * QUERY_UNMATCHED_PATRONYMIC
+        elif t.numeric:
+            den += t.weight * 2
+        else:
+            den += t.weight
+    lam = RESULT_UNMATCHED.get(kind, 0.5)
+    for t in r_only:
+        if t.patronymic and not q_patronymic_left:
+            den += t.weight * RESULT_UNMATCHED_PATRONYMIC
+        elif t.numeric:
+            den += t.weight * 2
+        else:
+            den += t.weight * lam
+    score = num / den if den > 0 else 0.0
+    compact = False
+    if score < 0.999 and q.compact and r.compact and _may_be_joined(q_only, r_only, kind):
+        c = joined_sim(q, r)
+        if c >= JOINED_MIN and c > score:
+            score, compact = c, True
+    return NameMatch(score, q, r, tuple(pairs), q_only, r_only, compact)
+
+
+JOINED_MIN = 0.85
+
+
+def _may_be_joined(q_only: tuple[Token, ...], r_only: tuple[Token, ...], kind: str) -> bool:
+    """Whether comparing the names written together can help: for organisations always;
+    for people only when a long word is left unmatched (RomanKotekin) or a script without
+    vowels is involved - never to let two different short given names meet."""
+    if kind != "person":
+        return True
+    for t in q_only + r_only:
+        if t.lossy or (len(t.fold) >= 8 and not t.patronymic):
+            return True
+    return False
+
+
+def _joined_forms(n: NameForm) -> list[str]:
+    """A name written without spaces: as given, and (for people) in every word order, with
+    and without the patronymic ("KOTEKIN, Roman" meets "RomanKotekin")."""
+    out = [n.compact]
+    toks = [t.fold for t in n.tokens]
+    if n.kind == "person" and 1 < len(toks) <= 3:
+        out.extend("".join(p) for p in permutations(toks))
+        core = [t.fold for t in n.tokens if not t.patronymic]
+        if len(core) != len(toks) and len(core) > 1:
+            out.extend("".join(p) for p in permutations(core))
+    elif toks:
+        out.append("".join(toks))
+    return out
+
+
+def _skeleton_join(n: NameForm) -> str:
+    return "".join(t.skel for t in n.tokens)
+
+
+def joined_sim(q: NameForm, r: NameForm) -> float:
+    """Similarity of two names written together (joined or split words), and, when either
+    side is in a script without written vowels, of their consonant skeletons."""
+    if len(q.tokens) == len(r.tokens) and r.kind == "person" and not (
+        any(t.lossy for t in q.tokens) or any(t.lossy for t in r.tokens)
+    ):
+        return 0.0  # same number of words: the token alignment already said it all
+    best = 0.0
+    qj = _joined_forms(q)
+    for rj in _joined_forms(r):
+        for x in qj:
+            best = max(best, OSA.normalized_similarity(x, rj))
+    if any(t.lossy for t in q.tokens) or any(t.lossy for t in r.tokens):
+        qs, rs = _skeleton_join(q), _skeleton_join(r)
+        if len(qs) >= 3 and len(rs) >= 3:
+            best = max(best, 0.9 * OSA.normalized_similarity(qs, rs))
+    return best
+
+
+def describe_name_match(m: NameMatch) -> str:
+    """The name evidence in words, e.g. ``'Kirill Dmitriyev' ~ 'DMITRIEV, Kirill' (kirill =
+    kirill, dmitriyev ~ dmitriev)``."""
+    head = f"name {m.score:.2f}: '{m.query.original}' ~ '{m.result.original}'"
+    if m.compact:
+        return head + " (same letters when written together)"
+    bits = []
+    for a, b, s in m.pairs:
+        if a.text == b.text:
+            bits.append(f"{a.text} = {b.text}")
+        elif (a.initial or b.initial) and s == 0.0:
+            bits.append(f"initial {a.text if a.initial else b.text} out of order")
+        elif a.initial or b.initial:
+            bits.append(f"initial {a.text if a.initial else b.text} fits {b.text if a.initial else a.text}")
+        elif s >= 0.999:
+            bits.append(f"{a.text} = {b.text} (same after transliteration)")
+        elif s == SYMBOL_SIM:
+            bits.append(f"{a.text} ~ {b.text} (same given name)")
+        else:
+            bits.append(f"{a.text} ~ {b.text} ({s:.2f})")
+    for t in m.query_only:
+        bits.append(f"'{t.text}' not in listed name")
+    for t in m.result_only:
+        what = "patronymic" if t.patronymic else "listed"
+        bits.append(f"{what} '{t.text}' not in query")
+    if m.query.legal_forms or m.result.legal_forms:
+        bits.append("legal form set aside")
+    return head + (" (" + "; ".join(bits) + ")" if bits else "")
+
+
+# ---------------------------------------------------------------------------- profiles
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the scorer knows about one side: names, dates, countries, identifiers."""
+
+    schema: str
+    names: tuple[str, ...]
+    weak_names: tuple[str, ...] = ()
+    birth_dates: tuple[str, ...] = ()
+    countries: frozenset[str] = frozenset()
+    identifiers: frozenset[str] = frozenset()
+
+    def forms(self, kind: str) -> list[NameForm]:
+        return [analyze(n, kind) for n in self.names]
+
+
+_IDENT_CLEAN = re.compile(r"[^0-9A-Z]")
+
+
+def normalize_identifier(value: str) -> str:
+    """Identifiers compare on upper-case letters and digits only (``IMO 9876543`` →
+    ``9876543`` is handled by also indexing the digits)."""
+    return _IDENT_CLEAN.sub("", value.upper())
+
+
+def identifier_keys(value: str) -> set[str]:
+    """The comparable forms of one identifier: all letters/digits, and the digits alone for
+    prefixed forms like ``IMO 9876543`` (only when 6+ digits remain)."""
+    norm = normalize_identifier(value)
+    keys = {norm} if len(norm) >= 4 else set()
+    digits = re.sub(r"\D", "", norm)
+    if len(digits) >= 6 and digits != norm and norm[: len(norm) - len(digits)].isalpha():
+        keys.add(digits)
+    return keys
+
+
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+
+
+def parse_date(value: str | None) -> str | None:
+    """ISO prefix (``1958``, ``1958-12``, ``1958-12-19``) from common written forms:
+    ISO, ``19 Dec 1958``, ``Dec 19, 1958``, ``19.12.1958``, ``19/12/1958``. None if unreadable."""
+    if not value:
+        return None
+    v = value.strip().lower().replace(",", " ")
+    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", v):
+        return v
+    m = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})", v)
+    if m:
+        d, mo, y = int(m.group(1)), int(m.group(2)), m.group(3)
+        if mo > 12 and d <= 12:
+            d, mo = mo, d
+        return f"{y}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else y
+    parts = v.split()
+    day = month = year = None
+    for p in parts:
+        if p.isdigit() and len(p) == 4:
+            year = p
+        elif p.isdigit() and len(p) <= 2:
+            day = int(p)
+        elif p[:3] in _MONTHS:
+            month = _MONTHS[p[:3]]
+    if year is None:
+        return None
+    if month is None:
+        return year
+    if day is None:
+        return f"{year}-{month:02d}"
+    return f"{year}-{month:02d}-{day:02d}"
+
+
+def _date_feature(query: str, listed: tuple[str, ...]) -> Feature | None:
+    if not listed:
+        return None
+    best: Feature | None = None
+    for cand in listed:
+        n = min(len(query), len(cand))
+        if query[:n] == cand[:n]:
+            if n >= 10:
+                return Feature("birth_date", 0.05, 0.05, f"date of birth {query} matches the listing")
+            f = Feature("birth_date", 0.05, 0.02, f"date of birth {query} fits listed {cand}")
+            best = f
+        elif best is None or best.value < 0:
+            # day/month swapped (05/08 vs 08/05) reads as a typo, not a conflict
+            if len(query) == len(cand) == 10 and query[:4] == cand[:4] and (
+                query[5:7] == cand[8:10] and query[8:10] == cand[5:7]
+            ):
+                best = Feature("birth_date", 0.05, 0.0, f"date of birth {query} matches listed "
+                               f"{cand} with day and month swapped")
+                continue
+            try:
+                gap = abs(int(query[:4]) - int(cand[:4]))
+            except ValueError:
+                continue
+            penalty = -0.08 if gap == 0 else (-0.15 if gap == 1 else -0.20)
+            text = (f"date of birth {query} conflicts with listed {cand}")
+            if best is None or penalty > best.value:
+                best = Feature("birth_date", 0.2, penalty, text)
+    return best
+
+
+def schema_compatible(query_schema: str, result_schema: str) -> bool:
+    """Whether a query of one schema may match a listed entity of another."""
+    if query_schema in ("LegalEntity", "Thing", "") or result_schema == "LegalEntity":
+        return True
+    if query_schema == result_schema:
+        return True
+    return query_schema in _ORG and result_schema in _ORG
+
+
+def score_profiles(
+    query: Profile,
+    result: Profile,
+    *,
+    explain: bool = True,
+    only: Sequence[tuple[NameForm, bool]] | None = None,
+) -> tuple[float, list[Feature], NameMatch | None]:
+    """Score a listed entity against a query. Returns (score, features, best name match).
+    ``only`` restricts the listed names compared to the given (name, is_weak) pairs (the
+    index passes the names that share keys with the query)."""
+    features: list[Feature] = []
+    if not schema_compatible(query.schema, result.schema):
+        if explain:
+            features.append(Feature("schema", 1.0, -1.0,
+                                    f"a {query.schema} cannot be a listed {result.schema}"))
+        return 0.0, features, None
+    kind = kind_of(result.schema)
+    if only is None:
+        only = [(analyze(n, kind), False) for n in result.names]
+        only += [(analyze(n, kind), True) for n in result.weak_names]
+    best: NameMatch | None = None
+    for qf in query.forms(kind):
+        for rf, weak in only:
+            m = compare_names(qf, rf)
+            if weak:
+                m = NameMatch(m.score * WEAK_ALIAS_FACTOR, m.query, m.result, m.pairs,
+                              m.query_only, m.result_only, m.compact)
+            if best is None or m.score > best.score:
+                best = m
+    name_score = best.score if best is not None else 0.0
+    score = name_score
+    if explain and best is not None:
+        features.append(Feature("name", 1.0, name_score, describe_name_match(best)))
+    if query.birth_dates and result.birth_dates:
+        f = _date_feature(query.birth_dates[0], result.birth_dates)
+        if f is not None:
+            score += f.value
+            features.append(f)
+    if query.countries and result.countries:
+        if query.countries & result.countries:
+            shared = ", ".join(sorted(query.countries & result.countries))
+            score += 0.02
+            features.append(Feature("country", 0.02, 0.02, f"country {shared} matches"))
+        else:
+            score -= 0.08
+            features.append(Feature(
+                "country", 0.08, -0.08,
+                f"country {', '.join(sorted(query.countries))} differs from listed "
+                f"{', '.join(sorted(result.countries))}"))
+    if best is not None and best.query.legal_forms and best.result.legal_forms:
+        if best.query.legal_forms & best.result.legal_forms:
+            score += 0.02
+            features.append(Feature("legal_form", 0.02, 0.02,
+                                    f"legal form {'/'.join(sorted(best.query.legal_forms))} "
+                                    "matches"))
+        else:
+            score -= 0.04
+            features.append(Feature(
+                "legal_form", 0.04, -0.04,
+                f"legal form {'/'.join(sorted(best.query.legal_forms))} differs from listed "
+                f"{'/'.join(sorted(best.result.legal_forms))}"))
+    shared_ids = query.identifiers & result.identifiers
+    if shared_ids:
+        floor = 0.90 + 0.10 * name_score
+        gain = max(0.0, floor - score)
+        score = max(score, floor)
+        features.append(Feature("identifier", 0.9, gain,
+                                f"identifier {', '.join(sorted(shared_ids))} is on the listing "
+                                "(strong evidence)"))
+    elif query.identifiers and result.identifiers and explain:
+        features.append(Feature("identifier", 0.0, 0.0,
+                                "the query's identifier is not among the listed ones"))
+    if result.schema != query.schema and query.schema not in ("LegalEntity", "") and explain:
+        features.append(Feature("schema", 0.0, 0.0,
+                                f"{query.schema} query compared with a listed {result.schema}"))
+    score = min(1.0, max(0.0, score))
+    return score, features, best
+
+
+def explain(features: list[Feature]) -> str:
+    """One line an analyst can read: the features in order, with signed contributions."""
+    out = []
+    for f in features:
+        if f.name == "name":
+            out.append(f.text)
+        elif f.value:
+            out.append(f"{f.text} ({f.value:+.2f})")
+        else:
+            out.append(f.text)
+    return "; ".join(out)

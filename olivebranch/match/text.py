@@ -1,0 +1,173 @@
+"""Text normalisation for name matching: clean-up, transliteration and romanisation folding.
+
+Names reach us in Cyrillic, in half a dozen romanisation systems (BGN/PCGN ``Dmitriyev``,
+ICAO ``Dmitriev``, German ``Dmitrijew``, French ``Dmitriev``/``Poutine``) and in other scripts.
+Three keys per token make them meet:
+
+* ``ascii``: the token transliterated to lower-case ASCII (rigour's ICU4X transliteration for
+  Cyrillic, Greek, Armenian, Georgian and Hangul; ``normality`` for everything else);
+* ``fold``: ``ascii`` with romanisation variants folded together (``w``→``v``, ``sch``→``sh``,
+  ``j``/``y``/``ij``→``i``, ``x``→``ks``, doubled letters…), so BGN, ICAO, GOST, German and
+  French spellings of one Russian name usually give the same string;
+* ``skeleton``: the consonant skeleton of ``fold`` with voiced/voiceless pairs merged, used for
+  scripts that do not write vowels (Arabic, Hebrew) and as a phonetic blocking key.
+
+Transliteration is slow (~100 µs a token), so every function here is memoised per token.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import normality
+from rigour.text.scripts import text_scripts
+from rigour.text.translit import maybe_ascii
+
+#: Scripts whose Latin transliteration loses vowels or is otherwise only approximate:
+#: tokens from these are compared by consonant skeleton too.
+LOSSY_SCRIPTS = frozenset(
+    {
+        "Arabic", "Hebrew", "Syriac", "Thaana", "Devanagari", "Bengali", "Kannada", "Tamil",
+        "Telugu", "Malayalam", "Gujarati", "Gurmukhi", "Myanmar", "Khmer", "Thai", "Lao",
+        "Han", "Hiragana", "Katakana", "Hangul", "Ethiopic", "Tibetan", "Sinhala",
+    }
+)
+
+# word characters plus the combining marks of scripts that write vowels as marks (Devanagari
+# virama, Arabic harakat …), which ``\w`` alone does not cover
+_SPLIT = re.compile(
+    "[^\\w\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06ed\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3099\u309a]+"
+)
+_QUOTES = str.maketrans({c: " " for c in "«»„“”‘’‚‹›\"'`´·・•|/\\()[]{}<>"})
+
+# Romanisation folding, applied in order to lower-case ASCII. Longest patterns first.
+_FOLD_RULES: tuple[tuple[str, str], ...] = (
+    ("schtsch", "shch"),  # German щ
+    ("shtch", "shch"),  # French щ
+    ("chtch", "shch"),
+    ("sczc", "shch"),
+    ("szcz", "shch"),  # Polish щ
+    ("tsch", "ch"),  # German ч
+    ("tch", "ch"),  # French ч
+    ("sch", "sh"),  # German ш
+    ("sz", "sh"),  # Polish ш
+    ("cz", "ch"),  # Polish ч
+    ("dzh", "J"),  # дж
+    ("dj", "J"),
+    ("zh", "Z"),  # ж
+    ("kh", "h"),  # х (BGN) vs h (ICAO Ukrainian) vs ch (German, below)
+    ("ph", "f"),
+    ("ck", "k"),
+    ("ou", "u"),  # French у
+    ("w", "v"),  # German в
+    ("ts", "T"),  # ц
+    ("tz", "T"),
+    ("q", "k"),
+)
+_VOWELS = frozenset("aeiou")
+
+
+# Latin letters with diacritics whose plain-ASCII stripping would lose a sound (č→c).
+_LATIN_PREMAP = str.maketrans(
+    {
+        "č": "ch", "ć": "ch", "š": "sh", "ś": "sh", "ž": "zh", "ź": "zh", "ż": "zh", "ç": "ch",
+        "ş": "sh", "ș": "sh", "ț": "ts", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss",
+        "đ": "dj", "ð": "d", "þ": "th",
+    }
+)
+
+
+@lru_cache(maxsize=200_000)
+def transliterate(token: str) -> str:
+    """One token in any script to lower-case ASCII letters and digits."""
+    if token.isascii():
+        return token.lower()
+    token = token.translate(_LATIN_PREMAP)
+    if token.isascii():
+        return token.lower()
+    out = maybe_ascii(token)
+    if not out.isascii():
+        out = normality.ascii_text(out) or ""
+    out = out.lower()
+    return "".join(c for c in out if c.isalnum())
+
+
+@lru_cache(maxsize=200_000)
+def is_lossy(token: str) -> bool:
+    """Whether the token is written in a script whose transliteration is approximate."""
+    if token.isascii():
+        return False
+    return bool(text_scripts(token) & LOSSY_SCRIPTS)
+
+
+@lru_cache(maxsize=200_000)
+def fold(ascii_token: str) -> str:
+    """Fold romanisation variants of one ASCII token into one spelling (see module doc)."""
+    t = ascii_token
+    for pat, rep in _FOLD_RULES:
+        if pat in t:
+            t = t.replace(pat, rep)
+    # German "ch" is х (Chodorkowski, Michail, -witsch); Russian-style "ch" is ч. Before a
+    # consonant or at the end of a word it is х.
+    t = re.sub(r"ch(?=[^aeiouy]|$)", "h", t)
+    t = t.replace("ch", "C").replace("x", "ks").replace("c", "k").replace("kh", "h")
+    t = t.replace("y", "i").replace("j", "i")
+    # г is h in Ukrainian/Belarusian romanisation (Hennadiy, Ihor, Oleh) and g in Russian;
+    # х (kh, German ch) meets them there too.
+    t = re.sub(r"(?<![sz])h", "g", t)
+    t = t.replace("Z", "zh").replace("J", "j").replace("T", "ts").replace("C", "ch")
+    # е after a vowel or at the start is written ye/ie/je or e (Dmitriyev/Dmitriev, Yelena/Elena);
+    # doubled letters collapse (Kirill/Kiril, iy/ii/ij)
+    return _dedupe(_dedupe(t).replace("ie", "e"))
+
+
+def _dedupe(t: str) -> str:
+    out: list[str] = []
+    for ch in t:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+    return t
+
+
+_SKELETON_MAP = str.maketrans({"p": "b", "v": "f", "w": "f", "z": "s", "q": "k", "c": "k", "g": "k"})
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(ascii_token: str, lossy: bool = False) -> str:
+    """Consonant skeleton: fold, drop vowels, merge b/p, f/v/w, s/z, k/c/q/g; collapse repeats.
+    For abjad transliterations (``lossy``) inner ``w``/``y`` are vowel letters and are dropped."""
+    if lossy:
+        ascii_token = ascii_token[:1] + ascii_token[1:].replace("w", "").replace("y", "")
+    t = fold(ascii_token).replace("zh", "j").replace("sh", "s").replace("ch", "k")
+    t = t.translate(_SKELETON_MAP)
+    out = []
+    for ch in t:
+        if ch in _VOWELS or ch in "hyw":
+            continue
+        if out and out[-1] == ch:
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def clean(text: str) -> str:
+    """Unicode clean-up: NFKC, drop stress marks on Cyrillic (Влади́мир), casefold, quotes and
+    brackets to spaces, collapse whitespace."""
+    text = unicodedata.normalize("NFKC", text)
+    if "\u0301" in text or "\u0300" in text:
+        text = _STRESS.sub(r"\1", unicodedata.normalize("NFD", text))
+        text = unicodedata.normalize("NFC", text)
+    text = text.translate(_QUOTES).casefold()
+    return " ".join(text.split())
+
+
+_STRESS = re.compile("([\u0400-\u04ff])[\u0300\u0301]")
+
+
+def split_tokens(text: str) -> list[str]:
+    """Split cleaned text into word tokens (letters and digits of any script)."""
+    return [t for t in _SPLIT.split(text) if t and t != "_"]
