@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from olivebranch.store import default_url
+
 
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
@@ -52,7 +54,7 @@ class Settings:
     def from_env(cls) -> Settings:
         home = Path(os.environ.get("OLIVEBRANCH_HOME", "var"))
         return cls(
-            db_url=os.environ.get("OLIVEBRANCH_DB") or None,
+            db_url=default_url(),
             deals_dir=Path(os.environ.get("OLIVEBRANCH_DEALS_DIR", home / "deals")),
             scenarios_dir=Path(os.environ.get("OLIVEBRANCH_SCENARIOS_DIR", home / "scenarios")),
             anonymous_match=_flag("OLIVEBRANCH_ANONYMOUS_MATCH", True),

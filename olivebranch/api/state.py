@@ -131,6 +131,34 @@ class AppState:
                 self._runs[key] = cached
             return cached
 
+    def assessment(self, deal_id: str, scenario: str, as_of: date | None = None) -> tuple[Any, Any]:
+        """(scenario run, DealVerdict) for one catalogue deal, with each party's screening and
+        ownership status per regime filled in."""
+        assert self.deals is not None
+        entry = self.deals.get(deal_id)
+        run = self.run(scenario, as_of)
+        verdict = run.verdicts.get(deal_id)
+        if verdict is None:  # the catalogue changed under a cached run
+            self.catalogue_changed()
+            run = self.run(scenario, as_of)
+            verdict = run.verdicts[deal_id]
+        if not verdict.parties:
+            verdict.parties = self.party_table(entry.deal, run)
+        return run, verdict
+
+    def party_table(self, deal: Any, run: Any) -> dict[str, dict[str, Any]]:
+        """party id -> name, role and, per regime, match/score/listed/owned/sectoral."""
+        engine = self.verdicts()
+        out: dict[str, dict[str, Any]] = {p.id: {"name": p.name, "role": p.role}
+                                          for p in deal.parties}
+        with self.lock:
+            for regime in run.regimes:
+                for pid, st in engine.party_statuses(deal, run.ctx, regime).items():
+                    out[pid][regime] = {"match": st.match, "score": st.score,
+                                        "listed": st.listed, "owned": st.owned,
+                                        "sectoral": st.sectoral}
+        return out
+
     def run_adhoc(self, scenario: Any, as_of: date | None = None) -> Any:
         with self.lock:
             return self.scenario_engine().run(scenario, as_of=as_of)

@@ -20,6 +20,32 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 router = APIRouter(include_in_schema=False)
 SCHEMATA = ("LegalEntity", "Person", "Company", "Organization", "Vessel", "Airplane")
+LABELS = {
+    "clear": "Clear",
+    "risk": "Risk",
+    "restricted": "Restricted",
+    "host_approval_required": "Host approval",
+    "licence_required": "Licence required",
+    "prohibited": "Prohibited",
+    "n/a": "n/a",
+}
+REGIME_NAMES = {
+    "us": "United States",
+    "eu": "European Union",
+    "uk": "United Kingdom",
+    "ru": "Russia (host state)",
+    "ua": "Ukraine (host state)",
+}
+BASIS = {
+    "designated": ("Designated", "v-prohibited"),
+    "owned": ("Blocked: owned", "v-licence_required"),
+    "controlled": ("Blocked: controlled", "v-licence_required"),
+    "possibly_owned": ("Possibly owned", "v-risk"),
+    None: ("Not blocked", "v-clear"),
+}
+templates.env.globals.update(labels=LABELS, regime_names=REGIME_NAMES,
+                             effects=("clear", "risk", "restricted", "host_approval_required",
+                                      "licence_required", "prohibited"))
 
 
 class LoginRequired(Exception):
@@ -156,8 +182,31 @@ def entity_page(request: Request, entity_id: str) -> HTMLResponse:
 
 
 def entity_ownership(request: Request, entity_id: str) -> dict[str, Any]:
-    """Status per regime, carrying paths and the picture, if the ownership engine is there."""
-    return {"status": None, "paths": [], "picture": None, "ownership": False}
+    """Status per regime with the paths that carry it, and the ownership picture."""
+    from olivebranch.ownership.picture import svg
+
+    analysis = state(request).ownership(None)
+    status: dict[str, dict[str, Any]] = {}
+    paths: list[dict[str, str]] = []
+    for regime, st in analysis.status(entity_id).items():
+        label, css = BASIS.get(st.basis, (str(st.basis).replace("_", " "), "v-restricted"))
+        note = ""
+        if st.share is not None and st.basis in ("owned", "possibly_owned"):
+            note = f"{st.share:g}% held by blocked owners"
+        if st.sectoral:
+            note = (note + "; " if note else "") + f"sectoral: {st.sectoral.replace('_', ' ')}"
+        status[regime] = {"label": label, "css": css, "note": note}
+        for path in st.paths[:4]:
+            paths.append({"regime": regime.upper(), "text": path.text()})
+    picture = None
+    if analysis.graph.node(entity_id) is not None:
+        picture = _inline_svg(svg(analysis, entity_id, depth=2))
+    return {"status": status, "paths": paths, "picture": picture, "ownership": True}
+
+
+def _inline_svg(text: str) -> str:
+    start = text.find("<svg")
+    return text[start:] if start >= 0 else text
 
 
 def error_page(request: Request, who: auth.Principal, status: int, title: str, message: str) -> HTMLResponse:
@@ -196,3 +245,197 @@ def _safe_next(value: str) -> str:
     if not value.startswith("/") or value.startswith("//"):
         return "/"
     return value
+
+
+# ---------------------------------------------------------------------- deals and scenarios
+def _scenario_list(request: Request) -> list[Any]:
+    ob = state(request)
+    assert ob.scenarios is not None
+    return [e.scenario for e in ob.scenarios.entries().values()]
+
+
+def _day(value: str | None) -> Any:
+    from datetime import date
+
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return "bad"
+
+
+@router.get("/deals", response_class=HTMLResponse)
+def deals_page(request: Request, scenario: str = "status-quo", as_of: str = "") -> HTMLResponse:
+    from olivebranch.api.catalogue import NotFound
+
+    who = principal(request, "read")
+    ob = state(request)
+    assert ob.deals is not None and ob.scenarios is not None
+    day = _day(as_of)
+    if day == "bad":
+        return error_page(request, who, 400, "Bad date", f"{as_of!r} is not a date (YYYY-MM-DD).")
+    try:
+        run = ob.run(scenario, day)
+        base = ob.run("status-quo", day) if scenario != "status-quo" else None
+    except NotFound as exc:
+        return error_page(request, who, 404, "Unknown scenario", str(exc))
+    rows = []
+    for entry in ob.deals.entries().values():
+        d = entry.deal
+        if d.id not in run.verdicts:
+            continue
+        verdicts = run.verdicts[d.id].matrix_row
+        changed = {}
+        if base is not None and d.id in base.verdicts:
+            before = base.verdicts[d.id].matrix_row
+            changed = {r: before[r] for r in verdicts if before.get(r) != verdicts[r]}
+        rows.append({"id": d.id, "title": d.title, "asset": d.asset.name,
+                     "country": d.asset.country, "sectors": d.asset.sectors,
+                     "origin": entry.origin, "verdicts": verdicts, "changed": changed})
+    from olivebranch.scenarios.engine import assumptions_of
+
+    return render(
+        request, "deals.html", who, nav="deals", rows=rows, regimes=run.regimes,
+        scenario=scenario, scenarios=_scenario_list(request), as_of=as_of,
+        run_title=run.scenario.title, run_as_of=run.ctx.as_of.isoformat(),
+        scenario_description=run.scenario.description if scenario != "status-quo" else "",
+        assumptions=assumptions_of(run.scenario),
+        clear={r: run.counts(r).get("clear", 0) for r in run.regimes},
+        errors=ob.deals.errors,
+    )
+
+
+def _deal_context(request: Request, deal_id: str, scenario: str, as_of: str) -> dict[str, Any]:
+    from olivebranch.api.catalogue import NotFound
+    from olivebranch.reports import deal_picture_svg
+    from olivebranch.scenarios.engine import assumptions_of
+
+    ob = state(request)
+    assert ob.deals is not None
+    day = _day(as_of)
+    if day == "bad":
+        raise HTTPException(400, detail=f"{as_of!r} is not a date (YYYY-MM-DD)")
+    try:
+        entry = ob.deals.get(deal_id)
+        run, v = ob.assessment(deal_id, scenario, day)
+    except NotFound as exc:
+        raise HTTPException(404, detail=str(exc)) from None
+    deal = entry.deal
+    a = deal.asset
+    flags = [name for name, on in (
+        ("arctic", a.arctic), ("offshore", a.offshore), ("deepwater", a.deepwater),
+        ("shale", a.shale), ("continental shelf", a.shelf),
+        ("federal significance", a.federal_significance), ("strategic (57-FZ)", a.strategic),
+        ("special zone", a.special_zone), ("UA strategic mineral", a.ua_strategic_mineral),
+    ) if on]
+    if a.occupied != "none":
+        flags.append(f"occupied: {a.occupied}")
+    return {
+        "deal": deal, "origin": entry.origin, "v": v, "scenario": scenario, "as_of": as_of,
+        "run_title": run.scenario.title, "assumptions": assumptions_of(run.scenario),
+        "asset_flags": flags, "party_names": {p.id: p.name for p in deal.parties},
+        "picture": deal_picture_svg(deal, v),
+    }
+
+
+@router.get("/deals/{deal_id}", response_class=HTMLResponse)
+def deal_page(request: Request, deal_id: str, scenario: str = "status-quo",
+              as_of: str = "") -> HTMLResponse:
+    who = principal(request, "read")
+    try:
+        ctx = _deal_context(request, deal_id, scenario, as_of)
+    except HTTPException as exc:
+        return error_page(request, who, exc.status_code, "Not available", str(exc.detail))
+    return render(request, "deal.html", who, nav="deals", scenarios=_scenario_list(request), **ctx)
+
+
+def report_html(request: Request, deal_id: str, scenario: str, as_of: str) -> str:
+    from olivebranch.api.app import _version
+    from olivebranch.reports import generated_stamp
+
+    ctx = _deal_context(request, deal_id, scenario, as_of)
+    css = (HERE / "static" / "style.css").read_text(encoding="utf-8")
+    template = templates.get_template("report.html")
+    return template.render(
+        css=css, version=_version(), generated=generated_stamp(),
+        list_versions=state(request).store.active_versions(), **ctx,
+    )
+
+
+@router.get("/deals/{deal_id}/report", response_class=HTMLResponse)
+def report_page(request: Request, deal_id: str, scenario: str = "status-quo",
+                as_of: str = "") -> HTMLResponse:
+    who = principal(request, "read")
+    try:
+        return HTMLResponse(report_html(request, deal_id, scenario, as_of))
+    except HTTPException as exc:
+        return error_page(request, who, exc.status_code, "Not available", str(exc.detail))
+
+
+@router.get("/deals/{deal_id}/report.pdf")
+def report_pdf(request: Request, deal_id: str, scenario: str = "status-quo",
+               as_of: str = "") -> Response:
+    from olivebranch.reports import html_to_pdf
+
+    who = principal(request, "read")
+    try:
+        page = report_html(request, deal_id, scenario, as_of)
+    except HTTPException as exc:
+        return error_page(request, who, exc.status_code, "Not available", str(exc.detail))
+    pdf = html_to_pdf(page)
+    name = f"olivebranch-{deal_id}-{scenario}.pdf"
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@router.get("/scenarios", response_class=HTMLResponse)
+def scenarios_page(request: Request, as_of: str = "") -> HTMLResponse:
+    from olivebranch.api.routers.scenarios import info
+    from olivebranch.scenarios.chart import chart_svg
+    from olivebranch.scenarios.engine import summarise
+
+    who = principal(request, "read")
+    ob = state(request)
+    assert ob.scenarios is not None
+    day = _day(as_of)
+    if day == "bad":
+        return error_page(request, who, 400, "Bad date", f"{as_of!r} is not a date (YYYY-MM-DD).")
+    entries = list(ob.scenarios.entries().values())
+    summary = summarise(ob.matrix([e.scenario.name for e in entries], day))
+    return render(
+        request, "scenarios.html", who, nav="scenarios", summary=summary.as_dict(),
+        chart=_inline_svg(chart_svg(summary)), scenarios=[info(e) for e in entries], as_of=as_of,
+    )
+
+
+@router.get("/scenarios/compare", response_class=HTMLResponse)
+def compare_page(request: Request, a: str = "status-quo", b: str = "us-executive-relief",
+                 as_of: str = "") -> HTMLResponse:
+    from olivebranch.api.catalogue import NotFound
+    from olivebranch.api.routers.scenarios import compare_runs
+    from olivebranch.scenarios.chart import chart_svg
+    from olivebranch.scenarios.engine import diff, summarise
+
+    who = principal(request, "read")
+    ob = state(request)
+    day = _day(as_of)
+    if day == "bad":
+        return error_page(request, who, 400, "Bad date", f"{as_of!r} is not a date (YYYY-MM-DD).")
+    try:
+        run_a, run_b = ob.run(a, day), ob.run(b, day)
+    except NotFound as exc:
+        return error_page(request, who, 404, "Unknown scenario", str(exc))
+    cmp = compare_runs(run_a, run_b)
+    diffs = diff(run_a, run_b)
+    moved = [d for d in diffs if d.moves]
+    moved.sort(key=lambda d: (-len(d.cleared), -len(d.moves), d.deal_id))
+    unchanged = [d for d in diffs if not d.moves and d.remaining]
+    summary = summarise(ob.matrix([a, b] if a != b else [a], day), baseline=a)
+    return render(
+        request, "compare.html", who, nav="scenarios", cmp=cmp, moved=moved,
+        unchanged=unchanged, a_title=run_a.scenario.title, b_title=run_b.scenario.title,
+        clear_a={r: run_a.counts(r).get("clear", 0) for r in run_a.regimes},
+        clear_b={r: run_b.counts(r).get("clear", 0) for r in run_b.regimes},
+        chart=_inline_svg(chart_svg(summary)), scenarios=_scenario_list(request), as_of=as_of,
+    )

@@ -111,18 +111,10 @@ def _run(request: Request, scenario: str, as_of: str | None) -> Any:
 
 def assessment(request: Request, deal_id: str, scenario: str, as_of: str | None) -> Any:
     """The DealVerdict of one catalogue deal under a scenario (from the cached run)."""
-    ob = state(request)
-    assert ob.deals is not None
     try:
-        ob.deals.get(deal_id)
+        return state(request).assessment(deal_id, scenario, parse_date(as_of))[1]
     except NotFound as exc:
         raise HTTPException(404, detail=str(exc)) from None
-    run = _run(request, scenario, as_of)
-    verdict = run.verdicts.get(deal_id)
-    if verdict is None:  # the catalogue changed under the cached run
-        ob.catalogue_changed()
-        verdict = _run(request, scenario, as_of).verdicts[deal_id]
-    return verdict
 
 
 @router.get("", response_model=list[DealSummary], dependencies=READ, summary="The deal catalogue")

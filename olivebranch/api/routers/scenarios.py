@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response
@@ -87,10 +88,7 @@ def info(entry: ScenarioEntry) -> ScenarioInfo:
     s = entry.scenario
     changes = []
     for c in s.changes:
-        body = body_of(c)
-        changes.append({action_of(c): body.model_dump(mode="json", exclude_none=True,
-                                                      exclude_defaults=True)
-                        if hasattr(body, "model_dump") else body})
+        changes.append({action_of(c): _plain(body_of(c))})
     try:
         assumptions = all_assumptions(s)
     except OliveBranchError:
@@ -98,6 +96,17 @@ def info(entry: ScenarioEntry) -> ScenarioInfo:
     return ScenarioInfo(name=s.name, title=s.title, description=s.description,
                         assumptions=assumptions, base=list(s.base), origin=entry.origin,
                         changes=changes)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready form of a change body (pydantic models, dates, lists)."""
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _entry(request: Request, name: str) -> ScenarioEntry:
