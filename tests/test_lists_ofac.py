@@ -144,6 +144,10 @@ def test_comments_continue_truncated_remarks(ofac_import: tuple[Store, ImportRep
     assert "4894 entry numbers absent" in (report.version.note or "")
     cons = {e.id: e for e in parse_cons(CONS_DIR).entities}
     assert cons["ofac-17143"].get("innCode") == ["5504036333"]  # from cons_comments.csv
+    assert cons["ofac-18669-cons"].get("listingDate") == ["2022-02-24"]  # directive listing date
+    assert cons["ofac-30882-cons"].get("listingDate") == ["2021-06-03"]  # CMIC listing date
+    sdn = {d.source: d.listing_date for d in ofac_import[0].designations("ofac-46030")}
+    assert sdn == {"us_ofac_sdn": None}  # the SDN CSV states no listing dates
 
 
 def test_consolidated_and_supplement_merge(ofac_store: Store) -> None:

@@ -170,3 +170,12 @@ def test_other_fields() -> None:
     assert parse_remarks(VTB_DIRECTIVE).provisions == [VTB_DIRECTIVE]
     assert parse_remarks("Member of the State Duma of the Federal Assembly").notes
     assert parse_remarks(None).props == []
+
+
+def test_directive_listing_dates() -> None:
+    text = ("Listing Date (EO 14024 Directive 2): 24 Feb 2022; "
+            "Effective Date (EO 14024 Directive 2): 26 Mar 2022")
+    r = parse_remarks(text)  # 17018 in sdn.csv
+    assert r.listing_dates == ["2022-02-24"]
+    assert len(r.provisions) == 2
+    assert parse_remarks("Listing Date (CMIC) 03 Jun 2021").listing_dates == ["2021-06-03"]

@@ -475,13 +475,18 @@ def build_entities(
             link.add("sourceUrl", detail_url, cleaned=True)
             entities.append(link)
         entities.append(entity)
+        listed = rec.listing_date
+        if listed is None and kind == "cons" and remarks.listing_dates:
+            # Non-SDN lists state when each directive/CMIC listing began; on the SDN list the
+            # same remark dates a directive, not the SDN designation, so it is not used there.
+            listed = min(remarks.listing_dates)
         sanction = make_sanction(
             entity,
             sanction_id=f"ofac-{rec.ent_num}-{sanction_suffix}",
             authority=AUTHORITY,
             authority_id=rec.ent_num,
             programs=rec.programs,
-            listing_date=rec.listing_date,
+            listing_date=listed,
         )
         for provision in remarks.secondary_sanctions + remarks.provisions:
             sanction.add("provisions", provision)

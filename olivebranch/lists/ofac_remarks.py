@@ -46,6 +46,7 @@ class Remarks:
     linked_to: list[str] = field(default_factory=list)
     secondary_sanctions: list[str] = field(default_factory=list)
     provisions: list[str] = field(default_factory=list)  # directives, listing/effective dates
+    listing_dates: list[str] = field(default_factory=list)  # "Listing Date (EO 14024 Directive 3)"
     notes: list[str] = field(default_factory=list)  # parts we keep verbatim
 
     def values(self, prop: str) -> list[str]:
@@ -254,6 +255,8 @@ def split_parts(text: str) -> list[str]:
     return [p.strip() for p in re.split(r";\s+", text) if p.strip()]
 
 
+_LISTING_DATE = re.compile(r"^Listing Date \([^)]*\):? (.+)$")
+
 # ---------------------------------------------------------------------------------- parser
 def parse_remarks(text: str | None) -> Remarks:
     """Parse one Remarks string. Parts it does not understand are kept in ``notes``."""
@@ -303,6 +306,9 @@ def _parse_part(raw: str, out: Remarks) -> None:
     if part.startswith("Secondary sanctions risk") or "Subject to Secondary Sanctions" in part:
         out.secondary_sanctions.append(raw)
         return
+    if m := _LISTING_DATE.match(part):
+        if day := parse_date(m.group(1)):
+            out.listing_dates.append(day)
     if (
         re.match(r"^Executive Order \d+ (Directive|information)", part, re.I)
         or re.match(r"^(Listing|Effective) Date \(", part)
