@@ -14,7 +14,6 @@ from openpyxl import Workbook, load_workbook
 from olivebranch.errors import ParseError
 from olivebranch.lists import dfat
 from olivebranch.lists.base import ParseResult
-from olivebranch.lists.importer import import_path
 from olivebranch.paths import LISTS_DIR
 
 XLSX = LISTS_DIR / "au_dfat" / "regulation8_consolidated.xlsx"
@@ -74,15 +73,6 @@ def test_not_a_workbook(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match="not an XLSX"):
         dfat.parse(path)
 
-
-def test_import(store) -> None:
-    report = import_path(store, XLSX, "au_dfat")
-    assert report.version is not None
-    assert report.version.published == date(2024, 11, 11)
-    des = store.designations(entity_id="au-dfat-1140")
-    assert [(d.regime, d.source_id, d.listing_date) for d in des] == [
-        ("au", "1140", "2010-04-12")
-    ]
 
 
 def test_empty_and_truncated_workbook(tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ import pytest
 from olivebranch.errors import ParseError
 from olivebranch.lists import eu_fsf
 from olivebranch.lists.base import ParseResult
-from olivebranch.lists.importer import import_path
 from olivebranch.paths import LISTS_DIR, REPO_DIR
 
 TARBALL = LISTS_DIR / "eu_fsf/ammitto_data-eu_processed_2026-05-01.tar.gz"
@@ -161,10 +160,3 @@ def test_foreign_ids_in_bundle_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(ParseError, match="not a EU FSF id"):
         eu_fsf.parse(path)
-
-
-def test_import_bundle(store, lists_dir: Path) -> None:
-    report = import_path(store, lists_dir / "eu_fsf" / "eu_fsf_2026-05-01.ftm.json", "eu_fsf")
-    assert report.version is not None and report.version.published == date(2026, 5, 1)
-    des = [d for d in store.designations() if d.source_id == "EU.7512.14"]
-    assert len(des) == 1 and des[0].regime == "eu" and des[0].program == "UKR"

@@ -6,13 +6,11 @@ from __future__ import annotations
 import tarfile
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from olivebranch.lists import uk_fcdo
 from olivebranch.lists.base import ParseResult
-from olivebranch.lists.importer import import_path
 from olivebranch.paths import LISTS_DIR, REPO_DIR
 
 TARBALL = LISTS_DIR / "gb_fcdo/ammitto_data-uk_processed_2026-08-22.tar.gz"
@@ -115,13 +113,3 @@ def test_bundle_matches_raw_tarball(bundle: ParseResult) -> None:
                  if m.name.endswith(".yaml") and not m.name.endswith("_index.yaml")]
     assert len(names) == 6349
     assert sum(1 for e in bundle.entities if e.schema.name == "Sanction") == len(names)
-
-
-def test_import_bundle(store, lists_dir: Path) -> None:
-    path = lists_dir / "gb_fcdo" / "gb_fcdo_2026-08-22.ftm.json"
-    report = import_path(store, path, "gb_fcdo")
-    assert report.version is not None and report.version.published == date(2026, 8, 22)
-    des = store.designations(entity_id="gb-fcdo-RUS3064")
-    assert [(d.regime, d.program, d.listing_date) for d in des] == [
-        ("uk", "Russia", "2025-10-15")
-    ]

@@ -16,7 +16,6 @@ from olivebranch.errors import ParseError
 from olivebranch.lists import fields, uk_ofsi
 from olivebranch.lists.base import ParseResult
 from olivebranch.lists.fields import xlsx_rows
-from olivebranch.lists.importer import import_path
 from olivebranch.paths import LISTS_DIR, REPO_DIR
 
 XLSX = LISTS_DIR / "gb_ofsi" / "UK_Sanctions_List_2025-04-10.xlsx"
@@ -182,12 +181,6 @@ def test_xlsx_zip_bomb_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(ParseError, match="zip bomb"):
         uk_ofsi.parse(path)
 
-
-def test_import_xlsx(store) -> None:
-    report = import_path(store, XLSX, "gb_ofsi")
-    assert report.version is not None and report.version.published == date(2025, 4, 10)
-    des = store.designations(entity_id="gb-ofsi-14213")
-    assert [(d.regime, d.program, d.source_id) for d in des] == [("uk", "Russia", "14213")]
 
 
 def test_truncated_csv(tmp_path: Path) -> None:
