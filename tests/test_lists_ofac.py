@@ -370,7 +370,7 @@ def test_xml_formats(fixtures: Path, name: str) -> None:
     assert arctic.schema.name == "Company"
     assert arctic.get("alias") == ["OOO ARKTIK SPG 2"]
     assert (arctic.get("innCode"), arctic.get("ogrnCode")) == (["8904075357"], ["1148904001278"])
-    assert arctic.get("country") == ["ru"] and arctic.get("addressEntity") == ["ofac-sdn-addr-68564"]
+    assert arctic.get("country") == ["ru"] and arctic.get("addressEntity") == ["ofac-addr-68564"]
     assert e["ofac-46030-sdn"].get("program") == ["RUSSIA-EO14024"]
     link = e["ofac-link-48803-46030"]
     assert (link.get("subject"), link.get("object")) == (["ofac-48803"], ["ofac-46030"])

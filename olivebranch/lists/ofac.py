@@ -38,6 +38,9 @@ AUTHORITY = "US Treasury OFAC"
 DETAIL_URL = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={}"
 PRIMARY_COLUMNS = 12
 REMARKS_LIMIT = 1000  # OFAC cuts Remarks here and continues them in the comments file
+# OFAC numbers addresses once for all its lists (add.csv and cons_add.csv share add_num), so an
+# address keeps one id whichever list carries it and merges across sources.
+ADDRESS_PREFIX = "ofac-addr"
 
 #: File names of the two CSV sets: primary, addresses, aliases, comments.
 SETS = {
@@ -452,7 +455,7 @@ def build_entities(
                 add_prop(entity, label, val)
         apply_aliases(entity, rec.aliases)
         apply_remarks(entity, remarks)
-        entities.extend(build_addresses(entity, rec.addresses, f"ofac-{kind}-addr"))
+        entities.extend(build_addresses(entity, rec.addresses, ADDRESS_PREFIX))
         entities.extend(build_documents(entity, remarks.documents, rec.ent_num))
         targets: list[tuple[str, str, str]] = []  # (ent_num, role, description)
         for target_name in remarks.linked_to:

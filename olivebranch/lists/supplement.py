@@ -20,6 +20,7 @@ import yaml
 from olivebranch.errors import ParseError
 from olivebranch.lists.base import ParseResult, SourceSpec, check_size, make, make_sanction
 from olivebranch.lists.ofac import (
+    ADDRESS_PREFIX,
     apply_aliases,
     build_addresses,
     entity_id,
@@ -116,7 +117,7 @@ def parse(path: Path) -> ParseResult:
                 entity.add("name", name)
             entity.add("topics", "sanction")
             apply_aliases(entity, aliases.get(ent_num, ()))
-            addr = build_addresses(entity, addresses.get(ent_num, ()), "ofac-sdn-addr")
+            addr = build_addresses(entity, addresses.get(ent_num, ()), ADDRESS_PREFIX)
             if entry.get("note"):
                 entity.add("notes", str(entry["note"]))
             if add_path is not None and ent_num not in addresses:
