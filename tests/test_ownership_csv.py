@@ -91,3 +91,22 @@ def test_import_uses_the_matching_engine_when_present(store, tmp_path):
     report = import_ownership_csv(store, path)
     owner = next(r for r in report.resolutions if r.name == "JSC Northern Gas")
     assert owner.entity_id == "ofac-77" and owner.method in ("match", "exact_name")
+
+
+def test_owners_import_keeps_the_bundled_chains_active(store, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from olivebranch.cli import app
+    from olivebranch.lists.importer import import_path
+
+    import_path(store, DATA_DIR / "ownership" / "owners.csv", "ownership_csv")
+    path = write(tmp_path, HEADER + "PAO Novatek,ofac-17064,New LNG JV,,51,2026-01,deal memo,\n")
+    monkeypatch.setenv("OLIVEBRANCH_DB", store.url)
+    out = CliRunner().invoke(app, ["owners", "import", str(path), "--no-resolve"])
+    assert out.exit_code == 0, out.output
+    assert "ownership_user" in out.output
+    active = {v.source for v in store.active_versions()}
+    assert {"ownership_csv", "ownership_user"} <= active
+    graph = analyse(store, link_identities=False).graph
+    assert graph.node(stub_id("New LNG JV")) is not None
+    assert graph.node(stub_id("PAO Yamal LNG")) is not None

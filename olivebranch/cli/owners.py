@@ -191,13 +191,23 @@ def import_cmd(
     path: Path = typer.Argument(..., help="Ownership CSV (see docs/ownership-csv.md)."),
     no_resolve: bool = typer.Option(False, "--no-resolve", help="Keep name-only nodes as stubs."),
     published: str | None = typer.Option(None, help="Date the data was compiled (YYYY-MM-DD)."),
+    source: str = typer.Option(
+        "ownership_user", "--source",
+        help="ownership_user (default; kept alongside the bundled chains) or ownership_csv "
+        "(replaces the bundled chains).",
+    ),
 ) -> None:
-    """Store an ownership CSV as the new active ``ownership_csv`` version (atomic)."""
+    """Store an ownership CSV as a new version (atomic; the previous import of the same
+    source is deactivated, the bundled chains stay active)."""
     from olivebranch.ownership.importers import import_ownership_csv
 
-    report = import_ownership_csv(Store(), path, resolve=not no_resolve, published=_date(published))
+    if source not in ("ownership_user", "ownership_csv"):
+        raise typer.BadParameter("--source must be ownership_user or ownership_csv")
+    report = import_ownership_csv(
+        Store(), path, resolve=not no_resolve, published=_date(published), source=source
+    )
     v = report.version
-    console.print(f"[green]ownership_csv[/green]: version {v.id}, {v.entity_count} entities from {path}")
+    console.print(f"[green]{v.source}[/green]: version {v.id}, {v.entity_count} entities from {path}")
     for res in report.resolutions:
         colour = "green" if res.entity_id else "yellow"
         console.print(f"  [{colour}]{res.describe()}[/{colour}]")

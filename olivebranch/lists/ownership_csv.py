@@ -182,4 +182,16 @@ SOURCES: list[SourceSpec] = [
             "research notes (owners.yaml, assets.yaml) with their sources; see docs/ownership-csv.md."
         ),
     ),
+    SourceSpec(
+        name="ownership_user",
+        title="Ownership CSV imported by the user (same format)",
+        regime="other",
+        authority="user-supplied ownership CSV",
+        parse=parse,
+        sniff=_sniff,
+        description=(
+            "Your own holdings (`olivebranch owners import FILE`); active alongside the bundled "
+            "chains. Each import replaces the previous one."
+        ),
+    ),
 ]

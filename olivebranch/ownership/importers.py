@@ -153,8 +153,10 @@ def import_ownership_csv(
     resolve: bool = True,
     published: date | None = None,
     use_matcher: bool = True,
+    source: str = "ownership_user",
 ) -> OwnershipImport:
-    """Parse, resolve names, and store ``path`` as the new active ``ownership_csv`` version."""
+    """Parse, resolve names, and store ``path`` as the new active version of ``source``
+    (``ownership_user`` by default, so the bundled ``ownership_csv`` chains stay active)."""
     from olivebranch.lists import get_source
     from olivebranch.lists.importer import file_hash
 
@@ -164,7 +166,9 @@ def import_ownership_csv(
     resolutions: list[Resolution] = []
     if resolve:
         entities, resolutions = resolve_stubs(entities, NameResolver(store, use_matcher=use_matcher))
-    spec = get_source("ownership_csv")
+    spec = get_source(source)
+    if spec.parse is not parse_csv:
+        raise ValueError(f"{source} is not an ownership CSV source")
     version = store.add_version(
         spec.name,
         entities,
