@@ -202,14 +202,33 @@ class Store:
         if as_of is None:
             return [v for v in self.versions() if v.active]
         chosen: dict[str, Version] = {}
-        for v in self.versions():
+        all_versions = self.versions()
+        for v in all_versions:
             if v.published is not None and v.published > as_of:
                 continue
             cur = chosen.get(v.source)
             key = (v.published or date.min, v.id)
             if cur is None or key > (cur.published or date.min, cur.id):
                 chosen[v.source] = v
+        # A source whose every version is newer than ``as_of`` (e.g. a cumulative supplement
+        # published on its newest listing) still counts through its active version when that
+        # version holds designations dated on or before ``as_of``; ``designations(as_of=…)``
+        # then keeps only those.
+        for v in all_versions:
+            if v.active and v.source not in chosen and self._has_listing_before(v.id, as_of):
+                chosen[v.source] = v
         return list(chosen.values())
+
+    def _has_listing_before(self, version_id: int, as_of: date) -> bool:
+        q = select(func.count()).where(
+            and_(
+                designations.c.version_id == version_id,
+                designations.c.listing_date.is_not(None),
+                designations.c.listing_date <= as_of.isoformat(),
+            )
+        )
+        with self.engine.connect() as conn:
+            return bool(conn.execute(q).scalar())
 
     def get_version(self, version_id: int) -> Version | None:
         with self.engine.connect() as conn:
@@ -426,6 +445,12 @@ class Store:
         if not vids:
             return []
         q = select(designations).where(designations.c.version_id.in_(vids))
+        if as_of is not None:
+            # listings dated after the evaluation day did not exist yet on that day
+            q = q.where(
+                (designations.c.listing_date.is_(None))
+                | (designations.c.listing_date <= as_of.isoformat())
+            )
         if entity_id is not None:
             q = q.where(designations.c.entity_id == entity_id)
         out = []

@@ -66,3 +66,16 @@ def test_ftm_import_reports_bad_line(store: Store, tmp_path: Path) -> None:
     assert store.active_versions()[0].id == report.version.id
     unchanged = import_path(store, good, "ftm")
     assert unchanged.skipped
+
+
+def test_time_travel_filters_listing_dates(store: Store) -> None:
+    """A cumulative source published after ``as_of`` still counts for its earlier listings."""
+    items = _entities(2)
+    items[1].add("listingDate", "2025-01-10")
+    items[3].add("listingDate", "2025-10-22")
+    store.add_version("supp", items, regime="us", published=date(2025, 10, 22))
+    before = store.designations(as_of=date(2024, 12, 31))
+    assert before == []
+    mid = store.designations(as_of=date(2025, 6, 1))
+    assert [d.entity_id for d in mid] == ["t-0"]
+    assert {d.entity_id for d in store.designations()} == {"t-0", "t-1"}

@@ -96,7 +96,9 @@ def _safe_sniff(spec: SourceSpec, path: Path) -> bool:
 def _bundled_date(spec: SourceSpec, path: Path) -> date | None:
     if spec.bundled and spec.bundled_published:
         try:
-            if path.resolve() == (LISTS_DIR / spec.bundled).resolve():
+            bundle = (LISTS_DIR / spec.bundled).resolve()
+            target = path.resolve()
+            if target == bundle or (bundle.is_dir() and bundle in target.parents):
                 return spec.bundled_published
         except OSError:
             return None
