@@ -26,6 +26,10 @@ sysdeps-test:
 run: setup sysdeps
 	$(BIN)/olivebranch lists load-bundled
 	$(BIN)/olivebranch lists status
+	$(BIN)/olivebranch screen "Кирилл Дмитриев" --limit 3
+	$(BIN)/olivebranch screen "Arctic LNG 2 LLC" --schema Company --limit 3
+	$(BIN)/olivebranch assess --all
+	$(BIN)/olivebranch scenario summary
 
 test: setup sysdeps-test
 	$(BIN)/ruff check olivebranch tests bench scripts
