@@ -169,14 +169,23 @@ def organisation_schema(names: list[str], has_registration: bool = False) -> str
     return "Organization"
 
 
-_IMO = re.compile(r"\b(?:IMO)\s*(?:number|no\.?|#)?[:\s]*(\d{7})\b", re.IGNORECASE)
-_INN = re.compile(r"\b(?:INN|Tax\s+ID(?:\s+No\.?)?|TIN)[:\s.#]*(\d{10}|\d{12})\b", re.IGNORECASE)
-_OGRN = re.compile(r"\b(?:OGRN|PSRN|Primary State Registration Number)[:\s.#]*(\d{13}|\d{15})\b",
-                   re.IGNORECASE)
+_IMO = re.compile(
+    r"\bIMO\)?\s*(?:identification\s*)?(?:number|no\.?|#)?[:\s]*(\d{7})\b", re.IGNORECASE)
+_INN = re.compile(
+    r"\b(?:INN|Tax\s+ID(?:entification)?(?:\s+(?:No\.?|Number))?|TIN)[:\s.#]*(\d{10}|\d{12})\b",
+    re.IGNORECASE)
+_OGRN = re.compile(
+    r"\b(?:OGRN|PSRN|Primary State Registration Number|State Registration(?: Number)?|"
+    r"Registration (?:ID|Number|No\.?)|Company identification number)[:\s.#]*(\d{13}|\d{15})\b",
+    re.IGNORECASE)
+_SWIFT = re.compile(r"\b(?:SWIFT(?:/BIC)?|BIC)[:\s]+([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\b")
 
 
 def identifiers_from_text(proxy: EntityProxy, value: str | None) -> None:
-    """IMO, INN and OGRN numbers stated in free text (remarks, other information)."""
+    """IMO, INN, OGRN and SWIFT/BIC codes stated in free text (remarks, other information).
+
+    13- and 15-digit state registration numbers are Russian OGRN/OGRNIP numbers in these
+    lists (other states' registration numbers have other lengths)."""
     if not value:
         return
     schema = proxy.schema
@@ -188,6 +197,9 @@ def identifiers_from_text(proxy: EntityProxy, value: str | None) -> None:
             proxy.add("innCode", m.group(1), quiet=True)
         for m in _OGRN.finditer(value):
             proxy.add("ogrnCode", m.group(1), quiet=True)
+    if schema.get("swiftBic") is not None:
+        for m in _SWIFT.finditer(value):
+            proxy.add("swiftBic", m.group(1), quiet=True)
 
 
 def put_identifier(
