@@ -129,3 +129,27 @@ def test_bundle_is_current_conversion(tmp_path: Path) -> None:
     out = module.convert("uk", TARBALL, tmp_path)
     bundled = LISTS_DIR / "gb_fcdo" / "gb_fcdo_2026-08-22.ftm.json"
     assert out.read_bytes() == bundled.read_bytes()
+
+
+def test_alternative_nesting_of_non_latin_names_and_titles(tmp_path: Path) -> None:
+    path = tmp_path / "UK_Sanctions_List.xml"
+    path.write_text(
+        "<?xml version='1.0' encoding='utf-8'?>\n<Designations>"
+        "<DateGenerated>01/02/2026</DateGenerated><Designation>"
+        "<DateDesignated>06/04/2022</DateDesignated><UniqueID>RUS1126</UniqueID>"
+        "<Names><Name><Name1>Leonid</Name1><Name6>MIKHELSON</Name6>"
+        "<NameType>Primary Name</NameType></Name></Names>"
+        "<NonLatinNames><NameNonLatinScript>Леонид Михельсон</NameNonLatinScript></NonLatinNames>"
+        "<NonLatinNames><NameNonLatinScript>Михельсон Л.В.</NameNonLatinScript></NonLatinNames>"
+        "<RegimeName>The Russia (Sanctions) (EU Exit) Regulations 2019</RegimeName>"
+        "<IndividualEntityShip>Individual</IndividualEntityShip>"
+        "<IndividualDetails><Individual><Title>Mr</Title><DOBs><DOB>08/08/1955</DOB></DOBs>"
+        "</Individual></IndividualDetails></Designation></Designations>",
+        encoding="utf-8",
+    )
+    result = uk_fcdo.parse(path)
+    person = next(e for e in result.entities if e.id == "gb-fcdo-RUS1126")
+    assert person.get("alias") == ["Леонид Михельсон", "Михельсон Л.В."]
+    assert person.get("title") == ["Mr"]
+    assert person.get("birthDate") == ["1955-08-08"]
+    assert result.published == date(2026, 2, 1)

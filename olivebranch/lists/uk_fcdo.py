@@ -84,6 +84,12 @@ def designation_from_xml(path: Path, el: etree._Element) -> dict[str, Any]:
             d[snake(local(child.tag))] = _to_value(path, child)
     for key in ("last_updated", "date_designated"):
         d[key] = iso_date(d.get(key))
+    # Non-Latin names and titles sit at different depths in different vintages of the file
+    # (NonLatinNames/NonLatinName/NameNonLatinScript or repeated NonLatinNames/NameNonLatinScript;
+    # Titles/Title or IndividualDetails/Individual/Title): collect them wherever they are.
+    non_latin = [text(x.text, path, where(x)) for x in el.iter("NameNonLatinScript")]
+    d["non_latin_names"] = {"names": [{"name_non_latin_script": n} for n in non_latin if n]}
+    d["titles"] = {"titles": [t for t in (text(x.text) for x in el.iter("Title")) if t]}
     d["_where"] = where(el)
     return d
 
