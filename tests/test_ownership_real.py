@@ -127,3 +127,20 @@ def test_owners_cli_json_and_picture(bundled_store, monkeypatch, tmp_path):
     assert (tmp_path / "cst.png").read_bytes()[:4] == b"\x89PNG"
     shown = runner.invoke(app, ["owners", "show", "Vagit Alekperov", "--depth", "1"])
     assert shown.exit_code == 0 and "28%" in shown.output
+
+
+def test_deal_stakes_join_the_stored_graph_without_being_stored(analysis, bundled_store):
+    from olivebranch.ownership import Edge
+
+    deal = analysis.with_edges([
+        Edge("ofac-17064", "deal-jv", 30, source="deal file"),  # Novatek (SSI only)
+        Edge(stub_id("OOO Vostok Oil"), "deal-jv", 25, source="deal file"),  # blocked via Rosneft
+    ])
+    st = deal.status("deal-jv")["us"]
+    assert not st.blocked and st.share == 25  # 25% from a blocked owner: under 50%
+    assert st.sectoral is None  # Novatek (SSI) holds only 30%
+    bigger = analysis.with_edges([Edge(stub_id("OOO Vostok Oil"), "deal-jv", 50, source="deal file")])
+    path = bigger.status("deal-jv")["us"].paths[0].text()
+    assert "deal-jv ← 50% OOO Vostok Oil ← 85%" in path and "OFAC SDN 17022" in path
+    assert analysis.graph.node("deal-jv") is None
+    assert bundled_store.get_entity("deal-jv") is None

@@ -51,6 +51,14 @@ class OwnershipAnalysis:
     def blocked_regimes(self, entity_id: str) -> list[str]:
         return [r for r, res in self.results.items() if res.status(entity_id).blocked]
 
+    def with_edges(self, extra_edges: Iterable[Edge], **kwargs: Any) -> OwnershipAnalysis:
+        """The same evaluation with extra edges (e.g. a deal's stakes), not stored; reuses the
+        graph and its identity links. ``kwargs`` as for :func:`analyse`."""
+        if self.store is None:
+            raise ValueError("analysis has no store")
+        return analyse(self.store, self.as_of, graph=self.graph, extra_edges=extra_edges,
+                       regimes=tuple(self.params.regimes), **kwargs)
+
     def rules(self) -> dict[str, dict[str, Any]]:
         return {r: rule.to_dict() for r, rule in self.params.regimes.items()}
 

@@ -133,6 +133,8 @@ class OwnershipGraph:
         base = [e for e in self.edges if (e.owner, e.asset, e.kind) not in replaced]
         graph = OwnershipGraph.build(base + extra, as_of=self.as_of, only_active=False)
         graph.conflicts = self.conflicts + graph.conflicts
+        if "_identity_links" in self.__dict__:  # identity links of stored nodes stay valid
+            graph.__dict__["_identity_links"] = self.__dict__["_identity_links"]
         return graph
 
     # ------------------------------------------------------------------ access
