@@ -83,9 +83,7 @@ def _element_dict(path: Path, el: etree._Element) -> dict[str, Any]:
 
 def entry_from_xml(path: Path, el: etree._Element) -> dict[str, Any]:
     """A ``sanctionEntity`` element as the entry dict ``entry_entities`` expects."""
-    entry = _element_dict(path, el)
-    entry["_where"] = where(el)
-    return entry
+    return _element_dict(path, el)
 
 
 def _bool(value: object, default: bool = True) -> bool:

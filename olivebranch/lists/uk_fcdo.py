@@ -90,7 +90,6 @@ def designation_from_xml(path: Path, el: etree._Element) -> dict[str, Any]:
     non_latin = [text(x.text, path, where(x)) for x in el.iter("NameNonLatinScript")]
     d["non_latin_names"] = {"names": [{"name_non_latin_script": n} for n in non_latin if n]}
     d["titles"] = {"titles": [t for t in (text(x.text) for x in el.iter("Title")) if t]}
-    d["_where"] = where(el)
     return d
 
 
