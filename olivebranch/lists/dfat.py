@@ -3,7 +3,9 @@
 One row per name; rows whose ``Reference`` shares the leading number (``1``, ``1a``,
 ``34c1``) are names of one designation. ``Committees`` is the regime (``Autonomous (Russia)``,
 ``1267/1989/2253 (ISIL (Da'esh) and Al-Qaida)`` …); the listing date is the first date in
-``Listing Information`` when it states one. The workbook has no list date: the latest
+``Listing Information`` (``Listed on 12 Apr. 2000``); autonomous listings often only name the
+designating instrument (``… Amendment (No. 8) Instrument 2023``), whose year is then the
+listing date at year precision. The workbook has no list date: the latest
 ``Control Date`` stands in for it.
 """
 
@@ -46,7 +48,7 @@ COLUMNS = (
 )
 _REF = re.compile(r"^\s*(\d+)")
 _SPLIT = re.compile(r"\s*(?:\b[a-z]\)\s*|;\s*)")
-_LISTED = re.compile(r"\b(listed|designated|declared)\b", re.IGNORECASE)
+_LISTED = re.compile(r"\b(listed|designated|declared|instrument)", re.IGNORECASE)
 
 Row = dict[str, object]
 
