@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         redoc_url="/redoc",
     )
     app.state.ob = state
+    app.state.settings = settings
     errors.install(app)
     app.add_middleware(
         errors.BodyLimitMiddleware,

@@ -164,7 +164,7 @@ def principal_for(request: Request) -> Principal:
 
 
 def anonymous_allowed(request: Request, level: str) -> bool:
-    settings = request.app.state.ob.settings
+    settings = request.app.state.settings
     if level == "match":
         return settings.anonymous_match or settings.anonymous_read
     if level == "read":

@@ -6,11 +6,17 @@ from datetime import date
 
 from fastapi import HTTPException, Request
 
+from olivebranch.api.settings import Settings
 from olivebranch.api.state import AppState
 
 
 def state(request: Request) -> AppState:
     return request.app.state.ob
+
+
+def settings(request: Request) -> Settings:
+    """This app's settings (apps may share one AppState but differ in access settings)."""
+    return request.app.state.settings
 
 
 def parse_date(value: str | None, name: str = "as_of") -> date | None:

@@ -41,8 +41,7 @@ class StatusResponse(BaseModel):
 
 class ReadyResponse(BaseModel):
     status: str = "ok"
-    entities: int = 0
-    names: int = 0
+    entities: int = Field(0, description="listed entities in the match index")
     sources: list[str] = []
     timings: dict[str, float] = {}
 

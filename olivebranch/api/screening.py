@@ -156,7 +156,7 @@ def run_query(
     floor = threshold if cutoff is None else min(cutoff, threshold)
     floor = max(floor, 1e-6)
     if dataset == DEFAULT_DATASET:
-        return index.search(query, limit=limit, threshold=floor)
+        return index.search(query, limit=limit, threshold=floor)[:limit]
     pool = index.search(query, limit=max(POOL, limit), threshold=floor)
     return [r for r in pool if dataset in r.datasets][:limit]
 

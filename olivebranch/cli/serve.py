@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+import os
 
 import typer
 from rich.console import Console
@@ -29,29 +29,42 @@ def serve(
     ),
     deals_dir: str | None = typer.Option(None, help="Writable directory for user deals (default var/deals)."),
     log_level: str = typer.Option("info", help="uvicorn log level."),
+    workers: int = typer.Option(
+        1, min=1, max=32, help="Worker processes (each holds its own match index)."
+    ),
 ) -> None:
     """Serve the yente-compatible API, olivebranch's own API and the analyst web UI."""
     import uvicorn
 
     from olivebranch.api import Settings, create_app
 
-    settings = Settings.from_env()
-    changes: dict[str, object] = {}
+    # flags become environment settings, so that worker processes (which build the app with
+    # ``create_app()`` from the environment) see them too
     if anonymous_match is not None:
-        changes["anonymous_match"] = anonymous_match
+        os.environ["OLIVEBRANCH_ANONYMOUS_MATCH"] = "1" if anonymous_match else "0"
     if anonymous_read is not None:
-        changes["anonymous_read"] = anonymous_read
+        os.environ["OLIVEBRANCH_ANONYMOUS_READ"] = "1" if anonymous_read else "0"
     if deals_dir:
-        from pathlib import Path
-
-        changes["deals_dir"] = Path(deals_dir)
-    settings = dataclasses.replace(settings, **changes)  # type: ignore[arg-type]
+        os.environ["OLIVEBRANCH_DEALS_DIR"] = deals_dir
+    settings = Settings.from_env()
     mode = "open" if settings.anonymous_match else "key required"
     console.print(
         f"olivebranch on http://{host}:{port}/  (screening: {mode}; "
         f"read views: {'open' if settings.anonymous_read else 'key required'}; "
         f"API docs at /docs)"
     )
+    if workers > 1:
+        if settings.import_bundled_if_empty:
+            # import once here, not racing in every worker
+            from olivebranch.lists.importer import import_bundled
+            from olivebranch.store import Store
+
+            store = Store(settings.db_url)
+            if not store.active_versions():
+                import_bundled(store)
+        uvicorn.run("olivebranch.api.app:create_app", factory=True, host=host, port=port,
+                    workers=workers, log_level=log_level, access_log=False)
+        return
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)
 
 

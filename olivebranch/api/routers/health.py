@@ -25,20 +25,10 @@ def readyz(request: Request) -> ReadyResponse | JSONResponse:
     ob = getattr(request.app.state, "ob", None)
     if ob is None or not ob.ready or ob.index is None:
         return JSONResponse(status_code=503, content={"status": "starting"})
-    stats = index_stats(ob.index)
     return ReadyResponse(
         status="ok",
-        entities=stats.get("entities", 0),
-        names=stats.get("names", 0),
+        entities=len(ob.index),
         sources=[v.source for v in ob.store.active_versions()],
         timings=ob.timings,
     )
 
-
-def index_stats(index: object) -> dict[str, int]:
-    stats = getattr(index, "stats", None)
-    if callable(stats):
-        stats = stats()
-    if isinstance(stats, dict):
-        return {k: int(v) for k, v in stats.items() if isinstance(v, int | float)}
-    return {"entities": len(index) if hasattr(index, "__len__") else 0}  # type: ignore[arg-type]

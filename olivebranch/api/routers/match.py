@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 
 from olivebranch.api import screening
 from olivebranch.api.auth import require
-from olivebranch.api.deps import state
+from olivebranch.api.deps import settings, state
 from olivebranch.api.models import (
     AlgorithmResponse,
     DataCatalogModel,
@@ -112,10 +112,11 @@ def match(
         raise HTTPException(400, detail=str(exc)) from None
     if not body.queries:
         raise HTTPException(400, detail="No queries provided.")
-    if len(body.queries) > ob.settings.max_queries:
+    max_queries = settings(request).max_queries
+    if len(body.queries) > max_queries:
         raise HTTPException(
             400, detail=f"Too many queries in one batch ({len(body.queries)}; limit: "
-            f"{ob.settings.max_queries})"
+            f"{max_queries})"
         )
     prepared = []
     for qid, example in body.queries.items():
