@@ -138,7 +138,9 @@ def test_deal_stakes_join_the_stored_graph_without_being_stored(analysis, bundle
     ])
     st = deal.status("deal-jv")["us"]
     assert not st.blocked and st.share == 25  # 25% from a blocked owner: under 50%
-    assert st.sectoral is None  # Novatek (SSI) holds only 30%
+    # SSI: Novatek 30% + Vostok Oil 25% (itself SSI-owned through Rosneft's SSI listing) = 55%
+    assert st.sectoral == "owned" and st.basis == "sectoral_owned" and st.sectoral_share == 55
+    assert {o["owner_id"] for o in st.owners} == {"ofac-17064", stub_id("OOO Vostok Oil")}
     bigger = analysis.with_edges([Edge(stub_id("OOO Vostok Oil"), "deal-jv", 50, source="deal file")])
     path = bigger.status("deal-jv")["us"].paths[0].text()
     assert "deal-jv ← 50% OOO Vostok Oil ← 85%" in path and "OFAC SDN 17022" in path

@@ -181,6 +181,7 @@ class Status:
     designations: list[Designation] = field(default_factory=list)
     sectoral: str | None = None  # designated | owned | possibly_owned (SSI directives) | None
     sectoral_designations: list[Designation] = field(default_factory=list)
+    sectoral_share: float | None = None  # share held by sectoral (SSI) owners
     paths: list[Any] = field(default_factory=list)  # filled lazily by ownership.explain
     notes: list[str] = field(default_factory=list)
     rule_id: str | None = None
@@ -210,6 +211,7 @@ class Status:
                 for d in self.designations
             ],
             "sectoral": self.sectoral,
+            "sectoral_share": self.sectoral_share,
             "sectoral_designations": [
                 {"source": d.source, "source_id": d.source_id, "program": d.program, "label": describe(d)}
                 for d in self.sectoral_designations
@@ -297,16 +299,32 @@ class RegimeResult:
             return "possibly_owned"
         return None
 
+    def _sectoral_basis(self, u: int) -> str | None:
+        if self.sectoral_lower is None:
+            return None
+        s = self.sectoral_lower.state[u]
+        if s:
+            return "sectoral_designated" if s == DESIGNATED else "sectoral_owned"
+        if self.sectoral_upper is not None and self.sectoral_upper.state[u]:
+            return "sectoral_possibly_owned"
+        return None
+
     def _owners(self, v: int, st: Status) -> None:
+        """Covered owners (blocking, else sectoral), the share blocked owners hold (per
+        designated person where the regime does not aggregate) and the sectoral share."""
         g = self.graph
         total = 0.0
         known = False
+        sect_total = 0.0
+        sect_known = False
         per_principal: dict[int, float] = {}
         for e in g.in_edges(v):
             u = g._src[e]
             kind = g._kind[e]
-            basis = self._owner_basis(u)
-            if basis is None or kind == LINK:
+            if kind == LINK:
+                continue
+            basis = self._owner_basis(u) or self._sectoral_basis(u)
+            if basis is None:
                 continue
             pct = g.percent(e)
             st.owners.append(
@@ -317,16 +335,23 @@ class RegimeResult:
                     "owner_basis": basis,
                 }
             )
-            if kind == OWN and pct is not None and self.lower.state[u]:
+            if kind != OWN or pct is None:
+                continue
+            if self.lower.state[u]:
                 total += pct
                 known = True
                 if self.lower.principals is not None:
                     for p in self.lower.principals.get(u, ()):
                         per_principal[p] = per_principal.get(p, 0.0) + pct
+            if self.sectoral_lower is not None and self.sectoral_lower.state[u]:
+                sect_total += pct
+                sect_known = True
         if known:
             st.share = round(max(per_principal.values()), 6) if (
                 per_principal and not self.rule.aggregate
             ) else round(total, 6)
+        if sect_known:
+            st.sectoral_share = round(sect_total, 6)
 
     def _notes(self, v: int, st: Status, name: Callable[[str], str]) -> None:
         g, rule = self.graph, self.rule
