@@ -79,8 +79,9 @@ def _badge(st: Any) -> str:
         "possibly_owned": "yellow",
     }.get(st.basis or "", "magenta" if st.sectoral else "green")
     text = st.basis or "clear"
-    if st.share is not None and st.basis not in ("designated",):
-        text += f" {st.share:g}%"
+    share = st.sectoral_share if (st.basis or "").startswith("sectoral") else st.share
+    if share is not None and st.basis not in ("designated", "sectoral_designated"):
+        text += f" {share:g}%"
     return f"[{colour}]{st.regime.upper()}: {text}[/{colour}]"
 
 
