@@ -1,9 +1,261 @@
-"""CLI commands (to be written)."""
+"""``olivebranch screen`` and ``olivebranch compare``: is this party on a list, and why?"""
 
 from __future__ import annotations
 
+import csv
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from olivebranch.errors import OliveBranchError
+
+console = Console()
+err_console = Console(stderr=True)
+
+SCHEMATA = ("Person", "Company", "Organization", "LegalEntity", "Vessel", "Airplane")
+BATCH_COLUMNS = ("id", "schema", "name", "birth_date", "identifier", "country")
+
+
+def _as_of(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise OliveBranchError(f"--as-of: '{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def _schema(value: str | None) -> str:
+    if not value:
+        return "LegalEntity"
+    for s in SCHEMATA:
+        if s.lower() == value.strip().lower():
+            return s
+    raise OliveBranchError(f"unknown schema '{value}' (use one of {', '.join(SCHEMATA)})")
+
+
+def _index(as_of: date | None) -> Any:
+    from olivebranch.match.cache import load_index
+    from olivebranch.store import Store
+
+    store = Store()
+    if not store.active_versions(as_of):
+        raise OliveBranchError("no lists imported yet: run `olivebranch lists load-bundled`")
+    with err_console.status("loading the screening index …"):
+        return load_index(store, as_of)
+
+
+def result_row(r: Any) -> dict[str, Any]:
+    """The per-result fields of the batch output (and ``--json``)."""
+    return {
+        "entity_id": r.entity_id,
+        "caption": r.caption,
+        "schema": r.schema,
+        "score": round(r.score, 4),
+        "match": r.match,
+        "source": r.sources[0] if r.sources else None,
+        "sources": r.sources,
+        "source_id": r.source_ids[0] if r.source_ids else None,
+        "source_ids": r.source_ids,
+        "programs": r.programs,
+        "datasets": r.datasets,
+        "explanation": r.explanation,
+    }
+
+
+def row_query(row: dict[str, str], line: int) -> Any:
+    """One batch CSV row as a query; raises ValueError with a reason for a bad row."""
+    from olivebranch.match import Query
+    from olivebranch.match.score import parse_date
+
+    name = (row.get("name") or "").strip()
+    if not name:
+        raise ValueError("no name")
+    try:
+        schema = _schema(row.get("schema"))
+    except OliveBranchError as exc:
+        raise ValueError(str(exc)) from None
+    birth = (row.get("birth_date") or "").strip() or None
+    if birth and parse_date(birth) is None:
+        raise ValueError(f"unreadable birth_date '{birth}'")
+    ident = (row.get("identifier") or "").strip()
+    country = (row.get("country") or "").strip().lower()
+    return Query(
+        name=name,
+        schema=schema,
+        birth_date=birth,
+        identifiers=[i.strip() for i in ident.split(";") if i.strip()] if ident else [],
+        countries=[c.strip() for c in country.split(";") if c.strip()] if country else [],
+        id=(row.get("id") or "").strip() or f"row-{line}",
+    )
+
+
+def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
+    """(line, row, error) for every data row of a CSV file; rows that cannot be read at all
+    come back with an error instead of stopping the batch."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        try:
+            header = [h.strip().lower() for h in next(reader)]
+        except StopIteration:
+            return
+        if "name" not in header:
+            raise OliveBranchError(f"{path}: the header has no 'name' column")
+        while True:
+            line = reader.line_num + 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield line, None, f"unreadable CSV row: {exc}"
+                continue
+            if not any(v.strip() for v in values):
+                continue
+            yield line, dict(zip(header, values, strict=False)), None
+
+
+def run_batch(index: Any, src: Path, dst: Path, *, limit: int, threshold: float | None) -> dict[str, int]:
+    """Screen every row of ``src`` into ``dst`` (JSON lines); returns counts."""
+    from rich.progress import Progress
+
+    counts = {"rows": 0, "errors": 0, "with_hits": 0}
+    total = sum(1 for _ in src.open(encoding="utf-8-sig")) - 1
+    with dst.open("w", encoding="utf-8") as out, Progress(console=err_console, transient=True) as bar:
+        task = bar.add_task("screening", total=max(total, 0))
+        for line, row, error in iter_rows(src):
+            counts["rows"] += 1
+            rid = (row or {}).get("id") or f"row-{line}"
+            record: dict[str, Any]
+            if error is None:
+                try:
+                    q = row_query(row or {}, line)
+                    results = index.search(q, limit=limit, threshold=threshold)
+                    record = {"id": rid, "results": [result_row(r) for r in results]}
+                    if results:
+                        counts["with_hits"] += 1
+                except ValueError as exc:
+                    error = str(exc)
+            if error is not None:
+                counts["errors"] += 1
+                record = {"id": rid, "line": line, "error": error, "results": []}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            bar.advance(task)
+    return counts
+
+
+def _print_results(query: Any, results: list[Any], threshold: float) -> None:
+    names = ", ".join(query.names)
+    if not results:
+        console.print(f"No listed entity scores {threshold:.2f} or more for [bold]{names}[/bold].")
+        return
+    table = Table(title=f"Screening '{names}' ({query.schema}), threshold {threshold:.2f}",
+                  show_lines=True)
+    table.add_column("score", justify="right")
+    table.add_column("listed entity")
+    table.add_column("source")
+    table.add_column("programme")
+    table.add_column("record no.")
+    table.add_column("why", ratio=3)
+    for r in results:
+        colour = "red" if r.match else "yellow"
+        table.add_row(
+            f"[{colour}]{r.score:.2f}[/{colour}]",
+            f"{r.caption}\n[dim]{r.entity_id} · {r.schema}[/dim]",
+            "\n".join(r.sources),
+            "\n".join(r.programs[:4]) + ("\n…" if len(r.programs) > 4 else ""),
+            "\n".join(r.source_ids[:3]),
+            "\n".join(f.text + (f" ({f.value:+.2f})" if f.name != "name" and f.value else "")
+                      for f in r.features),
+        )
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the main app."""
+    """Add ``screen`` and ``compare`` to the main app."""
+
+    @app.command("screen")
+    def screen(
+        name: str | None = typer.Argument(None, help="Name to screen (any script)."),
+        schema: str | None = typer.Option(
+            None, "--schema", help="Person, Company, Organization, Vessel, Airplane or "
+            "LegalEntity (default: any)."),
+        birth_date: str | None = typer.Option(None, "--birth-date", help="e.g. 1962-06-18, 18 Jun 1962."),
+        country: list[str] = typer.Option([], "--country", help="ISO-2 country code (repeatable)."),
+        identifier: list[str] = typer.Option(
+            [], "--identifier", help="INN, OGRN, IMO, LEI, passport … (repeatable)."),
+        threshold: float | None = typer.Option(
+            None, "--threshold", help="Minimum score to report (default: the engine's default)."),
+        limit: int = typer.Option(5, "--limit", help="Parties to report (records of one party "
+                                  "on several lists count once)."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+        as_of: str | None = typer.Option(None, "--as-of", help="Screen against the lists as "
+                                         "they stood on this date (YYYY-MM-DD)."),
+        input_file: Path | None = typer.Option(
+            None, "--input", help="Batch: CSV with columns id,schema,name,birth_date,identifier,"
+            "country."),
+        output_file: Path | None = typer.Option(None, "--output", help="Batch: JSON lines output."),
+    ) -> None:
+        """Screen a name (or a CSV of names) against every active sanctions list."""
+        from olivebranch.match import DEFAULT_THRESHOLD, Query
+        from olivebranch.match.score import parse_date
+
+        if input_file is not None:
+            if output_file is None:
+                raise OliveBranchError("--input needs --output (a .jsonl file to write)")
+            if not input_file.exists():
+                raise OliveBranchError(f"{input_file}: no such file")
+            index = _index(_as_of(as_of))
+            counts = run_batch(index, input_file, output_file, limit=limit, threshold=threshold)
+            err_console.print(
+                f"screened {counts['rows']} rows: {counts['with_hits']} with results, "
+                f"{counts['errors']} errors → {output_file}")
+            return
+        if not name:
+            raise OliveBranchError("give a NAME to screen, or --input FILE.csv --output FILE.jsonl")
+        if birth_date and parse_date(birth_date) is None:
+            raise OliveBranchError(f"--birth-date: cannot read '{birth_date}'")
+        query = Query(name=name, schema=_schema(schema), birth_date=birth_date,
+                      countries=[c.lower() for c in country], identifiers=list(identifier))
+        index = _index(_as_of(as_of))
+        results = index.search(query, limit=limit, threshold=threshold)
+        if as_json:
+            print(json.dumps({"query": {"name": name, "schema": query.schema},
+                              "threshold": DEFAULT_THRESHOLD if threshold is None else threshold,
+                              "results": [result_row(r) | {
+                                  "features": [f.__dict__ for f in r.features]} for r in results]},
+                             ensure_ascii=False, indent=2))
+            return
+        _print_results(query, results, DEFAULT_THRESHOLD if threshold is None else threshold)
+
+    @app.command("compare")
+    def compare_cmd(
+        a: str = typer.Argument(..., help="First name."),
+        b: str = typer.Argument(..., help="Second name (treated as the listed one)."),
+        schema: str | None = typer.Option(None, "--schema", help="Schema of both names."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Score two names with the screening scorer and explain the score."""
+        from olivebranch.match import DEFAULT_THRESHOLD, Query, compare
+
+        s = _schema(schema)
+        score, features = compare(Query(name=a, schema=s), Query(name=b, schema=s))
+        verdict = "match" if score >= DEFAULT_THRESHOLD else "no match"
+        if as_json:
+            print(json.dumps({"a": a, "b": b, "schema": s, "score": round(score, 4),
+                              "match": score >= DEFAULT_THRESHOLD,
+                              "threshold": DEFAULT_THRESHOLD,
+                              "features": [f.__dict__ for f in features]},
+                             ensure_ascii=False, indent=2))
+            return
+        console.print(f"[bold]{score:.2f}[/bold] ({verdict} at the default threshold "
+                      f"{DEFAULT_THRESHOLD:.2f})")
+        for f in features:
+            sign = f" ({f.value:+.2f})" if f.name != "name" and f.value else ""
+            console.print(f"  • {f.text}{sign}")

@@ -112,11 +112,17 @@ class MatchIndex:
         postings: dict[str, list[int]] = {}
         for i, e in enumerate(entries):
             kind = kind_of(e.schema)
+            seen: set[tuple[str, ...]] = set()
             for weak, group in ((False, e.profile.names), (True, e.profile.weak_names)):
                 for name in group:
                     form = analyze(name, kind)
                     if not form.tokens:
                         continue
+                    # the same name in another case, script or word order adds nothing
+                    sig = tuple(sorted(t.fold for t in form.tokens)) + (form.compact,)
+                    if sig in seen:
+                        continue
+                    seen.add(sig)
                     n = len(names)
                     names.append((i, form, weak))
                     keys: set[str] = set()

@@ -15,15 +15,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rigour.names import (
-    NameTypeTag,
-    SymbolCategory,
-    analyze_names,
-    extract_org_types,
-    remove_org_types,
-)
+from rigour._core import person_name_prefixes_list
+from rigour.names import extract_org_types, remove_org_types
 from rigour.names.prefix import remove_person_prefixes
 
+from olivebranch.match.symbols import symbols_for
 from olivebranch.match.text import clean, fold, is_lossy, skeleton, split_tokens, transliterate
 from olivebranch.paths import DATA_DIR
 
@@ -52,6 +48,10 @@ for _line in (MATCH_DATA / "legal_forms.txt").read_text(encoding="utf-8").splitl
         _k, _v = _line.split("=", 1)
         LEGAL_EXTRA[_k.strip()] = _v.strip()
 
+#: First words of rigour's person-name prefixes (Mr, Dr, General, His Excellency …).
+PERSON_PREFIX_WORDS = frozenset(
+    p.split()[0].lower().rstrip(".") for p in person_name_prefixes_list() if p.strip()
+)
 PATRONYMIC_ENDINGS = ("vig", "vna", "igna", "vic", "vich")
 PATRONYMIC_WORDS = frozenset({"ogli", "oglu", "ugli", "kizi", "gizi", "uli"})
 
@@ -85,19 +85,6 @@ class NameForm:
     compact: str  # fold forms of all tokens (legal form included) joined, in original order
 
 
-@lru_cache(maxsize=100_000)
-def _symbols(token: str) -> frozenset[str]:
-    """Wikidata ids of the given/family names this token can be (rigour's name symbols)."""
-    out: set[str] = set()
-    for name in analyze_names(
-        NameTypeTag.PER, [token], phonetics=False, numerics=False, consolidate=False, rewrite=False
-    ):
-        for span in name.spans:
-            if span.symbol.category == SymbolCategory.NAME:
-                out.add(span.symbol.id)
-    return frozenset(out)
-
-
 @lru_cache(maxsize=300_000)
 def make_token(text: str, kind: str) -> Token:
     asc = transliterate(text)
@@ -112,7 +99,7 @@ def make_token(text: str, kind: str) -> Token:
     weight = 1.0 if initial else float(min(max(len(fo), 2), 10))
     if generic:
         weight *= 0.3
-    syms = _symbols(text) if kind == "person" and not initial and not numeric else frozenset()
+    syms = symbols_for(fo) if kind == "person" and not initial and not numeric else frozenset()
     return Token(
         text=text,
         ascii=asc,
@@ -150,9 +137,10 @@ def analyze(name: str, kind: str) -> NameForm:
     all_words = split_tokens(text)
     legal: set[str] = set()
     if kind == "person":
-        words = [w for w in split_tokens(remove_person_prefixes(text)) if w not in TITLES]
-        if not words:
-            words = all_words
+        words = all_words
+        if words and (words[0] in PERSON_PREFIX_WORDS or words[0] in TITLES):
+            words = split_tokens(remove_person_prefixes(text))
+        words = [w for w in words if w not in TITLES] or all_words
     else:
         rest, legal = _legal_forms(text)
         # romanised forms after transliteration (OBSHCHESTVO S OGRANICHENNOI …)

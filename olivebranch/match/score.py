@@ -34,6 +34,7 @@ from rapidfuzz.distance import OSA
 
 from olivebranch.match.model import Feature
 from olivebranch.match.names import NameForm, Token, analyze, kind_of
+from olivebranch.match.text import skeleton
 
 MIN_TOKEN_SIM = 0.7
 INITIAL_SIM = 0.9
@@ -65,14 +66,19 @@ def token_sim(a: Token, b: Token) -> float:
     if a.symbols and b.symbols:
         if a.symbols & b.symbols:
             return SYMBOL_SIM
-        distinct_names = True
+        # two different known names (Maria/Marfa) - unless one is an inflected or
+        # transliterated form of the other (Aleksandros/Aleksander share a long stem)
+        distinct_names = a.fold[:5] != b.fold[:5]
     if min(len(a.fold), len(b.fold)) <= 2:
         return 0.0
     sim = OSA.normalized_similarity(a.fold, b.fold)
     if a.alt != a.fold or b.alt != b.fold:
         sim = max(sim, 0.97 * OSA.normalized_similarity(a.alt, b.alt))
-    if (a.lossy or b.lossy) and len(a.skel) >= 2 and len(b.skel) >= 2:
-        sim = max(sim, 0.9 * OSA.normalized_similarity(a.skel, b.skel))
+    if a.lossy or b.lossy:
+        # abjads write w/y for vowels (بوتين bwtyn) or for consonants (דוד dwd): try both
+        for x, y in ((a.skel, b.skel), (skeleton(a.ascii), skeleton(b.ascii))):
+            if len(x) >= 2 and len(y) >= 2:
+                sim = max(sim, 0.9 * OSA.normalized_similarity(x, y))
     if distinct_names:
         sim *= 0.7
     return sim if sim >= MIN_TOKEN_SIM else 0.0
@@ -146,7 +152,7 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
             den += t.weight * lam
     score = num / den if den > 0 else 0.0
     compact = False
-    if score < 0.999 and q.compact and r.compact and _may_be_joined(q_only, r_only, kind):
+    if score < 0.999 and q.compact and r.compact and _may_be_joined(q, r, q_only, r_only):
         c = joined_sim(q, r)
         if c >= JOINED_MIN and c > score:
             score, compact = c, True
@@ -156,16 +162,17 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
 JOINED_MIN = 0.85
 
 
-def _may_be_joined(q_only: tuple[Token, ...], r_only: tuple[Token, ...], kind: str) -> bool:
+def _may_be_joined(
+    q: NameForm, r: NameForm, q_only: tuple[Token, ...], r_only: tuple[Token, ...]
+) -> bool:
     """Whether comparing the names written together can help: for organisations always;
-    for people only when a long word is left unmatched (RomanKotekin) or a script without
-    vowels is involved - never to let two different short given names meet."""
-    if kind != "person":
+    for people only when a long word is left unmatched (RomanKotekin) or a script that does
+    not separate or vowel its words is involved - never to let two short given names meet."""
+    if r.kind != "person":
         return True
-    for t in q_only + r_only:
-        if t.lossy or (len(t.fold) >= 8 and not t.patronymic):
-            return True
-    return False
+    if any(t.lossy for t in q.tokens) or any(t.lossy for t in r.tokens):
+        return True
+    return any(len(t.fold) >= 8 and not t.patronymic for t in q_only + r_only)
 
 
 def _joined_forms(n: NameForm) -> list[str]:
@@ -183,6 +190,10 @@ def _joined_forms(n: NameForm) -> list[str]:
     return out
 
 
+def _digits(n: NameForm) -> str:
+    return "".join(c for c in n.compact if c.isdigit())
+
+
 def _skeleton_join(n: NameForm) -> str:
     return "".join(t.skel for t in n.tokens)
 
@@ -194,6 +205,8 @@ def joined_sim(q: NameForm, r: NameForm) -> float:
         any(t.lossy for t in q.tokens) or any(t.lossy for t in r.tokens)
     ):
         return 0.0  # same number of words: the token alignment already said it all
+    if _digits(q) != _digits(r):
+        return 0.0  # Arctic LNG 2 is not Arctic LNG 1, however the words are spaced
     best = 0.0
     qj = _joined_forms(q)
     for rj in _joined_forms(r):

@@ -80,6 +80,23 @@ _LATIN_PREMAP = str.maketrans(
 )
 
 
+# Cyrillic (Russian, Ukrainian, Belarusian, Serbian/Macedonian, Kazakh letters) to Latin, close
+# to BGN/PCGN as rigour writes it (Шевченко → shevchenko, Юрий → yuriy). A table is ~100× faster
+# than ICU transliteration, and the folding step makes the remaining system differences moot.
+_CYRILLIC = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
+        "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+        "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+        "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u", "ђ": "dj", "ј": "j",
+        "љ": "lj", "њ": "nj", "ћ": "c", "џ": "dz", "ѓ": "gj", "ќ": "kj", "ѕ": "dz",
+        "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
+        "ҳ": "h", "ҷ": "j", "ӣ": "i", "ӯ": "u",
+    }
+)
+
+
 @lru_cache(maxsize=200_000)
 def transliterate(token: str) -> str:
     """One token in any script to lower-case ASCII letters and digits."""
@@ -88,6 +105,9 @@ def transliterate(token: str) -> str:
     token = token.translate(_LATIN_PREMAP)
     if token.isascii():
         return token.lower()
+    cyr = token.lower().translate(_CYRILLIC)
+    if cyr.isascii():
+        return "".join(c for c in cyr if c.isalnum())
     out = maybe_ascii(token)
     if not out.isascii():
         out = normality.ascii_text(out) or ""

@@ -1,0 +1,61 @@
+"""Loading the screening index for a store, with an on-disk cache keyed by list versions.
+
+Building the index reads and analyses every listed name (seconds); the CLI and the API load
+it often, so a pickled copy is kept under ``$OLIVEBRANCH_HOME`` (default ``var/``), named for
+the store and the ids of the versions it was built from. A new list version changes the key,
+so a stale index is never used; old files are removed when a new one is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from olivebranch.match.index import MatchIndex
+
+#: Bump when the index layout or the scorer's analysis changes.
+CACHE_FORMAT = 1
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("OLIVEBRANCH_HOME", "var")) / "match-cache"
+
+
+def _key(store: Any, version_ids: list[int]) -> str:
+    raw = f"{CACHE_FORMAT}|{store.url}|{','.join(map(str, sorted(version_ids)))}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:16]
+
+
+def load_index(store: Any, as_of: date | None = None, *, use_cache: bool = True) -> MatchIndex:
+    """The index over the store's listed entities (active versions, or as of a date)."""
+    vids = [v.id for v in store.active_versions(as_of)]
+    if not use_cache:
+        return MatchIndex.from_store(store, as_of)
+    directory = cache_dir()
+    prefix = hashlib.sha1(str(store.url).encode()).hexdigest()[:8]
+    path = directory / f"index-{prefix}-{_key(store, vids)}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as f:
+                index = pickle.load(f)
+            if isinstance(index, MatchIndex):
+                return index
+        except Exception:  # noqa: BLE001 - a broken cache file is rebuilt, never fatal
+            pass
+    index = MatchIndex.from_store(store, as_of)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+        for old in directory.glob(f"index-{prefix}-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return index
