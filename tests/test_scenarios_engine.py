@@ -115,3 +115,22 @@ def test_bundled_scenarios_all_apply_to_real_packs(engine):
     for s in bundled_scenarios():
         state = engine.context(s)
         assert state.ctx.scenario == s.name and state.ctx.assumptions
+
+
+def test_reuse_gives_the_same_findings_as_full_evaluation(engine):
+    """Regime results reused or partly re-evaluated across scenarios equal a fresh run."""
+    fresh = ScenarioEngine(engine.verdicts, engine.store, engine.deals, reuse=False)
+    fresh._indexes = engine._indexes  # same listing index (built once per day)
+    scenarios = [load_scenario(n) for n in ("status-quo", "us-executive-relief",
+                                             "us-full-relief", "g7-relief", "snapback")]
+    scenarios.append(load_scenario(HERE / "delist-arctic-lng-2.yaml"))
+    reused = ScenarioEngine(engine.verdicts, engine.store, engine.deals)
+    reused._indexes = engine._indexes
+    for s in scenarios:
+        a, b = fresh.run(s), reused.run(s)
+        for deal in a.verdicts:
+            for regime in a.regimes:
+                fa = [(f.rule_id, f.party, f.effect) for f in a.verdicts[deal].regimes[regime].findings]
+                fb = [(f.rule_id, f.party, f.effect) for f in b.verdicts[deal].regimes[regime].findings]
+                assert (a.verdict(deal, regime), fa) == (b.verdict(deal, regime), fb), (s.name, deal)
+    assert reused.stats["reused"] > 0 and reused.stats["partial"] > 0

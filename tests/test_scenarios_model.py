@@ -258,3 +258,21 @@ def test_remaining_sectoral_listing_does_not_keep_entity_blocked(ctx):
     assert out.delisted == {"us": frozenset({"ofac-17022"})}  # Rosneft off; Gazprom Neft stays
     out = apply(ctx, scen({"delist": {"regime": "us", "program": "UKRAINE-EO13662"}}), index)
     assert out.delisted == {"us": frozenset({"ofac-17064"})}  # SSI-only Novatek off
+
+
+def test_cli_list_show_schema():
+    from typer.testing import CliRunner
+
+    from olivebranch.cli import app
+
+    runner = CliRunner()
+    out = runner.invoke(app, ["scenario", "list"])
+    assert out.exit_code == 0 and "us-executive-relief" in out.output
+    out = runner.invoke(app, ["scenario", "show", "g7-relief"])
+    assert out.exit_code == 0
+    assert "base: us-full-relief, eu-lapse" in out.output
+    assert "us-executive-relief[1]" in out.output  # base changes are listed first
+    out = runner.invoke(app, ["scenario", "schema"])
+    assert out.exit_code == 0 and '"title": "olivebranch scenario"' in out.output
+    out = runner.invoke(app, ["scenario", "show", "no-such-scenario"])
+    assert out.exit_code != 0 and "no scenario named 'no-such-scenario'" in str(out.exception)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from olivebranch.context import EFFECTS, EvaluationContext, effect_rank
+from olivebranch.context import EFFECTS, EvaluationContext, Rule, effect_rank, strongest
 from olivebranch.scenarios.apply import ListingIndex, ScenarioState, apply_scenario, scenario_date
 from olivebranch.scenarios.model import Scenario, all_assumptions
 
@@ -292,21 +292,56 @@ def effect_rank_or(verdict: str) -> int:
     return effect_rank(verdict) if verdict in EFFECTS else len(EFFECTS)
 
 
-class ScenarioEngine:
-    """Runs scenarios over deals with one verdict engine, sharing its memoised work.
+STATUS_FACT_PREFIXES = ("party.", "parties.any_")
+MAX_ENTRIES = 16  # cached regime evaluations kept per regime
 
-    ``verdicts`` is an ``olivebranch.verdicts.Engine``; ``store`` the list store (for
-    resolving programme and name delistings). Listing indexes are kept per evaluation date.
+
+def status_dependent(rule: Rule) -> bool:
+    """Whether a rule looks at list or ownership status (so a listing change can move it)."""
+    from olivebranch.rules import conditions
+
+    return any(f.startswith(STATUS_FACT_PREFIXES) for f in conditions.facts_used(rule.condition))
+
+
+@dataclass
+class _RegimeEval:
+    """One regime evaluated over the deals in one context: what it depended on, and results."""
+
+    rules: dict[str, Rule]  # rules in force (the objects: identity tells a changed parameter)
+    fixed: tuple  # (lists on that day, general licences): must match to reuse anything
+    listing: tuple  # (delisted, added, ownership rule): a change re-evaluates status rules
+    ctx: EvaluationContext  # for the party statuses it saw (memoised by the verdict engine)
+    verdicts: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # deal id -> (deal, RV)
+
+
+class ScenarioEngine:
+    """Runs scenarios over deals with one verdict engine, re-evaluating only what changed.
+
+    ``verdicts`` is an ``olivebranch.verdicts.Engine`` (it memoises matching, and ownership per
+    listing key); ``store`` the list store (for programme and name delistings). On top of that,
+    each regime's results are kept with what they depended on — the rules in force (by
+    identity, so a changed parameter counts), the general licences, the lists of the day, the
+    scenario's delistings and additions and the ownership rule. A later scenario that leaves
+    all of that alone for a regime reuses its verdicts; one that lifts or changes some rules
+    re-evaluates only those rules; one that changes listings re-evaluates only the rules that
+    look at list or ownership status.
     """
 
     def __init__(self, verdicts: Any, store: Any, deals: Sequence[Any],
-                 regimes: Iterable[str] = DEFAULT_REGIMES) -> None:
+                 regimes: Iterable[str] = DEFAULT_REGIMES, *, reuse: bool = True) -> None:
         self.verdicts = verdicts
         self.store = store
         self.deals = list(deals)
         self.regimes = tuple(regimes)
+        self.reuse = reuse
         self._indexes: dict[date | None, ListingIndex] = {}
         self._bases: dict[date | None, EvaluationContext] = {}
+        self._fingerprints: list[tuple[str, Any]] = []  # (regime, listings) -> token = position
+        self._fp_cache: dict[tuple[date, str], int] = {}
+        self._status_dep: dict[int, tuple[Rule, bool]] = {}
+        self._evals: dict[str, list[_RegimeEval]] = {}
+        self._interned: dict[frozenset[str], frozenset[str]] = {}
+        self.stats: Counter[str] = Counter()
 
     def index(self, day: date | None) -> ListingIndex:
         if day not in self._indexes:
@@ -323,19 +358,113 @@ class ScenarioEngine:
         over ``as_of``; neither: the verdict engine's default day)."""
         day = scenario_date(scenario) or as_of
         base = self.base_context(day)
-        return apply_scenario(base, scenario, self.index(day or base.as_of))
+        state = apply_scenario(base, scenario, self.index(base.as_of))
+        # equal delisting sets share one object, so memo keys compare by identity, not content
+        delisted = {r: self._interned.setdefault(v, v) for r, v in state.ctx.delisted.items()}
+        return replace(state, ctx=state.ctx.evolve(delisted=delisted))
+
+    # ------------------------------------------------------------------ reuse keys
+    def _listings_token(self, day: date, regime: str) -> int:
+        """Same token for two days whose lists for ``regime`` are identical."""
+        key = (day, regime)
+        if key not in self._fp_cache:
+            listed = self.index(day).entities(regime)
+            token = next((i for i, (r, other) in enumerate(self._fingerprints)
+                          if r == regime and other == listed), None)
+            if token is None:
+                self._fingerprints.append((regime, listed))
+                token = len(self._fingerprints) - 1
+            self._fp_cache[key] = token
+        return self._fp_cache[key]
+
+    def _keys(self, ctx: EvaluationContext, regime: str) -> tuple[tuple, tuple]:
+        from olivebranch.ownership import load_params
+
+        gls = tuple(sorted((g for g in ctx.general_licences.values() if g.in_force(ctx.as_of)),
+                           key=lambda g: g.id))
+        fixed = (self._listings_token(ctx.as_of, regime), gls)
+        own = load_params(ctx.as_of, overrides=ctx.ownership_params).regimes.get(regime)
+        delisted, added, _ = ctx.listing_key(regime)
+        return fixed, (delisted, added, own)
+
+    def _is_status_rule(self, rule: Rule) -> bool:
+        hit = self._status_dep.get(id(rule))
+        if hit is None or hit[0] is not rule:
+            hit = (rule, status_dependent(rule))
+            self._status_dep[id(rule)] = hit
+        return hit[1]
+
+    # ------------------------------------------------------------------ evaluation
+    def _regime_verdicts(self, ctx: EvaluationContext, regime: str,
+                         deals: Sequence[Any]) -> dict[str, Any]:
+        active = {r.id: r for r in ctx.active_rules(regime)}
+        status_rules = {i for i, r in active.items() if self._is_status_rule(r)}
+        fixed, listing = self._keys(ctx, regime)
+        best: tuple[_RegimeEval, set[str]] | None = None
+        for entry in self._evals.get(regime, []) if self.reuse else []:
+            if entry.fixed != fixed:
+                continue
+            changed = {i for i in active.keys() | entry.rules.keys()
+                       if not _same(active.get(i), entry.rules.get(i))}
+            # lifted rules only drop findings; what costs is re-evaluating rules in force
+            todo = changed & active.keys()
+            worst = len(todo | status_rules) if entry.listing != listing else len(todo)
+            if best is None or (worst, len(todo)) < best[2]:
+                best = (entry, changed, (worst, len(todo)))
+        new = _RegimeEval(active, fixed, listing, ctx)
+        limit = 0.6 * max(len(active), 1)
+        out: dict[str, Any] = {}
+        sub: dict[frozenset[str], EvaluationContext] = {}
+        for deal in deals:
+            rv = None
+            cached = best[0].verdicts.get(deal.id) if best is not None else None
+            if cached is not None and cached[0] is deal:
+                entry, changed = best[0], best[1]
+                if entry.listing != listing and (
+                    self.verdicts.party_statuses(deal, entry.ctx, regime)
+                    != self.verdicts.party_statuses(deal, ctx, regime)
+                ):
+                    changed = changed | status_rules  # this deal's parties moved
+                todo = changed & active.keys()
+                if not changed:
+                    rv = cached[1]
+                    self.stats["reused"] += 1
+                elif len(todo) <= limit:
+                    key = frozenset(changed)
+                    if key not in sub:
+                        sub[key] = ctx.evolve(rules={i: active[i] for i in todo})
+                    fresh = self.verdicts.assess(deal, sub[key], (regime,)).regimes[regime]
+                    rv = _merge(cached[1], fresh, key, active)
+                    self.stats["partial"] += 1
+            if rv is None:
+                rv = self.verdicts.assess(deal, ctx, (regime,)).regimes[regime]
+                self.stats["full"] += 1
+            new.verdicts[deal.id] = (deal, rv)
+            out[deal.id] = rv
+        if self.reuse:
+            entries = self._evals.setdefault(regime, [])
+            entries.insert(0, new)
+            del entries[MAX_ENTRIES:]
+        return out
 
     def run(self, scenario: Scenario, *, deals: Sequence[Any] | None = None,
             regimes: Iterable[str] | None = None, as_of: date | None = None) -> ScenarioRun:
+        from olivebranch.verdicts import DealVerdict
+
         started = time.perf_counter()
         regimes = tuple(regimes or self.regimes)
+        deals = list(deals if deals is not None else self.deals)
         state = self.context(scenario, as_of)
-        verdicts = {}
-        titles = {}
-        for deal in deals if deals is not None else self.deals:
-            v = self.verdicts.assess(deal, state.ctx, regimes)
-            verdicts[v.deal_id] = v
-            titles[v.deal_id] = v.title
+        per_regime = {r: self._regime_verdicts(state.ctx, r, deals) for r in regimes}
+        verdicts = {
+            d.id: DealVerdict(
+                deal_id=d.id, title=d.title, as_of=state.ctx.as_of, scenario=scenario.name,
+                regimes={r: per_regime[r][d.id] for r in regimes},
+                uncertain=[u.model_dump() for u in getattr(d, "uncertain", [])],
+            )
+            for d in deals
+        }
+        titles = {d.id: d.title for d in deals}
         return ScenarioRun(scenario, state, regimes, verdicts, titles,
                            time.perf_counter() - started)
 
@@ -344,6 +473,20 @@ class ScenarioEngine:
         regimes = tuple(regimes or self.regimes)
         runs = [self.run(s, deals=deals, regimes=regimes, as_of=as_of) for s in scenarios]
         return Matrix(runs, regimes)
+
+
+def _same(a: Rule | None, b: Rule | None) -> bool:
+    return a is b or (a is not None and b is not None and a == b)
+
+
+def _merge(old: Any, fresh: Any, changed: set[str], active: Mapping[str, Rule]) -> Any:
+    """Old findings of unchanged rules + fresh findings of the re-evaluated ones."""
+    from olivebranch.verdicts import RegimeVerdict
+
+    findings = [f for f in old.findings if f.rule_id not in changed] + list(fresh.findings)
+    findings.sort(key=lambda f: (-effect_rank(f.effect), f.rule_id, f.party or ""))
+    return RegimeVerdict(old.regime, strongest([f.effect for f in findings]), findings,
+                         sorted(active))
 
 
 def assumptions_of(scenario: Scenario) -> list[str]:
