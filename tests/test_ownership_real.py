@@ -146,3 +146,9 @@ def test_deal_stakes_join_the_stored_graph_without_being_stored(analysis, bundle
     assert "deal-jv ← 50% OOO Vostok Oil ← 85%" in path and "OFAC SDN 17022" in path
     assert analysis.graph.node("deal-jv") is None
     assert bundled_store.get_entity("deal-jv") is None
+
+
+def test_explanations_flag_old_and_uncertain_figures(analysis):
+    notes = analysis.status(stub_id("PAO GMK Norilsk Nickel"))["us"].notes
+    assert any("over 3 years old" in n and "En+" in n and "2019" in n for n in notes)
+    assert any("uncertain" in n and "VTB" in n for n in notes)

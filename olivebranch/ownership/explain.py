@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from olivebranch.designations import describe
@@ -18,6 +19,7 @@ from olivebranch.ownership.status import DESIGNATED, Pass, RegimeResult, Status
 from olivebranch.store import Designation
 
 Names = Callable[[str], str]
+STALE_YEARS = 3  # holdings reported longer ago than this are flagged in explanations
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Step:
     role: str | None = None
     source: str | None = None
     uncertain: bool = False
+    as_of: str | None = None  # date the holding was reported or began
 
     def edge_label(self) -> str:
         if self.kind == "control":
@@ -66,7 +69,7 @@ class OwnershipPath:
                     "name": s.name,
                     "held_by_next": None if s.kind is None else {
                         "percent": s.percent, "kind": s.kind, "role": s.role, "source": s.source,
-                        "uncertain": s.uncertain,
+                        "uncertain": s.uncertain, "as_of": s.as_of,
                     },
                 }
                 for s in self.steps
@@ -140,7 +143,7 @@ def paths(
             steps[-1] = Step(
                 last.entity_id, last.name, g.percent(e),
                 "ownership" if kind == OWN else "control", edge.role, edge.source,
-                edge.uncertain,
+                edge.uncertain, edge.start,
             )
             steps.append(Step(g.ids[w], name(g.ids[w])))
             on_path.add(w)
@@ -167,14 +170,23 @@ def explain(
     st.paths = paths(result, entity_id, names=names, max_paths=max_paths)
     if not st.blocked and st.sectoral:
         st.paths += paths(result, entity_id, names=names, sectoral=True, max_paths=max_paths)
+    pairs = [(a, b) for p in st.paths for a, b in zip(p.steps, p.steps[1:], strict=False)]
     shaky = {
-        f"{s.name} ← {s.edge_label()} ({s.source or 'no source'})"
-        for p in st.paths
-        for s in p.steps
-        if s.uncertain
+        f"{a.name} ← {a.edge_label()} {b.name} ({a.source or 'no source'})"
+        for a, b in pairs
+        if a.uncertain
     }
     for item in sorted(shaky):
         st.notes.append(f"relies on a figure the source marks uncertain: {item}")
+    day = result.graph.as_of or date.today()
+    cutoff = f"{day.year - STALE_YEARS:04d}{day.isoformat()[4:]}"
+    stale = {
+        f"{a.name} ← {a.edge_label()} {b.name} as of {a.as_of}"
+        for a, b in pairs
+        if a.as_of and a.kind and a.as_of < cutoff[: len(a.as_of)]
+    }
+    for item in sorted(stale):
+        st.notes.append(f"relies on a figure over {STALE_YEARS} years old: {item}")
     return st
 
 
