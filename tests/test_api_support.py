@@ -42,6 +42,7 @@ def shared_state(bundled_store: Store, root: Path) -> AppState:
             scenarios_dir=root / "scenarios",
             import_bundled_if_empty=False,
             warm_up=False,
+            index_cache=False,
         )
         _STATES[key] = AppState.start(settings)
     return _STATES[key]

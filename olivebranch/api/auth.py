@@ -172,27 +172,35 @@ def anonymous_allowed(request: Request, level: str) -> bool:
     return False
 
 
-def require(level: str) -> Callable[[Request], Any]:
-    """A dependency that lets the call through only at ``level`` (match, read, analyst, admin)."""
+def check(request: Request, level: str) -> Principal:
+    """Let the call through only at ``level`` (match, read, analyst, admin): 401 without a
+    usable key (unless anonymous callers may), 403 with a key whose role is too low."""
     role = ACCESS_LEVELS[level]
+    principal = principal_for(request)
+    if principal.anonymous:
+        if anonymous_allowed(request, level):
+            return principal
+        raise HTTPException(
+            status_code=401,
+            detail=f"this endpoint needs an API key with role {role!r} or higher "
+            "(send it as X-API-Key or Authorization: Bearer)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if not principal.can(role):
+        raise HTTPException(
+            status_code=403,
+            detail=f"your key has role {principal.role!r}; this needs {role!r} or higher",
+        )
+    return principal
 
-    def dependency(request: Request) -> Principal:
-        principal = principal_for(request)
-        if principal.anonymous:
-            if anonymous_allowed(request, level):
-                return principal
-            raise HTTPException(
-                status_code=401,
-                detail=f"this endpoint needs an API key with role {role!r} or higher "
-                "(send it as X-API-Key or Authorization: Bearer)",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        if not principal.can(role):
-            raise HTTPException(
-                status_code=403,
-                detail=f"your key has role {principal.role!r}; this needs {role!r} or higher",
-            )
-        return principal
+
+def require(level: str) -> Callable[[Request], Any]:
+    """A FastAPI dependency for :func:`check`. It is ``async`` so that FastAPI calls it on
+    the event loop instead of the thread pool (anonymous calls touch no database)."""
+    ACCESS_LEVELS[level]  # fail at import time on a typo
+
+    async def dependency(request: Request) -> Principal:
+        return check(request, level)
 
     dependency.__name__ = f"require_{level}"
     return dependency

@@ -71,10 +71,10 @@ class AppState:
         """Build the match index from the active list versions and swap it in; every engine
         result computed from the old lists is dropped."""
         from olivebranch.api.screening import Lookup
-        from olivebranch.match import MatchIndex
+        from olivebranch.match.cache import load_index
 
         t0 = time.perf_counter()
-        index = MatchIndex.from_store(self.store)
+        index = load_index(self.store, use_cache=self.settings.index_cache)
         lookup = Lookup.build(self.store)
         with self.lock:
             self.index, self.lookup = index, lookup

@@ -64,7 +64,7 @@ def mount(app: FastAPI) -> None:
 def principal(request: Request, level: str) -> auth.Principal:
     """The caller, if allowed at ``level``; anonymous callers without access go to sign-in."""
     try:
-        return auth.require(level)(request)
+        return auth.check(request, level)
     except HTTPException as exc:
         if exc.status_code == 401:
             raise LoginRequired() from None
