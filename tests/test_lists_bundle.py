@@ -68,3 +68,24 @@ def test_known_designations(bundled_store, entity_id: str, source: str, record: 
     assert [(d.source, d.source_id, d.listing_date) for d in des] == [(source, record, listed)]
     entity = bundled_store.get_entity(entity_id)
     assert entity is not None and entity.get("name")
+
+
+def test_ofsi_groups_link_to_fcdo_designations(bundled_store) -> None:
+    """OFSI rows carry the UK Sanctions List Ref (kept as ``recordId``), which is the FCDO
+    Unique ID: the 2025 ConList and the 2026 FCDO list can be joined, and the OFSI groups
+    missing from the 2026 list are the designations lifted in between."""
+    versions = {v.source: v.id for v in bundled_store.active_versions()}
+    refs: dict[str, str] = {}
+    fcdo: set[str] = set()
+    for vid, data in bundled_store.iter_entity_dicts(
+        version_ids=[versions["gb_ofsi"], versions["gb_fcdo"]], schemata=["Sanction"]
+    ):
+        props = data["properties"]
+        if vid == versions["gb_ofsi"] and props.get("recordId"):
+            refs[props["recordId"][0]] = props["authorityId"][0]
+        elif vid == versions["gb_fcdo"]:
+            fcdo.add(props["authorityId"][0])
+    assert len(refs) == 4683  # of 4,686 groups
+    lifted = set(refs) - fcdo
+    assert len(lifted) == 28
+    assert refs["RUS0273"] == "14213" and "RUS0273" in fcdo  # Sechin, still listed
