@@ -274,17 +274,18 @@ def render_summary(summary: Any, fmt: str = "table") -> None:
     if fmt == "json":
         typer.echo(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
         return
-    headers = ["scenario", *(f"{r} clear" for r in regimes), "clear everywhere"]
+    headers = ["scenario", *regimes, "all"]
     rows = []
     for s in summary.scenarios:
         cells = []
         for r in regimes:
-            n = summary.clear(s, r)
             new = summary.cleared_vs_base.get(s, {}).get(r, 0)
-            cells.append(f"{n}/{summary.deals}" + (f" (+{new})" if new else ""))
-        rows.append([s, *cells, f"{summary.all_clear[s]}/{summary.deals}"])
-    _emit_table(f"Catalogue summary: {summary.deals} deals, deals clear per regime "
-                "(+ newly clear vs status-quo)", headers, rows, fmt)
+            cells.append(f"{summary.clear(s, r)} · {summary.unblocked(s, r)}"
+                         + (f" +{new}" if new else ""))
+        rows.append([s, *cells, str(summary.all_clear[s])])
+    _emit_table(f"{summary.deals} deals: clear · not blocked (clear or risk only) per regime; "
+                "+n newly clear vs status-quo; all = not blocked under any regime",
+                headers, rows, fmt)
     n_relief = max(1, len(summary.scenarios) - 1)
     obs = [
         [o.rule_id, o.lifted_by, str(o.deals), f"{len(o.scenarios)}/{n_relief}"]

@@ -220,6 +220,11 @@ class Summary:
     def clear(self, scenario: str, regime: str) -> int:
         return self.counts[scenario][regime].get("clear", 0)
 
+    def unblocked(self, scenario: str, regime: str) -> int:
+        """Deals with nothing stronger than a risk under the regime."""
+        return sum(n for v, n in self.counts[scenario][regime].items()
+                   if v in ("clear", "risk", "n/a"))
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "deals": self.deals,
@@ -230,8 +235,9 @@ class Summary:
                     "title": self.titles.get(s, s),
                     "verdicts": self.counts[s],
                     "clear": {r: self.clear(s, r) for r in self.regimes},
+                    "not_blocked": {r: self.unblocked(s, r) for r in self.regimes},
                     "newly_clear": self.cleared_vs_base.get(s, {}),
-                    "clear_everywhere": self.all_clear[s],
+                    "not_blocked_anywhere": self.all_clear[s],
                 }
                 for s in self.scenarios
             ],
