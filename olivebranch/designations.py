@@ -92,14 +92,31 @@ def designations_by_class(
     """Every active designation, classed: ``{kind: {regime: {entity_id: [Designation]}}}``."""
     rows = class_rows()
     out: ByClass = {k: {} for k in KINDS}
-    items = designations if designations is not None else store.designations(as_of=as_of)
+    items = list(designations if designations is not None else store.designations(as_of=as_of))
+    dropped = superseded(items, as_of)
     for d in items:
-        if not in_force(d, as_of):
+        if d.source in dropped or not in_force(d, as_of):
             continue
         kind, regime = classify(d, rows)
         if regime != d.regime:
             d = replace(d, regime=regime)
         out[kind].setdefault(regime, {}).setdefault(d.entity_id, []).append(d)
+    return out
+
+
+def superseded(items: Iterable[Designation], as_of: date | None = None) -> set[str]:
+    """Sources whose designations no longer count because their replacement is loaded
+    (``superseded_sources`` in the rule data, e.g. OFSI's ConList replaced by the FCDO list)."""
+    from olivebranch.ownership.rules import raw_rules
+
+    present = {d.source for d in items}
+    day = as_of or date.today()
+    out = set()
+    for source, spec in (raw_rules().get("superseded_sources") or {}).items():
+        start = spec.get("from")
+        start = date.fromisoformat(str(start)) if start else None
+        if spec.get("by") in present and (start is None or day >= start):
+            out.add(source)
     return out
 
 

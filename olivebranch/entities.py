@@ -11,12 +11,19 @@ DETAIL_SCHEMATA = ("Address", "Identification", "Passport", "UnknownLink", "Owne
                    "Directorship", "Family", "Associate", "Sanction", "Membership", "Employment")
 
 
+#: Entity-id prefixes of the list sources, tried in turn for a bare record number.
+ID_PREFIXES = ("ofac-", "gb-fcdo-", "eu-fsf-", "gb-ofsi-", "un-", "au-dfat-", "ca-sema-")
+
+
 def resolve_entity_id(store: Store, ref: str, *, as_of: date | None = None) -> str | None:
-    """Accept a full entity id, or an OFAC entry number (``46030`` -> ``ofac-46030``)."""
+    """Accept a full entity id, or a publisher's own record number: an OFAC entry number
+    (``46030`` -> ``ofac-46030``), a UK Unique ID (``RUS3064`` -> ``gb-fcdo-RUS3064``), an EU
+    reference or logical id, a UN reference."""
     ref = ref.strip()
     candidates = [ref]
     if ref.isdigit():
         candidates.insert(0, f"ofac-{ref}")
+    candidates += [f"{prefix}{ref}" for prefix in ID_PREFIXES]
     for c in candidates:
         if store.get_entity(c, as_of=as_of) is not None:
             return c
