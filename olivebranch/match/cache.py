@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,27 @@ def cache_dir() -> Path:
     return Path(os.environ.get("OLIVEBRANCH_HOME", "var")) / "match-cache"
 
 
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """Digest of the matching code and its word lists: a pickled index holds objects of these
+    classes, so any change to them must invalidate it (a stale pickle fails at query time)."""
+    h = hashlib.sha1()
+    here = Path(__file__).resolve().parent
+    for path in sorted(here.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    from olivebranch.paths import DATA_DIR
+
+    for path in sorted((DATA_DIR / "match").glob("*")) if (DATA_DIR / "match").is_dir() else []:
+        if path.is_file():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def _key(store: Any, version_ids: list[int]) -> str:
-    raw = f"{CACHE_FORMAT}|{store.url}|{','.join(map(str, sorted(version_ids)))}"
+    raw = (f"{CACHE_FORMAT}|{_code_digest()}|{store.url}|"
+           f"{','.join(map(str, sorted(version_ids)))}")
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
