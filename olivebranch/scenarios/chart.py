@@ -25,6 +25,7 @@ def _figure(summary: Summary):  # -> matplotlib Figure
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     regimes = summary.regimes
     n = len(regimes)
@@ -43,6 +44,7 @@ def _figure(summary: Summary):  # -> matplotlib Figure
         ax.set_title(regime.upper())
         ax.set_xticks(x, summary.scenarios, rotation=60, ha="right", fontsize=7)
         ax.tick_params(axis="y", labelsize=8)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes[0].set_ylabel("deals")
     handles: dict[str, object] = {}
     for ax in axes:
