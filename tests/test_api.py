@@ -288,6 +288,18 @@ def test_admin_creates_and_revokes_keys(closed: TestClient, keys: dict[str, str]
     assert closed.delete("/api/admin/keys/nonexistent", headers=admin).status_code == 404
 
 
+def test_list_import_refuses_bad_files(closed: TestClient, keys: dict[str, str]) -> None:
+    admin = {"X-API-Key": keys["admin"]}
+    analyst = {"X-API-Key": keys["analyst"]}
+    files = {"file": ("sdn.csv", b"this is not an OFAC file\n", "text/csv")}
+    assert closed.post("/api/admin/lists/us_ofac_sdn/import", files=files,
+                       headers=analyst).status_code == 403
+    resp = closed.post("/api/admin/lists/us_ofac_sdn/import", files=files, headers=admin)
+    assert resp.status_code == 400, resp.text
+    assert closed.post("/api/admin/lists/nowhere/import", files=files,
+                       headers=admin).status_code == 404
+
+
 # ---------------------------------------------------------------------- lists
 def test_lists(client: TestClient) -> None:
     active = client.get("/api/lists").json()
@@ -316,6 +328,8 @@ def test_assessment_has_cited_findings_and_changes_with_scenario(client: TestCli
     relief = client.get(url, params={"scenario": "us-executive-relief"}).json()
     assert relief["scenario"] == "us-executive-relief"
     assert relief["regimes"]["us"]["verdict"] == "clear"
+    past = client.get(url, params={"as_of": "2026-01-15"}).json()
+    assert past["as_of"] == "2026-01-15" and set(past["regimes"]) == {"us", "eu", "uk", "ru", "ua"}
 
 
 def test_deal_write_cycle(client: TestClient, closed: TestClient, keys: dict[str, str]) -> None:

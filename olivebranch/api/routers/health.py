@@ -11,7 +11,7 @@ router = APIRouter(tags=["System"])
 
 
 @router.get("/healthz", response_model=StatusResponse, summary="The process is up")
-def healthz() -> StatusResponse:
+async def healthz() -> StatusResponse:
     return StatusResponse(status="ok")
 
 
@@ -21,7 +21,7 @@ def healthz() -> StatusResponse:
     responses={503: {"model": StatusResponse, "description": "index not built yet"}},
     summary="The match index is built and serving",
 )
-def readyz(request: Request) -> ReadyResponse | JSONResponse:
+async def readyz(request: Request) -> ReadyResponse | JSONResponse:
     ob = getattr(request.app.state, "ob", None)
     if ob is None or not ob.ready or ob.index is None:
         return JSONResponse(status_code=503, content={"status": "starting"})
