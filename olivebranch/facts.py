@@ -37,6 +37,8 @@ FACTS: dict[str, str] = {
     "asset.occupied": "Ukrainian territory outside government control: none | crimea | ngca",
     "asset.federal_significance": "Russian subsoil plot of federal significance",
     "asset.strategic": "strategic activity under Russian Law 57-FZ",
+    "asset.subsoil_use": "the asset includes a subsoil plot (exploration or production), not only "
+    "pipelines, plants or grids (deal file, else a resource sector without a transport sector)",
     "asset.special_zone": "in a Russian special economic zone listed in EU Annex LII",
     "asset.ua_strategic_mineral": "strategic or critical mineral on Ukraine's lists",
     "asset.ua_fund_resource": "natural resource within Appendix A of the US-Ukraine Fund agreement",
@@ -69,6 +71,7 @@ FACTS: dict[str, str] = {
     "parties.any_listed": "a party is directly listed (blocking) in this regime",
     "parties.any_sectoral": "a party carries a sectoral (SSI) listing in this regime",
     "parties.any_ambiguous": "a party matched two list entries that cannot be told apart",
+    "parties.ssi_directives": "OFAC directives any party is subject to (from the lists)",
     # per party (a rule using these fires once per party)
     "party.id": "the party's id in the deal file",
     "party.role": "investor, operator, partner, offtaker, lender, supplier, target, …",
@@ -82,7 +85,12 @@ FACTS: dict[str, str] = {
     "party.listed": "directly designated (blocking) under this regime",
     "party.owned_by_listed": "owned or controlled by designated persons under this regime's rule",
     "party.blocked": "listed or owned by listed persons",
-    "party.sectoral": "carries a sectoral listing (e.g. OFAC SSI) in this regime",
+    "party.sectoral": "carries a sectoral listing (e.g. OFAC SSI) in this regime, itself or "
+    "through owners with one (OFAC applies the 50% rule to SSI status)",
+    "party.ssi_directives": "OFAC directives it is subject to (EO13662-1..4, EO14024-1..4), from "
+    "its own SSI entry or those of its 50% owners",
+    "party.possibly_owned": "not blocked on known shares, but blocked persons hold shares the "
+    "data leaves unknown that could reach the threshold",
     "party.programs": "sanctions programmes of its list entries in this regime",
     "party.match": "screening result: listed | ambiguous | none | not_screened",
     "party.match_score": "score of the best list match",
@@ -106,6 +114,8 @@ MINING = frozenset(
     "uranium rare_earths lithium titanium nickel copper cobalt platinum_group niobium zirconium "
     "graphite gold coal".split()
 )
+#: sectors that move or process a resource rather than extract it
+TRANSPORT = frozenset("gas_pipeline oil_pipeline power_transmission shipping petrochemicals".split())
 #: Appendix A of the US-Ukraine Reconstruction Investment Fund agreement (minerals, oil, gas).
 UA_FUND_RESOURCES = MINING | frozenset("oil gas lng".split())
 COUNTERPARTY_ROLES = frozenset({"target", "operator", "partner", "seller", "state"})
@@ -135,6 +145,15 @@ def _stakes_by_holder(deal: Deal) -> dict[str, tuple[float, float]]:
         b, a = out.get(s.holder, (0.0, 0.0))
         out[s.holder] = (max(b, s.before), max(a, s.after))
     return out
+
+
+def subsoil_use(asset: Any) -> bool:
+    """Does the deal's asset include a subsoil plot? The deal file says so, else: an oil, gas or
+    mineral sector and no pipeline, grid, shipping or processing sector."""
+    if asset.subsoil_use is not None:
+        return asset.subsoil_use
+    sectors = set(asset.sectors)
+    return bool(sectors & (MINING | {"oil", "gas"})) and not sectors & TRANSPORT
 
 
 def deal_facts(deal: Deal) -> dict[str, Any]:
@@ -173,6 +192,7 @@ def deal_facts(deal: Deal) -> dict[str, Any]:
         "asset.occupied": a.occupied,
         "asset.federal_significance": a.federal_significance,
         "asset.strategic": a.strategic or a.federal_significance,
+        "asset.subsoil_use": subsoil_use(a),
         "asset.special_zone": a.special_zone,
         "asset.ua_strategic_mineral": a.ua_strategic_mineral,
         "asset.ua_fund_resource": bool(sectors & UA_FUND_RESOURCES),
@@ -220,6 +240,16 @@ class PartyStatus:
     candidates: list[dict[str, Any]] = field(default_factory=list)  # ambiguous candidates
     paths: list[dict[str, Any]] = field(default_factory=list)  # ownership_path evidence
     owners_known: bool = False
+    #: owned by listed persons only if shares the data leaves unknown are large enough
+    possibly_owned: bool = False
+    #: OFAC directives (``EO13662-4``) from its own SSI entry or its sectoral owners' entries
+    directives: list[str] = field(default_factory=list)
+    sectoral_paths: list[dict[str, Any]] = field(default_factory=list)
+    node: str | None = None  # its node in the ownership graph
+    node_how: str | None = None  # pinned | list match | ownership data name | deal only
+    notes: list[str] = field(default_factory=list)
+    #: the stored designations behind ``entries`` (seeds of the ownership rule)
+    designations: list[Any] = field(default_factory=list, repr=False)
 
     @property
     def blocked(self) -> bool:
@@ -231,6 +261,9 @@ class PartyStatus:
             "score": self.score, "listed": self.listed, "owned": self.owned,
             "sectoral": self.sectoral, "programs": self.programs, "entries": self.entries,
             "candidates": self.candidates, "paths": self.paths,
+            "possibly_owned": self.possibly_owned, "directives": self.directives,
+            "sectoral_paths": self.sectoral_paths, "node": self.node, "node_how": self.node_how,
+            "notes": self.notes,
         }
 
 
@@ -253,6 +286,8 @@ def party_facts(party: Party, deal: Deal, status: PartyStatus) -> dict[str, Any]
         "party.owned_by_listed": status.owned and not status.listed,
         "party.blocked": status.blocked,
         "party.sectoral": status.sectoral,
+        "party.ssi_directives": status.directives,
+        "party.possibly_owned": status.possibly_owned and not status.blocked,
         "party.programs": status.programs,
         "party.match": status.match,
         "party.match_score": status.score,
@@ -269,6 +304,7 @@ def regime_facts(statuses: Mapping[str, PartyStatus]) -> dict[str, Any]:
         "parties.any_listed": any(s.listed for s in values),
         "parties.any_sectoral": any(s.sectoral for s in values),
         "parties.any_ambiguous": any(s.match == "ambiguous" for s in values),
+        "parties.ssi_directives": sorted({d for s in values for d in s.directives}),
     }
 
 

@@ -20,6 +20,17 @@ from typing import Any
 
 from olivebranch.context import EFFECTS, EvaluationContext, Rule, strongest
 from olivebranch.deals.models import Deal, Party
+from olivebranch.deals.ownership import (
+    PartyNode,
+    RegimeSeeds,
+    StoredOwnership,
+    deal_edges,
+    deal_graph,
+    namer,
+    party_node,
+    regime_seeds,
+    settle_by_holdings,
+)
 from olivebranch.facts import (
     FactView,
     PartyStatus,
@@ -29,14 +40,18 @@ from olivebranch.facts import (
 )
 from olivebranch.rules import conditions
 from olivebranch.rules.model import load_general_licences, load_rules
+from olivebranch.store import Designation
 
 REGIMES: tuple[str, ...] = ("us", "eu", "uk", "ru", "ua")
 LISTING_REGIMES = frozenset({"us", "eu", "uk"})
 #: two list candidates closer than this (in score) cannot be told apart without a pin
 AMBIGUITY_MARGIN = 0.03
 STATUS_FACTS = frozenset({"party.listed", "party.owned_by_listed", "party.blocked",
-                          "party.sectoral", "party.programs", "party.match",
+                          "party.programs", "party.match", "party.possibly_owned",
                           "parties.any_blocked", "parties.any_listed"})
+SECTORAL_FACTS = frozenset({"party.sectoral", "party.ssi_directives", "parties.any_sectoral",
+                            "parties.ssi_directives"})
+GROUP_FACTS = frozenset({"party.group", "parties.groups"})
 
 
 # ---------------------------------------------------------------------------- results
@@ -155,6 +170,10 @@ class Engine:
         self._status: dict[tuple, dict[str, PartyStatus]] = {}
         self._facts: dict[str, tuple[str, dict[str, Any]]] = {}
         self._captions: dict[str, str] = {}
+        self._stored: dict[date, StoredOwnership] = {}
+        self._seed_cache: dict[tuple, RegimeSeeds | None] = {}
+        self._base_results: dict[tuple, Any] = {}
+        self._nodes: dict[tuple, tuple[dict[str, PartyNode], Any]] = {}
 
     # ------------------------------------------------------------------ contexts
     def base_context(self, as_of: date | None = None) -> EvaluationContext:
@@ -279,8 +298,11 @@ class Engine:
                         st.programs.append(d.program)
                 else:
                     entry.update(source="scenario", program=added.get(h[0]) or None)
+                    d = Designation(h[0], f"scenario-{regime}-{h[0]}", regime, "scenario", 0,
+                                    authority="scenario", program=added.get(h[0]) or None)
                 entry["designation"] = kind
                 st.entries.append(entry)
+                st.designations.append((kind, d))
                 if kind == "blocking":
                     st.listed = True
                 elif kind == "sectoral":
@@ -306,7 +328,8 @@ class Engine:
     def party_statuses(self, deal: Deal, ctx: EvaluationContext, regime: str
                        ) -> dict[str, PartyStatus]:
         """Each party's status under ``regime``: lists, then the regime's ownership rule over
-        the stakes declared in the deal. Memoised on the context's listing key."""
+        the stored ownership graph merged with the stakes the deal declares. Memoised on the
+        context's listing key and date."""
         key = (_deal_key(deal), regime, ctx.as_of, ctx.listing_key(regime))
         cached = self._status.get(key)
         if cached is not None:
@@ -320,47 +343,136 @@ class Engine:
         self._status[key] = statuses
         return statuses
 
+    # ------------------------------------------------------------------ ownership
+    def stored_ownership(self, as_of: date) -> StoredOwnership:
+        """The stored ownership graph, classed designations, identity links and SSI directives
+        of one date: built once per Engine and date, shared by every deal and scenario."""
+        hit = self._stored.get(as_of)
+        if hit is None:
+            hit = self._stored[as_of] = StoredOwnership.load(self.store, as_of)
+        return hit
+
+    def _seeds(self, ctx: EvaluationContext, regime: str) -> RegimeSeeds | None:
+        key = (ctx.as_of, regime, ctx.listing_key(regime))
+        if key not in self._seed_cache:
+            from olivebranch.ownership import load_params
+
+            params = load_params(ctx.as_of, overrides=ctx.ownership_params)
+            rule = params.regimes.get(regime)
+            self._seed_cache[key] = None if rule is None else regime_seeds(
+                self.stored_ownership(ctx.as_of), rule, ctx.delisted, ctx.added)
+        return self._seed_cache[key]
+
+    def party_nodes(self, deal: Deal, as_of: date) -> tuple[dict[str, PartyNode], Any]:
+        """Each party's node in the ownership graph, and the stored graph with the deal's stakes
+        merged in (cached per deal and date)."""
+        key = (_deal_key(deal), as_of)
+        hit = self._nodes.get(key)
+        if hit is None:
+            stored = self.stored_ownership(as_of)
+            cands = {p.id: [*p.pin, *(c.entity_id for c in self.resolve(p))]
+                     for p in deal.parties}
+            nodes = {
+                p.id: party_node(deal, p, stored,
+                                 [(c.entity_id, c.score) for c in self.resolve(p)],
+                                 AMBIGUITY_MARGIN)
+                for p in deal.parties
+            }
+            nodes = settle_by_holdings(deal, nodes, stored, cands)
+            hit = self._nodes[key] = (nodes, deal_graph(stored, deal_edges(deal, nodes)))
+        return hit
+
     def _ownership(self, deal: Deal, ctx: EvaluationContext, regime: str,
                    statuses: dict[str, PartyStatus]) -> None:
-        """Apply the regime's ownership-or-control rule to the deal's own stakes (after the
-        deal), seeded by the parties that are listed."""
-        if not deal.stakes:
-            return
-        from olivebranch.ownership import Edge, OwnershipGraph, compute_results, load_params
-        from olivebranch.ownership.explain import explain
+        """Apply the regime's ownership-or-control rule to the parties, over the stored graph
+        plus the deal's stakes, seeded by the stored designations and the parties found listed."""
+        from collections import ChainMap
 
-        params = load_params(ctx.as_of, overrides=ctx.ownership_params).for_regimes((regime,))
-        if regime not in params.regimes:
+        from olivebranch.ownership.explain import explain, paths
+        from olivebranch.ownership.graph import CONTROL, OWN
+        from olivebranch.ownership.status import compute_regime
+
+        seeds = self._seeds(ctx, regime)
+        if seeds is None:
             return
-        edges = [Edge(owner=s.holder, asset=s.in_, percent=s.after, source=f"deal {deal.id}")
-                 for s in deal.stakes if s.after > 0]
-        if not edges:
-            return
-        graph = OwnershipGraph.build(edges, only_active=False)
-        seeds = {pid for pid, st in statuses.items() if st.listed}
-        if not seeds:
-            return
-        results = compute_results(graph, {regime: seeds}, params)
-        result = results[regime]
-        names = {p.id: p.name for p in deal.parties}
-        rule = params.regimes[regime]
+        stored = self.stored_ownership(ctx.as_of)
+        nodes, graph = self.party_nodes(deal, ctx.as_of)
+        extra: dict[str, list[Any]] = {}
+        extra_sect: dict[str, list[Any]] = {}
         for pid, st in statuses.items():
-            if st.listed or graph.node(pid) is None:
+            n = nodes[pid].node
+            st.node, st.node_how = n, nodes[pid].how
+            if graph.node(n) is None:
                 continue
-            status = explain(result, pid, names=lambda x: names.get(x, x))
-            if status.blocked:
+            if st.listed and n not in seeds.designations:
+                extra[n] = [d for k, d in st.designations if k == "blocking"]
+            if st.sectoral and n not in seeds.sectoral:
+                extra_sect[n] = [d for k, d in st.designations if k == "sectoral"]
+        if graph is stored.graph and not extra and not extra_sect:
+            rkey = (ctx.as_of, regime, ctx.listing_key(regime))
+            result = self._base_results.get(rkey)
+            if result is None:
+                result = self._base_results[rkey] = compute_regime(
+                    graph, seeds.rule, set(seeds.designations),
+                    sectoral_seeds=set(seeds.sectoral), designations=seeds.designations,
+                    sectoral_designations=seeds.sectoral)
+                result.extra_notes = seeds.notes
+        else:
+            des = ChainMap(extra, seeds.designations)
+            sdes = ChainMap(extra_sect, seeds.sectoral)
+            result = compute_regime(
+                graph, seeds.rule, set(seeds.designations) | set(extra),
+                sectoral_seeds=set(seeds.sectoral) | set(extra_sect),
+                designations=des, sectoral_designations=sdes)
+            result.extra_notes = seeds.notes
+        rule = seeds.rule
+        name = namer(deal, nodes, self._caption)
+        for party in deal.parties:
+            st = statuses[party.id]
+            n = st.node
+            v = graph.node(n) if n else None
+            if v is None:
+                continue
+            if any(graph._kind[e] in (OWN, CONTROL) for e in graph.in_edges(v)):
+                st.owners_known = True
+            status = explain(result, n, names=name)
+            st.notes.extend(x for x in status.notes if x not in st.notes)
+            if status.basis in ("owned", "controlled") and not st.listed:
                 st.owned = True
-                for path in status.paths:
+                st.paths.extend(_path_evidence(p, status, rule, regime) for p in status.paths)
+                if not status.paths:
                     st.paths.append({
                         "kind": "ownership_path", "regime": regime,
-                        "path": path.text() if hasattr(path, "text") else str(path),
-                        "share": status.share, "rule": rule.rule_id, "test": rule.test,
-                    })
-                if not status.paths:
-                    st.paths.append({"kind": "ownership_path", "regime": regime,
-                                     "path": f"{names[pid]} owned {status.share}% by listed parties",
-                                     "share": status.share, "rule": rule.rule_id,
-                                     "test": rule.test})
+                        "path": f"{party.name} {status.basis} {status.share or 0:g}% by listed "
+                                "persons", "share": status.share, "rule": rule.rule_id,
+                        "test": rule.test, "basis": status.basis})
+            elif (status.basis == "designated" and not st.listed
+                  and st.match not in ("ambiguous", "not_screened")):
+                # the ownership data says this node is a listed entity the matcher did not find
+                st.listed = True
+                for d in status.designations:
+                    st.entries.append(_stored_entry(d, n, name(n), regime, nodes[party.id].how))
+                    if d.program and d.program not in st.programs:
+                        st.programs.append(d.program)
+            elif status.basis == "possibly_owned" and not st.listed:
+                st.possibly_owned = True
+                st.paths.extend({**_path_evidence(p, status, rule, regime), "possibly": True}
+                                for p in status.paths)
+            if status.sectoral in ("designated", "owned"):
+                st.sectoral = True
+                if status.sectoral == "owned":
+                    for p in paths(result, n, names=name, sectoral=True):
+                        st.sectoral_paths.append(
+                            {**_path_evidence(p, status, rule, regime), "sectoral": True})
+        for party in deal.parties:
+            st = statuses[party.id]
+            found: set[str] = set()
+            ends = [e["designations"] for e in st.sectoral_paths]
+            for eid in [e.get("entity_id") for e in st.entries
+                        if e.get("designation") == "sectoral"] + [
+                        d["entity_id"] for group in ends for d in group]:
+                found |= stored.directives.get(eid or "", frozenset())
+            st.directives = sorted(found)
 
     # ------------------------------------------------------------------ assessment
     def facts(self, deal: Deal) -> dict[str, Any]:
@@ -425,13 +537,39 @@ class Engine:
         if st is not None and fired_facts & STATUS_FACTS:
             if st.match == "ambiguous":
                 evidence.extend({**c, "ambiguous": True} for c in st.candidates)
-            evidence.extend(st.entries)
+            evidence.extend(e for e in st.entries if e.get("designation") != "sectoral")
             evidence.extend(st.paths)
         elif fired_facts & {"parties.any_blocked", "parties.any_listed"}:
             for s in statuses.values():
                 if s.blocked:
                     evidence.extend(s.entries)
                     evidence.extend(s.paths)
+        if fired_facts & SECTORAL_FACTS:
+            for s in [st] if st is not None else list(statuses.values()):
+                if s.sectoral:
+                    evidence.extend(e for e in s.entries if e.get("designation") == "sectoral")
+                    evidence.extend(s.sectoral_paths)
+        notes = rule.notes
+        if fired_facts & GROUP_FACTS and not fired_facts & (STATUS_FACTS | SECTORAL_FACTS):
+            groups: set[str] = set()
+            for f in outcome.fired:
+                if f["fact"] in GROUP_FACTS:
+                    value = f["value"]
+                    groups |= {value} if isinstance(value, str) else set(value or ())
+            note = ("Fired on the corporate group the deal file gives "
+                    f"({', '.join(sorted(groups)) or 'group'}), an override: the lists do not "
+                    f"show {'this party' if st is not None else 'any party'} as subject to it.")
+            also = (st.blocked or st.sectoral) if st is not None else any(
+                s.blocked or s.sectoral for s in statuses.values())
+            if also:
+                note = ("Fired on the corporate group the deal file gives "
+                        f"({', '.join(sorted(groups)) or 'group'}); the lists also show "
+                        f"{'this party' if st is not None else 'a party'} as blocked or under "
+                        "sectoral sanctions (see the list-based findings).")
+            evidence.append({"kind": "note", "text": note})
+            notes = f"{notes} {note}" if notes else note
+        if st is not None and fired_facts & (STATUS_FACTS | SECTORAL_FACTS):
+            evidence.extend({"kind": "note", "text": n} for n in st.notes)
         for f in outcome.fired:
             evidence.append({"kind": "fact", "fact": f["fact"], "value": _jsonable(f["value"]),
                              "test": f"{f['op']} {_jsonable(f['expected'])}"})
@@ -454,13 +592,34 @@ class Engine:
             instrument=rule.instrument, article=rule.article, citation=rule.citation,
             confidence=rule.confidence, lifted_by=rule.lifted_by, text=text,
             evidence=evidence, party=party.id if party else None, kind=rule.kind,
-            licence=licence, notes=rule.notes,
+            licence=licence, notes=notes,
         )
 
     def assess_all(self, deals: Iterable[Deal], ctx: EvaluationContext,
                    regimes: Iterable[str] | None = None) -> list[DealVerdict]:
         regs = tuple(regimes or REGIMES)
         return [self.assess(d, ctx, regs) for d in deals]
+
+
+def _path_evidence(path: Any, status: Any, rule: Any, regime: str) -> dict[str, Any]:
+    """An ownership path as evidence: its text, the steps with shares and sources, and the list
+    entries at its end."""
+    data = path.to_dict()
+    return {
+        "kind": "ownership_path", "regime": regime, "path": data["text"],
+        "share": status.share, "rule": rule.rule_id, "test": rule.test, "basis": status.basis,
+        "steps": data["steps"],
+        "designations": [{**d, "entity_id": path.end} for d in data["designations"]],
+    }
+
+
+def _stored_entry(d: Any, node: str, caption: str, regime: str, how: str) -> dict[str, Any]:
+    return {
+        "kind": "list_entry", "regime": regime, "entity_id": node, "caption": caption,
+        "score": None, "source": d.source, "source_id": d.source_id, "program": d.program,
+        "listing_date": d.listing_date, "sanction_id": d.sanction_id, "designation": "blocking",
+        "explanation": f"found through the ownership data ({how})",
+    }
 
 
 def _jsonable(value: Any) -> Any:

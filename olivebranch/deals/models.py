@@ -78,6 +78,11 @@ class Asset(_Strict):
         False, description="Russian subsoil plot of federal significance (Subsoil Law art. 2.1)"
     )
     strategic: bool = Field(False, description="strategic activity under Russian Law 57-FZ")
+    subsoil_use: bool | None = Field(
+        None,
+        description="the asset includes a subsoil plot (exploration or production of oil, gas or "
+        "minerals), not only pipelines, plants or grids; default: derived from the sectors",
+    )
     special_zone: bool = Field(False, description="in a Russian zone listed in EU Annex LII")
     ua_strategic_mineral: bool = Field(
         False, description="strategic or critical mineral on Ukraine's lists"
