@@ -300,6 +300,25 @@ def test_list_import_refuses_bad_files(closed: TestClient, keys: dict[str, str])
                        headers=admin).status_code == 404
 
 
+def test_web_sign_in(closed: TestClient, keys: dict[str, str]) -> None:
+    closed.cookies.clear()
+    first = closed.get("/deals", follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"].startswith("/login")
+    refused = closed.post("/login", data={"key": "ob_nope_nope", "next": "/deals"})
+    assert refused.status_code == 401 and "unknown or revoked" in refused.text
+    ok = closed.post("/login", data={"key": keys["read"], "next": "/deals"},
+                     follow_redirects=False)
+    assert ok.status_code == 303 and ok.headers["location"] == "/deals"
+    assert closed.get("/lists").status_code == 200  # the cookie signs the browser in
+    # the cookie is not enough for a write: that needs the key in a header
+    assert closed.post("/api/deals/validate", json={}).status_code == 401
+    assert closed.post("/login", data={"key": keys["read"], "next": "//evil.example"},
+                       follow_redirects=False).headers["location"] == "/"
+    closed.get("/logout")
+    closed.cookies.clear()
+    assert closed.get("/lists", follow_redirects=False).status_code == 303
+
+
 # ---------------------------------------------------------------------- lists
 def test_lists(client: TestClient) -> None:
     active = client.get("/api/lists").json()
@@ -436,3 +455,6 @@ def test_html_pages_render(client: TestClient) -> None:
     assert "<svg" in report.text and "https://" in report.text
     assert client.get("/deals/no-such-deal").status_code == 404
     assert client.get("/lists").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/match/{dataset}" in docs.text
+    assert "cdn" not in docs.text.lower()

@@ -58,8 +58,10 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
-        docs_url="/docs",
-        redoc_url="/redoc",
+        # Swagger UI and ReDoc load their scripts from a CDN, which an offline machine cannot
+        # reach; /docs is rendered by the web UI from the same OpenAPI document instead.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.ob = state
     app.state.settings = settings

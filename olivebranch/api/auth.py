@@ -136,7 +136,10 @@ def verify_key(store: Store, token: str) -> Principal | None:
 
 
 def presented_key(request: Request) -> str | None:
-    """The key a request carries, from the header, the bearer token or the UI cookie."""
+    """The key a request carries, from the header, the bearer token or the UI cookie.
+
+    The cookie counts for safe methods only (GET, HEAD): a write must carry the key in a
+    header, which another site cannot make a browser send (no cross-site request forgery)."""
     value = request.headers.get("x-api-key")
     if value:
         return value
@@ -145,7 +148,9 @@ def presented_key(request: Request) -> str | None:
         scheme, _, token = auth.partition(" ")
         if scheme.lower() in ("bearer", "apikey") and token.strip():
             return token.strip()
-    return request.cookies.get(COOKIE)
+    if request.method in ("GET", "HEAD"):
+        return request.cookies.get(COOKIE)
+    return None
 
 
 def principal_for(request: Request) -> Principal:

@@ -157,6 +157,40 @@ def screen(
     )
 
 
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The OpenAPI document rendered server-side (Swagger UI would load scripts from a CDN)."""
+    spec = request.app.openapi()
+    by_tag: dict[str, list[dict[str, Any]]] = {}
+    for path, ops in spec.get("paths", {}).items():
+        for method, op in ops.items():
+            params = []
+            for prm in op.get("parameters", []):
+                sch = prm.get("schema", {})
+                kind = sch.get("type") or " | ".join(
+                    a.get("type", "?") for a in sch.get("anyOf", []) if isinstance(a, dict))
+                params.append({**prm, "type": kind,
+                               "description": prm.get("description") or sch.get("description")})
+            body = None
+            content = (op.get("requestBody") or {}).get("content", {})
+            for media, c in content.items():
+                ref = (c.get("schema") or {}).get("$ref", "")
+                body = f"{media}: {ref.rsplit('/', 1)[-1] or 'object'}"
+            dependencies = [d for d in ("admin", "analyst") if d in (op.get("summary") or "")]
+            by_tag.setdefault((op.get("tags") or ["Other"])[0], []).append({
+                "id": op.get("operationId", f"{method}-{path}"), "method": method, "path": path,
+                "summary": op.get("summary", ""), "description": op.get("description", ""),
+                "params": params, "body": body, "auth": ", ".join(dependencies),
+                "responses": [(code, r.get("description", "")) for code, r in op.get("responses", {}).items()],
+            })
+    tags = [{"name": t["name"], "description": t.get("description", ""), "ops": by_tag.pop(t["name"], [])}
+            for t in spec.get("tags", [])]
+    tags += [{"name": k, "description": "", "ops": v} for k, v in by_tag.items()]
+    who = auth.Principal(role=None)
+    return render(request, "apidocs.html", who, nav="docs", spec=spec, tags=[t for t in tags if t["ops"]],
+                  schemas=sorted(spec.get("components", {}).get("schemas", {})))
+
+
 @router.get("/lists", response_class=HTMLResponse)
 def lists_page(request: Request) -> HTMLResponse:
     from olivebranch.api.routers.lists import version_model
