@@ -9,14 +9,13 @@ only the best few dozen candidates are scored in full.
 
 from __future__ import annotations
 
-import heapq
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from followthemoney import EntityProxy, model
 
 from olivebranch.match.model import DEFAULT_THRESHOLD, MatchResult, Query
@@ -25,7 +24,7 @@ from olivebranch.match.profile import dict_profile, query_profile
 from olivebranch.match.score import MATCHABLE, Profile, explain, schema_compatible, score_profiles
 
 #: Candidates scored in full per query.
-CANDIDATES = 40
+CANDIDATES = 30
 #: Keys posted for more entities than this are too common to select anything.
 MAX_POSTING = 4000
 ID_SCHEMATA = ("Identification", "Passport")
@@ -55,7 +54,10 @@ def token_keys(tok: Token) -> frozenset[str]:
     """Posting keys of one listed name token."""
     if tok.initial or not tok.fold:
         return frozenset()
-    return _keys(tok.fold, tok.skel, tok.numeric)
+    keys = _keys(tok.fold, tok.skel, tok.numeric)
+    if tok.alts:
+        keys = keys | {"f:" + a for a in tok.alts}
+    return keys
 
 
 @lru_cache(maxsize=300_000)
@@ -75,7 +77,10 @@ def query_keys(tok: Token) -> list[tuple[str, float]]:
     """Keys a query token looks up, with how much a hit counts."""
     if tok.initial or not tok.fold:
         return []
-    return _query_keys(tok.fold, tok.skel, tok.lossy, tok.numeric)
+    keys = _query_keys(tok.fold, tok.skel, tok.lossy, tok.numeric)
+    if tok.alts:
+        keys = keys + [("f:" + a, 0.9) for a in tok.alts]
+    return keys
 
 
 @lru_cache(maxsize=50_000)
@@ -133,14 +138,23 @@ class MatchIndex:
             for ident in e.profile.identifiers:
                 postings.setdefault("i:" + ident, []).append(-1 - i)
         self._names = names
-        self._postings = postings
+        # postings in CSR form: key -> slot; slot's name ids are flat[offsets[slot]:offsets[slot+1]]
+        self._slot: dict[str, int] = {}
+        offsets = [0]
+        flat: list[int] = []
+        for k, v in postings.items():
+            self._slot[k] = len(offsets) - 1
+            flat.extend(v)
+            offsets.append(len(flat))
+        self._offsets = np.asarray(offsets, dtype=np.int64)
+        self._flat = np.asarray(flat, dtype=np.int32)
+        sizes = np.diff(self._offsets).astype(np.float64)
+        self._idf = np.log1p(max(len(names), 1) / np.maximum(sizes, 1.0))
         self.party = _parties(entries, names)
         members: dict[int, list[int]] = {}
         for i, p in enumerate(self.party):
             members.setdefault(p, []).append(i)
         self._members = {p: m for p, m in members.items() if len(m) > 1}
-        total = max(len(names), 1)
-        self._idf = {k: math.log(1 + total / len(v)) for k, v in postings.items()}
 
     # ---------------------------------------------------------------- building
     @classmethod
@@ -255,30 +269,43 @@ class MatchIndex:
             for kind in kinds:
                 for tok in analyze(name, kind).tokens:
                     tokens.setdefault(tok.fold, tok)
-        acc: dict[int, float] = {}
-        postings, idf = self._postings, self._idf
+        slot, offsets, flat, idf = self._slot, self._offsets, self._flat, self._idf
+        acc = np.zeros(len(self._names), dtype=np.float32)
         for tok in tokens.values():
-            hits: dict[int, float] = {}
+            th: np.ndarray | None = None
             tw = tok.weight * (0.3 if tok.patronymic else 1.0)
             for key, w in query_keys(tok):
-                plist = postings.get(key)
-                if plist is None or len(plist) > MAX_POSTING:
+                k = slot.get(key)
+                if k is None:
                     continue
-                wk = w * idf[key] * tw
-                for n in plist:
-                    if hits.get(n, 0.0) < wk:
-                        hits[n] = wk
-            for n, w in hits.items():
-                acc[n] = acc.get(n, 0.0) + w
+                a, b = offsets[k], offsets[k + 1]
+                if b - a > MAX_POSTING:
+                    continue
+                ids = flat[a:b]
+                wk = w * idf[k] * tw
+                if th is None:
+                    th = np.zeros(len(self._names), dtype=np.float32)
+                th[ids] = np.maximum(th[ids], wk)
+            if th is not None:
+                acc += th
         out: dict[int, list[tuple[NameForm, bool]]] = {}
         for ident in profile.identifiers:
-            for neg in postings.get("i:" + ident, ()):
+            k = slot.get("i:" + ident)
+            if k is None:
+                continue
+            for neg in flat[offsets[k] : offsets[k + 1]].tolist():
                 i = -1 - neg
                 e = self.entries[i]
                 kind = kind_of(e.schema)
                 out[i] = [(analyze(n, kind), False) for n in e.profile.names]
-        if acc:
-            for n in heapq.nlargest(limit, acc, key=acc.__getitem__):
+        hit = np.flatnonzero(acc)
+        if len(hit):
+            vals = acc[hit]
+            if len(hit) > limit:
+                part = np.argpartition(-vals, limit - 1)[:limit]
+                hit, vals = hit[part], vals[part]
+            top = hit[np.argsort(-vals, kind="stable")]
+            for n in top.tolist():
                 i, form, weak = self._names[n]
                 out.setdefault(i, []).append((form, weak))
         # the other records of the same party (on other lists) come along

@@ -40,9 +40,14 @@ class Query:
     @classmethod
     def from_properties(cls, schema: str, properties: Mapping[str, Sequence[str]]) -> Query:
         """A query in yente's ``/match`` shape: ``{"name": [...], "birthDate": [...], ...}``."""
+        from olivebranch.match.profile import compose_name
+
         names: list[str] = []
         for prop in ("name", "alias", "previousName"):
             names.extend(properties.get(prop, []) or [])
+        composed = None if names else compose_name(properties)
+        if composed:
+            names.append(composed)
         birth = list(properties.get("birthDate", []) or [])
         countries: list[str] = []
         for prop in COUNTRY_PROPS:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import permutations
 from pathlib import Path
 
-from rigour._core import person_name_prefixes_list
+import normality
+from rigour._core import ordinals_dict, person_name_prefixes_list
 from rigour.names import extract_org_types, remove_org_types
 from rigour.names.prefix import remove_person_prefixes
 
@@ -52,6 +54,15 @@ for _line in (MATCH_DATA / "legal_forms.txt").read_text(encoding="utf-8").splitl
 PERSON_PREFIX_WORDS = frozenset(
     p.split()[0].lower().rstrip(".") for p in person_name_prefixes_list() if p.strip()
 )
+def _given_names() -> frozenset[str]:
+    out: set[str] = set()
+    for line in (MATCH_DATA / "common_given_names.txt").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            out.update(fold(transliterate(w)) for w in split_tokens(clean(line)))
+    return frozenset(out)
+
+
+GIVEN_NAMES = _given_names()
 PATRONYMIC_ENDINGS = ("vig", "vna", "igna", "vic", "vich")
 PATRONYMIC_WORDS = frozenset({"ogli", "oglu", "ugli", "kizi", "gizi", "uli"})
 
@@ -63,7 +74,8 @@ class Token:
     text: str  # cleaned, original script
     ascii: str
     fold: str
-    alt: str  # fold with "ch" read as х (German-style), else == fold
+    alts: tuple[str, ...]  # other plausible folds: "ch" read as х, diacritics dropped (č→c)
+    given: bool  # a common given name (Maria, Marfa …): two different ones never match
     skel: str
     lossy: bool
     initial: bool
@@ -83,10 +95,33 @@ class NameForm:
     tokens: tuple[Token, ...]
     legal_forms: frozenset[str]
     compact: str  # fold forms of all tokens (legal form included) joined, in original order
+    digits: str  # the digits of the name, in order (Arctic LNG 2 → "2")
+    joined: tuple[str, ...]  # the name written together, in the orders worth trying
+    skel_join: str  # consonant skeletons of the tokens, joined
+    lossy: bool  # any token from a script without written vowels or word spaces
+    core: int  # tokens that are not patronymics
+
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g",
+                       "8": "b", "6": "g", "2": "z"})
+
+
+def _alternatives(text: str, asc: str, fo: str, kind: str) -> tuple[str, ...]:
+    out = []
+    if "ch" in fo:
+        out.append(fo.replace("ch", "g"))  # German-style ch for х (Michail)
+    if not text.isascii():
+        plain = normality.ascii_text(text) or ""
+        plain = "".join(c for c in plain.lower() if c.isalnum())
+        if plain and plain != asc:
+            out.append(fold(plain))  # Vučić written Vucic
+    return tuple(dict.fromkeys(a for a in out if a != fo))
 
 
 @lru_cache(maxsize=300_000)
 def make_token(text: str, kind: str) -> Token:
+    if kind == "person" and not text.isdigit() and any(c.isdigit() for c in text):
+        text = text.translate(_LEET)  # I9or Sech1n: digits standing in for letters
     asc = transliterate(text)
     lossy = is_lossy(text)
     fo = fold(asc) if asc else ""
@@ -104,7 +139,8 @@ def make_token(text: str, kind: str) -> Token:
         text=text,
         ascii=asc,
         fold=fo,
-        alt=fo.replace("ch", "g") if "ch" in fo else fo,
+        alts=_alternatives(text, asc, fo, kind),
+        given=fo in GIVEN_NAMES,
         skel=skeleton(asc, lossy) if asc else "",
         lossy=lossy,
         initial=initial,
@@ -150,19 +186,101 @@ def analyze(name: str, kind: str) -> NameForm:
             if legal2:
                 rest, legal = rest2, legal | legal2
         words = split_tokens(rest)
+        if kind != "person":
+            words = _numbers(_acronyms(words))
         if kind == "org":
             words = [w for w in words if transliterate(w) not in ORG_STOPWORDS] or words
         if not words:
             words = all_words
-    tokens = tuple(t for t in (make_token(w, kind) for w in words) if t.fold)
+    tokens = []
+    seen: set[str] = set()
+    for w in words:
+        t = make_token(w, kind)
+        if t.fold and t.fold not in seen:  # "Sergey Sergey Shoigu" says Sergey once
+            seen.add(t.fold)
+            tokens.append(t)
     compact = "".join(make_token(w, kind).fold for w in all_words)
     return NameForm(
         original=name,
         kind=kind,
-        tokens=tokens,
+        tokens=tuple(tokens),
         legal_forms=frozenset(legal),
         compact=compact,
+        digits="".join(c for c in compact if c.isdigit()),
+        joined=_joined_forms(kind, compact, tokens),
+        skel_join="".join(t.skel for t in tokens),
+        core=sum(1 for t in tokens if not t.patronymic),
+        lossy=any(t.lossy for t in tokens),
     )
+
+
+def _ordinals() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for number, forms in ordinals_dict().items():
+        for form in forms:
+            words = split_tokens(clean(form))
+            if len(words) == 1 and not words[0].isdigit():
+                out.setdefault(words[0], str(number))
+            elif len(words) == 2 and all(w.isalpha() for w in words):
+                out.setdefault(" ".join(words), str(number))
+    return out
+
+
+ORDINALS = _ordinals()
+
+
+def _numbers(words: list[str]) -> list[str]:
+    """Number words and ordinals as digits (First → 1, 1st → 1, Forty-Four/Forty 4 → 44)."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if i + 1 < len(words):
+            pair = f"{w} {words[i + 1]}"
+            if pair in ORDINALS:
+                out.append(ORDINALS[pair])
+                i += 2
+                continue
+            nxt = ORDINALS.get(words[i + 1], words[i + 1])
+            tens = ORDINALS.get(w)
+            if tens and tens.endswith("0") and len(tens) == 2 and nxt.isdigit() and len(nxt) == 1:
+                out.append(tens[0] + nxt)
+                i += 2
+                continue
+        out.append(ORDINALS.get(w, w))
+        i += 1
+    return out
+
+
+def _acronyms(words: list[str]) -> list[str]:
+    """Runs of single letters are one acronym (A.B.C. Company → abc company)."""
+    out: list[str] = []
+    run: list[str] = []
+    for w in words + [""]:
+        if len(w) == 1 and w.isalpha():
+            run.append(w)
+            continue
+        if run:
+            out.append("".join(run) if len(run) > 1 else run[0])
+            run = []
+        if w:
+            out.append(w)
+    return out
+
+
+def _joined_forms(kind: str, compact: str, tokens: tuple[Token, ...]) -> tuple[str, ...]:
+    """A name written without spaces: as given, and (for people) in every word order, with
+    and without the patronymic ("KOTEKIN, Roman" meets "RomanKotekin")."""
+    out = [compact]
+    toks = [t.fold for t in tokens]
+    if kind == "person" and 1 < len(toks) <= 3:
+        out.extend("".join(p) for p in permutations(toks))
+        core = [t.fold for t in tokens if not t.patronymic]
+        if len(core) != len(toks) and len(core) > 1:
+            out.extend("".join(p) for p in permutations(core))
+    elif toks:
+        out.append("".join(toks))
+    return tuple(dict.fromkeys(out))
 
 
 def kind_of(schema: str) -> str:

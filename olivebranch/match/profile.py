@@ -30,6 +30,9 @@ def dict_profile(schema: str, props: Mapping[str, Sequence[str]]) -> Profile:
     names: list[str] = []
     for prop in NAME_PROPS:
         names.extend(props.get(prop, ()) or ())
+    composed = None if names else compose_name(props)
+    if composed:
+        names.append(composed)
     births = []
     for value in props.get("birthDate", ()) or ():
         d = parse_date(value)
@@ -50,6 +53,16 @@ def dict_profile(schema: str, props: Mapping[str, Sequence[str]]) -> Profile:
         countries=frozenset(countries),
         identifiers=frozenset(idents),
     )
+
+
+def compose_name(props: Mapping[str, Sequence[str]]) -> str | None:
+    """A person's full name from its parts (first, middle, patronymic, last) when given."""
+    parts = []
+    for prop in ("firstName", "secondName", "middleName", "fatherName", "lastName"):
+        values = props.get(prop, ()) or ()
+        if values:
+            parts.append(values[0])
+    return " ".join(parts) if parts else None
 
 
 def as_profile(x: Any) -> Profile:

@@ -28,7 +28,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import permutations
 
 from rapidfuzz.distance import OSA
 
@@ -37,6 +36,7 @@ from olivebranch.match.names import NameForm, Token, analyze, kind_of
 from olivebranch.match.text import skeleton
 
 MIN_TOKEN_SIM = 0.7
+ALT_SIM = 0.97
 INITIAL_SIM = 0.9
 SYMBOL_SIM = 0.95
 INITIAL_PAIR_WEIGHT = 1.5
@@ -56,6 +56,8 @@ def token_sim(a: Token, b: Token) -> float:
     """Similarity of two name tokens in [0, 1]; 0 means "not the same word"."""
     if a.fold == b.fold:
         return 1.0
+    if (a.alts or b.alts) and (a.fold in b.alts or b.fold in a.alts or set(a.alts) & set(b.alts)):
+        return ALT_SIM
     if a.initial or b.initial:
         if a.initial and b.initial:
             return 0.0
@@ -68,12 +70,14 @@ def token_sim(a: Token, b: Token) -> float:
             return SYMBOL_SIM
         # two different known names (Maria/Marfa) - unless one is an inflected or
         # transliterated form of the other (Aleksandros/Aleksander share a long stem)
-        distinct_names = a.fold[:5] != b.fold[:5]
+        distinct_names = a.given and b.given and a.fold[:5] != b.fold[:5]
     if min(len(a.fold), len(b.fold)) <= 2:
         return 0.0
     sim = OSA.normalized_similarity(a.fold, b.fold)
-    if a.alt != a.fold or b.alt != b.fold:
-        sim = max(sim, 0.97 * OSA.normalized_similarity(a.alt, b.alt))
+    for x in a.alts:
+        sim = max(sim, 0.97 * OSA.normalized_similarity(x, b.fold))
+    for y in b.alts:
+        sim = max(sim, 0.97 * OSA.normalized_similarity(a.fold, y))
     if a.lossy or b.lossy:
         # abjads write w/y for vowels (بوتين bwtyn) or for consonants (דוד dwd): try both
         for x, y in ((a.skel, b.skel), (skeleton(a.ascii), skeleton(b.ascii))):
@@ -168,54 +172,25 @@ def _may_be_joined(
     """Whether comparing the names written together can help: for organisations always;
     for people only when a long word is left unmatched (RomanKotekin) or a script that does
     not separate or vowel its words is involved - never to let two short given names meet."""
-    if r.kind != "person":
-        return True
-    if any(t.lossy for t in q.tokens) or any(t.lossy for t in r.tokens):
+    if r.kind != "person" or q.lossy or r.lossy or q.core != r.core:
         return True
     return any(len(t.fold) >= 8 and not t.patronymic for t in q_only + r_only)
-
-
-def _joined_forms(n: NameForm) -> list[str]:
-    """A name written without spaces: as given, and (for people) in every word order, with
-    and without the patronymic ("KOTEKIN, Roman" meets "RomanKotekin")."""
-    out = [n.compact]
-    toks = [t.fold for t in n.tokens]
-    if n.kind == "person" and 1 < len(toks) <= 3:
-        out.extend("".join(p) for p in permutations(toks))
-        core = [t.fold for t in n.tokens if not t.patronymic]
-        if len(core) != len(toks) and len(core) > 1:
-            out.extend("".join(p) for p in permutations(core))
-    elif toks:
-        out.append("".join(toks))
-    return out
-
-
-def _digits(n: NameForm) -> str:
-    return "".join(c for c in n.compact if c.isdigit())
-
-
-def _skeleton_join(n: NameForm) -> str:
-    return "".join(t.skel for t in n.tokens)
 
 
 def joined_sim(q: NameForm, r: NameForm) -> float:
     """Similarity of two names written together (joined or split words), and, when either
     side is in a script without written vowels, of their consonant skeletons."""
-    if len(q.tokens) == len(r.tokens) and r.kind == "person" and not (
-        any(t.lossy for t in q.tokens) or any(t.lossy for t in r.tokens)
-    ):
+    lossy = q.lossy or r.lossy
+    if q.core == r.core and r.kind == "person" and not lossy and len(q.tokens) == len(r.tokens):
         return 0.0  # same number of words: the token alignment already said it all
-    if _digits(q) != _digits(r):
+    if q.digits != r.digits:
         return 0.0  # Arctic LNG 2 is not Arctic LNG 1, however the words are spaced
     best = 0.0
-    qj = _joined_forms(q)
-    for rj in _joined_forms(r):
-        for x in qj:
-            best = max(best, OSA.normalized_similarity(x, rj))
-    if any(t.lossy for t in q.tokens) or any(t.lossy for t in r.tokens):
-        qs, rs = _skeleton_join(q), _skeleton_join(r)
-        if len(qs) >= 3 and len(rs) >= 3:
-            best = max(best, 0.9 * OSA.normalized_similarity(qs, rs))
+    for rj in r.joined:
+        for x in q.joined:
+            best = max(best, OSA.normalized_similarity(x, rj, score_cutoff=JOINED_MIN))
+    if lossy and len(q.skel_join) >= 3 and len(r.skel_join) >= 3:
+        best = max(best, 0.9 * OSA.normalized_similarity(q.skel_join, r.skel_join))
     return best
 
 

@@ -147,7 +147,7 @@ def fold(ascii_token: str) -> str:
 def _dedupe(t: str) -> str:
     out: list[str] = []
     for ch in t:
-        if not out or out[-1] != ch:
+        if not out or out[-1] != ch or ch.isdigit():
             out.append(ch)
     return "".join(out)
     return t
