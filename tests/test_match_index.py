@@ -1,0 +1,123 @@
+"""Screening against the bundled lists: index, search, CLI and batch files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from olivebranch.match import DEFAULT_THRESHOLD, MatchIndex, Query
+from olivebranch.store import Store
+
+
+@pytest.fixture(scope="module")
+def index(bundled_store: Store) -> MatchIndex:
+    return MatchIndex.from_store(bundled_store)
+
+
+def ids(results: list) -> list[str]:
+    return [r.entity_id for r in results]
+
+
+def test_index_covers_listed_entities(index: MatchIndex, bundled_store: Store) -> None:
+    listed = {d.entity_id for d in bundled_store.designations()}
+    assert len(index) > 20_000
+    assert all(e.id in listed for e in index)
+    arctic = index.get("ofac-46030")
+    assert arctic is not None and arctic.schema.name == "Company"
+    assert index.get("no-such-entity") is None
+
+
+def test_arctic_lng_2(index: MatchIndex) -> None:
+    results = index.search(Query("Arctic LNG 2"))
+    assert "ofac-46030" in ids(results)
+    hit = next(r for r in results if r.entity_id == "ofac-46030")
+    assert hit.match and hit.score >= 0.95
+    assert hit.sources == ["us_ofac_sdn"] and hit.source_ids == ["46030"]
+    assert "RUSSIA-EO14024" in hit.programs
+    assert hit.entity["id"] == "ofac-46030"
+    assert "arctic = arctic" in hit.explanation
+    # LNG 1 is another entity and must not outrank LNG 2
+    assert results[0].score >= max(r.score for r in results if "LNG 1" in r.caption.upper()) \
+        if any("LNG 1" in r.caption.upper() for r in results) else True
+
+
+def test_sechin_in_cyrillic_on_us_and_eu(index: MatchIndex) -> None:
+    results = index.search(Query("Игорь Сечин", schema="Person"))
+    found = {r.sources[0] for r in results if "SECHIN" in r.caption.upper()}
+    assert {"us_ofac_sdn", "eu_fsf"} <= found
+    assert all(r.score >= DEFAULT_THRESHOLD for r in results)
+
+
+def test_identifier_finds_entity_despite_bad_name(index: MatchIndex) -> None:
+    results = index.search(Query("Arktik Gaz Dva", schema="Company", identifiers=["8904075357"]))
+    assert results and results[0].entity_id == "ofac-46030"
+    assert any(f.name == "identifier" for f in results[0].features)
+
+
+def test_unlisted_names_find_nothing(index: MatchIndex) -> None:
+    for name in ("Zoltan Quixotic-Mbeki", "Romashka Flower Shop Ltd", "Иван Непомнящий-Тестов"):
+        assert index.search(Query(name)) == [], name
+
+
+def test_threshold_zero_returns_best_candidates(index: MatchIndex) -> None:
+    results = index.search(Query("Vladimir Putin", schema="Person"), limit=3, threshold=0)
+    assert results
+    assert any("PUTIN" in r.caption.upper() for r in results)
+    assert results == sorted(results, key=lambda r: -r.score)
+
+
+def test_batch_file_with_bad_rows(index: MatchIndex, tmp_path: Path) -> None:
+    from olivebranch.cli.screen import run_batch
+
+    src = tmp_path / "in.csv"
+    src.write_text(
+        "id,schema,name,birth_date,identifier,country,extra\n"
+        "a1,Company,Arctic LNG 2,,,ru,ignored\n"
+        "a2,Person,Игорь Сечин,07 Sep 1960,,,\n"
+        "a3,Person,,,,,\n"
+        "a4,Spaceship,Enterprise,,,,\n"
+        "a5,Person,Kirill Dmitriev,not a date,,,\n"
+        "a6,,Nobody Known Atall,,,,\n",
+        encoding="utf-8",
+    )
+    dst = tmp_path / "out.jsonl"
+    counts = run_batch(index, src, dst, limit=5, threshold=None)
+    lines = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == ["a1", "a2", "a3", "a4", "a5", "a6"]
+    assert counts == {"rows": 6, "errors": 3, "with_hits": 2}
+    first = lines[0]["results"]
+    hit = next(r for r in first if r["entity_id"] == "ofac-46030")
+    assert hit["source"] == "us_ofac_sdn" and hit["source_id"] == "46030"
+    assert set(hit) >= {"entity_id", "caption", "score", "source", "source_id", "programs",
+                        "datasets", "explanation"}
+    assert "no name" in lines[2]["error"]
+    assert "Spaceship" in lines[3]["error"]
+    assert "birth_date" in lines[4]["error"]
+    assert lines[5]["results"] == [] and "error" not in lines[5]
+
+
+def test_cli_compare_json() -> None:
+    from olivebranch.cli import app
+
+    res = CliRunner().invoke(app, ["compare", "ООО «Ромашка»", "Romashka LLC", "--schema",
+                                   "Company", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["score"] >= 0.95 and data["match"] is True
+    assert data["features"][0]["name"] == "name"
+
+
+def test_cli_screen_table(index: MatchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    import olivebranch.cli.screen as screen_cli
+    from olivebranch.cli import app
+
+    monkeypatch.setattr(screen_cli, "_index", lambda as_of: index)  # reuse the built index
+    res = CliRunner().invoke(app, ["screen", "Arctic LNG 2", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert "ofac-46030" in [r["entity_id"] for r in data["results"]]
+    res = CliRunner().invoke(app, ["screen", "Игорь Сечин", "--schema", "person"])
+    assert res.exit_code == 0 and "16692" in res.output
