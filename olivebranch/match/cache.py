@@ -8,6 +8,7 @@ so a stale index is never used; old files are removed when a new one is written.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -60,8 +61,12 @@ def load_index(store: Any, as_of: date | None = None, *, use_cache: bool = True)
     path = directory / f"index-{prefix}-{_key(store, vids)}.pickle"
     if path.exists():
         try:
-            with path.open("rb") as f:
-                index = pickle.load(f)
+            gc.disable()
+            try:
+                with path.open("rb") as f:
+                    index = pickle.load(f)
+            finally:
+                gc.enable()
             if isinstance(index, MatchIndex):
                 return index
         except Exception:  # noqa: BLE001 - a broken cache file is rebuilt, never fatal

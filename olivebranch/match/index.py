@@ -9,6 +9,7 @@ only the best few dozen candidates are scored in full.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -182,6 +183,22 @@ class MatchIndex:
         dicts: Iterable[dict[str, Any]],
         designations: Iterable[Any],
         version_ids: tuple[int, ...] = (),
+    ) -> MatchIndex:
+        # building creates ~1M small objects; the cyclic GC would rescan them again and again
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._build(dicts, designations, version_ids)
+        finally:
+            if enabled:
+                gc.enable()
+
+    @classmethod
+    def _build(
+        cls,
+        dicts: Iterable[dict[str, Any]],
+        designations: Iterable[Any],
+        version_ids: tuple[int, ...],
     ) -> MatchIndex:
         listed: dict[str, list[Any]] = {}
         for d in designations:

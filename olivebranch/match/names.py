@@ -11,12 +11,12 @@ form only lowers the score a little. Legal-form recognition uses rigour's table 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import permutations
 from pathlib import Path
 
-import normality
 from rigour._core import ordinals_dict, person_name_prefixes_list
 from rigour.names import extract_org_types, remove_org_types
 from rigour.names.prefix import remove_person_prefixes
@@ -111,10 +111,13 @@ def _alternatives(text: str, asc: str, fo: str, kind: str) -> tuple[str, ...]:
     if "ch" in fo:
         out.append(fo.replace("ch", "g"))  # German-style ch for х (Michail)
     if not text.isascii():
-        plain = normality.ascii_text(text) or ""
-        plain = "".join(c for c in plain.lower() if c.isalnum())
-        if plain and plain != asc:
-            out.append(fold(plain))  # Vučić written Vucic
+        # Latin letters with their marks dropped (Vučić written Vucic)
+        plain = "".join(c for c in unicodedata.normalize("NFKD", text)
+                        if not unicodedata.combining(c)).lower()
+        if plain.isascii():
+            plain = "".join(c for c in plain if c.isalnum())
+            if plain and plain != asc:
+                out.append(fold(plain))
     return tuple(dict.fromkeys(a for a in out if a != fo))
 
 
