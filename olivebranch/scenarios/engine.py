@@ -347,6 +347,8 @@ class ScenarioEngine:
         self._status_dep: dict[int, tuple[Rule, bool]] = {}
         self._evals: dict[str, list[_RegimeEval]] = {}
         self._interned: dict[frozenset[str], frozenset[str]] = {}
+        self._changed: dict[tuple, tuple[Any, Any, set[str] | None]] = {}
+        self._relevant_cache: dict[tuple[str, date], tuple[Any, set[str]]] = {}
         self.stats: Counter[str] = Counter()
 
     def index(self, day: date | None) -> ListingIndex:
@@ -400,6 +402,80 @@ class ScenarioEngine:
             self._status_dep[id(rule)] = hit
         return hit[1]
 
+    # ------------------------------------------------------------------ listing changes
+    def _status_moved(self, deal: Any, old: EvaluationContext, new: EvaluationContext,
+                      regime: str) -> bool:
+        """Whether the deal's parties can stand differently under ``regime`` in ``new``.
+
+        Cheap test first: a party's status depends only on its own list entries and on the
+        owners above it in the ownership graph, so if no entity whose listing changed is among
+        them, nothing moved. Otherwise (or if the verdict engine cannot tell) the memoised
+        statuses are compared.
+        """
+        changed = self._changed_nodes(old, new, regime)
+        if changed is not None:
+            relevant = self._relevant(deal, new.as_of)
+            if relevant is not None and not (changed & relevant):
+                self.stats["status_unmoved"] += 1
+                return False
+        return (self.verdicts.party_statuses(deal, old, regime)
+                != self.verdicts.party_statuses(deal, new, regime))
+
+    def _changed_nodes(self, old: EvaluationContext, new: EvaluationContext,
+                       regime: str) -> set[str] | None:
+        key = (id(old), id(new), regime)
+        if key in self._changed:
+            return self._changed[key][2]
+        out: set[str] | None = set()
+        if old.as_of != new.as_of or old.ownership_params != new.ownership_params:
+            out = None
+        else:
+            for r in set(old.delisted) | set(new.delisted):
+                out |= set(old.delisted.get(r, ())) ^ set(new.delisted.get(r, ()))
+            for r in set(old.added) | set(new.added):
+                a, b = old.added.get(r) or {}, new.added.get(r) or {}
+                out |= {e for e in a.keys() | b.keys() if a.get(e) != b.get(e)}
+            seeds = getattr(self.verdicts, "_seeds", None)
+            if seeds is None:
+                out = None
+            else:  # graph nodes seeded differently (identity links map list ids onto nodes)
+                s_old, s_new = seeds(old, regime), seeds(new, regime)
+                if (s_old is None) != (s_new is None):
+                    out = None
+                elif s_old is not None and s_new is not None:
+                    out |= set(s_old.designations).symmetric_difference(s_new.designations)
+                    out |= set(s_old.sectoral).symmetric_difference(s_new.sectoral)
+        self._changed[key] = (old, new, out)  # keep the contexts alive: ids stay unique
+        return out
+
+    def _relevant(self, deal: Any, day: date) -> set[str] | None:
+        """The deal's list candidates and every node upstream of its parties in the ownership
+        graph (owners, owners' owners, controllers)."""
+        key = (deal.id, day)
+        hit = self._relevant_cache.get(key)
+        if hit is not None and hit[0] is deal:
+            return hit[1]
+        try:
+            ids: set[str] = set()
+            for p in deal.parties:
+                ids.update(p.pin)
+                ids.update(c.entity_id for c in self.verdicts.resolve(p))
+            nodes, graph = self.verdicts.party_nodes(deal, day)
+            stack = [v for v in (graph.node(n.node) for n in nodes.values()) if v is not None]
+            seen = set(stack)
+            while stack:
+                v = stack.pop()
+                ids.add(graph.ids[v])
+                for e in graph.in_edges(v):
+                    u = graph._src[e]
+                    if u not in seen:
+                        seen.add(u)
+                        stack.append(u)
+        except AttributeError:  # a verdict engine without an ownership graph: compare statuses
+            return None
+        self._relevant_cache[key] = (deal, ids)
+        return ids
+
     # ------------------------------------------------------------------ evaluation
     def _regime_verdicts(self, ctx: EvaluationContext, regime: str,
                          deals: Sequence[Any]) -> dict[str, Any]:
@@ -426,10 +502,7 @@ class ScenarioEngine:
             cached = best[0].verdicts.get(deal.id) if best is not None else None
             if cached is not None and cached[0] is deal:
                 entry, changed = best[0], best[1]
-                if entry.listing != listing and (
-                    self.verdicts.party_statuses(deal, entry.ctx, regime)
-                    != self.verdicts.party_statuses(deal, ctx, regime)
-                ):
+                if entry.listing != listing and self._status_moved(deal, entry.ctx, ctx, regime):
                     changed = changed | status_rules  # this deal's parties moved
                 todo = changed & active.keys()
                 if not changed:
