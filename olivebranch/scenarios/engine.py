@@ -238,6 +238,7 @@ class Summary:
                     "not_blocked": {r: self.unblocked(s, r) for r in self.regimes},
                     "newly_clear": self.cleared_vs_base.get(s, {}),
                     "not_blocked_anywhere": self.all_clear[s],
+                    "clear_everywhere": self.all_clear[s],  # older name, used by the web UI
                 }
                 for s in self.scenarios
             ],
@@ -313,7 +314,7 @@ def status_dependent(rule: Rule) -> bool:
 class _RegimeEval:
     """One regime evaluated over the deals in one context: what it depended on, and results."""
 
-    rules: dict[str, Rule]  # rules in force (the objects: identity tells a changed parameter)
+    rules: dict[str, Rule]  # rules in force (compared by value: a changed parameter counts)
     fixed: tuple  # (lists on that day, general licences): must match to reuse anything
     listing: tuple  # (delisted, added, ownership rule): a change re-evaluates status rules
     ctx: EvaluationContext  # for the party statuses it saw (memoised by the verdict engine)
@@ -325,8 +326,8 @@ class ScenarioEngine:
 
     ``verdicts`` is an ``olivebranch.verdicts.Engine`` (it memoises matching, and ownership per
     listing key); ``store`` the list store (for programme and name delistings). On top of that,
-    each regime's results are kept with what they depended on — the rules in force (by
-    identity, so a changed parameter counts), the general licences, the lists of the day, the
+    each regime's results are kept with what they depended on — the rules in force (by value,
+    so a changed parameter counts), the general licences, the lists of the day, the
     scenario's delistings and additions and the ownership rule. A later scenario that leaves
     all of that alone for a regime reuses its verdicts; one that lifts or changes some rules
     re-evaluates only those rules; one that changes listings re-evaluates only the rules that
