@@ -66,6 +66,14 @@ def closed(ob: AppState):
 
 
 @pytest.fixture(scope="module")
+def slow(ob: AppState):
+    """The same state with the /match fast path switched off (FastAPI's route only)."""
+    settings = dataclasses.replace(ob.settings, fast_match=False)
+    with TestClient(create_app(settings, state=ob), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
 def keys(ob: AppState) -> dict[str, str]:
     return {role: auth.create_key(ob.store, f"test {role}", role)[0] for role in auth.ROLES}
 
@@ -114,6 +122,25 @@ def test_yente_documentation_request_round_trips(client: TestClient) -> None:
         assert r["total"] == {"value": len(r["results"]), "relation": "eq"}
         for result in r["results"]:
             assert YENTE_RESULT_FIELDS <= set(result)
+
+
+def test_fast_path_answers_exactly_like_the_route(client: TestClient, slow: TestClient) -> None:
+    from olivebranch.api.fastpath import FastMatch
+
+    rosneft = {"queries": {"c": {"schema": "Company", "properties": {"name": "Rosneft"}}}}
+    bodies = [YENTE_DOC_QUERY, person("Vladimir Putin", birthDate=["1952-10-07"]), rosneft]
+    variants = [("default", {}), ("default", {"limit": 2, "threshold": 0.6}),
+                ("us_ofac_sdn", {"cutoff": 0.5, "algorithm": "logic-v2"})]
+    for body in bodies:
+        for dataset, params in variants:
+            scope = {"type": "http", "method": "POST", "path": f"/match/{dataset}",
+                     "query_string": "&".join(f"{k}={v}" for k, v in params.items()).encode(),
+                     "headers": [], "app": client.app}
+            assert FastMatch(client.app).answer(scope, json.dumps(body).encode()) is not None
+            fast, route = match(client, body, dataset, **params), match(slow, body, dataset, **params)
+            assert fast.status_code == route.status_code == 200
+            assert fast.json() == route.json()
+            assert fast.headers["x-batch-size"] == route.headers["x-batch-size"]
 
 
 def test_match_finds_putin_with_explanation(client: TestClient) -> None:

@@ -66,6 +66,9 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     app.state.ob = state
     app.state.settings = settings
     errors.install(app)
+    from olivebranch.api.fastpath import FastMatch
+
+    app.add_middleware(FastMatch)  # inner: sees the body the size limit let through
     app.add_middleware(
         errors.BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,

@@ -44,6 +44,7 @@ class Settings:
     import_bundled_if_empty: bool = True
     warm_up: bool = True
     index_cache: bool = True
+    fast_match: bool = True
     max_body_bytes: int = 1_000_000
     max_upload_bytes: int = 256_000_000
     max_queries: int = 100
@@ -63,6 +64,7 @@ class Settings:
             import_bundled_if_empty=_flag("OLIVEBRANCH_IMPORT_BUNDLED", True),
             warm_up=_flag("OLIVEBRANCH_WARM_UP", True),
             index_cache=_flag("OLIVEBRANCH_INDEX_CACHE", True),
+            fast_match=_flag("OLIVEBRANCH_FAST_MATCH", True),
             max_body_bytes=_int("OLIVEBRANCH_MAX_BODY_BYTES", 1_000_000),
             max_upload_bytes=_int("OLIVEBRANCH_MAX_UPLOAD_BYTES", 256_000_000),
             max_queries=_int("OLIVEBRANCH_MAX_QUERIES", 100),
