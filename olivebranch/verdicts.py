@@ -46,6 +46,8 @@ REGIMES: tuple[str, ...] = ("us", "eu", "uk", "ru", "ua")
 LISTING_REGIMES = frozenset({"us", "eu", "uk"})
 #: two list candidates closer than this (in score) cannot be told apart without a pin
 AMBIGUITY_MARGIN = 0.03
+#: list entries from other sources count for the same party only this close to the best match
+CROSS_SOURCE_MARGIN = 0.1
 STATUS_FACTS = frozenset({"party.listed", "party.owned_by_listed", "party.blocked",
                           "party.programs", "party.match", "party.possibly_owned",
                           "parties.any_blocked", "parties.any_listed"})
@@ -172,7 +174,6 @@ class Engine:
         self._captions: dict[str, str] = {}
         self._stored: dict[date, StoredOwnership] = {}
         self._seed_cache: dict[tuple, RegimeSeeds | None] = {}
-        self._base_results: dict[tuple, Any] = {}
         self._nodes: dict[tuple, tuple[dict[str, PartyNode], Any]] = {}
 
     # ------------------------------------------------------------------ contexts
@@ -259,6 +260,12 @@ class Engine:
                 c = scores.get(eid)
                 hits.append((eid, c.score if c else None, des))
         pinned_hits = [h for h in hits if h[0] in pinned]
+        if not pinned_hits and scores:
+            # A weaker namesake on another list (Rosneft Trading for Rosneft) is not the party;
+            # the best is taken over every candidate, so that once a scenario delists the
+            # party's own entry the namesake does not take its place.
+            best = max(c.score for c in scores.values())
+            hits = [h for h in hits if (h[1] or 0) >= best - CROSS_SOURCE_MARGIN]
         if pinned_hits:
             chosen = pinned_hits
             st.match, st.score = "listed", 1.0
@@ -379,7 +386,8 @@ class Engine:
                 for p in deal.parties
             }
             nodes = settle_by_holdings(deal, nodes, stored, cands)
-            hit = self._nodes[key] = (nodes, deal_graph(stored, deal_edges(deal, nodes)))
+            graph = deal_graph(stored, deal_edges(deal, nodes), [n.node for n in nodes.values()])
+            hit = self._nodes[key] = (nodes, graph)
         return hit
 
     def _ownership(self, deal: Deal, ctx: EvaluationContext, regime: str,
@@ -408,23 +416,12 @@ class Engine:
                 extra[n] = [d for k, d in st.designations if k == "blocking"]
             if st.sectoral and n not in seeds.sectoral:
                 extra_sect[n] = [d for k, d in st.designations if k == "sectoral"]
-        if graph is stored.graph and not extra and not extra_sect:
-            rkey = (ctx.as_of, regime, ctx.listing_key(regime))
-            result = self._base_results.get(rkey)
-            if result is None:
-                result = self._base_results[rkey] = compute_regime(
-                    graph, seeds.rule, set(seeds.designations),
-                    sectoral_seeds=set(seeds.sectoral), designations=seeds.designations,
-                    sectoral_designations=seeds.sectoral)
-                result.extra_notes = seeds.notes
-        else:
-            des = ChainMap(extra, seeds.designations)
-            sdes = ChainMap(extra_sect, seeds.sectoral)
-            result = compute_regime(
-                graph, seeds.rule, set(seeds.designations) | set(extra),
-                sectoral_seeds=set(seeds.sectoral) | set(extra_sect),
-                designations=des, sectoral_designations=sdes)
-            result.extra_notes = seeds.notes
+        result = compute_regime(
+            graph, seeds.rule, set(seeds.designations) | set(extra),
+            sectoral_seeds=set(seeds.sectoral) | set(extra_sect),
+            designations=ChainMap(extra, seeds.designations),
+            sectoral_designations=ChainMap(extra_sect, seeds.sectoral))
+        result.extra_notes = seeds.notes
         rule = seeds.rule
         name = namer(deal, nodes, self._caption)
         for party in deal.parties:

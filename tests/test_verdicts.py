@@ -166,3 +166,29 @@ def test_scenario_delisting_unblocks_owned_subsidiary(engine) -> None:
     after = engine.assess(deal, lifted, ["us"])
     assert not after.parties["vostok-engineering"]["us"]["owned"]
     assert "US-OFAC-50PCT" not in {f.rule_id for f in after.regimes["us"].findings}
+
+
+def test_cli_renders_every_format_and_the_explanation(verdicts) -> None:
+    import csv
+    import io
+
+    from rich.console import Console
+
+    from olivebranch.cli.assess import _table, explain_text, render_matrix
+
+    vs = list(verdicts.values())
+    regimes = list(REGIMES)
+    rows = list(csv.reader(io.StringIO(render_matrix(vs, regimes, "csv"))))
+    assert rows[0] == ["deal", *regimes] and len(rows) == len(vs) + 1
+    assert json.loads(render_matrix(vs, regimes, "json"))[0]["regimes"]["us"]["verdict"]
+    md = render_matrix(vs, regimes, "md").splitlines()
+    assert md[0].startswith("| deal |") and len(md) == len(vs) + 2
+    for width in (80, 140):
+        console = Console(record=True, width=width, force_terminal=True)
+        _table(vs, regimes, date(2026, 11, 27), "status-quo", console=console)
+        text = console.export_text()
+        assert all(v.deal_id in text for v in vs), f"deal ids cut at width {width}"
+        assert max(len(line) for line in text.splitlines()) <= width
+    text = explain_text(verdicts["tomtor-us-rare-earths"])
+    assert "== US: prohibited" in text and "ownership: Vostok Engineering LLC ← 51%" in text
+    assert "list entry: us_ofac" in text and "citation: https://" in text

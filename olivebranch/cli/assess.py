@@ -23,11 +23,14 @@ SHORT = {
 }
 
 
-def _engine():
+def _engine(as_of: date | None = None):
+    """An Engine over the configured store, with the screening index from its on-disk cache."""
+    from olivebranch.match.cache import load_index
     from olivebranch.store import Store
     from olivebranch.verdicts import Engine
 
-    return Engine(Store())
+    store = Store()
+    return Engine(store, match_index=load_index(store, as_of))
 
 
 def _deals(files: list[Path], all_: bool):
@@ -65,21 +68,39 @@ def render_matrix(verdicts, regimes, fmt: str) -> str:
     raise OliveBranchError(f"--format: unknown format '{fmt}' (table, json, csv, md)")
 
 
-def _table(verdicts, regimes, as_of, scenario) -> None:
+#: one-word labels for terminals too narrow for the full ones
+COMPACT = {
+    "clear": "clear", "risk": "risk", "restricted": "restr", "host_approval_required": "host",
+    "licence_required": "lic", "prohibited": "NO",
+}
+
+
+def _table(verdicts, regimes, as_of, scenario, console=None) -> None:
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"olivebranch verdicts — {scenario}, as of {as_of}")
-    table.add_column("deal", style="bold")
+    console = console or Console()
+    id_width = max([len(v.deal_id) for v in verdicts] + [4])
+    full = id_width + 4 + len(regimes) * (max(len(x) for x in SHORT.values()) + 3)
+    labels = SHORT if console.width >= full else COMPACT
+    legend = ("licence = licence required; host approval = host-state approval required"
+              if labels is SHORT else
+              "NO = prohibited, lic = licence required, host = host-state approval, "
+              "restr = restricted")
+    table = Table(title=f"olivebranch verdicts — {scenario}, as of {as_of}",
+                  caption=f"{legend}. Why: olivebranch assess DEAL --explain",
+                  box=box.SIMPLE_HEAVY if labels is COMPACT else box.HEAVY_HEAD)
+    table.add_column("deal", style="bold", no_wrap=True, min_width=min(id_width, 40))
     for r in regimes:
-        table.add_column(r.upper(), justify="center")
+        table.add_column(r.upper(), justify="center", no_wrap=True)
     for v in verdicts:
         cells = []
         for r in regimes:
             eff = v.regimes[r].verdict
-            cells.append(f"[{COLOURS[eff]}]{SHORT[eff]}[/]")
+            cells.append(f"[{COLOURS[eff]}]{labels[eff]}[/]")
         table.add_row(v.deal_id, *cells)
-    Console().print(table)
+    console.print(table)
 
 
 def explain_text(v) -> str:
@@ -98,19 +119,32 @@ def explain_text(v) -> str:
             out.append(f"     instrument: {f.instrument}" + (f"; {f.article}" if f.article else ""))
             out.append(f"     citation: {f.citation}  confidence: {f.confidence}  "
                        f"lifted by: {f.lifted_by}")
+            entries: dict[tuple, dict] = {}
             for e in f.evidence:
                 if e["kind"] == "list_entry":
-                    amb = " AMBIGUOUS" if e.get("ambiguous") else ""
-                    out.append(
-                        f"     list entry{amb}: {e.get('source')} {e.get('source_id')} "
-                        f"{e.get('entity_id')} '{e.get('caption')}' score={e.get('score')} "
-                        f"programme={e.get('program')}")
-                elif e["kind"] == "ownership_path":
-                    out.append(f"     ownership: {e.get('path')} ({e.get('rule')} {e.get('test')})")
+                    key = (e.get("source"), e.get("source_id"), e.get("entity_id"),
+                           bool(e.get("ambiguous")))
+                    item = entries.setdefault(key, {**e, "programs": []})
+                    if e.get("program") and e["program"] not in item["programs"]:
+                        item["programs"].append(e["program"])
+            for e in entries.values():
+                amb = " AMBIGUOUS" if e.get("ambiguous") else ""
+                score = "pinned" if e.get("score") is None else f"score {e['score']:.2f}"
+                out.append(
+                    f"     list entry{amb}: {e.get('source')} {e.get('source_id') or ''} "
+                    f"'{e.get('caption')}' ({e.get('entity_id')}, {score}"
+                    + (f", {', '.join(e['programs'])}" if e["programs"] else "") + ")")
+            for e in f.evidence:
+                if e["kind"] == "ownership_path":
+                    label = ("sectoral ownership" if e.get("sectoral") else
+                             "possible ownership" if e.get("possibly") else "ownership")
+                    out.append(f"     {label}: {e.get('path')} [{e.get('rule')} {e.get('test')}]")
                 elif e["kind"] == "fact":
                     out.append(f"     fact: {e['fact']} = {e['value']} ({e['test']})")
                 elif e["kind"] == "rule":
                     out.append(f"     licence: {e.get('licence')} {e.get('citation')}")
+                elif e["kind"] == "note":
+                    out.append(f"     note: {e['text']}")
     return "\n".join(out)
 
 
@@ -133,8 +167,9 @@ def register(app: typer.Typer) -> None:
             raise OliveBranchError(f"--regime: unknown regime(s) {', '.join(bad)} "
                                    f"(known: {', '.join(REGIMES)})")
         items = _deals(list(deals or []), all_)
-        engine = _engine()
-        ctx = engine.base_context(_parse_date(as_of))
+        day = _parse_date(as_of)
+        engine = _engine(day)
+        ctx = engine.base_context(day)
         verdicts = engine.assess_all(items, ctx, regimes)
         if explain:
             if fmt == "json":

@@ -247,11 +247,31 @@ def deal_edges(deal: Deal, nodes: Mapping[str, PartyNode]) -> list[Edge]:
     ]
 
 
-def deal_graph(stored: StoredOwnership, edges: list[Edge]) -> OwnershipGraph:
-    """The stored graph with the deal's edges merged in (the stored graph when there are none)."""
-    if not edges:
-        return stored.graph
-    return stored.graph.with_edges(edges)
+def deal_graph(
+    stored: StoredOwnership, edges: list[Edge], roots: Iterable[str]
+) -> OwnershipGraph:
+    """The part of the stored graph that can bear on the deal's parties (them and everything
+    upstream: owners, owners' owners, …) with the deal's edges merged in. A node's status
+    depends only on its owners, so the cut changes no result and keeps each deal's
+    propagation small however large the stored graph is."""
+    g = stored.graph
+    replaced = {(e.owner, e.asset, e.kind) for e in edges}
+    start = {*roots, *(e.owner for e in edges), *(e.asset for e in edges)}
+    seen: set[int] = set()
+    work = [v for v in (g.node(x) for x in start) if v is not None]
+    while work:
+        v = work.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        work.extend(g._src[e] for e in g.in_edges(v))
+    assert g.edges is not None
+    base = [g.edges[e] for v in seen for e in g.in_edges(v)]
+    base = [e for e in base if (e.owner, e.asset, e.kind) not in replaced]
+    graph = OwnershipGraph.build(base + edges, as_of=g.as_of, only_active=False)
+    ids = {g.ids[v] for v in seen}
+    graph.conflicts = [c for c in g.conflicts if c.asset in ids] + graph.conflicts
+    return graph
 
 
 def namer(
