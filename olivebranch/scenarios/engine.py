@@ -428,7 +428,8 @@ class ScenarioEngine:
         if key in self._changed:
             return self._changed[key][2]
         out: set[str] | None = set()
-        if old.as_of != new.as_of or old.ownership_params != new.ownership_params:
+        params_moved = old.ownership_params != new.ownership_params
+        if old.as_of != new.as_of:
             out = None
         else:
             for r in set(old.delisted) | set(new.delisted):
@@ -444,8 +445,12 @@ class ScenarioEngine:
                 if (s_old is None) != (s_new is None):
                     out = None
                 elif s_old is not None and s_new is not None:
-                    out |= set(s_old.designations).symmetric_difference(s_new.designations)
-                    out |= set(s_old.sectoral).symmetric_difference(s_new.sectoral)
+                    if params_moved:  # a new threshold can move anything below a seed
+                        out |= set(s_old.designations) | set(s_new.designations)
+                        out |= set(s_old.sectoral) | set(s_new.sectoral)
+                    else:
+                        out |= set(s_old.designations).symmetric_difference(s_new.designations)
+                        out |= set(s_old.sectoral).symmetric_difference(s_new.sectoral)
         self._changed[key] = (old, new, out)  # keep the contexts alive: ids stay unique
         return out
 
