@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -57,11 +57,24 @@ async def user_error_handler(_request: Request, exc: OliveBranchError) -> JSONRe
     return JSONResponse(status_code=400, content={"detail": str(exc)})
 
 
-async def unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
+async def unexpected_handler(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
+    if "text/html" in request.headers.get("accept", "") and not _is_api(request.url.path):
+        return HTMLResponse(
+            status_code=500,
+            content="<!doctype html><meta charset=utf-8><title>Error · olivebranch</title>"
+            '<link rel="stylesheet" href="/static/style.css"><main><h1>Something went wrong</h1>'
+            '<div class="error">The server could not build this page; its log has the details.'
+            '</div><p><a href="/">Back to the start page</a></p></main>',
+        )
     return JSONResponse(
         status_code=500, content={"detail": "internal server error; the server log has details"}
     )
+
+
+def _is_api(path: str) -> bool:
+    return path.startswith(("/api/", "/match/", "/search/", "/entities/", "/catalog",
+                            "/algorithms", "/openapi.json"))
 
 
 def install(app: FastAPI) -> None:
