@@ -230,6 +230,12 @@ def _ordinals() -> dict[str, str]:
 
 
 ORDINALS = _ordinals()
+# Roman numerals as used in fund and vessel names (Fund VIII, Solutions II); "i", "v", "x"
+# alone are left as letters
+for _n, _r in enumerate(["", "", "ii", "iii", "iv", "", "vi", "vii", "viii", "ix", "", "xi",
+                         "xii", "xiii", "xiv", "xv"]):
+    if _r:
+        ORDINALS.setdefault(_r, str(_n))
 
 
 def _numbers(words: list[str]) -> list[str]:

@@ -36,6 +36,7 @@ from olivebranch.match.names import NameForm, Token, analyze, kind_of
 from olivebranch.match.text import skeleton
 
 MIN_TOKEN_SIM = 0.7
+FULL_CREDIT_SIM = 0.8
 ALT_SIM = 0.97
 INITIAL_SIM = 0.9
 SYMBOL_SIM = 0.95
@@ -85,7 +86,11 @@ def token_sim(a: Token, b: Token) -> float:
                 sim = max(sim, 0.9 * OSA.normalized_similarity(x, y))
     if distinct_names:
         sim *= 0.7
-    return sim if sim >= MIN_TOKEN_SIM else 0.0
+    if sim < MIN_TOKEN_SIM:
+        return 0.0
+    # below 0.8 a spelling difference is as likely another word (Lukashevich/Lukashenko)
+    # as a typo: credit falls off twice as fast
+    return sim if sim >= FULL_CREDIT_SIM else sim - (FULL_CREDIT_SIM - sim)
 
 
 @dataclass(frozen=True, slots=True)
