@@ -493,6 +493,8 @@ class Engine:
                 parties_out[pid][regime] = {
                     "match": st.match, "score": st.score, "listed": st.listed,
                     "owned": st.owned, "sectoral": st.sectoral,
+                    "possibly_owned": st.possibly_owned, "directives": st.directives,
+                    "node": st.node,
                 }
             out[regime] = self._regime(deal, ctx, regime, base, statuses)
         return DealVerdict(

@@ -13,6 +13,7 @@ import typer
 
 from olivebranch.errors import OliveBranchError
 
+FORMATS = ("table", "json", "csv", "md")
 COLOURS = {
     "clear": "green", "risk": "yellow", "restricted": "cyan",
     "host_approval_required": "magenta", "licence_required": "bright_red", "prohibited": "red",
@@ -30,6 +31,11 @@ def _engine(as_of: date | None = None):
     from olivebranch.verdicts import Engine
 
     store = Store()
+    if not store.active_versions(as_of):
+        when = f" on {as_of}" if as_of else ""
+        raise OliveBranchError(
+            f"the store ({store.url}) has no list versions in force{when}: verdicts would "
+            "ignore every list. Load them first: olivebranch lists load-bundled")
     return Engine(store, match_index=load_index(store, as_of))
 
 
@@ -166,6 +172,8 @@ def register(app: typer.Typer) -> None:
         if bad:
             raise OliveBranchError(f"--regime: unknown regime(s) {', '.join(bad)} "
                                    f"(known: {', '.join(REGIMES)})")
+        if fmt not in FORMATS:
+            raise OliveBranchError(f"--format: unknown format '{fmt}' ({', '.join(FORMATS)})")
         items = _deals(list(deals or []), all_)
         day = _parse_date(as_of)
         engine = _engine(day)
