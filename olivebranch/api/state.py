@@ -23,6 +23,8 @@ from olivebranch.api.settings import Settings
 from olivebranch.store import Store
 
 log = logging.getLogger("olivebranch.api")
+#: Whole-catalogue scenario runs kept in memory (oldest dropped first).
+MAX_RUNS = 48
 
 
 @dataclass
@@ -128,6 +130,8 @@ class AppState:
             cached = self._runs.get(key)
             if cached is None:
                 cached = self.scenario_engine().run(entry.scenario, as_of=as_of)
+                while len(self._runs) >= MAX_RUNS:  # callers choose dates: keep memory bounded
+                    self._runs.pop(next(iter(self._runs)))
                 self._runs[key] = cached
             return cached
 
