@@ -3,7 +3,7 @@
 Building the index reads and analyses every listed name (seconds); the CLI and the API load
 it often, so a pickled copy is kept under ``$OLIVEBRANCH_HOME`` (default ``var/``), named for
 the store and the ids of the versions it was built from. A new list version changes the key,
-so a stale index is never used; old files are removed when a new one is written.
+so a stale index is never used; only the few newest files are kept.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from olivebranch.match.index import MatchIndex
 
 #: Bump when the index layout or the scorer's analysis changes.
 CACHE_FORMAT = 1
+#: Cached indexes kept per store.
+KEEP = 3
 
 
 def cache_dir() -> Path:
@@ -58,7 +60,7 @@ def load_index(store: Any, as_of: date | None = None, *, use_cache: bool = True)
         return MatchIndex.from_store(store, as_of)
     directory = cache_dir()
     prefix = hashlib.sha1(str(store.url).encode()).hexdigest()[:8]
-    path = directory / f"index-{prefix}-{_key(store, vids)}.pickle"
+    path = directory / f"index-{prefix}-{_key(store, vids, as_of)}.pickle"
     if path.exists():
         try:
             gc.disable()
@@ -78,9 +80,11 @@ def load_index(store: Any, as_of: date | None = None, *, use_cache: bool = True)
         with tmp.open("wb") as f:
             pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
-        for old in directory.glob(f"index-{prefix}-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        # keep the few newest (today's lists and a couple of --as-of views), drop the rest
+        files = sorted(directory.glob(f"index-{prefix}-*.pickle"),
+                       key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in files[KEEP:]:
+            old.unlink(missing_ok=True)
     except OSError:
         pass
     return index

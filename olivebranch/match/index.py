@@ -175,7 +175,9 @@ class MatchIndex:
                 version_ids=vids, schemata=MATCHABLE + ID_SCHEMATA
             )
         )
-        return cls._from_dicts(dicts, store.designations(version_ids=vids), tuple(sorted(vids)))
+        # designations(as_of=…) also drops listings dated after the day (time travel)
+        listed = store.designations(as_of=as_of) if as_of else store.designations(version_ids=vids)
+        return cls._from_dicts(dicts, listed, tuple(sorted(vids)))
 
     @classmethod
     def _from_dicts(
