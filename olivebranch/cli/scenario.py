@@ -228,11 +228,12 @@ def run_cmd(
 ) -> None:
     """Every deal's verdict per regime under a scenario, what moved and what still blocks."""
     _check_format(fmt)
-    engine = build_engine(_split(regime) or None, deals)
-    s = load_scenario(name)
+    s = load_scenario(name)  # file errors before the (slower) engine is built
+    base_s = load_scenario(baseline) if baseline and baseline != s.name else None
     day = _date(as_of)
+    engine = build_engine(_split(regime) or None, deals)
     run = engine.run(s, as_of=day)
-    base = engine.run(load_scenario(baseline), as_of=day) if baseline and baseline != s.name else None
+    base = engine.run(base_s, as_of=day) if base_s is not None else None
     _run_output(base, run, fmt)
 
 
@@ -250,10 +251,11 @@ def compare_cmd(
     from olivebranch.scenarios.engine import diff
 
     _check_format(fmt)
-    engine = build_engine(_split(regime) or None, deals)
+    sa, sb = load_scenario(a), load_scenario(b)
     day = _date(as_of)
-    run_a = engine.run(load_scenario(a), as_of=day)
-    run_b = engine.run(load_scenario(b), as_of=day)
+    engine = build_engine(_split(regime) or None, deals)
+    run_a = engine.run(sa, as_of=day)
+    run_b = engine.run(sb, as_of=day)
     diffs = [d for d in diff(run_a, run_b) if d.moves or all_deals]
     if fmt == "json":
         typer.echo(json.dumps({"a": run_a.name, "b": run_b.name,
@@ -310,10 +312,10 @@ def summary_cmd(
     from olivebranch.scenarios.engine import summarise
 
     _check_format(fmt)
-    engine = build_engine(_split(regime) or None, deals)
     chosen: list[Scenario] = (
         [load_scenario(n) for n in scenarios] if scenarios else bundled_scenarios()
     )
+    engine = build_engine(_split(regime) or None, deals)
     matrix = engine.matrix(chosen, as_of=_date(as_of))
     summary = summarise(matrix, top=top)
     render_summary(summary, fmt)
