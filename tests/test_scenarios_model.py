@@ -276,3 +276,13 @@ def test_cli_list_show_schema():
     assert out.exit_code == 0 and '"title": "olivebranch scenario"' in out.output
     out = runner.invoke(app, ["scenario", "show", "no-such-scenario"])
     assert out.exit_code != 0 and "no scenario named 'no-such-scenario'" in str(out.exception)
+
+
+def test_cli_run_reports_file_errors_before_evaluating(fixtures: Path):
+    from typer.testing import CliRunner
+
+    from olivebranch.cli import app
+
+    out = CliRunner().invoke(app, ["scenario", "run", str(fixtures / "scenarios" / "bad-change.yaml")])
+    assert out.exit_code != 0
+    assert "changes[2].delist.regime: unknown regime 'ru-eu'" in str(out.exception)
