@@ -88,6 +88,7 @@ class Peer:
                 self.choices.append(ascii_text(n).lower())
                 self.owner.append(i)
         self._proxies: dict[int, object] = {}
+        self._n = 0
 
     def proxy(self, i: int) -> object:
         p = self._proxies.get(i)
@@ -109,7 +110,9 @@ class Peer:
                 cand[i] = max(cand.get(i, 0.0), score)
         top = sorted(cand, key=lambda i: -cand[i])[: self.k]
         qp = self.model.make_entity(q.schema if q.schema else "LegalEntity")
-        qp.id = "query"
+        # a fresh id per query: logic-v2 memoises name analysis per entity id
+        self._n += 1
+        qp.id = f"query-{self._n}"
         for n in names:
             qp.add("name", n)
         bd = parse_date(q.birth_date) if q.birth_date else None
@@ -254,13 +257,13 @@ def main() -> None:
 
     cfg = ScoringConfig.defaults()
     prow = []
-    for a, b, min_score in pairs:
+    for n, (a, b, min_score) in enumerate(pairs):
         s, _ = compare(Query(name=a, schema="Person"), Query(name=b, schema="Person"))
         qa = model.make_entity("Person")
-        qa.id = "a"
+        qa.id = f"pair-a-{n}"  # fresh ids: logic-v2 memoises name analysis per entity id
         qa.add("name", a)
         qb = model.make_entity("Person")
-        qb.id = "b"
+        qb.id = f"pair-b-{n}"
         qb.add("name", b)
         p = LogicV2.compare(qa, qb, cfg).score
         prow.append([a, b, min_score, s, "yes" if s >= thr else "no", p,
