@@ -121,3 +121,30 @@ def test_cli_screen_table(index: MatchIndex, monkeypatch: pytest.MonkeyPatch) ->
     assert "ofac-46030" in [r["entity_id"] for r in data["results"]]
     res = CliRunner().invoke(app, ["screen", "Игорь Сечин", "--schema", "person"])
     assert res.exit_code == 0 and "16692" in res.output
+
+
+def test_build_from_entities_merges_records_sharing_an_id() -> None:
+    from followthemoney import model
+
+    from olivebranch.store import Designation
+
+    a = model.make_entity("Company")
+    a.id = "ofac-1"
+    a.add("name", "ROMASHKA LLC")
+    b = model.make_entity("Company")
+    b.id = "ofac-1"
+    b.add("alias", "ООО «Ромашка»")
+    b.add("innCode", "8904075357")
+    unlisted = model.make_entity("Company")
+    unlisted.id = "x-2"
+    unlisted.add("name", "Romashka Trading")
+    d = Designation(entity_id="ofac-1", sanction_id="ofac-1-sdn", regime="us",
+                    source="us_ofac_sdn", version_id=1, program="RUSSIA-EO14024", source_id="1")
+    idx = MatchIndex.build([a, b, unlisted], [d])
+    assert len(idx) == 1
+    merged = idx.get("ofac-1")
+    assert merged is not None and "ООО «Ромашка»" in merged.get("alias")
+    res = idx.search(Query("Ромашка", schema="Company"))
+    assert [r.entity_id for r in res] == ["ofac-1"] and res[0].programs == ["RUSSIA-EO14024"]
+    res = idx.search(Query("Something Else", schema="Company", identifiers=["8904075357"]))
+    assert res and res[0].entity_id == "ofac-1"
