@@ -502,24 +502,32 @@ class ScenarioEngine:
         new = _RegimeEval(active, fixed, listing, ctx)
         limit = 0.6 * max(len(active), 1)
         out: dict[str, Any] = {}
-        sub: dict[frozenset[str], EvaluationContext] = {}
+        sub: dict[tuple[frozenset[str], bool], EvaluationContext] = {}
         for deal in deals:
             rv = None
             cached = best[0].verdicts.get(deal.id) if best is not None else None
             if cached is not None and cached[0] is deal:
                 entry, changed = best[0], best[1]
-                if entry.listing != listing and self._status_moved(deal, entry.ctx, ctx, regime):
+                moved = entry.listing != listing and self._status_moved(
+                    deal, entry.ctx, ctx, regime)
+                if moved:
                     changed = changed | status_rules  # this deal's parties moved
                 todo = changed & active.keys()
                 if not changed:
                     rv = cached[1]
                     self.stats["reused"] += 1
                 elif len(todo) <= limit:
-                    key = frozenset(changed)
+                    # parties unmoved: evaluate under the listing the cached run saw, whose
+                    # statuses the verdict engine has memoised (they are equal by the test above)
+                    own = moved or entry.ctx.as_of != ctx.as_of
+                    key = (frozenset(changed), own)
                     if key not in sub:
-                        sub[key] = ctx.evolve(rules={i: active[i] for i in todo})
+                        lists = ctx if own else entry.ctx
+                        sub[key] = ctx.evolve(
+                            rules={i: active[i] for i in todo}, delisted=lists.delisted,
+                            added=lists.added, ownership_params=lists.ownership_params)
                     fresh = self.verdicts.assess(deal, sub[key], (regime,)).regimes[regime]
-                    rv = _merge(cached[1], fresh, key, active)
+                    rv = _merge(cached[1], fresh, key[0], active)
                     self.stats["partial"] += 1
             if rv is None:
                 rv = self.verdicts.assess(deal, ctx, (regime,)).regimes[regime]
