@@ -286,3 +286,16 @@ def test_cli_run_reports_file_errors_before_evaluating(fixtures: Path):
     out = CliRunner().invoke(app, ["scenario", "run", str(fixtures / "scenarios" / "bad-change.yaml")])
     assert out.exit_code != 0
     assert "changes[2].delist.regime: unknown regime 'ru-eu'" in str(out.exception)
+
+
+def test_new_licence_condition_is_parsed_in_the_rule_language(ctx):
+    from olivebranch.rules import conditions
+
+    s = scen({"start_licence": {"id": "US-GL-8M", "regime": "us", "title": "Energy payments",
+                                "condition": {"fact": "asset.energy", "is": True}}})
+    gl = apply(ctx, s, INDEX).general_licences["US-GL-8M"]
+    assert conditions.evaluate(gl.condition, {"asset.energy": True}.get).value
+    bad = scen({"start_licence": {"id": "US-GL-8M", "regime": "us", "title": "x",
+                                  "condition": ["not", "a", "mapping"]}})
+    with pytest.raises(ScenarioError, match="changes\\[0\\].start_licence: start_licence US-GL-8M"):
+        apply(ctx, bad, INDEX)

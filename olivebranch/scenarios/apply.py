@@ -249,12 +249,22 @@ def start_licence(state: ScenarioState, change: StartLicence) -> ScenarioState:
         # (re)issued: in force from the given day (or now) until the given day (or open-ended)
         effective_from=change.effective_from or min(state.ctx.as_of, old.effective_from or date.min),
         effective_until=change.effective_until,
-        condition=change.condition if change.condition is not None else old.condition,
+        condition=_licence_condition(change) if change.condition is not None else old.condition,
     )
     gls[gl.id] = gl
     note = f"start licence {gl.id}"
     return replace(state, ctx=state.ctx.evolve(general_licences=gls), ended=ended,
                    log=(*state.log, note))
+
+
+def _licence_condition(change: StartLicence) -> Any:
+    """A licence condition in the rule packs' condition language, parsed (errors say where)."""
+    from olivebranch.rules import conditions
+
+    try:
+        return conditions.parse(change.condition, f"start_licence {change.id}: condition")
+    except conditions.ConditionError as exc:
+        raise ScenarioError(str(exc)) from None
 
 
 # ----------------------------------------------------------------------------- listings
