@@ -72,10 +72,13 @@ def main() -> None:
     thr = args.threshold
     edir = eval_dir()
     frozen: dict[tuple[str, str, str, str], float] = {}
+    frozen_items: list[tuple[bool, bool]] = []
     with (edir / "name_pairs_logicv2_scores.csv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             frozen[(row["case_group"], row["schema"], row["name1"], row["name2"])] = float(
                 row["score"])
+            frozen_items.append((row["is_match"].strip().lower() == "true",
+                                 float(row["score"]) >= PEER_THRESHOLD))
     with (edir / "name_pairs.csv").open(encoding="utf-8") as f:
         pairs = list(csv.DictReader(f))
     t = time.perf_counter()
@@ -113,6 +116,9 @@ def main() -> None:
     print(f"name_pairs.csv: ours at {thr:.2f} vs logic-v2 (frozen) at 0.70; "
           f"{len(pairs)} pairs scored in {elapsed:.2f} s")
     print(table(header, rows))
+    n, fp_, fr, ff = prf(frozen_items)
+    print(f"logic-v2 frozen file on its own {n} rows: P {fp_:.3f} R {fr:.3f} F1 {ff:.3f} "
+          "(pairs join on group, schema and names; a few differ between the two files)")
 
     # entity checks
     data = yaml.safe_load((edir / "entity_checks.yml").read_text(encoding="utf-8"))
