@@ -143,6 +143,32 @@ def test_fast_path_answers_exactly_like_the_route(client: TestClient, slow: Test
             assert fast.headers["x-batch-size"] == route.headers["x-batch-size"]
 
 
+def test_an_unchanged_yente_client_works(ob: AppState, keys: dict[str, str], tmp_path) -> None:
+    """nomenklatura's YenteEnricher (OpenSanctions' own yente client) against a live server that
+    admits no anonymous caller: it sends its ApiKey header, matches and expands entities."""
+    pytest.importorskip("nomenklatura")
+    from followthemoney import Dataset, StatementEntity
+    from nomenklatura.cache import Cache
+    from nomenklatura.db import make_session
+    from nomenklatura.enrich.yente import YenteEnricher
+
+    from olivebranch.api.server import serve_in_thread
+
+    settings = dataclasses.replace(ob.settings, anonymous_match=False, anonymous_read=False)
+    ds = Dataset.make({"name": "client_test", "title": "yente client test"})
+    session = make_session(f"sqlite:///{tmp_path / 'nk.sqlite'}")
+    with serve_in_thread(create_app(settings, state=ob)) as server:
+        cache = Cache(session, ds, create=True)
+        config = {"api": f"{server.url}/", "api_key": keys["read"], "cache_days": 0}
+        client = YenteEnricher(ds, cache, config)
+        query = StatementEntity.from_data(ds, {"id": "q1", "schema": "Person", "properties": {
+            "name": ["Vladimir Putin"], "birthDate": ["1952-10-07"]}})
+        found = list(client.match(query))
+        assert found and all("PUTIN" in e.caption.upper() for e in found[:3])
+        expanded = list(client.expand(query, found[0]))
+        assert expanded[0].id == found[0].id
+
+
 def test_match_finds_putin_with_explanation(client: TestClient) -> None:
     body = person("Vladimir Putin", birthDate=["1952-10-07"], nationality=["ru"])
     data = match(client, body).json()["responses"]["q"]
