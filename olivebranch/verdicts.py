@@ -154,7 +154,7 @@ def _schema(party: Party) -> str:
 
 def _party_key(party: Party) -> tuple:
     return (party.name, tuple(party.aliases), party.kind, party.jurisdiction,
-            tuple(party.identifiers))
+            tuple(party.identifiers), tuple(party.cleared))
 
 
 def _deal_key(deal: Deal) -> str:
@@ -212,7 +212,7 @@ class Engine:
             Candidate(r.entity_id, r.caption, round(float(r.score), 4), tuple(r.sources),
                       tuple(r.source_ids), tuple(r.programs), r.explanation)
             for r in self.index.search(query, limit=10)
-            if r.match
+            if r.match and r.entity_id not in party.cleared
         )
         self._resolved[key] = out
         return out
@@ -485,8 +485,9 @@ class Engine:
         regimes = tuple(regimes or REGIMES)
         base = self.facts(deal)
         out: dict[str, RegimeVerdict] = {}
-        parties_out: dict[str, dict[str, Any]] = {p.id: {"name": p.name, "role": p.role}
-                                                  for p in deal.parties}
+        parties_out: dict[str, dict[str, Any]] = {
+            p.id: {"name": p.name, "role": p.role, **({"cleared": p.cleared} if p.cleared else {})}
+            for p in deal.parties}
         for regime in regimes:
             statuses = self.party_statuses(deal, ctx, regime)
             for pid, st in statuses.items():

@@ -192,3 +192,16 @@ def test_cli_renders_every_format_and_the_explanation(verdicts) -> None:
     text = explain_text(verdicts["tomtor-us-rare-earths"])
     assert "== US: prohibited" in text and "ownership: Vostok Engineering LLC ← 51%" in text
     assert "list entry: us_ofac" in text and "citation: https://" in text
+
+
+def test_cleared_false_positive_stays_out_and_is_recorded(engine, verdicts) -> None:
+    """SODECO (Japan) scores 0.78 against RAZAVI OIL AND GAS DEVELOPMENT CO. (Iran, SDN); the
+    deal file clears that entry after review, and the verdict says so."""
+    v = verdicts["sakhalin-1-exxon-return"]
+    assert v.parties["sodeco"]["cleared"] == ["ofac-30849"]
+    assert not v.parties["sodeco"]["us"]["listed"]
+    deal = next(d for d in load_catalogue() if d.id == "sakhalin-1-exxon-return")
+    uncleared = deal.model_copy(deep=True)
+    uncleared.party("sodeco").cleared = []
+    again = engine.assess(uncleared, engine.base_context(date(2026, 11, 27)), ["us"])
+    assert again.parties["sodeco"]["us"]["listed"], "without the review the namesake is a hit"

@@ -124,6 +124,10 @@ class Party(_Strict):
     pin: list[str] = Field(
         default_factory=list, description="list entity ids that settle an ambiguous match"
     )
+    cleared: list[str] = Field(
+        default_factory=list,
+        description="list entity ids reviewed and found not to be this party (false positives)",
+    )
     state_controlled: bool = False
     state: str | None = Field(None, description="the state that controls it, ISO-2")
     group: str | None = Field(None, description="corporate group, e.g. rosneft, gazprom, novatek")
@@ -142,7 +146,7 @@ class Party(_Strict):
     def _cc(cls, v: str | None) -> str | None:
         return None if v is None else _country(v)
 
-    @field_validator("pin", mode="before")
+    @field_validator("pin", "cleared", mode="before")
     @classmethod
     def _pins(cls, v: object) -> object:
         return [v] if isinstance(v, str) else v

@@ -268,7 +268,9 @@ def deal_graph(
     assert g.edges is not None
     base = [g.edges[e] for v in seen for e in g.in_edges(v)]
     base = [e for e in base if (e.owner, e.asset, e.kind) not in replaced]
-    graph = OwnershipGraph.build(base + edges, as_of=g.as_of, only_active=False)
+    # a stake sold down to 0 removes the holding; it is not kept as a 0% edge
+    kept = [e for e in edges if e.percent != 0]
+    graph = OwnershipGraph.build(base + kept, as_of=g.as_of, only_active=False)
     ids = {g.ids[v] for v in seen}
     graph.conflicts = [c for c in g.conflicts if c.asset in ids] + graph.conflicts
     return graph
