@@ -78,6 +78,9 @@ def query_keys(tok: Token) -> list[tuple[str, float]]:
     """Keys a query token looks up, with how much a hit counts."""
     if tok.initial or not tok.fold:
         return []
+    if tok.patronymic:
+        # patronymics are common and rarely decide retrieval: exact and phonetic keys only
+        return [("f:" + tok.fold, 1.0), ("s:" + tok.skel, 0.5)]
     keys = _query_keys(tok.fold, tok.skel, tok.lossy, tok.numeric)
     if tok.alts:
         keys = keys + [("f:" + a, 0.9) for a in tok.alts]
@@ -339,9 +342,14 @@ class MatchIndex:
     def search(
         self, query: Query, limit: int = 5, threshold: float | None = None
     ) -> list[MatchResult]:
-        """Ranked results for one query. Only results scoring at or above ``threshold``
-        (default :data:`DEFAULT_THRESHOLD`) are returned; pass ``threshold=0`` to see the best
-        candidates whatever their score."""
+        """Ranked results for one query, best first.
+
+        Only results scoring at or above ``threshold`` (default :data:`DEFAULT_THRESHOLD`) are
+        returned; pass ``threshold=0`` to see the best candidates whatever their score.
+        ``limit`` counts *parties*: the records of one person or company on several lists
+        (same full name, no conflicting birth date) are all returned and take one place, so
+        ``limit=5`` can give more than five results. ``MatchResult.match`` is true when the
+        score reaches the threshold (the default one when ``threshold=0``)."""
         cut = DEFAULT_THRESHOLD if threshold is None else threshold
         profile = query_profile(query)
         if not profile.names and not profile.identifiers:
