@@ -51,9 +51,11 @@ _FOLD_RULES: tuple[tuple[str, str], ...] = (
     ("sczc", "shch"),
     ("szcz", "shch"),  # Polish щ
     ("tsch", "ch"),  # German ч
+    ("tsj", "ch"),  # Dutch ч (Wladimirowitsj)
     ("tch", "ch"),  # French ч
     ("sch", "sh"),  # German ш
     ("sz", "sh"),  # Polish ш
+    ("sj", "sh"),  # Dutch ш
     ("cz", "ch"),  # Polish ч
     ("dzh", "J"),  # дж
     ("dj", "J"),
@@ -130,6 +132,9 @@ def fold(ascii_token: str) -> str:
     for pat, rep in _FOLD_RULES:
         if pat in t:
             t = t.replace(pat, rep)
+    # Dutch "oe" is у before a consonant (Poetin)
+    if "oe" in t:
+        t = re.sub(r"oe(?=[^aeiouy])", "u", t)
     # German "ch" is х (Chodorkowski, Michail, -witsch); Russian-style "ch" is ч. Before a
     # consonant or at the end of a word it is х.
     t = re.sub(r"ch(?=[^aeiouy]|$)", "h", t)
