@@ -47,9 +47,9 @@ def _code_digest() -> str:
     return h.hexdigest()[:12]
 
 
-def _key(store: Any, version_ids: list[int]) -> str:
+def _key(store: Any, version_ids: list[int], as_of: date | None = None) -> str:
     raw = (f"{CACHE_FORMAT}|{_code_digest()}|{store.url}|"
-           f"{','.join(map(str, sorted(version_ids)))}")
+           f"{','.join(map(str, sorted(version_ids)))}|{as_of.isoformat() if as_of else ''}")
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
