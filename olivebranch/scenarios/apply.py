@@ -134,6 +134,7 @@ class ScenarioState:
     lifted: Mapping[str, Rule] = field(default_factory=dict)
     ended: Mapping[str, GeneralLicence] = field(default_factory=dict)
     removed: Mapping[str, frozenset[DesignationKey]] = field(default_factory=dict)  # per regime
+    off: Mapping[str, frozenset[str]] = field(default_factory=dict)  # entities fully removed
     log: tuple[str, ...] = ()
 
 
@@ -330,68 +331,70 @@ def is_delisted(keys: frozenset[DesignationKey], removed: frozenset[DesignationK
     return bool(keys) and (blocking or keys) <= removed
 
 
-def _delisted_for(state: ScenarioState, regime: str) -> frozenset[str]:
-    removed = state.removed.get(regime, frozenset())
-    return frozenset(
-        e for e, keys in state.index.entities(regime).items() if is_delisted(keys, removed)
-    )
+def _off(state: ScenarioState, regime: str, removed: frozenset[DesignationKey],
+         touched: Iterable[str]) -> frozenset[str]:
+    """Entities off the list after a change: only the ``touched`` ones can have moved."""
+    listed = state.index.entities(regime)
+    touched = set(touched)
+    prev = state.off.get(regime, frozenset())
+    now = {e for e in touched if is_delisted(listed.get(e, frozenset()), removed)}
+    return frozenset((prev - touched) | now)
 
 
-def _with_listings(state: ScenarioState, removed: dict[str, frozenset[DesignationKey]],
-                   added: dict[str, dict[str, str]], note: str) -> ScenarioState:
-    state = replace(state, removed=removed)
+def _with_listings(state: ScenarioState, regime: str, removed: frozenset[DesignationKey],
+                   touched: Iterable[str], added: dict[str, dict[str, str]],
+                   note: str) -> ScenarioState:
+    off = {**state.off, regime: _off(state, regime, removed, touched)}
     delisted = dict(state.ctx.delisted)
-    for regime in set(removed) | set(delisted):
-        d = _delisted_for(state, regime) - set(added.get(regime, {}))
+    for r in set(off) | set(delisted):
+        d = off.get(r, frozenset()) - set(added.get(r, {}))
         if d:
-            delisted[regime] = d
+            delisted[r] = d
         else:
-            delisted.pop(regime, None)
+            delisted.pop(r, None)
     added = {r: a for r, a in added.items() if a}
     ctx = state.ctx.evolve(delisted=delisted, added=added)
-    return replace(state, ctx=ctx, log=(*state.log, note))
+    return replace(state, ctx=ctx, removed={**state.removed, regime: removed}, off=off,
+                   log=(*state.log, note))
 
 
 def delist(state: ScenarioState, sel: ListingSelector) -> ScenarioState:
     picked = _selected_keys(state, sel)
-    removed = dict(state.removed)
     keys = set().union(*picked.values()) if picked else set()
-    removed[sel.regime] = frozenset(removed.get(sel.regime, frozenset()) | keys)
+    removed = frozenset(state.removed.get(sel.regime, frozenset()) | keys)
     added = {r: dict(a) for r, a in state.ctx.added.items()}
     for eid in picked:
         added.get(sel.regime, {}).pop(eid, None)  # undo a scenario designation too
-    before = _delisted_for(state, sel.regime)
-    after = _delisted_for(replace(state, removed=removed), sel.regime)
-    still = sorted(e for e in picked if e not in after)
+    out = _with_listings(state, sel.regime, removed, picked, added, "")
+    before, after = state.off.get(sel.regime, frozenset()), out.off[sel.regime]
+    still = sum(1 for e in picked if e not in after)
     note = f"delist {sel.describe()}: {len(after - before)} entities off the list"
     if still:
-        note += f"; {len(still)} stay listed under another programme"
-    return _with_listings(state, removed, added, note)
+        note += f"; {still} stay listed under another programme"
+    return replace(out, log=(*state.log, note))
 
 
 def relist(state: ScenarioState, sel: ListingSelector) -> ScenarioState:
     picked = _selected_keys(state, sel)
-    removed = dict(state.removed)
     keys = set().union(*picked.values()) if picked else set()
-    removed[sel.regime] = frozenset(removed.get(sel.regime, frozenset()) - keys)
+    removed = frozenset(state.removed.get(sel.regime, frozenset()) - keys)
     added = {r: dict(a) for r, a in state.ctx.added.items()}
-    return _with_listings(state, removed, added, f"relist {sel.describe()}")
+    return _with_listings(state, sel.regime, removed, picked, added,
+                          f"relist {sel.describe()}")
 
 
 def designate(state: ScenarioState, change: Designate) -> ScenarioState:
     ids = _resolve_entities(state, change.regime, change.entities, change.names,
                             must_be_listed=False)
     added = {r: dict(a) for r, a in state.ctx.added.items()}
-    removed = dict(state.removed)
+    removed = state.removed.get(change.regime, frozenset())
     listed = state.index.entities(change.regime)
     for eid in ids:
         # a new (blocking) designation; it also undoes any delisting of the entity's old ones
-        removed[change.regime] = frozenset(
-            removed.get(change.regime, frozenset()) - listed.get(eid, frozenset())
-        )
+        removed = removed - listed.get(eid, frozenset())
         added.setdefault(change.regime, {})[eid] = change.note
     note = f"designate under {change.regime}: {', '.join(ids)}"
-    return _with_listings(state, removed, added, note)
+    return _with_listings(state, change.regime, frozenset(removed), ids, added, note)
 
 
 def set_date(state: ScenarioState, day: date) -> ScenarioState:

@@ -492,6 +492,8 @@ class ScenarioEngine:
         for entry in self._evals.get(regime, []) if self.reuse else []:
             if entry.fixed != fixed:
                 continue
+            if entry.listing != listing and entry.ctx.as_of != ctx.as_of:
+                continue  # telling which parties moved would need that day's statuses
             changed = {i for i in active.keys() | entry.rules.keys()
                        if not _same(active.get(i), entry.rules.get(i))}
             # lifted rules only drop findings; what costs is re-evaluating rules in force
