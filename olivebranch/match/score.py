@@ -52,7 +52,7 @@ MATCHABLE = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airp
 _ORG = {"Organization", "Company", "LegalEntity", "PublicBody"}
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=200_000)
 def token_sim(a: Token, b: Token) -> float:
     """Similarity of two name tokens in [0, 1]; 0 means "not the same word"."""
     if a.fold == b.fold:
