@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from typing import Any
 
 import pytest
@@ -497,6 +498,12 @@ def test_openapi_declares_models(client: TestClient) -> None:
             if "application/json" in content:
                 assert content["application/json"]["schema"], f"{method} {path}"
     assert "EntityMatchQuery" in spec["components"]["schemas"]
+    deal_body = spec["paths"]["/api/deals"]["post"]["requestBody"]["content"]["application/json"]
+    assert deal_body["schema"]["$ref"].endswith("/Deal")
+    text = json.dumps(spec)
+    refs = set(re.findall(r"#/components/schemas/([\w.-]+)", text))
+    assert refs <= set(spec["components"]["schemas"]), "every $ref resolves"
+    assert "HTTPValidationError" not in text  # 422s are documented in the shape they have
 
 
 def test_html_pages_render(client: TestClient) -> None:

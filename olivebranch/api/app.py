@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -81,7 +82,67 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     for module in (health, match, lists, ownership, deals, scenarios, admin):
         app.include_router(module.router)
     views.mount(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+#: operations whose JSON body is a deal or a scenario file (validated by those modules, so the
+#: route takes the raw body and the schema is added to the document here)
+BODY_SCHEMAS = {
+    ("/api/deals", "post"): "Deal",
+    ("/api/deals/{deal_id}", "put"): "Deal",
+    ("/api/deals/validate", "post"): "Deal",
+    ("/api/scenarios", "post"): "Scenario",
+    ("/api/scenarios/{name}", "put"): "Scenario",
+    ("/api/scenarios/run", "post"): "Scenario",
+}
+
+
+def _openapi(app: FastAPI) -> dict:
+    """FastAPI's document plus the deal and scenario file schemas for the bodies that carry
+    them (deal files and scenario files are the same shapes as on disk)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    from olivebranch.deals.models import Deal
+    from olivebranch.scenarios.model import json_schema as scenario_schema
+
+    spec = get_openapi(title=app.title, version=app.version, description=app.description,
+                       routes=app.routes, tags=app.openapi_tags)
+    components = spec.setdefault("components", {}).setdefault("schemas", {})
+    ref = "#/components/schemas/{model}"
+    deal = Deal.model_json_schema(by_alias=True, ref_template=ref)
+    scenario = scenario_schema()
+    for schema, name in ((deal, "Deal"), (scenario, "Scenario")):
+        defs = schema.pop("$defs", {})
+        if name == "Scenario":
+            text = json.dumps(schema)
+            text = text.replace('"#/$defs/', '"#/components/schemas/')
+            schema = json.loads(text)
+            defs = json.loads(json.dumps(defs).replace('"#/$defs/', '"#/components/schemas/'))
+        for key, value in defs.items():
+            components.setdefault(key, value)
+        schema.pop("$schema", None)
+        components[name] = schema
+    for (path, method), name in BODY_SCHEMAS.items():
+        op = spec.get("paths", {}).get(path, {}).get(method)
+        if op is not None:
+            op["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+            }
+    # validation errors are answered by errors.validation_handler, in this shape
+    for ops in spec.get("paths", {}).values():
+        for op in ops.values():
+            bad = op.get("responses", {}).get("422")
+            if bad is not None:
+                bad["content"] = {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ValidationErrorResponse"}}}
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    app.openapi_schema = spec
+    return spec
 
 
 def _version() -> str:
