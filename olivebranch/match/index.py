@@ -10,6 +10,7 @@ only the best few dozen candidates are scored in full.
 from __future__ import annotations
 
 import gc
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -142,6 +143,11 @@ class MatchIndex:
             for ident in e.profile.identifiers:
                 postings.setdefault("i:" + ident, []).append(-1 - i)
         self._names = names
+        # names covered by the query's words rank before longer names sharing one word
+        self._norm = np.asarray(
+            [1.0 / math.sqrt(max(sum(t.weight for t in f.tokens), 1.0)) for _, f, _ in names],
+            dtype=np.float32,
+        )
         # postings in CSR form: key -> slot; slot's name ids are flat[offsets[slot]:offsets[slot+1]]
         self._slot: dict[str, int] = {}
         offsets = [0]
@@ -322,7 +328,7 @@ class MatchIndex:
                 out[i] = [(analyze(n, kind), False) for n in e.profile.names]
         hit = np.flatnonzero(acc)
         if len(hit):
-            vals = acc[hit]
+            vals = acc[hit] * self._norm[hit]
             if len(hit) > limit:
                 part = np.argpartition(-vals, limit - 1)[:limit]
                 hit, vals = hit[part], vals[part]

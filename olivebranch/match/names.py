@@ -94,6 +94,7 @@ class NameForm:
     kind: str  # "person", "org" or "object"
     tokens: tuple[Token, ...]
     legal_forms: frozenset[str]
+    legal_words: frozenset[str]  # folded words of the legal form as written (jsc, ooo, fze)
     compact: str  # fold forms of all tokens (legal form included) joined, in original order
     digits: str  # the digits of the name, in order (Arctic LNG 2 → "2")
     joined: tuple[str, ...]  # the name written together, in the orders worth trying
@@ -208,6 +209,8 @@ def analyze(name: str, kind: str) -> NameForm:
         kind=kind,
         tokens=tuple(tokens),
         legal_forms=frozenset(legal),
+        legal_words=frozenset(fold(transliterate(w)) for w in set(all_words) - set(words)
+                              if legal and len(w) <= 5),
         compact=compact,
         digits="".join(c for c in compact if c.isdigit()),
         joined=_joined_forms(kind, compact, tokens),

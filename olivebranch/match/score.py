@@ -139,6 +139,9 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         num += s * w
         den += w
     q_only = tuple([t for i, t in enumerate(qt) if i not in used_q])
+    if q_only and r.legal_words and kind != "person":
+        # a misspelt legal form (JoC for JSC, FEZ for FZE) is legal-form noise, not name
+        q_only = tuple(t for t in q_only if not _near_legal(t, r.legal_words))
     r_only = tuple([t for j, t in enumerate(rt) if j not in used_r])
     r_patronymic_left = any(t.patronymic for t in r_only)
     q_patronymic_left = any(t.patronymic for t in q_only)
@@ -168,7 +171,13 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
     return NameMatch(score, q, r, tuple(pairs), q_only, r_only, compact)
 
 
-JOINED_MIN = 0.85
+JOINED_MIN = 0.9
+
+
+def _near_legal(t: Token, legal_words: frozenset[str]) -> bool:
+    if len(t.fold) > 5 or t.numeric:
+        return False
+    return any(OSA.distance(t.fold, w) <= 1 or sorted(t.fold) == sorted(w) for w in legal_words)
 
 
 def _may_be_joined(

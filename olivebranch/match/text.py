@@ -165,6 +165,9 @@ _SKELETON_MAP = str.maketrans({"p": "b", "v": "f", "w": "f", "z": "s", "q": "k",
 def skeleton(ascii_token: str, lossy: bool = False) -> str:
     """Consonant skeleton: fold, drop vowels, merge b/p, f/v/w, s/z, k/c/q/g; collapse repeats.
     For abjad transliterations (``lossy``) inner ``w``/``y`` are vowel letters and are dropped."""
+    # a lone h (Arabic ح/ه, Hebrew ה) is not a consonant worth keeping; digraphs (sh, zh, ch,
+    # kh) are
+    ascii_token = re.sub(r"(?<![szck])h", "", ascii_token)
     if lossy:
         ascii_token = ascii_token[:1] + ascii_token[1:].replace("w", "").replace("y", "")
     t = fold(ascii_token).replace("zh", "j").replace("sh", "s").replace("ch", "k")
