@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export OLIVEBRANCH_HOME ?= $(CURDIR)/var
 
-.PHONY: setup sysdeps sysdeps-test run test lint bench clean
+.PHONY: setup sysdeps sysdeps-test run test lint bench serve clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,19 @@ run: setup sysdeps
 test: setup sysdeps-test
 	$(BIN)/ruff check olivebranch tests bench scripts
 	$(BIN)/pytest -q -rs
+
+serve: setup sysdeps
+	$(BIN)/olivebranch lists load-bundled
+	$(BIN)/olivebranch serve
+
+bench: setup sysdeps
+	$(BIN)/olivebranch lists load-bundled
+	$(BIN)/python bench/match_quality.py
+	$(BIN)/python bench/match_pairs.py
+	$(BIN)/python bench/match_speed.py
+	$(BIN)/python bench/ownership.py
+	$(BIN)/python bench/scenarios.py
+	$(BIN)/python bench/api_load.py --workers 2
 
 lint: setup
 	$(BIN)/ruff check olivebranch tests bench scripts
