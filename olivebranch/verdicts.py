@@ -416,11 +416,15 @@ class Engine:
                 extra[n] = [d for k, d in st.designations if k == "blocking"]
             if st.sectoral and n not in seeds.sectoral:
                 extra_sect[n] = [d for k, d in st.designations if k == "sectoral"]
+        if not len(graph):
+            return
+        des = ChainMap(extra, seeds.designations)
+        sdes = ChainMap(extra_sect, seeds.sectoral)
+        # seeds outside the deal's (small) subgraph cannot matter: pass only those inside
         result = compute_regime(
-            graph, seeds.rule, set(seeds.designations) | set(extra),
-            sectoral_seeds=set(seeds.sectoral) | set(extra_sect),
-            designations=ChainMap(extra, seeds.designations),
-            sectoral_designations=ChainMap(extra_sect, seeds.sectoral))
+            graph, seeds.rule, {n for n in graph.ids if n in des},
+            sectoral_seeds={n for n in graph.ids if n in sdes},
+            designations=des, sectoral_designations=sdes)
         result.extra_notes = seeds.notes
         rule = seeds.rule
         name = namer(deal, nodes, self._caption)

@@ -111,14 +111,53 @@ def ssi_directives(store: Any, as_of: date | None = None) -> dict[str, frozenset
     return {k: frozenset(v) for k, v in out.items()}
 
 
+class SeedView(Mapping[str, list[Designation]]):
+    """Entity id -> designations of one class, as a context changes them, without copying the
+    stored mapping: ``extra`` first (scenario additions, identity links), then the stored
+    designations of the seed regimes minus the delisted ids."""
+
+    def __init__(self, bases: list[Mapping[str, list[Designation]]], gone: frozenset[str],
+                 extra: dict[str, list[Designation]]) -> None:
+        self._bases, self._gone, self._extra = bases, gone, extra
+
+    def __getitem__(self, key: str) -> list[Designation]:
+        found = list(self._extra.get(key, ()))
+        if key not in self._gone:
+            for base in self._bases:
+                found.extend(base.get(key, ()))
+        if not found:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        if key in self._extra:
+            return True
+        return key not in self._gone and any(key in b for b in self._bases)
+
+    def __iter__(self):  # type: ignore[override]
+        seen = set(self._extra)
+        yield from self._extra
+        for base in self._bases:
+            for key in base:
+                if key not in seen and key not in self._gone:
+                    seen.add(key)
+                    yield key
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __bool__(self) -> bool:  # cheap: callers test ``mapping or {}``
+        return bool(self._extra) or any(self._bases)
+
+
 @dataclass(frozen=True)
 class RegimeSeeds:
     """Who the stored lists (as a context changes them) designate under one regime's ownership
     rule: blocking and sectoral designations per entity id, with identity-link notes."""
 
     rule: RegimeRule
-    designations: dict[str, list[Designation]]
-    sectoral: dict[str, list[Designation]]
+    designations: Mapping[str, list[Designation]]
+    sectoral: Mapping[str, list[Designation]]
     notes: dict[str, list[str]]
 
 
@@ -130,19 +169,16 @@ def regime_seeds(
 ) -> RegimeSeeds:
     """Seeds of ``rule`` (the designations of its ``seed_regimes``) after a scenario's delistings
     and added designations; graph nodes that are the same entity as a listed one under another
-    list id (identity links) are seeded too, with a note. Never mutates ``stored``."""
-    des: dict[str, list[Designation]] = {}
-    sect: dict[str, list[Designation]] = {}
-    notes: dict[str, list[str]] = {}
+    list id (identity links) are seeded too, with a note. Never copies or mutates ``stored``."""
     blocking, sectoral = stored.classes["blocking"], stored.classes["sectoral"]
-    for sr in rule.seed_regimes or (rule.regime,):
-        gone = set(delisted.get(sr, ()))
-        for src, dst in ((blocking, des), (sectoral, sect)):
-            for eid, items in (src.get(sr) or {}).items():
-                if eid not in gone:
-                    dst.setdefault(eid, []).extend(items)
+    regimes = tuple(rule.seed_regimes or (rule.regime,))
+    gone = frozenset().union(*(delisted.get(sr, ()) for sr in regimes))
+    extra: dict[str, list[Designation]] = {}
+    extra_sect: dict[str, list[Designation]] = {}
+    notes: dict[str, list[str]] = {}
+    for sr in regimes:
         for eid, note in (added.get(sr) or {}).items():
-            des.setdefault(eid, []).append(Designation(
+            extra.setdefault(eid, []).append(Designation(
                 eid, f"scenario-{sr}-{eid}", sr, "scenario", 0, authority="scenario",
                 program=note or None))
         for node, links in (stored.links.get(sr) or {}).items():
@@ -152,7 +188,7 @@ def regime_seeds(
                 if link.other_id in gone:
                     continue
                 hit = False
-                for src, dst in ((blocking, des), (sectoral, sect)):
+                for src, dst in ((blocking, extra), (sectoral, extra_sect)):
                     found = (src.get(sr) or {}).get(link.other_id)
                     if found:
                         dst.setdefault(node, []).extend(found)
@@ -161,7 +197,12 @@ def regime_seeds(
                     notes.setdefault(node, []).append(
                         f"listed by {sr.upper()} as {link.other_id} ({link.reason}); "
                         "taken to be the same entity")
-    return RegimeSeeds(rule, des, sect, notes)
+    return RegimeSeeds(
+        rule,
+        SeedView([blocking.get(sr) or {} for sr in regimes], gone, extra),
+        SeedView([sectoral.get(sr) or {} for sr in regimes], gone, extra_sect),
+        notes,
+    )
 
 
 @dataclass(frozen=True)
