@@ -13,6 +13,7 @@ Targets: ≥ 500 queries/s, p99 ≤ 10 ms, build ≤ 10 s, resident memory ≤ 1
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import pickle
 import statistics
@@ -63,11 +64,12 @@ def main() -> None:
     index = MatchIndex.from_store(store)
     build_wall, build_cpu = time.perf_counter() - t0, time.process_time() - c0
     index_rss = rss_mb()
-    t0 = time.perf_counter()
     blob = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+    gc.disable()  # as olivebranch.match.cache.load_index does
     t0 = time.perf_counter()
     pickle.loads(blob)
     load_wall = time.perf_counter() - t0
+    gc.enable()
     del blob
     queries = [to_query(r) for r in load_queries(edir / "screening_dev.csv")]
     queries += [Query(name=n, schema="Person") for n in load_putin(edir / "putin_names.txt")]
@@ -104,7 +106,7 @@ def main() -> None:
     print(table(["measure", "value", "target"], [
         ["index build (wall)", f"{build_wall:.1f} s", "≤ 10 s"],
         ["index build (CPU)", f"{build_cpu:.1f} s", ""],
-        ["index load from cache (pickle)", f"{load_wall:.1f} s", ""],
+        ["index load from the on-disk cache (unpickle)", f"{load_wall:.1f} s", ""],
         ["RSS before index", f"{base_rss:.0f} MB", ""],
         ["RSS after build", f"{index_rss:.0f} MB", "≤ 1024 MB"],
         ["RSS after queries", f"{peak_rss:.0f} MB", "≤ 1024 MB"],
