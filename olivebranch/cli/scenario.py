@@ -288,7 +288,7 @@ def render_summary(summary: Any, fmt: str = "table") -> None:
     _emit_table(f"{summary.deals} deals: clear · not blocked (clear or risk only) per regime; "
                 "+n newly clear vs status-quo; all = not blocked under any regime",
                 headers, rows, fmt)
-    n_relief = max(1, len(summary.scenarios) - 1)
+    n_relief = summary.relief_scenarios or max(1, len(summary.scenarios) - 1)
     obs = [
         [o.rule_id, o.lifted_by, str(o.deals), f"{len(o.scenarios)}/{n_relief}"]
         for o in summary.obstacles

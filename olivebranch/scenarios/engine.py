@@ -216,6 +216,7 @@ class Summary:
     all_clear: dict[str, int]  # scenario -> deals clear under every regime shown
     cleared_vs_base: dict[str, dict[str, int]]  # scenario -> regime -> deals newly clear
     obstacles: list[Obstacle]
+    relief_scenarios: int = 0  # how many scenarios the obstacles were counted over
 
     def clear(self, scenario: str, regime: str) -> int:
         return self.counts[scenario][regime].get("clear", 0)
@@ -248,7 +249,7 @@ class Summary:
 
 def summarise(matrix: Matrix, baseline: str = "status-quo", top: int = 10) -> Summary:
     """Clear counts per scenario and regime, and the rules that most often remain blockers
-    under the relief scenarios (every scenario except the baseline)."""
+    under the relief scenarios (those that lift, delist or license; not the baseline)."""
     counts = {
         run.name: {r: dict(sorted(run.counts(r).items(), key=lambda kv: effect_rank_or(kv[0])))
                    for r in matrix.regimes}
@@ -276,7 +277,8 @@ def summarise(matrix: Matrix, baseline: str = "status-quo", top: int = 10) -> Su
                 for r in matrix.regimes
             }
     tally: dict[tuple[str, str], list[Any]] = {}
-    relief = [run for run in matrix.runs if run is not base] or matrix.runs
+    relief = [run for run in matrix.runs if run is not base and _relaxes(run.scenario)]
+    relief = relief or [run for run in matrix.runs if run is not base] or matrix.runs
     for run in relief:
         for deal_id in run.verdicts:
             for b in run.blockers(deal_id):
@@ -292,7 +294,15 @@ def summarise(matrix: Matrix, baseline: str = "status-quo", top: int = 10) -> Su
     obstacles.sort(key=lambda o: (-o.cells, -o.deals, o.rule_id))
     titles = {run.name: run.scenario.title for run in matrix.runs}
     return Summary(len(matrix.deal_ids), matrix.regimes, names, titles, counts, all_clear,
-                   cleared, obstacles[:top])
+                   cleared, obstacles[:top], len(relief))
+
+
+def _relaxes(scenario: Scenario) -> bool:
+    """A relief scenario lifts rules, delists or issues licences (snapback does none)."""
+    from olivebranch.scenarios.model import action_of, resolve_changes
+
+    return any(action_of(c) in ("lift", "delist", "start_licence")
+               for _, _, c in resolve_changes(scenario))
 
 
 def effect_rank_or(verdict: str) -> int:
