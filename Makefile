@@ -29,7 +29,7 @@ run: setup sysdeps
 	$(BIN)/olivebranch screen "Кирилл Дмитриев" --limit 3
 	$(BIN)/olivebranch screen "Arctic LNG 2 LLC" --schema Company --limit 3
 	$(BIN)/olivebranch assess --all
-	$(BIN)/olivebranch scenario summary
+	$(BIN)/olivebranch scenario summary --chart var/scenarios-summary.svg
 
 test: setup sysdeps-test
 	$(BIN)/ruff check olivebranch tests bench scripts
