@@ -44,7 +44,20 @@ def _deals(files: list[Path], all_: bool):
 
     if all_ or not files:
         return load_catalogue()
-    return [load_deal(f) for f in files]
+    out = []
+    catalogue = None
+    for f in files:
+        if not f.exists() and f.suffix == "" and len(f.parts) == 1:
+            # a bundled deal's id (``olivebranch assess tomtor-us-rare-earths --explain``)
+            catalogue = catalogue or {d.id: d for d in load_catalogue()}
+            if str(f) in catalogue:
+                out.append(catalogue[str(f)])
+                continue
+            raise OliveBranchError(
+                f"{f}: no such file, and no bundled deal has this id "
+                f"(ids: olivebranch assess --all --format csv)")
+        out.append(load_deal(f))
+    return out
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -157,7 +170,8 @@ def explain_text(v) -> str:
 def register(app: typer.Typer) -> None:
     @app.command("assess")
     def assess(
-        deals: list[Path] = typer.Argument(None, help="deal files (default: the bundled catalogue)"),
+        deals: list[Path] = typer.Argument(
+            None, help="deal files or bundled deal ids (default: the bundled catalogue)"),
         all_: bool = typer.Option(False, "--all", help="assess every bundled deal"),
         regime: str = typer.Option("us,eu,uk,ru,ua", "--regime", help="comma-separated regimes"),
         as_of: str = typer.Option(None, "--as-of", help="evaluate as of this date (YYYY-MM-DD)"),
