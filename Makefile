@@ -23,6 +23,7 @@ sysdeps:
 sysdeps-test:
 	bash scripts/system-deps.sh test
 
+run: export COLUMNS := $(or $(COLUMNS),160)
 run: setup sysdeps
 	$(BIN)/olivebranch lists load-bundled
 	$(BIN)/olivebranch lists status
