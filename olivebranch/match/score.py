@@ -45,6 +45,7 @@ UNMATCHED_INITIAL_WEIGHT = 3.0
 RESULT_UNMATCHED = {"person": 0.25, "org": 0.5, "object": 0.5}
 RESULT_UNMATCHED_PATRONYMIC = 0.1
 QUERY_UNMATCHED_PATRONYMIC = 0.3
+QUERY_EXTRA_WEIGHT = 0.5
 #: Weak aliases (nicknames, short forms the lists mark as weak) count for less.
 WEAK_ALIAS_FACTOR = 0.9
 
@@ -145,6 +146,9 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
     r_only = tuple([t for j, t in enumerate(rt) if j not in used_r])
     r_patronymic_left = any(t.patronymic for t in r_only)
     q_patronymic_left = any(t.patronymic for t in q_only)
+    # every listed word found and the query only adds middle names (GUL AHMAD WAZIRI HAKIMI
+    # for GUL AHMAD HAKIMI): the extra words count half
+    extra = QUERY_EXTRA_WEIGHT if (kind == "person" and not r_only and len(used_q) >= 2) else 1.0
     for t in q_only:
         if t.initial:
             den += UNMATCHED_INITIAL_WEIGHT
@@ -153,7 +157,7 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         elif t.numeric:
             den += t.weight * 2
         else:
-            den += t.weight
+            den += t.weight * extra
     lam = RESULT_UNMATCHED.get(kind, 0.5)
     for t in r_only:
         if t.patronymic and not q_patronymic_left:
