@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,12 +12,19 @@ from rich.console import Console
 from rich.table import Table
 
 from olivebranch.errors import OliveBranchError
+from olivebranch.match.batch import (  # noqa: F401 - re-exported for callers of the CLI module
+    BATCH_COLUMNS,
+    SCHEMATA,
+    count,
+    iter_rows,
+    result_row,
+    row_query,
+    schema_name,
+    screen_row,
+)
 
 console = Console()
 err_console = Console(stderr=True)
-
-SCHEMATA = ("Person", "Company", "Organization", "LegalEntity", "Vessel", "Airplane")
-BATCH_COLUMNS = ("id", "schema", "name", "birth_date", "identifier", "country")
 
 
 def _as_of(value: str | None) -> date | None:
@@ -31,13 +36,7 @@ def _as_of(value: str | None) -> date | None:
         raise OliveBranchError(f"--as-of: '{value}' is not a date (YYYY-MM-DD)") from None
 
 
-def _schema(value: str | None) -> str:
-    if not value:
-        return "LegalEntity"
-    for s in SCHEMATA:
-        if s.lower() == value.strip().lower():
-            return s
-    raise OliveBranchError(f"unknown schema '{value}' (use one of {', '.join(SCHEMATA)})")
+_schema = schema_name
 
 
 def _index(as_of: date | None) -> Any:
@@ -51,76 +50,6 @@ def _index(as_of: date | None) -> Any:
         return load_index(store, as_of)
 
 
-def result_row(r: Any) -> dict[str, Any]:
-    """The per-result fields of the batch output (and ``--json``)."""
-    return {
-        "entity_id": r.entity_id,
-        "caption": r.caption,
-        "schema": r.schema,
-        "score": round(r.score, 4),
-        "match": r.match,
-        "source": r.sources[0] if r.sources else None,
-        "sources": r.sources,
-        "source_id": r.source_ids[0] if r.source_ids else None,
-        "source_ids": r.source_ids,
-        "programs": r.programs,
-        "datasets": r.datasets,
-        "explanation": r.explanation,
-    }
-
-
-def row_query(row: dict[str, str], line: int) -> Any:
-    """One batch CSV row as a query; raises ValueError with a reason for a bad row."""
-    from olivebranch.match import Query
-    from olivebranch.match.score import parse_date
-
-    name = (row.get("name") or "").strip()
-    if not name:
-        raise ValueError("no name")
-    try:
-        schema = _schema(row.get("schema"))
-    except OliveBranchError as exc:
-        raise ValueError(str(exc)) from None
-    birth = (row.get("birth_date") or "").strip() or None
-    if birth and parse_date(birth) is None:
-        raise ValueError(f"unreadable birth_date '{birth}'")
-    ident = (row.get("identifier") or "").strip()
-    country = (row.get("country") or "").strip().lower()
-    return Query(
-        name=name,
-        schema=schema,
-        birth_date=birth,
-        identifiers=[i.strip() for i in ident.split(";") if i.strip()] if ident else [],
-        countries=[c.strip() for c in country.split(";") if c.strip()] if country else [],
-        id=(row.get("id") or "").strip() or f"row-{line}",
-    )
-
-
-def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
-    """(line, row, error) for every data row of a CSV file; rows that cannot be read at all
-    come back with an error instead of stopping the batch."""
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f)
-        try:
-            header = [h.strip().lower() for h in next(reader)]
-        except StopIteration:
-            return
-        if "name" not in header:
-            raise OliveBranchError(f"{path}: the header has no 'name' column")
-        while True:
-            line = reader.line_num + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield line, None, f"unreadable CSV row: {exc}"
-                continue
-            if not any(v.strip() for v in values):
-                continue
-            yield line, dict(zip(header, values, strict=False)), None
-
-
 def run_batch(index: Any, src: Path, dst: Path, *, limit: int, threshold: float | None) -> dict[str, int]:
     """Screen every row of ``src`` into ``dst`` (JSON lines); returns counts."""
     from rich.progress import Progress
@@ -129,22 +58,9 @@ def run_batch(index: Any, src: Path, dst: Path, *, limit: int, threshold: float 
     total = sum(1 for _ in src.open(encoding="utf-8-sig")) - 1
     with dst.open("w", encoding="utf-8") as out, Progress(console=err_console, transient=True) as bar:
         task = bar.add_task("screening", total=max(total, 0))
-        for line, row, error in iter_rows(src):
-            counts["rows"] += 1
-            rid = (row or {}).get("id") or f"row-{line}"
-            record: dict[str, Any]
-            if error is None:
-                try:
-                    q = row_query(row or {}, line)
-                    results = index.search(q, limit=limit, threshold=threshold)
-                    record = {"id": rid, "results": [result_row(r) for r in results]}
-                    if results:
-                        counts["with_hits"] += 1
-                except ValueError as exc:
-                    error = str(exc)
-            if error is not None:
-                counts["errors"] += 1
-                record = {"id": rid, "line": line, "error": error, "results": []}
+        for item in iter_rows(src):
+            record = screen_row(index, item, limit=limit, threshold=threshold)
+            count(counts, record)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             bar.advance(task)
     return counts

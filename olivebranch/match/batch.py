@@ -1,0 +1,123 @@
+"""Batch screening rows: one CSV row → a ``Query`` → one JSON-ready record.
+
+Shared by the single-process ``olivebranch screen --input`` and the Dask bulk job
+(``olivebranch.bulk``) so both write exactly the same line for the same row.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from olivebranch.errors import OliveBranchError
+from olivebranch.match.model import Query
+from olivebranch.match.score import parse_date
+
+SCHEMATA = ("Person", "Company", "Organization", "LegalEntity", "Vessel", "Airplane")
+BATCH_COLUMNS = ("id", "schema", "name", "birth_date", "identifier", "country")
+
+#: (line number, row or None, error or None) as read from a batch CSV.
+Row = tuple[int, dict[str, str] | None, str | None]
+
+
+def schema_name(value: str | None) -> str:
+    """The canonical schema for a user-given name (default ``LegalEntity``: any)."""
+    if not value:
+        return "LegalEntity"
+    for s in SCHEMATA:
+        if s.lower() == value.strip().lower():
+            return s
+    raise OliveBranchError(f"unknown schema '{value}' (use one of {', '.join(SCHEMATA)})")
+
+
+def result_row(r: Any) -> dict[str, Any]:
+    """The per-result fields of the batch output (and ``--json``)."""
+    return {
+        "entity_id": r.entity_id,
+        "caption": r.caption,
+        "schema": r.schema,
+        "score": round(r.score, 4),
+        "match": r.match,
+        "source": r.sources[0] if r.sources else None,
+        "sources": r.sources,
+        "source_id": r.source_ids[0] if r.source_ids else None,
+        "source_ids": r.source_ids,
+        "programs": r.programs,
+        "datasets": r.datasets,
+        "explanation": r.explanation,
+    }
+
+
+def row_query(row: dict[str, str], line: int) -> Query:
+    """One batch CSV row as a query; raises ValueError with a reason for a bad row."""
+    name = (row.get("name") or "").strip()
+    if not name:
+        raise ValueError("no name")
+    try:
+        schema = schema_name(row.get("schema"))
+    except OliveBranchError as exc:
+        raise ValueError(str(exc)) from None
+    birth = (row.get("birth_date") or "").strip() or None
+    if birth and parse_date(birth) is None:
+        raise ValueError(f"unreadable birth_date '{birth}'")
+    ident = (row.get("identifier") or "").strip()
+    country = (row.get("country") or "").strip().lower()
+    return Query(
+        name=name,
+        schema=schema,
+        birth_date=birth,
+        identifiers=[i.strip() for i in ident.split(";") if i.strip()] if ident else [],
+        countries=[c.strip() for c in country.split(";") if c.strip()] if country else [],
+        id=(row.get("id") or "").strip() or f"row-{line}",
+    )
+
+
+def iter_rows(path: Path) -> Iterator[Row]:
+    """(line, row, error) for every data row of a CSV file; rows that cannot be read at all
+    come back with an error instead of stopping the batch."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        try:
+            header = [h.strip().lower() for h in next(reader)]
+        except StopIteration:
+            return
+        if "name" not in header:
+            raise OliveBranchError(f"{path}: the header has no 'name' column")
+        while True:
+            line = reader.line_num + 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield line, None, f"unreadable CSV row: {exc}"
+                continue
+            if not any(v.strip() for v in values):
+                continue
+            yield line, dict(zip(header, values, strict=False)), None
+
+
+def screen_row(index: Any, item: Row, *, limit: int, threshold: float | None) -> dict[str, Any]:
+    """The output record for one read row: its results, or the reason it could not be screened
+    (``{"id", "line", "error", "results": []}``)."""
+    line, row, error = item
+    rid = (row or {}).get("id") or f"row-{line}"
+    if error is None:
+        try:
+            q = row_query(row or {}, line)
+            results = index.search(q, limit=limit, threshold=threshold)
+            return {"id": rid, "results": [result_row(r) for r in results]}
+        except ValueError as exc:
+            error = str(exc)
+    return {"id": rid, "line": line, "error": error, "results": []}
+
+
+def count(counts: dict[str, int], record: dict[str, Any]) -> None:
+    """Add one output record to the batch counts (rows, errors, with_hits)."""
+    counts["rows"] += 1
+    if "error" in record:
+        counts["errors"] += 1
+    elif record["results"]:
+        counts["with_hits"] += 1
