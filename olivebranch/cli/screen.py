@@ -66,6 +66,34 @@ def run_batch(index: Any, src: Path, dst: Path, *, limit: int, threshold: float 
     return counts
 
 
+def _run_dask(src: Path, dst: Path, *, limit: int, threshold: float | None, as_of: date | None,
+              workers: int | None, scheduler: str | None) -> dict[str, int]:
+    """The batch on a Dask cluster (see ``olivebranch.bulk``), with a progress bar."""
+    import gc
+    import os
+
+    from rich.progress import Progress
+
+    from olivebranch.bulk import close, connect, run_bulk
+    from olivebranch.store import Store
+
+    _index(as_of)  # build the pickled index cache once (then drop it) before workers read it
+    gc.collect()
+    total = sum(1 for _ in src.open(encoding="utf-8-sig")) - 1
+    with err_console.status("starting Dask …"):
+        client = connect(scheduler, workers or os.cpu_count() or 2)
+    try:
+        err_console.print(f"Dask: {len(client.scheduler_info(n_workers=-1)['workers'])} workers "
+                          f"at {client.scheduler.address}")
+        with Progress(console=err_console, transient=True) as bar:
+            task = bar.add_task("screening", total=max(total, 0))
+            return run_bulk(client, str(Store().url), src, dst, limit=limit,
+                            threshold=threshold, as_of=as_of,
+                            progress=lambda n: bar.advance(task, n))
+    finally:
+        close(client)
+
+
 def _print_results(query: Any, results: list[Any], threshold: float) -> None:
     names = ", ".join(query.names)
     if not results:
@@ -117,6 +145,13 @@ def register(app: typer.Typer) -> None:
             None, "--input", help="Batch: CSV with columns id,schema,name,birth_date,identifier,"
             "country."),
         output_file: Path | None = typer.Option(None, "--output", help="Batch: JSON lines output."),
+        dask: bool = typer.Option(False, "--dask", help="Batch: screen on a Dask cluster (a local "
+                                  "one unless --scheduler)."),
+        workers: int | None = typer.Option(None, "--workers", min=1, help="Batch with --dask: "
+                                           "local worker processes (default: CPU count)."),
+        scheduler: str | None = typer.Option(None, "--scheduler", help="Batch with --dask: "
+                                             "address of a running Dask scheduler, e.g. "
+                                             "tcp://host:8786."),
     ) -> None:
         """Screen a name (or a CSV of names) against every active sanctions list."""
         from olivebranch.match import DEFAULT_THRESHOLD, Query
@@ -127,8 +162,13 @@ def register(app: typer.Typer) -> None:
                 raise OliveBranchError("--input needs --output (a .jsonl file to write)")
             if not input_file.exists():
                 raise OliveBranchError(f"{input_file}: no such file")
-            index = _index(_as_of(as_of))
-            counts = run_batch(index, input_file, output_file, limit=limit, threshold=threshold)
+            if dask or workers or scheduler:
+                counts = _run_dask(input_file, output_file, limit=limit, threshold=threshold,
+                                   as_of=_as_of(as_of), workers=workers, scheduler=scheduler)
+            else:
+                index = _index(_as_of(as_of))
+                counts = run_batch(index, input_file, output_file, limit=limit,
+                                   threshold=threshold)
             err_console.print(
                 f"screened {counts['rows']} rows: {counts['with_hits']} with results, "
                 f"{counts['errors']} errors → {output_file}")
