@@ -11,6 +11,7 @@ form only lowers the score a little. Legal-form recognition uses rigour's table 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +23,15 @@ from rigour.names import extract_org_types, remove_org_types
 from rigour.names.prefix import remove_person_prefixes
 
 from olivebranch.match.symbols import symbols_for
-from olivebranch.match.text import clean, fold, is_lossy, skeleton, split_tokens, transliterate
+from olivebranch.match.text import (
+    clean,
+    fold,
+    is_lossy,
+    sinitic_key,
+    skeleton,
+    split_tokens,
+    transliterate,
+)
 from olivebranch.paths import DATA_DIR
 
 MATCH_DATA = DATA_DIR / "match"
@@ -63,6 +72,36 @@ def _given_names() -> frozenset[str]:
 
 
 GIVEN_NAMES = _given_names()
+
+
+def _variant_groups() -> dict[str, frozenset[int]]:
+    """Folded word → the numbers of the ``name_variants.txt`` lines it is on."""
+    out: dict[str, set[int]] = {}
+    lines = (MATCH_DATA / "name_variants.txt").read_text(encoding="utf-8").splitlines()
+    for n, line in enumerate(lines):
+        line = line.split("#", 1)[0]
+        for w in split_tokens(clean(line)):
+            out.setdefault(fold(transliterate(w)), set()).add(n)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+#: Nicknames, cross-language equivalents and Korean surname romanisations (Bill/William,
+#: Juan/John, Park/Pak): folded word → variant groups.
+NAME_VARIANTS = _variant_groups()
+
+
+def _abbreviations() -> list[tuple[str, str]]:
+    out = []
+    for line in (MATCH_DATA / "org_abbreviations.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0]
+        if "=" in line:
+            k, v = line.split("=", 1)
+            out.append((f" {k.strip()} ", f" {v.strip()} "))
+    return sorted(out, key=lambda kv: -len(kv[0]))
+
+
+#: Abbreviated words of organisation names and their full forms (Corp → Corporation).
+ORG_ABBREVIATIONS = _abbreviations()
 PATRONYMIC_ENDINGS = ("vig", "vna", "igna", "vic", "vich")
 PATRONYMIC_WORDS = frozenset({"ogli", "oglu", "ugli", "kizi", "gizi", "uli"})
 
@@ -76,6 +115,8 @@ class Token:
     fold: str
     alts: tuple[str, ...]  # other plausible folds: "ch" read as х, diacritics dropped (č→c)
     given: bool  # a common given name (Maria, Marfa …): two different ones never match
+    variants: frozenset[int]  # nickname/equivalence groups (Bibi ~ Benjamin, Park ~ Pak)
+    sinitic: str  # coarse Pinyin/Wade-Giles key when the token reads as Chinese syllables
     skel: str
     lossy: bool
     initial: bool
@@ -101,6 +142,7 @@ class NameForm:
     skel_join: str  # consonant skeletons of the tokens, joined
     lossy: bool  # any token from a script without written vowels or word spaces
     core: int  # tokens that are not patronymics
+    sinitic: tuple[str, ...]  # Chinese-syllable keys of the tokens (empty unless all read so)
 
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g",
@@ -111,6 +153,11 @@ def _alternatives(text: str, asc: str, fo: str, kind: str) -> tuple[str, ...]:
     out = []
     if "ch" in fo:
         out.append(fo.replace("ch", "g"))  # German-style ch for х (Michail)
+    if "ch" in asc and "sch" not in asc and "tch" not in asc:
+        out.append(fold(asc.replace("ch", "sh")))  # French/Portuguese ch for ш (Bachar)
+    if "oo" in asc or "ee" in asc:
+        # English spellings of long u and i (Nooristani, Ameen, Ghafoor)
+        out.append(fold(asc.replace("oo", "u").replace("ee", "i")))
     if not text.isascii():
         # Latin letters with their marks dropped (Vučić written Vucic)
         plain = "".join(c for c in unicodedata.normalize("NFKD", text)
@@ -145,6 +192,8 @@ def make_token(text: str, kind: str) -> Token:
         fold=fo,
         alts=_alternatives(text, asc, fo, kind),
         given=fo in GIVEN_NAMES,
+        variants=NAME_VARIANTS.get(fo, frozenset()) if kind == "person" else frozenset(),
+        sinitic=sinitic_key(asc) if kind == "person" else "",
         skel=skeleton(asc, lossy) if asc else "",
         lossy=lossy,
         initial=initial,
@@ -182,6 +231,8 @@ def analyze(name: str, kind: str) -> NameForm:
             words = split_tokens(remove_person_prefixes(text))
         words = [w for w in words if w not in TITLES] or all_words
     else:
+        # Roman numerals are series markers (Solutions II), not legal forms ("ii")
+        text = _ROMAN.sub(lambda m: ORDINALS[m.group(0)], text)
         rest, legal = _legal_forms(text)
         # romanised forms after transliteration (OBSHCHESTVO S OGRANICHENNOI …)
         if not rest.isascii():
@@ -191,7 +242,7 @@ def analyze(name: str, kind: str) -> NameForm:
                 rest, legal = rest2, legal | legal2
         words = split_tokens(rest)
         if kind != "person":
-            words = _numbers(_acronyms(words))
+            words = _numbers(_expand(_acronyms(words)))
         if kind == "org":
             words = [w for w in words if transliterate(w) not in ORG_STOPWORDS] or words
         if not words:
@@ -217,6 +268,7 @@ def analyze(name: str, kind: str) -> NameForm:
         skel_join="".join(t.skel for t in tokens),
         core=sum(1 for t in tokens if not t.patronymic),
         lossy=any(t.lossy for t in tokens),
+        sinitic=tuple(t.sinitic for t in tokens) if all(t.sinitic for t in tokens) else (),
     )
 
 
@@ -241,6 +293,12 @@ for _n, _r in enumerate(["", "", "ii", "iii", "iv", "", "vi", "vii", "viii", "ix
         ORDINALS.setdefault(_r, str(_n))
 
 
+# ("xi" is left alone: it is also a Chinese word, as in Xi'an)
+_ROMAN = re.compile(r"\b(?:" + "|".join(
+    sorted((k for k in ORDINALS if set(k) <= set("ivx") and len(k) > 1 and k != "xi"),
+           key=len, reverse=True)) + r")\b")
+
+
 def _numbers(words: list[str]) -> list[str]:
     """Number words and ordinals as digits (First → 1, 1st → 1, Forty-Four/Forty 4 → 44)."""
     out: list[str] = []
@@ -262,6 +320,17 @@ def _numbers(words: list[str]) -> list[str]:
         out.append(ORDINALS.get(w, w))
         i += 1
     return out
+
+
+def _expand(words: list[str]) -> list[str]:
+    """Abbreviated organisation words written out (Corp → Corporation, U.S. → United States)."""
+    padded = " " + " ".join(words) + " "
+    changed = False
+    for short, full in ORG_ABBREVIATIONS:
+        while short in padded:
+            padded = padded.replace(short, full)
+            changed = True
+    return padded.split() if changed else words
 
 
 def _acronyms(words: list[str]) -> list[str]:

@@ -26,20 +26,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 from olivebranch.match.model import Feature
 from olivebranch.match.names import NameForm, Token, analyze, kind_of
-from olivebranch.match.text import skeleton
+from olivebranch.match.text import is_cjk, skeleton
 
 MIN_TOKEN_SIM = 0.7
 FULL_CREDIT_SIM = 0.8
 ALT_SIM = 0.97
 INITIAL_SIM = 0.9
 SYMBOL_SIM = 0.95
+CJK_CHANGE_FACTOR = 0.5
+#: Nickname or cross-language form of one given name (Bibi/Benjamin, Juan/John, Pak/Park).
+VARIANT_SIM = 0.9
+#: Chinese names whose Pinyin/Wade-Giles keys agree: a little below a spelling match.
+SINITIC_FACTOR = 0.95
+SINITIC_MIN = 0.85
+#: Father and son names swapped around "bin" (SALMAN BIN MUHAMMAD / MUHAMMAD BIN SALMAN).
+REVERSED_LINEAGE_FACTOR = 0.7
+LINEAGE_WORDS = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould"})
 INITIAL_PAIR_WEIGHT = 1.5
 UNMATCHED_INITIAL_WEIGHT = 3.0
 RESULT_UNMATCHED = {"person": 0.25, "org": 0.5, "object": 0.5}
@@ -56,6 +65,27 @@ _ORG = {"Organization", "Company", "LegalEntity", "PublicBody"}
 @lru_cache(maxsize=200_000)
 def token_sim(a: Token, b: Token) -> float:
     """Similarity of two name tokens in [0, 1]; 0 means "not the same word"."""
+    sim = _token_sim(a, b)
+    if sim:
+        # 김정은/김종은, 习近平/习近朋: each character is a syllable of meaning, so one
+        # character replaced is another name (a simplified/traditional variant 習近平 still
+        # matches)
+        factor = _cjk_factor(a.text, b.text)
+        if factor < 1.0:
+            sim *= factor
+            return sim if sim >= MIN_TOKEN_SIM else 0.0
+    return sim
+
+
+def _cjk_factor(a: str, b: str) -> float:
+    """Credit kept when two names in Chinese, Japanese or Korean characters differ (1.0 when
+    they do not or are in other scripts): half the share of changed characters is lost."""
+    if a == b or not is_cjk(a) or not is_cjk(b):
+        return 1.0
+    return 1.0 - CJK_CHANGE_FACTOR * (1.0 - Indel.normalized_similarity(a, b))
+
+
+def _token_sim(a: Token, b: Token) -> float:
     if a.fold == b.fold:
         return 1.0
     if (a.alts or b.alts) and (a.fold in b.alts or b.fold in a.alts or set(a.alts) & set(b.alts)):
@@ -66,6 +96,8 @@ def token_sim(a: Token, b: Token) -> float:
         return INITIAL_SIM if a.fold[:1] == b.fold[:1] or a.ascii[:1] == b.ascii[:1] else 0.0
     if a.numeric or b.numeric:
         return 0.0
+    if a.variants and b.variants and a.variants & b.variants and not (a.symbols & b.symbols):
+        return VARIANT_SIM
     distinct_names = False
     if a.symbols and b.symbols:
         if a.symbols & b.symbols:
@@ -103,6 +135,7 @@ class NameMatch:
     query_only: tuple[Token, ...]
     result_only: tuple[Token, ...]
     compact: bool  # the score came from comparing the names written together
+    note: str = ""  # a whole-name reading that set the score (Chinese romanisation, bin swap)
 
 
 def compare_names(q: NameForm, r: NameForm) -> NameMatch:
@@ -172,7 +205,44 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         c = joined_sim(q, r)
         if c >= JOINED_MIN and c > score:
             score, compact = c, True
-    return NameMatch(score, q, r, tuple(pairs), q_only, r_only, compact)
+            score *= _cjk_factor("".join(t.text for t in qt), "".join(t.text for t in rt))
+    note = ""
+    if score < 0.999 and q.sinitic and r.sinitic:
+        c = sinitic_sim(q.sinitic, r.sinitic)
+        c *= _cjk_factor("".join(t.text for t in qt), "".join(t.text for t in rt))
+        if c > score:
+            score, compact, note = c, False, "same Chinese syllables, Pinyin and Wade-Giles folded"
+    if kind == "person" and _lineage_reversed(qt, rt):
+        score *= REVERSED_LINEAGE_FACTOR
+        note = "father's and own name swapped around 'bin'"
+    return NameMatch(score, q, r, tuple(pairs), q_only, r_only, compact, note)
+
+
+def sinitic_sim(q: tuple[str, ...], r: tuple[str, ...]) -> float:
+    """Similarity of two names read as Chinese syllables (Mao Tse-tung ~ Mao Zedong), with the
+    family name first or last; 0 below ``SINITIC_MIN``."""
+    qj = "".join(q)
+    best = 0.0
+    for order in {r, r[1:] + r[:1], r[-1:] + r[:-1]}:
+        best = max(best, OSA.normalized_similarity(qj, "".join(order)))
+    return SINITIC_FACTOR * best if best >= SINITIC_MIN else 0.0
+
+
+def _lineage(tokens: tuple[Token, ...]) -> list[tuple[Token, Token]]:
+    return [(tokens[k - 1], tokens[k + 1]) for k in range(1, len(tokens) - 1)
+            if tokens[k].fold in LINEAGE_WORDS]
+
+
+def _lineage_reversed(qt: tuple[Token, ...], rt: tuple[Token, ...]) -> bool:
+    """Whether "A bin B" in one name is "B bin A" in the other: son and father, two people."""
+    for a, b in _lineage(qt):
+        for c, d in _lineage(rt):
+            if a.fold == b.fold:
+                continue
+            if (token_sim(a, d) >= 0.9 and token_sim(b, c) >= 0.9
+                    and not (token_sim(a, c) >= 0.9 and token_sim(b, d) >= 0.9)):
+                return True
+    return False
 
 
 JOINED_MIN = 0.9
@@ -216,6 +286,8 @@ def describe_name_match(m: NameMatch) -> str:
     """The name evidence in words, e.g. ``'Kirill Dmitriyev' ~ 'DMITRIEV, Kirill' (kirill =
     kirill, dmitriyev ~ dmitriev)``."""
     head = f"name {m.score:.2f}: '{m.query.original}' ~ '{m.result.original}'"
+    if m.note:
+        return head + f" ({m.note})"
     if m.compact:
         return head + " (same letters when written together)"
     bits = []
@@ -230,6 +302,8 @@ def describe_name_match(m: NameMatch) -> str:
             bits.append(f"{a.text} = {b.text} (same after transliteration)")
         elif s == SYMBOL_SIM:
             bits.append(f"{a.text} ~ {b.text} (same given name)")
+        elif s == VARIANT_SIM and a.variants & b.variants:
+            bits.append(f"{a.text} ~ {b.text} (nickname or other form of one name)")
         else:
             bits.append(f"{a.text} ~ {b.text} ({s:.2f})")
     for t in m.query_only:
@@ -380,8 +454,7 @@ def score_profiles(
         for rf, weak in only:
             m = compare_names(qf, rf)
             if weak:
-                m = NameMatch(m.score * WEAK_ALIAS_FACTOR, m.query, m.result, m.pairs,
-                              m.query_only, m.result_only, m.compact)
+                m = replace(m, score=m.score * WEAK_ALIAS_FACTOR)
             if best is None or m.score > best.score:
                 best = m
     name_score = best.score if best is not None else 0.0

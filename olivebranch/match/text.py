@@ -199,3 +199,64 @@ _STRESS = re.compile("([\u0400-\u04ff])[\u0300\u0301]")
 def split_tokens(text: str) -> list[str]:
     """Split cleaned text into word tokens (letters and digits of any script)."""
     return [t for t in _SPLIT.split(text) if t and t != "_"]
+
+
+# Chinese syllables in Pinyin and in Wade-Giles (apostrophes dropped), for folding the two
+# systems together: Mao Tse-tung / Mao Zedong, Hsi Chin-ping / Xi Jinping. The key merges what
+# the systems write differently: unaspirated stops (WG p t k = Pinyin b d g), the affricates
+# (WG ch = Pinyin zh/ch/j/q, WG ts/tz = Pinyin z/c) and the sibilants (WG hs = Pinyin x, s, sh).
+_SINITIC_INITIALS = {
+    "zh": "j", "ch": "j", "j": "j", "q": "j", "ts": "z", "tz": "z", "z": "z", "c": "z",
+    "hs": "s", "x": "s", "sh": "s", "s": "s", "ss": "s", "sz": "s",
+    "b": "b", "p": "b", "d": "d", "t": "d", "g": "g", "k": "g",
+    "m": "m", "f": "f", "n": "n", "l": "l", "h": "h", "r": "r", "y": "y", "w": "w", "": "",
+}
+_SINITIC_FINALS = {
+    "a": "a", "ai": "ai", "an": "an", "ang": "ang", "ao": "ao", "e": "e", "eh": "e", "ei": "ei",
+    "en": "en", "eng": "eng", "er": "er", "erh": "er", "o": "o", "ong": "ong", "ung": "ong",
+    "ou": "ou", "i": "i", "ih": "i", "ia": "ia", "ian": "ian", "ien": "ian", "iang": "iang",
+    "iao": "iao", "ie": "ie", "ieh": "ie", "in": "in", "ing": "ing", "iong": "iong",
+    "iung": "iong", "iu": "iu", "u": "u", "ua": "ua", "uai": "uai", "uan": "uan",
+    "uang": "uang", "ui": "ui", "uei": "ui", "un": "un", "uo": "uo", "ue": "ue", "ueh": "ue",
+}
+_SINITIC_INI_ORDER = sorted(_SINITIC_INITIALS, key=len, reverse=True)
+_SINITIC_FIN_ORDER = sorted(_SINITIC_FINALS, key=len, reverse=True)
+
+
+def _sinitic_parse(t: str, left: int) -> str | None:
+    if not t:
+        return ""
+    if left == 0:
+        return None
+    for ini in _SINITIC_INI_ORDER:
+        if not t.startswith(ini):
+            continue
+        rest = t[len(ini):]
+        for fin in _SINITIC_FIN_ORDER:
+            if rest.startswith(fin):
+                tail = _sinitic_parse(rest[len(fin):], left - 1)
+                if tail is not None:
+                    return _SINITIC_INITIALS[ini] + _SINITIC_FINALS[fin] + tail
+    return None
+
+
+@lru_cache(maxsize=200_000)
+def sinitic_key(ascii_token: str) -> str:
+    """Coarse key of a token that reads as one to three Chinese syllables in Pinyin or
+    Wade-Giles ("" when it does not): ``tsetung`` and ``zedong`` both give ``zedong``."""
+    if not ascii_token.isalpha() or len(ascii_token) > 14:
+        return ""
+    return _sinitic_parse(ascii_token, 3) or ""
+
+
+_CJK = frozenset({"Han", "Hangul", "Hiragana", "Katakana"})
+
+
+@lru_cache(maxsize=200_000)
+def is_cjk(token: str) -> bool:
+    """Whether the token is written only in Chinese, Japanese or Korean characters, where
+    every character is a syllable of meaning: another character is another name, not a typo."""
+    if token.isascii():
+        return False
+    scripts = text_scripts(token)
+    return bool(scripts) and scripts <= _CJK
