@@ -35,14 +35,21 @@ class IndexPlugin(WorkerPlugin):
     on the worker's event loop and would stall its heartbeats for the seconds a load takes)."""
 
     def __init__(self, store_url: str, as_of: date | None = None) -> None:
+        from olivebranch.match.cache import _code_digest
+
         self.store_url = store_url
         self.as_of = as_of
-        self.name = f"olivebranch-index-{store_url}-{as_of.isoformat() if as_of else ''}"
+        # the matching code the client screens with: a worker on other code would score
+        # differently (and rebuild the index under another cache key), so it must refuse
+        self.code = _code_digest()
+        self.name = (f"olivebranch-index-{self.code}-{store_url}-"
+                     f"{as_of.isoformat() if as_of else ''}")
         self._index: Any = None
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"store_url": self.store_url, "as_of": self.as_of, "name": self.name}
+        return {"store_url": self.store_url, "as_of": self.as_of, "name": self.name,
+                "code": self.code}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -52,9 +59,13 @@ class IndexPlugin(WorkerPlugin):
     def index(self) -> Any:
         with self._lock:
             if self._index is None:
-                from olivebranch.match.cache import load_index
+                from olivebranch.match.cache import _code_digest, load_index
                 from olivebranch.store import Store
 
+                if _code_digest() != self.code:
+                    raise OliveBranchError(
+                        "this Dask worker runs other olivebranch matching code than the client "
+                        f"({_code_digest()} vs {self.code}): install the same version on both")
                 self._index = load_index(Store(self.store_url), self.as_of)
             return self._index
 
@@ -66,6 +77,10 @@ def screen_partition(plugin_name: str, rows: list[Row], limit: int,
     index = plugin.index()
     return [json.dumps(screen_row(index, item, limit=limit, threshold=threshold),
                        ensure_ascii=False) for item in rows]
+
+
+def _has_plugin(name: str, dask_worker: Any = None) -> bool:
+    return name in dask_worker.plugins
 
 
 def partitions(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
@@ -82,7 +97,9 @@ def run_bulk(client: Client, store_url: str, src: Path, dst: Path, *, limit: int
     the same counts as the single-process batch. ``progress(n)`` is called as rows finish."""
     workers = len(client.scheduler_info(n_workers=-1)["workers"]) or 1
     plugin = IndexPlugin(store_url, as_of)
-    client.register_plugin(plugin)
+    # registering again would replace the plugin, and its loaded index, on every worker
+    if not all(client.run(_has_plugin, plugin.name).values()):
+        client.register_plugin(plugin)
     # a bounded window of partitions in flight keeps memory flat for millions of rows
     window = max(4, 3 * workers)
     pending: deque[Any] = deque()
