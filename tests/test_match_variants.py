@@ -52,3 +52,9 @@ def test_org_abbreviations_and_series_numbers() -> None:
     assert score("U.S. Department of State", "United States Department of State",
                  "Organization") >= DEFAULT_THRESHOLD
     assert score("Arctic LNG 2", "Arctic LNG 1", "Company") < DEFAULT_THRESHOLD
+
+
+def test_initials_written_together_and_abd_al() -> None:
+    assert score("JC Juncker", "Jean-Claude Juncker") >= DEFAULT_THRESHOLD
+    assert score("'Abd al-Aziz al-Nuristani", "Abdul Aziz Nooristani") >= DEFAULT_THRESHOLD
+    assert score("Bachar el-Assad", "Bashar al-Assad") >= DEFAULT_THRESHOLD

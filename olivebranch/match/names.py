@@ -183,6 +183,8 @@ def make_token(text: str, kind: str) -> Token:
     )
     generic = kind != "person" and asc in ORG_GENERIC
     weight = 1.0 if initial else float(min(max(len(fo), 2), 10))
+    if kind == "person" and asc in ARABIC_ARTICLES:
+        weight = 1.0  # the article is often dropped or run into the name (al-Nuristani)
     if generic:
         weight *= 0.3
     syms = symbols_for(fo) if kind == "person" and not initial and not numeric else frozenset()
@@ -230,6 +232,7 @@ def analyze(name: str, kind: str) -> NameForm:
         if words and (words[0] in PERSON_PREFIX_WORDS or words[0] in TITLES):
             words = split_tokens(remove_person_prefixes(text))
         words = [w for w in words if w not in TITLES] or all_words
+        words = _person_words(words)
     else:
         # Roman numerals are series markers (Solutions II), not legal forms ("ii")
         text = _ROMAN.sub(lambda m: ORDINALS[m.group(0)], text)
@@ -318,6 +321,30 @@ def _numbers(words: list[str]) -> list[str]:
                 i += 2
                 continue
         out.append(ORDINALS.get(w, w))
+        i += 1
+    return out
+
+
+ARABIC_ARTICLES = frozenset({"al", "el", "ul"})
+_NOT_INITIALS = frozenset({"ng", "jr", "sr", "st"})
+
+
+def _person_words(words: list[str]) -> list[str]:
+    """Person-name words as they are compared: "Abd al-Aziz" as "Abdul Aziz" (one word in
+    most romanisations), and a two-consonant word as the initials it stands for (JC Juncker)."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w == "abd" and i + 1 < len(words) and words[i + 1] in ARABIC_ARTICLES:
+            out.append("abdul")
+            i += 2
+            continue
+        if (len(w) == 2 and w.isascii() and w.isalpha() and not set(w) & set("aeiouy")
+                and w not in _NOT_INITIALS):
+            out.extend(w)
+        else:
+            out.append(w)
         i += 1
     return out
 
