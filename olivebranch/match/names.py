@@ -102,6 +102,7 @@ def _abbreviations() -> list[tuple[str, str]]:
 
 #: Abbreviated words of organisation names and their full forms (Corp → Corporation).
 ORG_ABBREVIATIONS = _abbreviations()
+_ABBREVIATION_WORDS = frozenset(k.split()[0] for k, _ in ORG_ABBREVIATIONS)
 PATRONYMIC_ENDINGS = ("vig", "vna", "igna", "vic", "vich")
 PATRONYMIC_WORDS = frozenset({"ogli", "oglu", "ugli", "kizi", "gizi", "uli"})
 
@@ -235,7 +236,8 @@ def analyze(name: str, kind: str) -> NameForm:
         words = _person_words(words)
     else:
         # Roman numerals are series markers (Solutions II), not legal forms ("ii")
-        text = _ROMAN.sub(lambda m: ORDINALS[m.group(0)], text)
+        if not _ROMAN_WORDS.isdisjoint(all_words):
+            text = _ROMAN.sub(lambda m: ORDINALS[m.group(0)], text)
         rest, legal = _legal_forms(text)
         # romanised forms after transliteration (OBSHCHESTVO S OGRANICHENNOI …)
         if not rest.isascii():
@@ -297,9 +299,8 @@ for _n, _r in enumerate(["", "", "ii", "iii", "iv", "", "vi", "vii", "viii", "ix
 
 
 # ("xi" is left alone: it is also a Chinese word, as in Xi'an)
-_ROMAN = re.compile(r"\b(?:" + "|".join(
-    sorted((k for k in ORDINALS if set(k) <= set("ivx") and len(k) > 1 and k != "xi"),
-           key=len, reverse=True)) + r")\b")
+_ROMAN_WORDS = frozenset(k for k in ORDINALS if set(k) <= set("ivx") and len(k) > 1 and k != "xi")
+_ROMAN = re.compile(r"\b(?:" + "|".join(sorted(_ROMAN_WORDS, key=len, reverse=True)) + r")\b")
 
 
 def _numbers(words: list[str]) -> list[str]:
@@ -351,6 +352,8 @@ def _person_words(words: list[str]) -> list[str]:
 
 def _expand(words: list[str]) -> list[str]:
     """Abbreviated organisation words written out (Corp → Corporation, U.S. → United States)."""
+    if _ABBREVIATION_WORDS.isdisjoint(words):
+        return words
     padded = " " + " ".join(words) + " "
     changed = False
     for short, full in ORG_ABBREVIATIONS:

@@ -66,7 +66,7 @@ _ORG = {"Organization", "Company", "LegalEntity", "PublicBody"}
 def token_sim(a: Token, b: Token) -> float:
     """Similarity of two name tokens in [0, 1]; 0 means "not the same word"."""
     sim = _token_sim(a, b)
-    if sim:
+    if sim and a.lossy and b.lossy:  # CJK scripts are among the lossy ones
         # 김정은/김종은, 习近平/习近朋: each character is a syllable of meaning, so one
         # character replaced is another name (a simplified/traditional variant 習近平 still
         # matches)
@@ -212,7 +212,7 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         c *= _cjk_factor("".join(t.text for t in qt), "".join(t.text for t in rt))
         if c > score:
             score, compact, note = c, False, "same Chinese syllables, Pinyin and Wade-Giles folded"
-    if kind == "person" and _lineage_reversed(qt, rt):
+    if kind == "person" and len(qt) > 2 and len(rt) > 2 and _lineage_reversed(qt, rt):
         score *= REVERSED_LINEAGE_FACTOR
         note = "father's and own name swapped around 'bin'"
     return NameMatch(score, q, r, tuple(pairs), q_only, r_only, compact, note)

@@ -223,30 +223,24 @@ _SINITIC_INI_ORDER = sorted(_SINITIC_INITIALS, key=len, reverse=True)
 _SINITIC_FIN_ORDER = sorted(_SINITIC_FINALS, key=len, reverse=True)
 
 
-def _sinitic_parse(t: str, left: int) -> str | None:
-    if not t:
-        return ""
-    if left == 0:
-        return None
-    for ini in _SINITIC_INI_ORDER:
-        if not t.startswith(ini):
-            continue
-        rest = t[len(ini):]
-        for fin in _SINITIC_FIN_ORDER:
-            if rest.startswith(fin):
-                tail = _sinitic_parse(rest[len(fin):], left - 1)
-                if tail is not None:
-                    return _SINITIC_INITIALS[ini] + _SINITIC_FINALS[fin] + tail
-    return None
+_INI = "(" + "|".join(_SINITIC_INI_ORDER[:-1]) + "|)"
+_FIN = "(" + "|".join(_SINITIC_FIN_ORDER) + ")"
+#: One to three syllables, each an optional initial and a final
+_SINITIC_RE = re.compile(f"{_INI}{_FIN}(?:{_INI}{_FIN})?(?:{_INI}{_FIN})?")
 
 
 @lru_cache(maxsize=200_000)
 def sinitic_key(ascii_token: str) -> str:
     """Coarse key of a token that reads as one to three Chinese syllables in Pinyin or
     Wade-Giles ("" when it does not): ``tsetung`` and ``zedong`` both give ``zedong``."""
-    if not ascii_token.isalpha() or len(ascii_token) > 14:
+    m = _SINITIC_RE.fullmatch(ascii_token) if len(ascii_token) <= 14 else None
+    if m is None:
         return ""
-    return _sinitic_parse(ascii_token, 3) or ""
+    parts = m.groups()
+    return "".join(
+        _SINITIC_INITIALS[parts[i]] + _SINITIC_FINALS[parts[i + 1]]
+        for i in range(0, 6, 2) if parts[i + 1] is not None
+    )
 
 
 _CJK = frozenset({"Han", "Hangul", "Hiragana", "Katakana"})
