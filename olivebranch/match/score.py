@@ -20,6 +20,12 @@ are not allowed to match by spelling. Tokens the query has but the listing lacks
 against the score; tokens the listing has but the query lacks count a quarter (a patronymic a
 tenth, since queries often omit it), but half for organisations ("Gazprom" is not
 "Gazprom Neft").
+
+Beyond spelling: a nickname or other-language form of a given name (Bibi/Benjamin, Juan/John)
+and a Korean surname romanisation (Park/Pak) score 0.9 (``data/match/name_variants.txt``);
+Chinese names are also read as Pinyin/Wade-Giles syllables (Mao Tse-tung ~ Mao Zedong, ×0.95);
+in Chinese, Japanese and Korean characters a changed character is another name (half the
+share of changed characters is lost); "A bin B" against "B bin A" is son against father (×0.7).
 """
 
 from __future__ import annotations
