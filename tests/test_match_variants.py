@@ -58,3 +58,11 @@ def test_initials_written_together_and_abd_al() -> None:
     assert score("JC Juncker", "Jean-Claude Juncker") >= DEFAULT_THRESHOLD
     assert score("'Abd al-Aziz al-Nuristani", "Abdul Aziz Nooristani") >= DEFAULT_THRESHOLD
     assert score("Bachar el-Assad", "Bashar al-Assad") >= DEFAULT_THRESHOLD
+
+
+def test_regional_qualifier_of_a_group_company() -> None:
+    assert score("faberlic", "FABERLIC EUROPE Sp. z o.o.", "Company") >= DEFAULT_THRESHOLD
+    assert score("Deutsche Bank (Schweiz) AG", "Deutsche Bank AG", "Company") >= DEFAULT_THRESHOLD
+    # two different regional subsidiaries are two companies
+    assert score("Bowne Global Solutions (France), S.A.R.L.",
+                 "Bowne Global Solutions (Germany), G.m.b.H.", "Company") < DEFAULT_THRESHOLD

@@ -51,6 +51,9 @@ TITLES = _wordlist("titles.txt")
 ORG_STOPWORDS = _wordlist("stopwords.txt")
 #: Words common to many organisation names; they count little either way.
 ORG_GENERIC = _wordlist("org_generic.txt")
+#: Regional qualifiers of group companies (Europe, Schweiz): generic unless both names have
+#: a different one.
+ORG_REGIONS = _wordlist("org_regions.txt")
 #: Extra legal forms (lower-case ASCII phrase → generic form) rigour does not know.
 LEGAL_EXTRA: dict[str, str] = {}
 for _line in (MATCH_DATA / "legal_forms.txt").read_text(encoding="utf-8").splitlines():
@@ -124,6 +127,7 @@ class Token:
     patronymic: bool
     numeric: bool
     generic: bool  # a generic organisation word (company, group, trading …)
+    region: bool  # a regional qualifier of a group company (Europe, Schweiz)
     weight: float
     symbols: frozenset[str]
 
@@ -182,7 +186,8 @@ def make_token(text: str, kind: str) -> Token:
     patronymic = kind == "person" and (
         (len(fo) >= 7 and fo.endswith(PATRONYMIC_ENDINGS)) or fo in PATRONYMIC_WORDS
     )
-    generic = kind != "person" and asc in ORG_GENERIC
+    region = kind != "person" and asc in ORG_REGIONS
+    generic = kind != "person" and (asc in ORG_GENERIC or region)
     weight = 1.0 if initial else float(min(max(len(fo), 2), 10))
     if kind == "person" and asc in ARABIC_ARTICLES:
         weight = 1.0  # the article is often dropped or run into the name (al-Nuristani)
@@ -203,6 +208,7 @@ def make_token(text: str, kind: str) -> Token:
         patronymic=patronymic,
         numeric=numeric,
         generic=generic,
+        region=region,
         weight=weight,
         symbols=syms,
     )

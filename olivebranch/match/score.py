@@ -49,6 +49,7 @@ SYMBOL_SIM = 0.95
 CJK_CHANGE_FACTOR = 0.5
 #: Nickname or cross-language form of one given name (Bibi/Benjamin, Juan/John, Pak/Park).
 VARIANT_SIM = 0.9
+GENERIC_FACTOR = 0.3  # names.make_token: a generic organisation word's weight factor
 #: Chinese names whose Pinyin/Wade-Giles keys agree: a little below a spelling match.
 SINITIC_FACTOR = 0.95
 SINITIC_MIN = 0.85
@@ -188,6 +189,14 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
     # every listed word found and the query only adds middle names (GUL AHMAD WAZIRI HAKIMI
     # for GUL AHMAD HAKIMI): the extra words count half
     extra = QUERY_EXTRA_WEIGHT if (kind == "person" and not r_only and len(used_q) >= 2) else 1.0
+    # two different regional qualifiers (Bowne France / Bowne Germany): two subsidiaries, so
+    # the qualifiers count as full words
+    regions = kind != "person" and any(t.region for t in q_only) and any(
+        t.region for t in r_only)
+    if regions:
+        den += sum(t.weight * (1 / GENERIC_FACTOR - 1) for t in q_only if t.region)
+        den += sum(t.weight * (1 / GENERIC_FACTOR - 1) * RESULT_UNMATCHED.get(kind, 0.5)
+                   for t in r_only if t.region)
     for t in q_only:
         if t.initial:
             den += UNMATCHED_INITIAL_WEIGHT
