@@ -71,12 +71,16 @@ class IndexPlugin(WorkerPlugin):
 
 
 def screen_partition(plugin_name: str, rows: list[Row], limit: int,
-                     threshold: float | None) -> list[str]:
-    """Worker task: the JSON lines for one partition, in its order."""
-    plugin = get_worker().plugins[plugin_name]
-    index = plugin.index()
-    return [json.dumps(screen_row(index, item, limit=limit, threshold=threshold),
-                       ensure_ascii=False) for item in rows]
+                     threshold: float | None) -> tuple[str, dict[str, int]]:
+    """Worker task: the JSON lines for one partition, in its order, and their counts."""
+    index = get_worker().plugins[plugin_name].index()
+    counts = {"rows": 0, "errors": 0, "with_hits": 0}
+    lines = []
+    for item in rows:
+        record = screen_row(index, item, limit=limit, threshold=threshold)
+        count(counts, record)
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(lines), counts
 
 
 def _has_plugin(name: str, dask_worker: Any = None) -> bool:
@@ -106,12 +110,12 @@ def run_bulk(client: Client, store_url: str, src: Path, dst: Path, *, limit: int
     counts = {"rows": 0, "errors": 0, "with_hits": 0}
 
     def drain_one(out: Any) -> None:
-        lines = pending.popleft().result()
-        for line in lines:
-            out.write(line + "\n")
-            count(counts, json.loads(line))
+        text, done = pending.popleft().result()
+        out.write(text)
+        for key, n in done.items():
+            counts[key] += n
         if progress is not None:
-            progress(len(lines))
+            progress(done["rows"])
 
     with dst.open("w", encoding="utf-8") as out:
         for chunk in partitions(iter_rows(src), partition_rows):
