@@ -76,7 +76,7 @@ def load_index(store: Any, as_of: date | None = None, *, use_cache: bool = True)
     index = MatchIndex.from_store(store, as_of)
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as f:
             pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
