@@ -157,7 +157,25 @@ def _check_regime(r: str) -> str:
     return r
 
 
-class ListingSelector(_Strict):
+class _RegimeEntities(_Strict):
+    """Entities of one regime, by id or by name: shared by delist/relist and designate."""
+
+    regime: str
+    entities: list[str] = Field(default_factory=list)
+    names: list[str] = Field(default_factory=list)
+
+    @field_validator("entities", "names", mode="before")
+    @classmethod
+    def _entity_lists(cls, v: Any) -> Any:
+        return _listify(v)
+
+    @field_validator("regime", mode="before")
+    @classmethod
+    def _regime(cls, v: Any) -> str:
+        return _check_regime(v)
+
+
+class ListingSelector(_RegimeEntities):
     """Designations of one regime to remove (``delist``) or put back (``relist``).
 
     ``entities`` are list-entity ids (``ofac-46030``, or an OFAC number ``46030``); ``names``
@@ -166,21 +184,13 @@ class ListingSelector(_Strict):
     designation under another programme (e.g. EO 13662 dual listings).
     """
 
-    regime: str
-    entities: list[str] = Field(default_factory=list)
-    names: list[str] = Field(default_factory=list)
     program: list[str] = Field(default_factory=list)
     source: list[str] = Field(default_factory=list, description="only designations from these sources")
 
-    @field_validator("entities", "names", "program", "source", mode="before")
+    @field_validator("program", "source", mode="before")
     @classmethod
     def _lists(cls, v: Any) -> Any:
         return _listify(v)
-
-    @field_validator("regime", mode="before")
-    @classmethod
-    def _regime(cls, v: Any) -> str:
-        return _check_regime(v)
 
     @model_validator(mode="after")
     def _something(self) -> ListingSelector:
@@ -195,23 +205,10 @@ class ListingSelector(_Strict):
         return f"{self.regime}: {', '.join(parts)}{src}"
 
 
-class Designate(_Strict):
+class Designate(_RegimeEntities):
     """New designations a scenario assumes (snapback)."""
 
-    regime: str
-    entities: list[str] = Field(default_factory=list)
-    names: list[str] = Field(default_factory=list)
     note: str = "designated in scenario"
-
-    @field_validator("entities", "names", mode="before")
-    @classmethod
-    def _lists(cls, v: Any) -> Any:
-        return _listify(v)
-
-    @field_validator("regime", mode="before")
-    @classmethod
-    def _regime(cls, v: Any) -> str:
-        return _check_regime(v)
 
     @model_validator(mode="after")
     def _something(self) -> Designate:
