@@ -344,6 +344,8 @@ class Profile:
     birth_dates: tuple[str, ...] = ()
     countries: frozenset[str] = frozenset()
     identifiers: frozenset[str] = frozenset()
+    #: what was taken out of the query's text before matching (field labels, c/o …)
+    notes: tuple[str, ...] = ()
 
     def forms(self, kind: str) -> list[NameForm]:
         return [analyze(n, kind) for n in self.names]
@@ -476,6 +478,9 @@ def score_profiles(
     score = name_score
     if explain and best is not None:
         features.append(Feature("name", 1.0, name_score, describe_name_match(best)))
+    if explain and query.notes:
+        features.append(Feature("query_text", 0.0, 0.0,
+                                "query text cleaned: " + "; ".join(query.notes)))
     if query.birth_dates and result.birth_dates:
         f = _date_feature(query.birth_dates[0], result.birth_dates)
         if f is not None:
