@@ -37,8 +37,9 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel
 
+from olivebranch.match.legal import jurisdictions_conflict, label
 from olivebranch.match.model import Feature
-from olivebranch.match.names import NameForm, Token, analyze, kind_of
+from olivebranch.match.names import NameForm, Token, analyze, is_country_word, kind_of
 from olivebranch.match.text import is_cjk, skeleton
 
 MIN_TOKEN_SIM = 0.7
@@ -62,6 +63,16 @@ RESULT_UNMATCHED = {"person": 0.25, "org": 0.5, "object": 0.5}
 RESULT_UNMATCHED_PATRONYMIC = 0.1
 QUERY_UNMATCHED_PATRONYMIC = 0.3
 QUERY_EXTRA_WEIGHT = 0.5
+#: Singular against plural of a word of an organisation or vessel name (Falcon/Falcons).
+PLURAL_SIM = 0.5
+#: Both names carry numbers and they differ (Orion Metals I / II): the name score is cut.
+NUMBER_CONFLICT_FACTOR = 0.6
+#: Legal forms: same +0.02, jurisdictions that exclude each other −0.25, different −0.04.
+LEGAL_SAME = 0.02
+LEGAL_JURISDICTION = 0.25
+LEGAL_DIFFERENT = 0.04
+#: A country named in one organisation name only (a national subsidiary).
+SUBSIDIARY_PENALTY = 0.08
 #: Weak aliases (nicknames, short forms the lists mark as weak) count for less.
 WEAK_ALIAS_FACTOR = 0.9
 
@@ -103,6 +114,13 @@ def _token_sim(a: Token, b: Token) -> float:
         return INITIAL_SIM if a.fold[:1] == b.fold[:1] or a.ascii[:1] == b.ascii[:1] else 0.0
     if a.numeric or b.numeric:
         return 0.0
+    if a.org and b.org:
+        # Golden Falcon / Golden Falcons: another vessel or company (generic words aside)
+        if _plural_pair(a.fold, b.fold) and not (a.generic or b.generic):
+            return PLURAL_SIM
+        # Mining / Dining, Mail / Rail: one letter replaced gives another word, not a typo
+        if a.word and b.word and not (a.generic and b.generic) and _other_word(a.ascii, b.ascii):
+            return 0.0
     if a.variants and b.variants and a.variants & b.variants and not (a.symbols & b.symbols):
         return VARIANT_SIM
     distinct_names = False
@@ -131,6 +149,27 @@ def _token_sim(a: Token, b: Token) -> float:
     # below 0.8 a spelling difference is as likely another word (Lukashevich/Lukashenko)
     # as a typo: credit falls off twice as fast
     return sim if sim >= FULL_CREDIT_SIM else sim - (FULL_CREDIT_SIM - sim)
+
+
+def _other_word(a: str, b: str) -> bool:
+    """Two words of one length with one letter replaced (not s/z: organisation/organization)."""
+    if len(a) != len(b):
+        return False
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and set(diff[0]) != {"s", "z"}
+
+
+def distinct_words(a: Token, b: Token) -> bool:
+    """Whether two tokens of organisation or vessel names are different words by the rules
+    above (another dictionary word, singular/plural)."""
+    return a.org and b.org and not (a.generic or b.generic) and (
+        (a.word and b.word and _other_word(a.ascii, b.ascii)) or _plural_pair(a.fold, b.fold))
+
+
+def _plural_pair(a: str, b: str) -> bool:
+    if len(a) > len(b):
+        a, b = b, a
+    return len(a) >= 3 and b.startswith(a) and b[len(a):] in ("s", "es")
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,12 +255,17 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
             den += t.weight * lam
     score = num / den if den > 0 else 0.0
     compact = False
-    if score < 0.999 and q.compact and r.compact and _may_be_joined(q, r, q_only, r_only):
+    if score < 0.999 and q.compact and r.compact and _may_be_joined(q, r, q_only, r_only) and not (
+            kind != "person" and _distinct_left(qt, rt, q_only, r_only, pairs)):
         c = joined_sim(q, r)
         if c >= JOINED_MIN and c > score:
             score, compact = c, True
             score *= _cjk_factor("".join(t.text for t in qt), "".join(t.text for t in rt))
     note = ""
+    if q.digits and r.digits and q.digits != r.digits and kind != "person":
+        # Orion Metals I / II, Castlereagh Shipping Two / Four: numbers must agree
+        score *= NUMBER_CONFLICT_FACTOR
+        note = f"numbers differ ({q.digits} / {r.digits})"
     if score < 0.999 and q.sinitic and r.sinitic:
         c = sinitic_sim(q.sinitic, r.sinitic)
         c *= _cjk_factor("".join(t.text for t in qt), "".join(t.text for t in rt))
@@ -231,6 +275,16 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         score *= REVERSED_LINEAGE_FACTOR
         note = "father's and own name swapped around 'bin'"
     return NameMatch(score, q, r, tuple(pairs), q_only, r_only, compact, note)
+
+
+def _distinct_left(qt, rt, q_only, r_only, pairs) -> bool:  # noqa: ANN001
+    """Whether the alignment kept two words apart on purpose (Mining/Dining, Falcon/Falcons):
+    then reading the names written together must not join them again."""
+    for a in q_only + tuple(p[0] for p in pairs):
+        for b in r_only + tuple(p[1] for p in pairs):
+            if distinct_words(a, b):
+                return True
+    return False
 
 
 def sinitic_sim(q: tuple[str, ...], r: tuple[str, ...]) -> float:
@@ -301,7 +355,7 @@ def describe_name_match(m: NameMatch) -> str:
     """The name evidence in words, e.g. ``'Kirill Dmitriyev' ~ 'DMITRIEV, Kirill' (kirill =
     kirill, dmitriyev ~ dmitriev)``."""
     head = f"name {m.score:.2f}: '{m.query.original}' ~ '{m.result.original}'"
-    if m.note:
+    if m.note and not m.note.startswith("numbers"):
         return head + f" ({m.note})"
     if m.compact:
         return head + " (same letters when written together)"
@@ -321,6 +375,8 @@ def describe_name_match(m: NameMatch) -> str:
             bits.append(f"{a.text} ~ {b.text} (nickname or other form of one name)")
         else:
             bits.append(f"{a.text} ~ {b.text} ({s:.2f})")
+    if m.note.startswith("numbers"):
+        bits.append(m.note)
     for t in m.query_only:
         bits.append(f"'{t.text}' not in listed name")
     for t in m.result_only:
@@ -497,18 +553,16 @@ def score_profiles(
                 "country", 0.08, -0.08,
                 f"country {', '.join(sorted(query.countries))} differs from listed "
                 f"{', '.join(sorted(result.countries))}"))
-    if best is not None and best.query.legal_forms and best.result.legal_forms:
-        if best.query.legal_forms & best.result.legal_forms:
-            score += 0.02
-            features.append(Feature("legal_form", 0.02, 0.02,
-                                    f"legal form {'/'.join(sorted(best.query.legal_forms))} "
-                                    "matches"))
-        else:
-            score -= 0.04
-            features.append(Feature(
-                "legal_form", 0.04, -0.04,
-                f"legal form {'/'.join(sorted(best.query.legal_forms))} differs from listed "
-                f"{'/'.join(sorted(best.result.legal_forms))}"))
+    if best is not None:
+        f = legal_form_feature(best.query, best.result)
+        if f is not None:
+            score += f.value
+            features.append(f)
+    if best is not None and best.result.kind != "person":
+        f = subsidiary_feature(best)
+        if f is not None:
+            score += f.value
+            features.append(f)
     shared_ids = query.identifiers & result.identifiers
     if shared_ids:
         floor = 0.90 + 0.10 * name_score
@@ -525,6 +579,38 @@ def score_profiles(
                                 f"{query.schema} query compared with a listed {result.schema}"))
     score = min(1.0, max(0.0, score))
     return score, features, best
+
+
+def legal_form_feature(q: NameForm, r: NameForm) -> Feature | None:
+    """Legal forms compared: the same form +0.02 (the same class, LLC/ООО, too); forms of
+    jurisdictions that exclude each other (GmbH / Sdn. Bhd.) −0.12; otherwise different
+    forms −0.04 (weak on purpose: lists and customers write forms loosely)."""
+    if not (q.legal_forms and r.legal_forms):
+        return None
+    qs, rs = "/".join(sorted(q.legal_forms)), "/".join(sorted(r.legal_forms))
+    if q.legal_ids & r.legal_ids:
+        return Feature("legal_form", LEGAL_SAME, LEGAL_SAME, f"legal form {qs} matches")
+    if jurisdictions_conflict(q.legal_ids, r.legal_ids):
+        ql = "/".join(sorted(label(i) for i in q.legal_ids))
+        rl = "/".join(sorted(label(i) for i in r.legal_ids))
+        return Feature("legal_form", LEGAL_JURISDICTION, -LEGAL_JURISDICTION,
+                       f"legal form {ql} is of another jurisdiction than listed {rl}")
+    if q.legal_forms & r.legal_forms:
+        return Feature("legal_form", LEGAL_SAME, LEGAL_SAME, f"legal form {qs} matches")
+    return Feature("legal_form", LEGAL_DIFFERENT, -LEGAL_DIFFERENT,
+                   f"legal form {qs} differs from listed {rs}")
+
+
+def subsidiary_feature(m: NameMatch) -> Feature | None:
+    """A country named in one organisation name only (Okafor Castings *Nigeria* Ltd against
+    Okafor Castings Inc.): the name of a national subsidiary, another legal person."""
+    extra = [t for t in m.query_only + m.result_only if is_country_word(t.ascii)]
+    if not extra:
+        return None
+    words = ", ".join(t.text for t in extra)
+    return Feature("subsidiary", SUBSIDIARY_PENALTY, -SUBSIDIARY_PENALTY,
+                   f"country-qualified name ({words}) on one side only: a national subsidiary "
+                   "is another company")
 
 
 def explain(features: list[Feature]) -> str:
