@@ -24,6 +24,7 @@ from rigour.names.prefix import remove_person_prefixes
 
 from olivebranch.match.dictionary import is_word
 from olivebranch.match.legal import split_legal_forms
+from olivebranch.match.places import country_names
 from olivebranch.match.symbols import symbols_for
 from olivebranch.match.text import (
     clean,
@@ -426,19 +427,10 @@ def _joined_forms(kind: str, compact: str, tokens: tuple[Token, ...]) -> tuple[s
     return tuple(dict.fromkeys(out))
 
 
-@lru_cache(maxsize=50_000)
 def is_country_word(ascii_word: str) -> bool:
-    """Whether a name word names a country (Nigeria, Deutschland, Turkiye), per rigour's
-    territory names; regional words (Europe, Asia) are not countries."""
-    if len(ascii_word) < 4 or ascii_word in ORG_STOPWORDS or ascii_word in ORG_GENERIC:
-        return False
-    from rigour.territories import lookup_territory
-
-    try:
-        t = lookup_territory(ascii_word)
-    except Exception:  # noqa: BLE001
-        return False
-    return t is not None and t.is_country
+    """Whether a name word names a country (Nigeria, Deutschland, Turkiye); regional words
+    (Europe, Asia) are not countries. See ``places.py``."""
+    return ascii_word in country_names()
 
 
 def kind_of(schema: str) -> str:

@@ -14,8 +14,9 @@ A bank screens the party fields of payment messages (SWIFT MT103 field 59, ISO 2
   (``MV RATCHA PEARL 5, Songkhla``);
 * former names: ``Blue Heron (ex-Silver Dawn)``, ``f/k/a``, ``formerly`` - the former name
   is not dropped but screened as a second name;
-* bracketed notes: ``(in liquidation)``, ``(ref 2291)`` - brackets of two or more words or
-  with digits; a one-word bracket (``(Schweiz)``, ``(BMI)``, ``(Pty)``) is part of the name.
+* bracketed notes: ``(in liquidation)``, ``(ref 2291)``, ``(see attached invoice)`` -
+  brackets with digits, note words or four or more words; a short bracket (``(Schweiz)``,
+  ``(BMI)``, ``(Hong Kong)``) is part of the name.
 
 Every removal is kept as a note (:class:`Cleaned`) and shown in the match explanation, so an
 analyst sees exactly what was screened. Only queries are cleaned; listed names are not.
@@ -198,7 +199,7 @@ def strip_noise(text: str, schema: str = "LegalEntity") -> Cleaned:
         inner = m.group(1).strip()
         if not inner:
             return " "
-        if (len(inner.split()) >= 2 or any(c.isdigit() for c in inner)
+        if (len(inner.split()) >= 4 or any(c.isdigit() for c in inner)
                 or _NOTE_WORDS.search(inner)) and not _is_place(inner):
             notes.append(_note("bracketed note", m.group(0).strip()))
             return " "
@@ -237,12 +238,8 @@ def _demonym(word: str) -> str:
     return w
 
 
-@lru_cache(maxsize=4096)
 def _is_place(text: str) -> bool:
-    """Whether a bracketed word group names a country or region (``(Hong Kong)``)."""
-    from rigour.territories import lookup_territory
+    """Whether a word group names a country (``(Hong Kong)``, ``Panama``)."""
+    from olivebranch.match.places import is_country
 
-    try:
-        return lookup_territory(text) is not None
-    except Exception:  # noqa: BLE001 - an unreadable string is no place
-        return False
+    return is_country(text)

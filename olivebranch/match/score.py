@@ -75,6 +75,14 @@ LEGAL_DIFFERENT = 0.04
 SUBSIDIARY_PENALTY = 0.08
 #: Weak aliases (nicknames, short forms the lists mark as weak) count for less.
 WEAK_ALIAS_FACTOR = 0.9
+#: A listed name this short (letters, all words) is weak evidence, like a weak alias.
+SHORT_ALIAS_LETTERS = 4
+#: Names meeting only through a lossy transliteration (Arabic, Hebrew, Hangul, Han, Thai …).
+CROSS_SCRIPT_FACTOR = 0.95
+#: Where weak evidence stops without support: below the default threshold (0.78).
+WEAK_CAP = 0.74
+#: A name part this similar supports another one (cross-script matches need two).
+STRONG_PART_SIM = 0.9
 
 MATCHABLE = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
 _ORG = {"Organization", "Company", "LegalEntity", "PublicBody"}
@@ -182,6 +190,7 @@ class NameMatch:
     result_only: tuple[Token, ...]
     compact: bool  # the score came from comparing the names written together
     note: str = ""  # a whole-name reading that set the score (Chinese romanisation, bin swap)
+    caveat: str = ""  # why the name counts as weak evidence (cross-script, weak alias)
 
 
 def compare_names(q: NameForm, r: NameForm) -> NameMatch:
@@ -523,17 +532,25 @@ def score_profiles(
         only = [(analyze(n, kind), False) for n in result.names]
         only += [(analyze(n, kind), True) for n in result.weak_names]
     best: NameMatch | None = None
+    # evidence beyond the name: lets a weak or cross-script name reach the threshold
+    backed = bool(query.identifiers & result.identifiers) or bool(
+        query.countries & result.countries)
+    if not backed and query.birth_dates and result.birth_dates:
+        f = _date_feature(query.birth_dates[0], result.birth_dates)
+        backed = f is not None and f.value > 0
     for qf in query.forms(kind):
         for rf, weak in only:
             m = compare_names(qf, rf)
-            if weak:
-                m = replace(m, score=m.score * WEAK_ALIAS_FACTOR)
+            if m.score > 0.0:
+                m = _weigh_evidence(m, weak, backed)
             if best is None or m.score > best.score:
                 best = m
     name_score = best.score if best is not None else 0.0
     score = name_score
     if explain and best is not None:
         features.append(Feature("name", 1.0, name_score, describe_name_match(best)))
+        if best.caveat:
+            features.append(Feature("name_evidence", 0.0, 0.0, best.caveat))
     if explain and query.notes:
         features.append(Feature("query_text", 0.0, 0.0,
                                 "query text cleaned: " + "; ".join(query.notes)))
@@ -579,6 +596,50 @@ def score_profiles(
                                 f"{query.schema} query compared with a listed {result.schema}"))
     score = min(1.0, max(0.0, score))
     return score, features, best
+
+
+def cross_script(m: NameMatch) -> bool:
+    """Whether the names meet only through the transliteration of a script that writes
+    names approximately (abjads without vowels, Hangul, Han, Thai …) from another script."""
+    return m.query.lossy != m.result.lossy
+
+
+def _strong_parts(m: NameMatch) -> int:
+    """Name parts that agree well enough to support each other (no initials, 3+ letters)."""
+    return sum(1 for a, b, s in m.pairs
+               if s >= STRONG_PART_SIM and not (a.initial or b.initial)
+               and len((a if b.lossy else b).ascii) >= 3)
+
+
+def _weigh_evidence(m: NameMatch, weak: bool, backed: bool) -> NameMatch:
+    """A name match through a lossy transliteration, or on an alias the list marks weak or
+    that is very short, is weak evidence: it is weighed lower and, without a second name
+    part that agrees (cross-script) or other evidence (birth date, country, identifier),
+    held below the threshold."""
+    score, caveat = m.score, ""
+    short = not m.result.lossy and sum(len(t.ascii) for t in m.result.tokens) <= SHORT_ALIAS_LETTERS
+    if weak or short:
+        score *= WEAK_ALIAS_FACTOR
+        caveat = ("the listed name is a weak alias" if weak else
+                  "the listed name is very short")
+        if not backed:
+            score = min(score, WEAK_CAP)
+            caveat += ": weak evidence without a birth date, country or identifier"
+    if cross_script(m):
+        score *= CROSS_SCRIPT_FACTOR
+        parts = _strong_parts(m)
+        if m.compact or m.note:
+            # read as a whole: the Latin side's words stand for the parts
+            latin = m.query if not m.query.lossy else m.result
+            parts = len(latin.tokens) if score >= 0.85 else 0
+        if parts < 2 and not backed:
+            score = min(score, WEAK_CAP)
+            caveat = (caveat + "; " if caveat else "") + (
+                "matched only through a transliteration without written vowels or "
+                "exact readings, with no second name part or other evidence to support it")
+    if score == m.score:
+        return m
+    return replace(m, score=score, caveat=caveat)
 
 
 def legal_form_feature(q: NameForm, r: NameForm) -> Feature | None:
