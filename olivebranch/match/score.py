@@ -64,7 +64,7 @@ RESULT_UNMATCHED_PATRONYMIC = 0.1
 QUERY_UNMATCHED_PATRONYMIC = 0.3
 QUERY_EXTRA_WEIGHT = 0.5
 #: Singular against plural of a word of an organisation or vessel name (Falcon/Falcons).
-PLURAL_SIM = 0.5
+PLURAL_SIM = 0.3
 #: Both names carry numbers and they differ (Orion Metals I / II): the name score is cut.
 NUMBER_CONFLICT_FACTOR = 0.6
 #: Legal forms: same +0.02, jurisdictions that exclude each other −0.25, different −0.04.
@@ -72,10 +72,11 @@ LEGAL_SAME = 0.02
 LEGAL_JURISDICTION = 0.25
 LEGAL_DIFFERENT = 0.04
 #: A country named in one organisation name only (a national subsidiary).
-SUBSIDIARY_PENALTY = 0.08
+SUBSIDIARY_PENALTY = 0.12
 #: Weak aliases (nicknames, short forms the lists mark as weak) count for less.
 WEAK_ALIAS_FACTOR = 0.9
-#: A listed name this short (letters, all words) is weak evidence, like a weak alias.
+#: A listed person name this short (letters, all words: Ali, Abu) is weak evidence, like a
+#: weak alias.
 SHORT_ALIAS_LETTERS = 4
 #: Names meeting only through a lossy transliteration (Arabic, Hebrew, Hangul, Han, Thai …).
 CROSS_SCRIPT_FACTOR = 0.95
@@ -617,7 +618,9 @@ def _weigh_evidence(m: NameMatch, weak: bool, backed: bool) -> NameMatch:
     part that agrees (cross-script) or other evidence (birth date, country, identifier),
     held below the threshold."""
     score, caveat = m.score, ""
-    short = not m.result.lossy and sum(len(t.ascii) for t in m.result.tokens) <= SHORT_ALIAS_LETTERS
+    # (a short organisation name is usually its acronym, a name in its own right: SUEK, VMK)
+    short = (m.result.kind == "person" and not m.result.lossy
+             and sum(len(t.ascii) for t in m.result.tokens) <= SHORT_ALIAS_LETTERS)
     if weak or short:
         score *= WEAK_ALIAS_FACTOR
         caveat = ("the listed name is a weak alias" if weak else
