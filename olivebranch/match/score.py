@@ -668,7 +668,9 @@ def legal_form_feature(q: NameForm, r: NameForm) -> Feature | None:
 def subsidiary_feature(m: NameMatch) -> Feature | None:
     """A country named in one organisation name only (Okafor Castings *Nigeria* Ltd against
     Okafor Castings Inc.): the name of a national subsidiary, another legal person."""
-    extra = [t for t in m.query_only + m.result_only if is_country_word(t.ascii)]
+    # (the regional qualifiers of data/match/org_regions.txt - Schweiz, Deutschland - are
+    # group naming and keep their own, smaller weight: see compare_names)
+    extra = [t for t in m.query_only + m.result_only if is_country_word(t.ascii) and not t.region]
     if not extra:
         return None
     words = ", ".join(t.text for t in extra)
