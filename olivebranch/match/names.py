@@ -22,6 +22,9 @@ from rigour._core import ordinals_dict, person_name_prefixes_list
 from rigour.names import extract_org_types, remove_org_types
 from rigour.names.prefix import remove_person_prefixes
 
+from olivebranch.match.dictionary import is_word
+from olivebranch.match.legal import split_legal_forms
+from olivebranch.match.places import country_names
 from olivebranch.match.symbols import symbols_for
 from olivebranch.match.text import (
     clean,
@@ -128,6 +131,8 @@ class Token:
     numeric: bool
     generic: bool  # a generic organisation word (company, group, trading …)
     region: bool  # a regional qualifier of a group company (Europe, Schweiz)
+    word: bool  # a common dictionary word in an organisation or vessel name (Mining, Rail)
+    org: bool  # from an organisation or vessel name, not a person's
     weight: float
     symbols: frozenset[str]
 
@@ -139,10 +144,11 @@ class NameForm:
     original: str
     kind: str  # "person", "org" or "object"
     tokens: tuple[Token, ...]
-    legal_forms: frozenset[str]
+    legal_forms: frozenset[str]  # generic classes (llc, jsc …)
+    legal_ids: frozenset[str]  # legal-form ids with jurisdictions (see legal.py)
     legal_words: frozenset[str]  # folded words of the legal form as written (jsc, ooo, fze)
     compact: str  # fold forms of all tokens (legal form included) joined, in original order
-    digits: str  # the digits of the name, in order (Arctic LNG 2 → "2")
+    digits: str  # the numbers of the name, sorted (Arctic LNG 2 → "2", Orion Metals II → "2")
     joined: tuple[str, ...]  # the name written together, in the orders worth trying
     skel_join: str  # consonant skeletons of the tokens, joined
     lossy: bool  # any token from a script without written vowels or word spaces
@@ -209,22 +215,41 @@ def make_token(text: str, kind: str) -> Token:
         numeric=numeric,
         generic=generic,
         region=region,
+        word=kind != "person" and not numeric and is_word(asc),
+        org=kind != "person",
         weight=weight,
         symbols=syms,
     )
 
 
-def _legal_forms(text: str) -> tuple[str, set[str]]:
-    """Remove legal forms from cleaned text; return the rest and the generic forms found."""
-    found = {generic for _, generic in extract_org_types(text, generic=True)}
-    if found:
-        text = remove_org_types(text, replacement=" ")
+def _legal_forms(text: str) -> tuple[str, set[str], set[str]]:
+    """Remove legal forms from cleaned text; return the rest, the generic forms found (llc,
+    jsc …) and their ids (``data/match/legal_forms_world.tsv`` rows, ``rigour:<generic>``
+    for forms only rigour knows)."""
+    found: set[str] = set()
+    ids: set[str] = set()
+    words = split_tokens(text)
+    rest_words, forms, _ = split_legal_forms(words)
+    if forms:
+        for rows in forms:
+            for row in rows:
+                found.add(row.generic)
+                ids.add(row.id)
+        text = " ".join(rest_words)
+    more = {generic for _, generic in extract_org_types(text, generic=True)}
+    if more:
+        rest = remove_org_types(text, replacement=" ")
+        if split_tokens(rest):
+            text = rest
+            found |= more
+            ids |= {"rigour:" + g for g in more}
     padded = f" {text} "
     for phrase, generic in LEGAL_EXTRA.items():
         if f" {phrase} " in padded:
             found.add(generic)
+            ids.add("rigour:" + generic)
             padded = padded.replace(f" {phrase} ", " ")
-    return padded.strip(), found
+    return padded.strip(), found, ids
 
 
 @lru_cache(maxsize=300_000)
@@ -234,6 +259,7 @@ def analyze(name: str, kind: str) -> NameForm:
     text = clean(name)
     all_words = split_tokens(text)
     legal: set[str] = set()
+    legal_ids: set[str] = set()
     if kind == "person":
         words = all_words
         if words and (words[0] in PERSON_PREFIX_WORDS or words[0] in TITLES):
@@ -244,13 +270,13 @@ def analyze(name: str, kind: str) -> NameForm:
         # Roman numerals are series markers (Solutions II), not legal forms ("ii")
         if not _ROMAN_WORDS.isdisjoint(all_words):
             text = _ROMAN.sub(lambda m: ORDINALS[m.group(0)], text)
-        rest, legal = _legal_forms(text)
+        rest, legal, legal_ids = _legal_forms(text)
         # romanised forms after transliteration (OBSHCHESTVO S OGRANICHENNOI …)
         if not rest.isascii():
             translit = " ".join(transliterate(w) for w in split_tokens(rest))
-            rest2, legal2 = _legal_forms(translit)
+            rest2, legal2, ids2 = _legal_forms(translit)
             if legal2:
-                rest, legal = rest2, legal | legal2
+                rest, legal, legal_ids = rest2, legal | legal2, legal_ids | ids2
         words = split_tokens(rest)
         if kind != "person":
             words = _numbers(_expand(_acronyms(words)))
@@ -271,10 +297,11 @@ def analyze(name: str, kind: str) -> NameForm:
         kind=kind,
         tokens=tuple(tokens),
         legal_forms=frozenset(legal),
+        legal_ids=frozenset(legal_ids),
         legal_words=frozenset(fold(transliterate(w)) for w in set(all_words) - set(words)
                               if legal and len(w) <= 5),
         compact=compact,
-        digits="".join(c for c in compact if c.isdigit()),
+        digits=" ".join(sorted(t.fold for t in tokens if t.numeric)),
         joined=_joined_forms(kind, compact, tokens),
         skel_join="".join(t.skel for t in tokens),
         core=sum(1 for t in tokens if not t.patronymic),
@@ -398,6 +425,12 @@ def _joined_forms(kind: str, compact: str, tokens: tuple[Token, ...]) -> tuple[s
     elif toks:
         out.append("".join(toks))
     return tuple(dict.fromkeys(out))
+
+
+def is_country_word(ascii_word: str) -> bool:
+    """Whether a name word names a country (Nigeria, Deutschland, Turkiye); regional words
+    (Europe, Asia) are not countries. See ``places.py``."""
+    return ascii_word in country_names()
 
 
 def kind_of(schema: str) -> str:

@@ -6,19 +6,30 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from olivebranch.match.model import COUNTRY_PROPS, IDENTIFIER_PROPS, Query
+from olivebranch.match.noise import strip_noise
 from olivebranch.match.score import Profile, identifier_keys, parse_date
 
 NAME_PROPS = ("name", "alias", "previousName")
 
 
 def query_profile(q: Query) -> Profile:
+    """The query as the scorer sees it: names cleaned of payment and trade text noise (field
+    labels, account lines, c/o, branch, vessel annotations; former names added), with the
+    removals kept as notes for the explanation."""
     birth = parse_date(q.birth_date) if q.birth_date else None
     idents: set[str] = set()
     for value in q.identifiers:
         idents |= identifier_keys(value)
+    names: list[str] = []
+    notes: list[str] = []
+    for raw in q.names:
+        cleaned = strip_noise(raw, q.schema or "LegalEntity")
+        names.extend(cleaned.names)
+        notes.extend(cleaned.notes)
     return Profile(
         schema=q.schema or "LegalEntity",
-        names=tuple(q.names),
+        names=tuple(dict.fromkeys(names)),
+        notes=tuple(dict.fromkeys(notes)),
         birth_dates=(birth,) if birth else (),
         countries=frozenset(c.strip().lower() for c in q.countries if c and c.strip()),
         identifiers=frozenset(idents),

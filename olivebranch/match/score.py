@@ -37,8 +37,9 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel
 
+from olivebranch.match.legal import jurisdictions_conflict, label
 from olivebranch.match.model import Feature
-from olivebranch.match.names import NameForm, Token, analyze, kind_of
+from olivebranch.match.names import NameForm, Token, analyze, is_country_word, kind_of
 from olivebranch.match.text import is_cjk, skeleton
 
 MIN_TOKEN_SIM = 0.7
@@ -62,8 +63,27 @@ RESULT_UNMATCHED = {"person": 0.25, "org": 0.5, "object": 0.5}
 RESULT_UNMATCHED_PATRONYMIC = 0.1
 QUERY_UNMATCHED_PATRONYMIC = 0.3
 QUERY_EXTRA_WEIGHT = 0.5
+#: Singular against plural of a word of an organisation or vessel name (Falcon/Falcons).
+PLURAL_SIM = 0.3
+#: Both names carry numbers and they differ (Orion Metals I / II): the name score is cut.
+NUMBER_CONFLICT_FACTOR = 0.6
+#: Legal forms: same +0.02, jurisdictions that exclude each other −0.25, different −0.04.
+LEGAL_SAME = 0.02
+LEGAL_JURISDICTION = 0.25
+LEGAL_DIFFERENT = 0.04
+#: A country named in one organisation name only (a national subsidiary).
+SUBSIDIARY_PENALTY = 0.12
 #: Weak aliases (nicknames, short forms the lists mark as weak) count for less.
 WEAK_ALIAS_FACTOR = 0.9
+#: A listed person name this short (letters, all words: Ali, Abu) is weak evidence, like a
+#: weak alias.
+SHORT_ALIAS_LETTERS = 4
+#: Names meeting only through a lossy transliteration (Arabic, Hebrew, Hangul, Han, Thai …).
+CROSS_SCRIPT_FACTOR = 0.95
+#: Where weak evidence stops without support: below the default threshold (0.78).
+WEAK_CAP = 0.74
+#: A name part this similar supports another one (cross-script matches need two).
+STRONG_PART_SIM = 0.9
 
 MATCHABLE = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
 _ORG = {"Organization", "Company", "LegalEntity", "PublicBody"}
@@ -103,6 +123,13 @@ def _token_sim(a: Token, b: Token) -> float:
         return INITIAL_SIM if a.fold[:1] == b.fold[:1] or a.ascii[:1] == b.ascii[:1] else 0.0
     if a.numeric or b.numeric:
         return 0.0
+    if a.org and b.org:
+        # Golden Falcon / Golden Falcons: another vessel or company (generic words aside)
+        if _plural_pair(a.fold, b.fold) and not (a.generic or b.generic):
+            return PLURAL_SIM
+        # Mining / Dining, Mail / Rail: one letter replaced gives another word, not a typo
+        if a.word and b.word and not (a.generic and b.generic) and _other_word(a.ascii, b.ascii):
+            return 0.0
     if a.variants and b.variants and a.variants & b.variants and not (a.symbols & b.symbols):
         return VARIANT_SIM
     distinct_names = False
@@ -133,6 +160,27 @@ def _token_sim(a: Token, b: Token) -> float:
     return sim if sim >= FULL_CREDIT_SIM else sim - (FULL_CREDIT_SIM - sim)
 
 
+def _other_word(a: str, b: str) -> bool:
+    """Two words of one length with one letter replaced (not s/z: organisation/organization)."""
+    if len(a) != len(b):
+        return False
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and set(diff[0]) != {"s", "z"}
+
+
+def distinct_words(a: Token, b: Token) -> bool:
+    """Whether two tokens of organisation or vessel names are different words by the rules
+    above (another dictionary word, singular/plural)."""
+    return a.org and b.org and not (a.generic or b.generic) and (
+        (a.word and b.word and _other_word(a.ascii, b.ascii)) or _plural_pair(a.fold, b.fold))
+
+
+def _plural_pair(a: str, b: str) -> bool:
+    if len(a) > len(b):
+        a, b = b, a
+    return len(a) >= 3 and b.startswith(a) and b[len(a):] in ("s", "es")
+
+
 @dataclass(frozen=True, slots=True)
 class NameMatch:
     score: float
@@ -143,6 +191,7 @@ class NameMatch:
     result_only: tuple[Token, ...]
     compact: bool  # the score came from comparing the names written together
     note: str = ""  # a whole-name reading that set the score (Chinese romanisation, bin swap)
+    caveat: str = ""  # why the name counts as weak evidence (cross-script, weak alias)
 
 
 def compare_names(q: NameForm, r: NameForm) -> NameMatch:
@@ -216,12 +265,17 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
             den += t.weight * lam
     score = num / den if den > 0 else 0.0
     compact = False
-    if score < 0.999 and q.compact and r.compact and _may_be_joined(q, r, q_only, r_only):
+    if score < 0.999 and q.compact and r.compact and _may_be_joined(q, r, q_only, r_only) and not (
+            kind != "person" and _distinct_left(qt, rt, q_only, r_only, pairs)):
         c = joined_sim(q, r)
         if c >= JOINED_MIN and c > score:
             score, compact = c, True
             score *= _cjk_factor("".join(t.text for t in qt), "".join(t.text for t in rt))
     note = ""
+    if q.digits and r.digits and q.digits != r.digits and kind != "person":
+        # Orion Metals I / II, Castlereagh Shipping Two / Four: numbers must agree
+        score *= NUMBER_CONFLICT_FACTOR
+        note = f"numbers differ ({q.digits} / {r.digits})"
     if score < 0.999 and q.sinitic and r.sinitic:
         c = sinitic_sim(q.sinitic, r.sinitic)
         c *= _cjk_factor("".join(t.text for t in qt), "".join(t.text for t in rt))
@@ -231,6 +285,16 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         score *= REVERSED_LINEAGE_FACTOR
         note = "father's and own name swapped around 'bin'"
     return NameMatch(score, q, r, tuple(pairs), q_only, r_only, compact, note)
+
+
+def _distinct_left(qt, rt, q_only, r_only, pairs) -> bool:  # noqa: ANN001
+    """Whether the alignment kept two words apart on purpose (Mining/Dining, Falcon/Falcons):
+    then reading the names written together must not join them again."""
+    for a in q_only + tuple(p[0] for p in pairs):
+        for b in r_only + tuple(p[1] for p in pairs):
+            if distinct_words(a, b):
+                return True
+    return False
 
 
 def sinitic_sim(q: tuple[str, ...], r: tuple[str, ...]) -> float:
@@ -301,7 +365,7 @@ def describe_name_match(m: NameMatch) -> str:
     """The name evidence in words, e.g. ``'Kirill Dmitriyev' ~ 'DMITRIEV, Kirill' (kirill =
     kirill, dmitriyev ~ dmitriev)``."""
     head = f"name {m.score:.2f}: '{m.query.original}' ~ '{m.result.original}'"
-    if m.note:
+    if m.note and not m.note.startswith("numbers"):
         return head + f" ({m.note})"
     if m.compact:
         return head + " (same letters when written together)"
@@ -321,6 +385,8 @@ def describe_name_match(m: NameMatch) -> str:
             bits.append(f"{a.text} ~ {b.text} (nickname or other form of one name)")
         else:
             bits.append(f"{a.text} ~ {b.text} ({s:.2f})")
+    if m.note.startswith("numbers"):
+        bits.append(m.note)
     for t in m.query_only:
         bits.append(f"'{t.text}' not in listed name")
     for t in m.result_only:
@@ -344,6 +410,8 @@ class Profile:
     birth_dates: tuple[str, ...] = ()
     countries: frozenset[str] = frozenset()
     identifiers: frozenset[str] = frozenset()
+    #: what was taken out of the query's text before matching (field labels, c/o …)
+    notes: tuple[str, ...] = ()
 
     def forms(self, kind: str) -> list[NameForm]:
         return [analyze(n, kind) for n in self.names]
@@ -465,17 +533,28 @@ def score_profiles(
         only = [(analyze(n, kind), False) for n in result.names]
         only += [(analyze(n, kind), True) for n in result.weak_names]
     best: NameMatch | None = None
+    # evidence beyond the name: lets a weak or cross-script name reach the threshold
+    backed = bool(query.identifiers & result.identifiers) or bool(
+        query.countries & result.countries)
+    if not backed and query.birth_dates and result.birth_dates:
+        f = _date_feature(query.birth_dates[0], result.birth_dates)
+        backed = f is not None and f.value > 0
     for qf in query.forms(kind):
         for rf, weak in only:
             m = compare_names(qf, rf)
-            if weak:
-                m = replace(m, score=m.score * WEAK_ALIAS_FACTOR)
+            if m.score > 0.0:
+                m = _weigh_evidence(m, weak, backed)
             if best is None or m.score > best.score:
                 best = m
     name_score = best.score if best is not None else 0.0
     score = name_score
     if explain and best is not None:
         features.append(Feature("name", 1.0, name_score, describe_name_match(best)))
+        if best.caveat:
+            features.append(Feature("name_evidence", 0.0, 0.0, best.caveat))
+    if explain and query.notes:
+        features.append(Feature("query_text", 0.0, 0.0,
+                                "query text cleaned: " + "; ".join(query.notes)))
     if query.birth_dates and result.birth_dates:
         f = _date_feature(query.birth_dates[0], result.birth_dates)
         if f is not None:
@@ -492,18 +571,16 @@ def score_profiles(
                 "country", 0.08, -0.08,
                 f"country {', '.join(sorted(query.countries))} differs from listed "
                 f"{', '.join(sorted(result.countries))}"))
-    if best is not None and best.query.legal_forms and best.result.legal_forms:
-        if best.query.legal_forms & best.result.legal_forms:
-            score += 0.02
-            features.append(Feature("legal_form", 0.02, 0.02,
-                                    f"legal form {'/'.join(sorted(best.query.legal_forms))} "
-                                    "matches"))
-        else:
-            score -= 0.04
-            features.append(Feature(
-                "legal_form", 0.04, -0.04,
-                f"legal form {'/'.join(sorted(best.query.legal_forms))} differs from listed "
-                f"{'/'.join(sorted(best.result.legal_forms))}"))
+    if best is not None:
+        f = legal_form_feature(best.query, best.result)
+        if f is not None:
+            score += f.value
+            features.append(f)
+    if best is not None and best.result.kind != "person":
+        f = subsidiary_feature(best)
+        if f is not None:
+            score += f.value
+            features.append(f)
     shared_ids = query.identifiers & result.identifiers
     if shared_ids:
         floor = 0.90 + 0.10 * name_score
@@ -520,6 +597,86 @@ def score_profiles(
                                 f"{query.schema} query compared with a listed {result.schema}"))
     score = min(1.0, max(0.0, score))
     return score, features, best
+
+
+def cross_script(m: NameMatch) -> bool:
+    """Whether the names meet only through the transliteration of a script that writes
+    names approximately (abjads without vowels, Hangul, Han, Thai …) from another script."""
+    return m.query.lossy != m.result.lossy
+
+
+def _strong_parts(m: NameMatch) -> int:
+    """Name parts that agree well enough to support each other (no initials, 3+ letters)."""
+    return sum(1 for a, b, s in m.pairs
+               if s >= STRONG_PART_SIM and not (a.initial or b.initial)
+               and len((a if b.lossy else b).ascii) >= 3)
+
+
+def _weigh_evidence(m: NameMatch, weak: bool, backed: bool) -> NameMatch:
+    """A name match through a lossy transliteration, or on an alias the list marks weak or
+    that is very short, is weak evidence: it is weighed lower and, without a second name
+    part that agrees (cross-script) or other evidence (birth date, country, identifier),
+    held below the threshold."""
+    score, caveat = m.score, ""
+    # (a short organisation name is usually its acronym, a name in its own right: SUEK, VMK)
+    short = (m.result.kind == "person" and not m.result.lossy
+             and sum(len(t.ascii) for t in m.result.tokens) <= SHORT_ALIAS_LETTERS)
+    if weak or short:
+        score *= WEAK_ALIAS_FACTOR
+        caveat = ("the listed name is a weak alias" if weak else
+                  "the listed name is very short")
+        if not backed:
+            score = min(score, WEAK_CAP)
+            caveat += ": weak evidence without a birth date, country or identifier"
+    if cross_script(m):
+        score *= CROSS_SCRIPT_FACTOR
+        parts = _strong_parts(m)
+        if m.compact or m.note:
+            # read as a whole: the Latin side's words stand for the parts
+            latin = m.query if not m.query.lossy else m.result
+            parts = len(latin.tokens) if score >= 0.85 else 0
+        if parts < 2 and not backed:
+            score = min(score, WEAK_CAP)
+            caveat = (caveat + "; " if caveat else "") + (
+                "matched only through a transliteration without written vowels or "
+                "exact readings, with no second name part or other evidence to support it")
+    if score == m.score:
+        return m
+    return replace(m, score=score, caveat=caveat)
+
+
+def legal_form_feature(q: NameForm, r: NameForm) -> Feature | None:
+    """Legal forms compared: the same form +0.02 (the same class, LLC/ООО, too); forms of
+    jurisdictions that exclude each other (GmbH / Sdn. Bhd.) −0.12; otherwise different
+    forms −0.04 (weak on purpose: lists and customers write forms loosely)."""
+    if not (q.legal_forms and r.legal_forms):
+        return None
+    qs, rs = "/".join(sorted(q.legal_forms)), "/".join(sorted(r.legal_forms))
+    if q.legal_ids & r.legal_ids:
+        return Feature("legal_form", LEGAL_SAME, LEGAL_SAME, f"legal form {qs} matches")
+    if jurisdictions_conflict(q.legal_ids, r.legal_ids):
+        ql = "/".join(sorted(label(i) for i in q.legal_ids))
+        rl = "/".join(sorted(label(i) for i in r.legal_ids))
+        return Feature("legal_form", LEGAL_JURISDICTION, -LEGAL_JURISDICTION,
+                       f"legal form {ql} is of another jurisdiction than listed {rl}")
+    if q.legal_forms & r.legal_forms:
+        return Feature("legal_form", LEGAL_SAME, LEGAL_SAME, f"legal form {qs} matches")
+    return Feature("legal_form", LEGAL_DIFFERENT, -LEGAL_DIFFERENT,
+                   f"legal form {qs} differs from listed {rs}")
+
+
+def subsidiary_feature(m: NameMatch) -> Feature | None:
+    """A country named in one organisation name only (Okafor Castings *Nigeria* Ltd against
+    Okafor Castings Inc.): the name of a national subsidiary, another legal person."""
+    # (the regional qualifiers of data/match/org_regions.txt - Schweiz, Deutschland - are
+    # group naming and keep their own, smaller weight: see compare_names)
+    extra = [t for t in m.query_only + m.result_only if is_country_word(t.ascii) and not t.region]
+    if not extra:
+        return None
+    words = ", ".join(t.text for t in extra)
+    return Feature("subsidiary", SUBSIDIARY_PENALTY, -SUBSIDIARY_PENALTY,
+                   f"country-qualified name ({words}) on one side only: a national subsidiary "
+                   "is another company")
 
 
 def explain(features: list[Feature]) -> str:

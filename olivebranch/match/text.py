@@ -25,6 +25,8 @@ import normality
 from rigour.text.scripts import text_scripts
 from rigour.text.translit import maybe_ascii
 
+from olivebranch.text_hygiene import normalize_text
+
 #: Scripts whose Latin transliteration loses vowels or is otherwise only approximate:
 #: tokens from these are compared by consonant skeleton too.
 LOSSY_SCRIPTS = frozenset(
@@ -183,9 +185,10 @@ def skeleton(ascii_token: str, lossy: bool = False) -> str:
 
 
 def clean(text: str) -> str:
-    """Unicode clean-up: NFKC, drop stress marks on Cyrillic (Влади́мир), casefold, quotes and
-    brackets to spaces, collapse whitespace."""
-    text = unicodedata.normalize("NFKC", text)
+    """Unicode clean-up: invisible characters out and mixed-script homoglyphs folded
+    (:func:`olivebranch.text_hygiene.normalize_text`), NFKC, drop stress marks on Cyrillic
+    (Влади́мир), casefold, quotes and brackets to spaces, collapse whitespace."""
+    text = unicodedata.normalize("NFKC", normalize_text(text))
     if "\u0301" in text or "\u0300" in text:
         text = _STRESS.sub(r"\1", unicodedata.normalize("NFD", text))
         text = unicodedata.normalize("NFC", text)
