@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from olivebranch.paths import LISTS_DIR, REPO_DIR
 from olivebranch.store import Store
 
 FIXTURES = REPO_DIR / "tests" / "fixtures"
+
+# Property tests: the same examples on every CI run (a red build is reproducible, never a
+# coin toss); `HYPOTHESIS_PROFILE=explore` draws new random examples while developing.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+hypothesis_settings.register_profile("explore", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

@@ -187,7 +187,23 @@ def skeleton(ascii_token: str, lossy: bool = False) -> str:
 def clean(text: str) -> str:
     """Unicode clean-up: invisible characters out and mixed-script homoglyphs folded
     (:func:`olivebranch.text_hygiene.normalize_text`), NFKC, drop stress marks on Cyrillic
-    (Влади́мир), casefold, quotes and brackets to spaces, collapse whitespace."""
+    (Влади́мир), casefold, quotes and brackets to spaces, collapse whitespace.
+
+    The steps feed each other (NFKC turns MICRO SIGN into Greek mu, casefold changes letters the
+    homoglyph fold then sees, a fold can leave a stress mark on a Cyrillic letter), so non-ASCII
+    text is cleaned again until it stops changing: cleaning a cleaned name changes nothing."""
+    out = _clean_once(text)
+    if out.isascii():
+        return out
+    for _ in range(4):
+        again = _clean_once(out)
+        if again == out:
+            break
+        out = again
+    return out
+
+
+def _clean_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", normalize_text(text))
     if "\u0301" in text or "\u0300" in text:
         text = _STRESS.sub(r"\1", unicodedata.normalize("NFD", text))
