@@ -42,11 +42,13 @@ def test_every_deal_has_a_verdict_per_regime_with_cited_findings(verdicts) -> No
 
 # (deal, regime, verdict, finding ids that must be present) - hand-checked against rules.md
 CASES = [
-    # a US person buying into Arctic LNG 2 (SDN since 2 Nov 2023; EO 14071; 57-FZ subsoil)
+    # a US person buying into Arctic LNG 2 (SDN since 2 Nov 2023; EO 14071). Russia: Decrees 81
+    # and 520 (verified to 31 Dec 2025, presumed renewed after); the stake is below the 25% at
+    # which federal-subsoil approval starts (legal review 2026-12)
     ("arctic-lng-2-us-stake", "us", "prohibited",
      {"US-EO14024-BLOCKING", "US-EO14071-NEW-INVESTMENT", "US-EO14066-ENERGY-INVESTMENT"}),
     ("arctic-lng-2-us-stake", "ru", "host_approval_required",
-     {"RU-SUBSOIL-FEDERAL-SIGNIFICANCE", "RU-DECREE-520-FEC-SHARES"}),
+     {"RU-DECREES-79-81-GOVCOMMISSION", "RU-DECREE-520-PRESUMED-RENEWED"}),
     # an EU utility importing Russian LNG: 19th-package ban and the REPowerEU phase-out law
     ("yamal-lng-eu-utility-import", "eu", "prohibited",
      {"EU-833-LNG-IMPORT-BAN", "EU-GAS-PHASEOUT-REG"}),
@@ -57,18 +59,21 @@ CASES = [
     ("dobra-lithium-us-psa", "ua", "host_approval_required",
      {"UA-US-RECONSTRUCTION-FUND", "UA-CRITICAL-MINERALS-REGIME", "UA-PSA-LAW"}),
     ("dobra-lithium-us-psa", "us", "clear", set()),
-    # a foreign-state-controlled investor taking 30% of a federal-significance subsoil company
-    ("elkon-foreign-state-30pct", "ru", "host_approval_required",
-     {"RU-57FZ-FOREIGN-STATE", "RU-57FZ-STRATEGIC", "RU-SUBSOIL-FEDERAL-SIGNIFICANCE"}),
+    # a foreign-state-controlled investor taking 30% of a federal-significance subsoil company:
+    # control of a federal-subsoil user starts at 25%, which 57-FZ bars foreign states from
+    ("elkon-foreign-state-30pct", "ru", "prohibited",
+     {"RU-57FZ-FOREIGN-STATE-CONTROL-BAN", "RU-57FZ-FOREIGN-STATE",
+      "RU-SUBSOIL-FEDERAL-SIGNIFICANCE"}),
     # US SSI Directive 4 and petroleum services for an Arctic offshore oil field
     ("prirazlomnoye-us-oilfield-services", "us", "prohibited",
      {"US-SSI-DIR4-UNCONVENTIONAL", "US-EO14071-SERVICES", "US-OFAC-50PCT",
       "US-CAATSA-225-CRUDE-PROJECTS"}),
-    # uranium: the statute, liftable only by Congress
-    ("elkon-uranium-us-import", "us", "prohibited", {"US-URANIUM-IMPORT-ACT"}),
-    # Nord Stream 2: SDN, PEESA, and the EU's own Nord Stream ban
+    # uranium: the statute, liftable only by Congress; DOE waivers possible until 1 Jan 2028
+    ("elkon-uranium-us-import", "us", "licence_required", {"US-URANIUM-IMPORT-ACT"}),
+    ("elkon-uranium-us-import", "ru", "licence_required", {"RU-URANIUM-EXPORT-US-RESTRICTION"}),
+    # Nord Stream 2: SDN under EO 14039 (PEESA), CAATSA 232, and the EU's own Nord Stream ban
     ("nord-stream-2-us-acquisition", "us", "prohibited",
-     {"US-EO14024-BLOCKING", "US-PEESA-NORDSTREAM", "US-CAATSA-232-PIPELINES"}),
+     {"US-EO14039-PEESA-BLOCKING", "US-CAATSA-232-PIPELINES"}),
     ("nord-stream-2-us-acquisition", "eu", "prohibited",
      {"EU-833-NORD-STREAM-BAN", "EU-GAS-PHASEOUT-REG"}),
     # Tomtor: Rosneft owns the operator - blocked through the 50% rule
