@@ -238,6 +238,8 @@ def classify(value: str) -> tuple[str, str] | None:
     if _ascii_alnum(text).isdigit() or re.match(r"^\s*(TIN|INN|OGRN)\b", text.upper()):
         if len(d) in (10, 12) and inn_valid(d):
             return ("inn", d)
+        if len(d) in (9, 11) and inn_valid("0" + d):  # an INN that lost its leading zero
+            return ("inn", "0" + d)
         if len(d) in (13, 15) and ogrn_valid(d):
             return ("ogrn", d)
     reg = norm_register(text)

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from olivebranch.parties.blocking import candidate_pairs
-from olivebranch.parties.evidence import Evidence, Side, evaluate, side_of
+from olivebranch.parties.evidence import Evidence, Side, common_schema, evaluate, side_of
 from olivebranch.parties.records import Record
 from olivebranch.parties.rules import REVIEW_NAME, RULES, deterministic, key_rule, scored
 
@@ -203,7 +203,6 @@ def resolve(
               and j.left != j.right]
     positives = [j for j in judged if j.judgement == POSITIVE]
     negatives = [j for j in judged if j.judgement == NEGATIVE]
-    decided = {pair_key(j.left, j.right) for j in judged}
     groups = _Groups(records, negatives)
     links: list[Link] = []
     blocked: list[Link] = []
@@ -222,7 +221,11 @@ def resolve(
         if ra == rb:
             continue
         if (why := groups.reviewer_block(ra, rb)) is not None:
-            blocked.append(Link(j.left, j.right, "reviewer", POSITIVE, None, why))
+            blocked.append(Link(j.left, j.right, "reviewer", NO_JUDGEMENT, None, why))
+            continue
+        if common_schema(groups.side(ra).schema, groups.side(rb).schema) is None:
+            blocked.append(Link(j.left, j.right, "reviewer", NO_JUDGEMENT, None,
+                                "a person, an organisation and a vessel cannot be one party"))
             continue
         groups.union(ra, rb)
         links.append(Link(j.left, j.right, "reviewer", POSITIVE, None,
@@ -238,8 +241,8 @@ def resolve(
     candidates: list[tuple[int, float, str, str, str, str]] = []
     compared = 0
     for (a, b), keys in _key_pairs(records).items():
-        if pair_key(a, b) in decided:
-            continue
+        # pairs a reviewer judged are decided too (kept for later runs): the union check
+        # below enforces the reviewer's negative
         old = reuse_det.get((a, b))
         if old is not None:
             if old.judgement == POSITIVE or old.rule in RULES:
@@ -295,8 +298,6 @@ def resolve(
     suggestions: list[Link] = []
     for i, j in sorted(pairs):
         a, b = sides[i], sides[j]
-        if any(pair_key(x, y) in decided for x in a.ids for y in b.ids):
-            continue
         if (prior is not None and a.ids in prior.groups and b.ids in prior.groups
                 and not (set(a.ids) | set(b.ids)) & prior.changed):
             old = reuse.get((a.ids, b.ids)) or reuse.get((b.ids, a.ids))
