@@ -33,10 +33,11 @@ def _years(side: Side) -> set[str]:
     return {d[:4] for d in side.birth_dates if d[:4].isdigit()}
 
 
-def candidate_pairs(sides: Sequence[Side]) -> set[tuple[int, int]]:
+def candidate_pairs(sides: Sequence[Side], dirty: set[int] | None = None) -> set[tuple[int, int]]:
     """Index pairs ``(i, j)``, ``i < j``, of sides worth scoring: compatible schemata, no
     publisher in common, and a shared pair of words of one name (or, for a one-word name such
-    as "Rosneft", that word among the rare words of the other side's names)."""
+    as "Rosneft", that word among the rare words of the other side's names). With ``dirty``,
+    only pairs with at least one side in it (an incremental run)."""
     tokenised = [_names_for_blocking(s) for s in sides]
     df: Counter[str] = Counter()
     for names in tokenised:
@@ -83,14 +84,18 @@ def candidate_pairs(sides: Sequence[Side]) -> set[tuple[int, int]]:
     for key, members in postings.items():
         if len(members) < 2 or len(members) > MAX_POSTING:
             continue
+        if dirty is not None and not dirty.intersection(members):
+            continue
         if key.startswith("w:"):
             # a rare word alone selects only for one-word names
             for i in singles.get(key[2:], ()):
                 for j in members:
-                    add(i, j)
+                    if dirty is None or i in dirty or j in dirty:
+                        add(i, j)
             continue
         for i, j in combinations(members, 2):
-            add(i, j)
+            if dirty is None or i in dirty or j in dirty:
+                add(i, j)
     return pairs
 
 

@@ -93,6 +93,31 @@ def side_of(records: Iterable[Record]) -> Side:
     )
 
 
+def merge_sides(a: Side, b: Side) -> Side:
+    """The side of two groups joined (same as :func:`side_of` over all their records)."""
+    primary = list(dict.fromkeys((*a.primaries, *b.primaries)))
+    pset = set(primary)
+    others = [n for n in dict.fromkeys((*a.names, *b.names)) if n not in pset]
+    schema = common_schema(a.schema, b.schema) or a.schema
+    return Side(
+        ids=tuple(sorted((*a.ids, *b.ids))),
+        schema=schema,
+        names=tuple(sorted(primary, key=lambda n: not n.isascii())
+                    + sorted(others, key=lambda n: not n.isascii())),
+        primaries=tuple(primary),
+        birth_dates=a.birth_dates | b.birth_dates,
+        countries=a.countries | b.countries,
+        nationalities=a.nationalities | b.nationalities,
+        gender=a.gender | b.gender,
+        topics=a.topics | b.topics,
+        families=a.families | b.families,
+        keys=a.keys | b.keys,
+        refs=a.refs | b.refs,
+        related=a.related | b.related,
+        listed=a.listed or b.listed,
+    )
+
+
 # --------------------------------------------------------------------------- birth dates
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -102,10 +127,20 @@ def _precise(d: str) -> str:
     return d[:4] if d.endswith("-01-01") else d
 
 
+def _typo(x: str, y: str) -> bool:
+    """Two full dates one slip apart: one digit differs, or day and month are swapped."""
+    if len(x) != 10 or len(y) != 10:
+        return False
+    if sum(1 for a, b in zip(x, y, strict=True) if a != b) == 1:
+        return True
+    return x[:4] == y[:4] and x[5:7] == y[8:10] and x[8:10] == y[5:7]
+
+
 def dob_relation(a: Iterable[str], b: Iterable[str]) -> tuple[str, str]:
     """How two sets of birth dates relate: ``day`` (one full date in common), ``month``,
-    ``year`` (compatible to the year), ``conflict`` (no compatible pair), ``unknown``
-    (a side has none); with a short text."""
+    ``year`` (compatible to the year), ``typo`` (two full dates one digit or a day/month swap
+    apart: neither proof nor conflict), ``conflict`` (no compatible pair), ``unknown`` (a side
+    has none); with a short text."""
     xs = sorted({_precise(d) for d in a if _DATE.match(d)})
     ys = sorted({_precise(d) for d in b if _DATE.match(d)})
     if not xs or not ys:
@@ -118,6 +153,10 @@ def dob_relation(a: Iterable[str], b: Iterable[str]) -> tuple[str, str]:
             if x[:n] == y[:n] and n > len(best):
                 best, pair = x[:n], (x, y)
     if not best:
+        for x in xs:
+            for y in ys:
+                if _typo(x, y):
+                    return "typo", f"birth dates {x} and {y} differ by one digit or a swap"
         gap = min(abs(int(x[:4]) - int(y[:4])) for x in xs for y in ys)
         return "conflict", (f"birth dates {', '.join(xs)} and {', '.join(ys)} differ"
                             f" ({gap} year{'s' if gap != 1 else ''} apart at least)")
@@ -160,7 +199,8 @@ class Evidence:
             out.append("birth date")
         if self.gender == "disjoint":
             out.append("gender")
-        if self.conflicting_keys:
+        # two lists disagreeing on one number while agreeing on another is a typo in one
+        if self.conflicting_keys and not self.shared_keys:
             out.append("identifier " + "/".join(self.conflicting_keys))
         if self.conflicting_refs:
             out.append("list reference " + "/".join(self.conflicting_refs))

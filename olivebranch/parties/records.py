@@ -76,10 +76,8 @@ class Record:
     listed: bool = False
     related: frozenset[str] = frozenset()
     digest: str = ""
-
-    @property
-    def families(self) -> frozenset[str]:
-        return frozenset(family_of(s) for s in self.sources)
+    #: The publishers (source families) holding the record.
+    families: frozenset[str] = frozenset()
 
     @property
     def caption(self) -> str:
@@ -123,7 +121,8 @@ def load_records(
     sanctions: list[dict[str, Any]] = []
     docs: list[dict[str, Any]] = []
     relations: list[tuple[str, dict[str, Any]]] = []
-    for vid, data in store.iter_entity_dicts(version_ids=list(source_of)):
+    wanted = (*PARTY_SCHEMATA, "Sanction", *ID_SCHEMATA, *RELATION_SCHEMATA)
+    for vid, data in store.iter_entity_dicts(version_ids=list(source_of), schemata=wanted):
         schema = data.get("schema")
         props = data.get("properties") or {}
         if schema in PARTY_SCHEMATA:
@@ -246,4 +245,5 @@ def _record(eid: str, a: _Acc) -> Record:
         listed=a.listed,
         related=frozenset(a.related),
         digest=hashlib.sha1(digest_src.encode()).hexdigest(),
+        families=frozenset(family_of(s) for s in a.sources),
     )

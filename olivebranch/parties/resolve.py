@@ -27,7 +27,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from olivebranch.parties.blocking import candidate_pairs
-from olivebranch.parties.evidence import Evidence, Side, common_schema, evaluate, side_of
+from olivebranch.parties.evidence import (
+    Evidence,
+    Side,
+    common_schema,
+    evaluate,
+    merge_sides,
+    side_of,
+)
 from olivebranch.parties.records import Record
 from olivebranch.parties.rules import REVIEW_NAME, RULES, deterministic, key_rule, scored
 
@@ -160,12 +167,13 @@ class _Groups:
         return None
 
     def union(self, ra: str, rb: str) -> str:
+        sa, sb = self._sides.pop(ra, None), self._sides.pop(rb, None)
         if len(self.members[ra]) < len(self.members[rb]):
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.members[ra].extend(self.members.pop(rb))
-        self._sides.pop(ra, None)
-        self._sides.pop(rb, None)
+        if sa is not None and sb is not None:
+            self._sides[ra] = merge_sides(sa, sb)
         return ra
 
     def groups(self) -> list[list[str]]:
@@ -195,8 +203,11 @@ def resolve(
     *,
     prior: Prior | None = None,
     progress: Callable[[str], None] | None = None,
+    keys: bool = True,
 ) -> Resolution:
-    """Group ``records`` into parties; see the module doc."""
+    """Group ``records`` into parties; see the module doc. ``keys=False`` leaves out the
+    deterministic links (references and identifiers): the bench uses it to measure the scored
+    rules on pairs labelled by those keys."""
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     judged = [j for j in judgements if j.left in records and j.right in records
@@ -240,7 +251,7 @@ def resolve(
                      if link.left not in prior.changed and link.right not in prior.changed}
     candidates: list[tuple[int, float, str, str, str, str]] = []
     compared = 0
-    for (a, b), keys in _key_pairs(records).items():
+    for (a, b), shared_keys in (_key_pairs(records) if keys else {}).items():
         # pairs a reviewer judged are decided too (kept for later runs): the union check
         # below enforces the reviewer's negative
         old = reuse_det.get((a, b))
@@ -255,7 +266,7 @@ def resolve(
         ev = evaluate(rside(a), rside(b), primary=False)
         rule = deterministic(ev)
         if rule is None:
-            kinds = ", ".join(sorted({f"{s}:{v}" for s, v in keys}))
+            kinds = ", ".join(sorted({f"{s}:{v}" for s, v in shared_keys}))
             why = ev.conflicts()
             reason = (f"share {kinds} but " + (
                 "conflict: " + ", ".join(why) if why else f"names differ ({ev.name:.2f})"))
@@ -287,31 +298,28 @@ def resolve(
     roots = sorted(groups.members)
     sides = [groups.side(r) for r in roots]
     blocks = [s.ids for s in sides]
-    pairs = candidate_pairs(sides)
-    t2 = time.perf_counter()
-    say(f"scoring {len(pairs)} candidate pairs")
-    reuse: dict[tuple[tuple[str, ...], tuple[str, ...]], Link] = {}
-    if prior is not None:
-        for link in prior.scored:
-            reuse[(tuple(link.left_group), tuple(link.right_group))] = link
+    dirty: set[int] | None = None
     proposals: list[tuple[int, float, int, int, str, str]] = []
     suggestions: list[Link] = []
-    for i, j in sorted(pairs):
-        a, b = sides[i], sides[j]
-        if (prior is not None and a.ids in prior.groups and b.ids in prior.groups
-                and not (set(a.ids) | set(b.ids)) & prior.changed):
-            old = reuse.get((a.ids, b.ids)) or reuse.get((b.ids, a.ids))
-            if old is None:
-                continue  # scored before: no link and not close enough to review
-            if old.judgement == POSITIVE and old.rule in RULES:
-                proposals.append((RULES[old.rule].priority, -(old.score or 0.0), i, j,
-                                  old.rule, old.reason.split("; not merged:")[0]))
-            elif old.rule in RULES:  # a rule met but the union was refused: try again
+    if prior is not None:
+        # groups exactly as they were, of records that did not change, keep their decisions
+        dirty = {i for i, s in enumerate(sides)
+                 if s.ids not in prior.groups or set(s.ids) & prior.changed}
+        index = {s.ids: i for i, s in enumerate(sides)}
+        for old in prior.scored:
+            i, j = index.get(tuple(old.left_group)), index.get(tuple(old.right_group))
+            if i is None or j is None or i in dirty or j in dirty:
+                continue
+            if old.rule in RULES:  # a link (or a link whose union was refused: try again)
                 proposals.append((RULES[old.rule].priority, -(old.score or 0.0), i, j,
                                   old.rule, old.reason.split("; not merged:")[0]))
             else:
                 suggestions.append(old)
-            continue
+    pairs = candidate_pairs(sides, dirty=dirty) if dirty is None or dirty else set()
+    t2 = time.perf_counter()
+    say(f"scoring {len(pairs)} candidate pairs")
+    for i, j in sorted(pairs):
+        a, b = sides[i], sides[j]
         compared += 1
         ev = evaluate(a, b, floor=REVIEW_NAME, min_share=MIN_SHARE)
         if ev.name < REVIEW_NAME:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from olivebranch.parties.evidence import Evidence
 from olivebranch.parties.identifiers import SCHEMES
@@ -109,6 +110,7 @@ RULES: dict[str, Rule] = {
 REVIEWER = Rule("reviewer", "reviewer", 0, 0.0, "a reviewer's judgement")
 
 
+@lru_cache(maxsize=64)
 def key_rule(scheme: str) -> Rule | None:
     """The deterministic rule of a shared key's scheme."""
     if scheme in REF_SCHEMES:
