@@ -281,3 +281,31 @@ def test_import_rejects_malformed_lines(store: Store) -> None:
         import_judgements(store, ["{oops\n"], default_user="x")
     # nothing was stored from the file with a bad line
     assert PartyStore(store).count_judgements() == 0
+
+
+def test_shared_number_against_conflicting_number(store: Store) -> None:
+    lists = base_lists()
+    # OFAC: the parent; the EU: its subsidiary's record carrying the parent's OGRN and old name
+    lists["us_ofac_sdn"] += listed("us_ofac_sdn", entity(
+        "Company", "ofac-30", name="JSC KALINA CONCERN", alias="NPO KALINMASH",
+        ogrnCode="1111832003018", innCode="7706107510", country="ru"))
+    lists["eu_fsf"] += listed("eu_fsf", entity(
+        "Company", "eu-fsf-30", name="LLC Kalina Unmanned Systems", alias="NPO Kalinmash",
+        ogrnCode="1111832003018", innCode="1841015504", country="ru"))
+    # a typo: one OGRN, one main name, two INNs
+    lists["us_ofac_sdn"] += listed("us_ofac_sdn", entity(
+        "Company", "ofac-31", name="JSC NOVOSIBIRSK INSTRUMENT PLANT", ogrnCode="1027700043502",
+        innCode="5408100018", country="ru"))
+    lists["eu_fsf"] += listed("eu_fsf", entity(
+        "Company", "eu-fsf-31", name="Novosibirsk Instrument Plant JSC",
+        ogrnCode="1027700043502", innCode="5408100025", country="ru"))
+    load(store, lists)
+    p = Parties.load(store)
+    assert not p.same_party("ofac-30", "eu-fsf-30")
+    assert p.same_party("ofac-31", "eu-fsf-31")
+    # both conflicts are real: the records keep both INNs
+    from olivebranch.parties.explain import explain
+
+    ex = explain(p, "ofac-30", "eu-fsf-30")
+    assert "identifier inn" in ex.verdict
+    assert "different identifiers: inn" in "\n".join(explain(p, "ofac-31", "eu-fsf-31").details)

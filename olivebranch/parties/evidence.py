@@ -190,6 +190,13 @@ class Evidence:
     #: Words in the shorter side's longest name (a name of three words or more is specific).
     words: int = 0
 
+    def id_conflict_excused(self) -> bool:
+        """Two lists disagreeing on one number (two INNs) while agreeing on another (one OGRN)
+        under the same main name: a typo in one list. Under different main names it is the
+        usual copying error — a parent's number on its subsidiary's record — and stays a
+        conflict."""
+        return bool(self.shared_keys) and self.primary >= PRIMARY_EXCUSES
+
     def conflicts(self) -> list[str]:
         """Hard reasons why the two sides cannot be one party."""
         out = []
@@ -199,8 +206,7 @@ class Evidence:
             out.append("birth date")
         if self.gender == "disjoint":
             out.append("gender")
-        # two lists disagreeing on one number while agreeing on another is a typo in one
-        if self.conflicting_keys and not self.shared_keys:
+        if self.conflicting_keys and not self.id_conflict_excused():
             out.append("identifier " + "/".join(self.conflicting_keys))
         if self.conflicting_refs:
             out.append("list reference " + "/".join(self.conflicting_refs))
@@ -289,6 +295,8 @@ def _name_feature(features: list) -> tuple[float, str, int]:
 
 #: From this name similarity on, the similarity of the main names is computed too.
 PRIMARY_FROM = 0.93
+#: Main-name similarity that lets a shared identifier outweigh a conflicting one.
+PRIMARY_EXCUSES = 0.9
 
 
 def evaluate(a: Side, b: Side, *, names: bool = True, primary: bool = True,
@@ -316,6 +324,8 @@ def evaluate(a: Side, b: Side, *, names: bool = True, primary: bool = True,
     ev.conflicting_refs = _conflicting(a.refs, b.refs, EXCLUSIVE_REFS)
     ev.related = bool(set(a.ids) & b.related or set(b.ids) & a.related)
     ev.words = min(_max_words(a), _max_words(b))
+    if ev.conflicting_keys and ev.shared_keys and not ev.primary and ev.schema is not None:
+        ev.primary = primary_score(a, b)
     return ev
 
 

@@ -108,13 +108,12 @@ class PartyResolver:
         )
 
     def is_current(self, as_of: date | None = None) -> bool:
-        """Whether the newest run covers exactly the versions now in force (or of ``as_of``)
-        and every judgement recorded so far."""
+        """Whether a stored run covers exactly the versions now in force (or of ``as_of``) and
+        every judgement recorded so far."""
         vids = [v.id for v in self.store.active_versions(as_of)]
-        latest = self.parties_store.latest_run()
-        if latest is None or latest.version_ids != tuple(sorted(set(vids))):
-            return False
-        return latest.counts.get("judgement_mark") == self.parties_store.judgement_mark()
+        run = self.parties_store.latest_run(vids)
+        return run is not None and \
+            run.counts.get("judgement_mark") == self.parties_store.judgement_mark()
 
     # ----------------------------------------------------------------- judgements
     def decide(
