@@ -187,6 +187,8 @@ class Evidence:
     related: bool = False
     #: Name similarity holding one side to its main names (computed for close names only).
     primary: float = 0.0
+    #: Similarity of the two sides' main names (computed when identifiers disagree).
+    mains: float = 0.0
     #: Words in the shorter side's longest name (a name of three words or more is specific).
     words: int = 0
 
@@ -195,7 +197,7 @@ class Evidence:
         under the same main name: a typo in one list. Under different main names it is the
         usual copying error — a parent's number on its subsidiary's record — and stays a
         conflict."""
-        return bool(self.shared_keys) and self.primary >= PRIMARY_EXCUSES
+        return bool(self.shared_keys) and self.mains >= PRIMARY_EXCUSES
 
     def conflicts(self) -> list[str]:
         """Hard reasons why the two sides cannot be one party."""
@@ -267,6 +269,16 @@ def primary_score(a: Side, b: Side) -> float:
     return best
 
 
+def mains_score(a: Side, b: Side) -> float:
+    """Similarity of the two sides' main names only (no aliases on either side)."""
+    na = [x for x in name_skeletons(a) if x[0] in a.primaries]
+    nb = [x for x in name_skeletons(b) if x[0] in b.primaries]
+    if not na or not nb:
+        return 0.0
+    _share, names_a, names_b = closest_among(na, nb, k=NAMES_COMPARED)
+    return _symmetric(a.schema, names_a, b.schema, names_b, 0.0)[0]
+
+
 def _symmetric(sa: str, names_a: list[str], sb: str, names_b: list[str],
                floor: float) -> tuple[float, str, int]:
     if not names_a or not names_b:
@@ -324,8 +336,8 @@ def evaluate(a: Side, b: Side, *, names: bool = True, primary: bool = True,
     ev.conflicting_refs = _conflicting(a.refs, b.refs, EXCLUSIVE_REFS)
     ev.related = bool(set(a.ids) & b.related or set(b.ids) & a.related)
     ev.words = min(_max_words(a), _max_words(b))
-    if ev.conflicting_keys and ev.shared_keys and not ev.primary and ev.schema is not None:
-        ev.primary = primary_score(a, b)
+    if ev.conflicting_keys and ev.shared_keys and ev.schema is not None:
+        ev.mains = mains_score(a, b)
     return ev
 
 
