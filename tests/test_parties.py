@@ -309,3 +309,13 @@ def test_shared_number_against_conflicting_number(store: Store) -> None:
     ex = explain(p, "ofac-30", "eu-fsf-30")
     assert "identifier inn" in ex.verdict
     assert "different identifiers: inn" in "\n".join(explain(p, "ofac-31", "eu-fsf-31").details)
+
+
+def test_docs_list_every_rule() -> None:
+    from olivebranch.parties.rules import rules_table
+    from olivebranch.paths import REPO_DIR
+
+    doc = (REPO_DIR / "docs" / "parties.md").read_text(encoding="utf-8")
+    for row in rules_table():
+        line = f"| `{row['rule']}` | {row['kind']} | {row['min_name']:.2f} | {row['description']} |"
+        assert line in doc, f"docs/parties.md does not describe {row['rule']} as the code does"
