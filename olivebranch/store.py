@@ -89,7 +89,8 @@ Index("ix_designations_entity", designations.c.entity_id)
 
 
 #: Modules that add their own tables to ``metadata`` (imported before ``create_all``).
-TABLE_MODULES = ("olivebranch.ownership.tables", "olivebranch.api.tables", "olivebranch.audit")
+TABLE_MODULES = ("olivebranch.ownership.tables", "olivebranch.api.tables", "olivebranch.audit",
+                 "olivebranch.parties.tables")
 
 
 def _load_table_modules() -> None:
