@@ -20,3 +20,16 @@ class ParseError(OliveBranchError):
 
 class WrongSourceError(ParseError):
     """The file looks like another source's file (e.g. a UN XML passed as ``--source us_ofac_sdn``)."""
+
+
+class ImportLockedError(OliveBranchError):
+    """Another import holds the store's import lock; nothing was read or written."""
+
+    http_status = 409
+
+
+class ImportRefusedError(ParseError):
+    """The file parsed, but looks incomplete (no end marker) or far smaller than the active
+    version; it is stored only when the user says the shrink is real (``--accept-shrink``)."""
+
+    http_status = 409

@@ -22,6 +22,13 @@ from olivebranch.errors import ParseError
 # Hard limits against hostile input (huge fields, zip bombs, endless files).
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_FIELD_CHARS = 100_000
+#: Longest name (name, alias, first/last name …) accepted. The longest in the bundled lists has
+#: 324 characters (a UN alias); a longer one is a damaged or hostile file, and would also let one
+#: entry match almost any query.
+MAX_NAME_CHARS = 1_000
+#: Properties holding a name or a part of one, whatever their FtM type.
+NAME_PARTS = frozenset({"firstName", "lastName", "middleName", "secondName", "fatherName",
+                        "motherName"})
 
 
 @dataclass
@@ -33,6 +40,9 @@ class ParseResult:
     published: date | None = None
     warnings: list[str] = field(default_factory=list)
     note: str | None = None
+    #: Signs that the file is not the whole list (no end marker, fewer entries than the file
+    #: states): the importer refuses such a file unless told to accept it.
+    incomplete: list[str] = field(default_factory=list)
 
 
 Parser = Callable[[Path], ParseResult]
@@ -107,6 +117,33 @@ def check_field(path: Path, where: str, value: str) -> str:
     if len(value) > MAX_FIELD_CHARS:
         raise ParseError(path, where, f"field of {len(value)} characters exceeds {MAX_FIELD_CHARS}")
     return value
+
+
+def check_values(path: Path, entities: list[EntityProxy]) -> None:
+    """Every property value of every parsed entity within the limits: names (of any schema
+    and parser) up to ``MAX_NAME_CHARS``, other values up to ``MAX_FIELD_CHARS``. The place
+    named is the entity (its id carries the publisher's record number) and the property."""
+    from followthemoney.types import registry
+
+    for entity in entities:
+        for prop, value in entity.itervalues():
+            size = len(value)
+            if size <= MAX_NAME_CHARS:
+                continue
+            is_name = prop.type == registry.name or prop.name in NAME_PARTS
+            limit = MAX_NAME_CHARS if is_name else MAX_FIELD_CHARS
+            if size > limit:
+                kind = "name" if is_name else "value"
+                raise ParseError(
+                    path,
+                    f"record {entity.id}, {prop.name}",
+                    f"{kind} of {size} characters exceeds the {limit}-character limit "
+                    f"(starts {value[:40]!r})",
+                )
+
+
+def count_designations(entities: list[EntityProxy]) -> int:
+    return sum(1 for e in entities if e.schema.name == "Sanction")
 
 
 def iter_with_progress(items: list[EntityProxy]) -> Iterator[EntityProxy]:
