@@ -41,7 +41,8 @@ def entry(line: bytes) -> bytes:
 
 def write_set(folder: Path, kind: str = "sdn", entries: int = 300, *, skip: int = 0,
               names: tuple[str, ...] | None = None, end_byte: bool = True) -> Path:
-    """Write an excerpt set into ``folder`` (created) and return it."""
+    """Write an excerpt set into ``folder`` (created) and return it; a companion without rows
+    for these entries is left out."""
     src = SDN_DIR if kind == "sdn" else CONS_DIR
     files = SDN_FILES if kind == "sdn" else CONS_FILES
     names = names or files
@@ -51,6 +52,8 @@ def write_set(folder: Path, kind: str = "sdn", entries: int = 300, *, skip: int 
     for source_name, target_name in zip(files, names, strict=True):
         lines = primary if source_name == files[0] else [
             line for line in raw_lines(src / source_name) if entry(line) in keep]
+        if not lines:
+            continue  # OFAC's comments file has no row for most excerpts: leave it out
         body = b"".join(line + b"\r\n" for line in lines)
         (folder / target_name).write_bytes(body + (b"\x1a" if end_byte else b""))
     return folder

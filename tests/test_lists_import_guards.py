@@ -29,7 +29,7 @@ def test_cons_prim_renamed_sdn_is_refused_as_sdn(tmp_path: Path, store: Store) -
         folder = tmp_path / f"cons-{name}"
         folder.mkdir()
         shutil.copy(write_set(tmp_path / "cons", "cons", 442) / "cons_prim.csv", folder / name)
-        with pytest.raises(WrongSourceError, match="us_ofac_cons") as err:
+        with pytest.raises(WrongSourceError, match="us_ofac_cons"):
             import_path(store, folder / name, "us_ofac_sdn")
     assert active(store).id == first.id
     assert len(store.versions("us_ofac_sdn")) == 1

@@ -155,9 +155,8 @@ def _without_dir(message: str, folder: str) -> str:
     summary="Import every bundled list snapshot (unchanged ones are skipped)",
 )
 def load_bundled(request: Request) -> list[ImportResult]:
-    from olivebranch.lists.importer import import_bundled
-
     from olivebranch.errors import ImportLockedError
+    from olivebranch.lists.importer import import_bundled
 
     ob = state(request)
     try:
