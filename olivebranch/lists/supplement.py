@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from olivebranch import yamlsafe
 from olivebranch.errors import ParseError
 from olivebranch.lists.base import ParseResult, SourceSpec, check_size, make, make_sanction
 from olivebranch.lists.ofac import (
@@ -47,9 +48,11 @@ def load(path: Path) -> dict[str, Any]:
     if file.stat().st_size > MAX_BYTES:
         raise ParseError(file, None, f"supplement file over {MAX_BYTES} bytes")
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yamlsafe.load(file.read_text(encoding="utf-8"), max_bytes=MAX_BYTES)
     except UnicodeDecodeError as exc:
         raise ParseError(file, f"byte {exc.start}", "not UTF-8 text") from exc
+    except yamlsafe.YamlLimitError as exc:
+        raise ParseError(file, f"line {exc.line}" if exc.line else None, exc.reason) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None
