@@ -22,9 +22,12 @@ def read_ftm(path: Path, *, max_line: int = 4 * MAX_FIELD_CHARS) -> list[EntityP
     check_size(path)
     out: list[EntityProxy] = []
     with open(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
+        lineno = 0
+        while raw := fh.readline(max_line + 1):  # bounded: a line never exceeds max_line
+            lineno += 1
             if len(raw) > max_line:
-                raise ParseError(path, f"line {lineno}", f"line of {len(raw)} bytes is too long")
+                raise ParseError(path, f"line {lineno}", f"line longer than {max_line} bytes "
+                                                         "(not a JSON-lines file, or damaged)")
             if not raw.strip():
                 continue
             try:

@@ -156,7 +156,7 @@ def parse(path: Path) -> ParseResult:
 
 def _sniff(path: Path) -> bool:
     file = _yaml_path(path)
-    if not file.is_file() or file.suffix.lower() not in (".yaml", ".yml"):
+    if not file.is_file():
         return False
     try:
         with open(file, "rb") as fh:

@@ -11,6 +11,7 @@ failure becomes a ``ParseError`` naming the file and the line.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -20,6 +21,7 @@ from olivebranch.lists.base import check_size
 
 _ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)[\s/>]")
 _CHUNK = 1 << 16
+FALLBACK_BYTES = 64 * 1024 * 1024
 
 
 _SETTINGS = {"resolve_entities": False, "no_network": True, "huge_tree": False,
@@ -42,11 +44,18 @@ def check_dtd(path: Path, data: bytes) -> None:
     reader: a ``<!DOCTYPE`` inside a comment is a comment. Entities are never substituted
     (``resolve_entities=False``) and nothing is fetched (``no_network``, no DTD loading).
     """
+    _check_prolog(path, (data[i : i + _CHUNK] for i in range(0, len(data), _CHUNK)),
+                  lambda: data)
+
+
+def _check_prolog(path: Path, chunks: Iterable[bytes], read: Callable[[], bytes]) -> None:
+    """Feed ``chunks`` to an incremental parser until the root element starts, then look at
+    the DTD libxml2 read; ``read`` gives the bytes seen, to name the line of a declaration."""
     pull = etree.XMLPullParser(events=("start",), **_SETTINGS)
     root = None
-    for start in range(0, len(data), _CHUNK):
+    for chunk in chunks:
         try:
-            pull.feed(data[start : start + _CHUNK])
+            pull.feed(chunk)
         except etree.XMLSyntaxError:
             failed = True  # libxml2 stops at the first error; what it read is still checked
         else:
@@ -62,7 +71,7 @@ def check_dtd(path: Path, data: bytes) -> None:
     if names:
         raise ParseError(
             path,
-            _entity_line(data, names[0]),
+            _entity_line(read(), names[0]),
             f"the XML declares entities in a DTD ({', '.join(str(n) for n in names[:5])}): a "
             f"possible entity-expansion bomb or external-entity attack; refused",
         )
@@ -85,8 +94,23 @@ def parse_bytes(path: Path, data: bytes) -> etree._Element:
     if not data.strip():
         raise ParseError(path, None, "file is empty")
     check_dtd(path, data)
+    return _parse(path, data)
+
+
+def _parse(path: Path, source: bytes | Path) -> etree._Element:
+    """The full parse of bytes, or of a file libxml2 reads itself (no copy in memory)."""
     try:
-        root = etree.fromstring(data, parser=_parser())
+        if isinstance(source, Path):
+            root = etree.parse(str(source), parser=_parser()).getroot()
+        else:
+            root = etree.fromstring(source, parser=_parser())
+    except OSError as exc:
+        # libxml2 reports some errors of a file it reads itself (bad encoding) as a read
+        # error without a line; parse the bytes again to say where, if the file is not huge
+        if isinstance(source, Path) and source.stat().st_size <= FALLBACK_BYTES:
+            return _parse(path, source.read_bytes())
+        reason = str(exc).replace(str(source), "").replace("Error reading file '':", "").strip()
+        raise ParseError(path, None, f"cannot read the XML: {reason}") from exc
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or (exc.position[0] if exc.position else None)
         where = f"line {line}" if line else None
@@ -123,7 +147,23 @@ def parse_file(path: Path) -> etree._Element:
     """Read and parse an XML file with the hardened settings (size-checked first)."""
     path = Path(path)
     check_size(path)
-    return parse_bytes(path, path.read_bytes())
+    with open(path, "rb") as fh:
+        start = fh.read(_CHUNK)
+        if not start.strip() and not fh.read(1):
+            raise ParseError(path, None, "file is empty")
+        fh.seek(0)
+        # the prolog is checked from the file's first chunks; only their bytes are kept for
+        # pointing at an entity declaration
+        kept: list[bytes] = []
+
+        def chunks() -> Iterator[bytes]:
+            while block := fh.read(_CHUNK):
+                if len(kept) < 16:
+                    kept.append(block)
+                yield block
+
+        _check_prolog(path, chunks(), lambda: b"".join(kept))
+    return _parse(path, path)
 
 
 def root_tag(path: Path, head_bytes: int = 8192) -> str | None:
