@@ -365,8 +365,9 @@ class Store:
 
     # ------------------------------------------------------------------ import lock
     @contextmanager
-    def import_lock(self, holder: str) -> Iterator[None]:
-        """Hold the store's import lock, or raise ``ImportLockedError`` at once.
+    def import_lock(self, holder: str, wait: float = 0.0) -> Iterator[None]:
+        """Hold the store's import lock, or raise ``ImportLockedError`` (at once, or after
+        ``wait`` seconds of retrying).
 
         Only one import writes at a time, whichever process or server runs it. PostgreSQL
         uses a session advisory lock (released by the server if the process dies); every
@@ -376,7 +377,7 @@ class Store:
         """
         from olivebranch.store_lock import acquire, release
 
-        token = acquire(self.engine, holder)
+        token = acquire(self.engine, holder, wait=wait)
         try:
             yield
         finally:

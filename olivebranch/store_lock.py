@@ -49,7 +49,19 @@ def _table() -> Any:
     return import_locks
 
 
-def acquire(engine: Engine, holder: str) -> Token:
+def acquire(engine: Engine, holder: str, wait: float = 0.0) -> Token:
+    """Take the lock; while another holds it, retry for ``wait`` seconds, then raise."""
+    deadline = time.monotonic() + max(wait, 0.0)
+    while True:
+        try:
+            return _acquire(engine, holder)
+        except ImportLockedError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
+
+
+def _acquire(engine: Engine, holder: str) -> Token:
     token = Token(socket.gethostname()[:255], os.getpid(), datetime.now(UTC))
     row = {"name": LOCK_NAME, "holder": holder[:500], "host": token.host, "pid": token.pid,
            "acquired_at": token.acquired_at}

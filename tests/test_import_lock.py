@@ -174,3 +174,27 @@ def test_postgres_advisory_lock(postgres: str) -> None:
             if time.time() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_wait_for_the_running_import(store: Store) -> None:
+    import threading
+
+    other = Store(store.url)
+    release = threading.Event()
+
+    def hold() -> None:
+        with store.import_lock("short import"):
+            release.wait(5)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    time.sleep(0.3)
+    threading.Timer(1.0, release.set).start()
+    started = time.monotonic()
+    with other.import_lock("patient import", wait=30):
+        waited = time.monotonic() - started
+    thread.join()
+    assert 0.5 < waited < 10
+    with pytest.raises(OliveBranchError):
+        with store.import_lock("a"), other.import_lock("b", wait=0.5):
+            pass

@@ -47,6 +47,10 @@ def import_cmd(
         help="Largest drop against the active version imported without --accept-shrink, as a "
         "share (default 0.1, or OLIVEBRANCH_MAX_SHRINK).",
     ),
+    wait: float = typer.Option(
+        0.0, "--wait", min=0.0,
+        help="If another import is running, wait up to this many seconds for it to finish.",
+    ),
 ) -> None:
     """Import one list file, a directory holding a source's file set (OFAC's CSV quartet), or a
     zip of it, as a new active version (atomic: a failure keeps the old version)."""
@@ -56,7 +60,8 @@ def import_cmd(
     with console.status(f"parsing {path} as {source} …"):
         try:
             report = import_path(store, path, source, published=_date(published), force=force,
-                                 accept_shrink=accept_shrink, max_shrink=max_shrink)
+                                 accept_shrink=accept_shrink, max_shrink=max_shrink,
+                                 wait=wait)
         except KeyError as exc:
             raise OliveBranchError(str(exc).strip("'\"")) from exc
     _print_report(report)

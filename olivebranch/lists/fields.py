@@ -324,6 +324,7 @@ def xlsx_rows(path: Path, sheet: str | None = None, max_col: int | None = None) 
     a ``ParseError`` naming the file. Missing rows are yielded as empty tuples, so the n-th
     value is spreadsheet row n."""
     import zipfile
+    import zlib
 
     from lxml import etree
 
@@ -379,8 +380,9 @@ def xlsx_rows(path: Path, sheet: str | None = None, max_col: int | None = None) 
                         del row.getparent()[0]
         except ParseError:
             raise
-        except (KeyError, ValueError, IndexError, zipfile.BadZipFile, EOFError,
-                etree.XMLSyntaxError, OSError) as exc:
+        except (KeyError, ValueError, IndexError, zipfile.BadZipFile, EOFError, zlib.error,
+                NotImplementedError, RuntimeError, etree.XMLSyntaxError, OSError) as exc:
+            # RuntimeError: an encrypted member; NotImplementedError: an unknown compression
             raise ParseError(path, None, f"damaged XLSX workbook: {exc}") from exc
 
 

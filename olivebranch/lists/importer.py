@@ -80,17 +80,19 @@ def import_path(
     accept_shrink: bool = False,
     max_shrink: float | None = None,
     label: str | None = None,
+    wait: float = 0.0,
 ) -> ImportReport:
     """Parse ``path`` (a file, a directory holding a source's file set, or a zip of it) as
     ``source`` and store it as the new active version.
 
     Skips (and says so) when the same file is already the active version, unless ``force``.
-    ``label`` is what the version records as its file name (default: the path).
+    ``label`` is what the version records as its file name (default: the path). While another
+    import runs, this one waits up to ``wait`` seconds, then raises ``ImportLockedError``.
     """
     spec = get_source(source)
     path = Path(path)
     check_input(path)
-    with store.import_lock(f"{source} from {label or path.name}"):
+    with store.import_lock(f"{source} from {label or path.name}", wait=wait):
         if is_archive(path):
             with tempfile.TemporaryDirectory(prefix="olivebranch-unpack-") as tmp:
                 files = unpack(path, Path(tmp))
