@@ -144,7 +144,7 @@ def check_input(path: Path) -> None:
     if not path.exists():
         raise ParseError(path, None, "file not found")
     if path.is_dir():
-        files = [p for p in path.rglob("*") if p.is_file()]
+        files = [p for p in path.iterdir() if p.is_file()]
         if not files:
             raise ParseError(path, None, "directory holds no files")
         if all(p.stat().st_size == 0 for p in files):
