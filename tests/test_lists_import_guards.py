@@ -186,3 +186,19 @@ def test_bundled_sdn_has_its_end_bytes() -> None:
     """The guard's premise: OFAC's files end with 0x1A (all bundled ones do)."""
     for f in SDN_DIR.iterdir():
         assert f.read_bytes().endswith(b"\r\n\x1a"), f.name
+
+
+def test_cut_sdn_with_full_companions_is_reported_as_cut(tmp_path: Path, store: Store) -> None:
+    """The issue's case: OFAC's own add.csv/alt.csv next to an sdn.csv cut at a line boundary.
+    The companions still belong to it (the cut only loses the highest entry numbers); the file
+    is refused because it was cut, and says so."""
+    folder = tmp_path / "cut"
+    folder.mkdir()
+    for name in ("add.csv", "alt.csv", "sdn_comments.csv"):
+        shutil.copy(SDN_DIR / name, folder / name)
+    data = (SDN_DIR / "sdn.csv").read_bytes()
+    cut = data[: data.index(b"\r\n", len(data) // 5) + 2]
+    (folder / "sdn.csv").write_bytes(cut)
+    with pytest.raises(ParseError, match="sdn.csv does not end with OFAC's end-of-file byte"):
+        import_path(store, folder, "us_ofac_sdn")
+    assert store.versions("us_ofac_sdn") == []
