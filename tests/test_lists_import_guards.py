@@ -50,7 +50,7 @@ def test_full_cons_set_named_as_sdn_set(tmp_path: Path, store: Store) -> None:
 
 def test_companions_are_cross_checked(tmp_path: Path, store: Store) -> None:
     """An alias file of the other list next to sdn.csv is refused, not silently joined."""
-    folder = write_set(tmp_path / "mixed")
+    folder = write_set(tmp_path / "mixed", entries=300, skip=6000)  # numbers 25473 and up
     cons = write_set(tmp_path / "cons", "cons", 442)
     shutil.copy(cons / "cons_alt.csv", folder / "alt.csv")
     with pytest.raises(ParseError, match="does not belong to sdn.csv") as err:

@@ -423,6 +423,12 @@ def parse_set(
                 f"no {title} file of the set next to {files.primary.name}: the entries are "
                 f"imported without {title} (give the whole set: primary, add, alt and comments)"
             )
+    entries = {str(r[0]).strip() for _line, r in prim_rows}
+    for found, path_, title in ((aliases, files.alt, "aliases"), (addresses, files.add,
+                                                                  "addresses")):
+        if path_ is not None and found and not entries & set(found):
+            warnings.append(f"{path_.name} has no row for any entry of {files.primary.name}: "
+                            f"the entries are imported without {title}")
     records: list[Record] = []
     seen: set[str] = set()
     for line, raw in prim_rows:

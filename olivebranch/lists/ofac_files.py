@@ -39,6 +39,7 @@ MAX_DIR_FILES = 64
 #: Share of a companion's entry numbers (up to the primary's highest) that must be entries of
 #: its primary file; see :func:`coverage` for the figures.
 MIN_COVERAGE = 0.5
+MIN_SAMPLE = 20  # fewer entry numbers than this in the primary's range cannot tell
 #: Share of entries with non-SDN markers from which a primary file is the Consolidated list
 #: (0.995 for the bundled cons_prim.csv), and up to which it is the SDN list (0.005 for sdn.csv).
 CONS_FROM, SDN_UPTO = 0.5, 0.2
@@ -322,7 +323,7 @@ def _not_primary(path: Path) -> ParseError:
     return ParseError(path, None, "not an OFAC primary CSV file")
 
 
-def coverage(entries: set[str], nums: set[str]) -> float:
+def coverage(entries: set[str], nums: set[str]) -> tuple[float, int]:
     """Share of a companion's entry numbers ``nums`` that are entries of the primary, among
     those up to the primary's highest entry number.
 
@@ -332,12 +333,12 @@ def coverage(entries: set[str], nums: set[str]) -> float:
     sdn.csv cut to a tenth). The other list's companion interleaves with the primary's range
     and scores 0.14-0.17 next to sdn.csv, 0.02 next to cons_prim.csv."""
     if not entries or not nums:
-        return 0.0
+        return 0.0, 0
     top = max(int(e) for e in entries)
     in_range = [n for n in nums if int(n) <= top]
     if not in_range:
-        return 0.0
-    return sum(1 for n in in_range if n in entries) / len(in_range)
+        return 0.0, 0
+    return sum(1 for n in in_range if n in entries) / len(in_range), len(in_range)
 
 
 def _companion(
@@ -347,16 +348,16 @@ def _companion(
     file present (the other list's set in the same directory) explains better are left out."""
     scored = []
     for f, nums in files.items():
-        share = coverage(entries, nums)
-        if others and coverage(others, nums) > share:
+        share, sample = coverage(entries, nums)
+        if others and coverage(others, nums)[0] > share:
             continue
-        scored.append(((share, len(nums)), f))
+        scored.append(((share, sample, len(nums)), f))
     if not scored:
         return None
     scored.sort(key=lambda x: -x[0][0])
-    (share, count), best = scored[0]
-    if share >= MIN_COVERAGE:
-        return best
+    (share, sample, count), best = scored[0]
+    if share >= MIN_COVERAGE or sample < MIN_SAMPLE:
+        return best  # too few numbers in range to tell (a short comments file): kept
     raise ParseError(
         best, None,
         f"this {ROLE_TITLES[role]} does not belong to {primary.name}: of its {count} entry "
