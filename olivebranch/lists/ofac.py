@@ -32,6 +32,7 @@ from olivebranch.lists.base import (
     make_sanction,
 )
 from olivebranch.lists.ofac_files import (
+    PRIMARY_COLUMNS,
     SOURCE_OF,
     TITLES,
     classify,
@@ -47,7 +48,6 @@ from olivebranch.lists.textfile import LineReader, head, looks_binary, other_for
 
 AUTHORITY = "US Treasury OFAC"
 DETAIL_URL = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={}"
-PRIMARY_COLUMNS = 12
 REMARKS_LIMIT = 1000  # OFAC cuts Remarks here and continues them in the comments file
 # OFAC numbers addresses once for all its lists (add.csv and cons_add.csv share add_num), so an
 # address keeps one id whichever list carries it and merges across sources.

@@ -36,6 +36,7 @@ CONVENTIONAL_NAMES = (
     "cons_prim.csv", "cons_add.csv", "cons_alt.csv", "cons_comments.csv",
 )
 MAX_DIR_FILES = 64
+PRIMARY_COLUMNS = 12
 #: Share of a companion's entry numbers (up to the primary's highest) that must be entries of
 #: its primary file; see :func:`coverage` for the figures.
 MIN_COVERAGE = 0.5
@@ -152,9 +153,6 @@ def primary_kind(path: Path) -> str | None:
     )
 
 
-PRIMARY_COLUMNS = 12
-
-
 def _programs(value: str) -> list[str]:
     return [p.strip(" []") for p in value.split("] [") if p.strip(" []")]
 
@@ -209,9 +207,6 @@ class CsvSet:
     add: Path | None
     alt: Path | None
     comments: Path | None
-
-    def companions(self) -> list[tuple[str, Path | None]]:
-        return [("add", self.add), ("alt", self.alt), ("comments", self.comments)]
 
 
 def _dir_files(folder: Path) -> list[Path]:
@@ -277,10 +272,9 @@ def locate(path: Path, kind: str) -> CsvSet:
     if not primaries:
         unknown = [f for f in files if not xml_root(f)]
         if len(unknown) == 1:
-            from olivebranch.lists.ofac import PRIMARY_COLUMNS as columns
             from olivebranch.lists.ofac import read_table
 
-            read_table(unknown[0], columns)  # raises the reason this file is not one
+            read_table(unknown[0], PRIMARY_COLUMNS)  # raises why this file is not one
         raise ParseError(path, None, "no OFAC primary CSV file (12 columns, entry number "
                                      "first) in this directory")
     kinds = {p: primary_kind(p) for p in primaries}
@@ -317,7 +311,7 @@ def _not_primary(path: Path) -> ParseError:
         return WrongSourceError(path, None, f"this is an OFAC {ROLE_TITLES[role]}, not a "
                                             f"list's primary file (give the primary file or the "
                                             f"directory of the whole set)")
-    from olivebranch.lists.ofac import PRIMARY_COLUMNS, read_table
+    from olivebranch.lists.ofac import read_table
 
     read_table(path, PRIMARY_COLUMNS)  # raises the reason this file is not one
     return ParseError(path, None, "not an OFAC primary CSV file")
