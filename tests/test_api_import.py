@@ -156,3 +156,17 @@ def test_admin_import_refuses_shrink_unless_accepted(tmp_path: Path) -> None:
         assert ok.status_code == 200, ok.text
         assert ok.json()["version"]["active"] is True
         assert any("accepted although" in w for w in ok.json()["warnings"])
+
+
+def test_admin_import_while_another_runs_is_409(tmp_path: Path) -> None:
+    """Issue 11 item 9 over the API: a clear 409 with Retry-After, not a 500."""
+    with _client(tmp_path) as client:
+        ob = client.app.state.ob
+        admin = {"Authorization": f"Bearer {auth.create_key(ob.store, 'ops', 'admin')[0]}"}
+        with ob.store.import_lock("a CLI import"), SEMA.open("rb") as fh:
+            resp = client.post("/api/admin/lists/ca_sema/import", headers=admin,
+                               files={"file": ("sema-lmes.xml", fh, "application/xml")})
+        assert resp.status_code == 409, resp.text
+        assert "another import is running (a CLI import" in resp.json()["detail"]
+        assert resp.headers["Retry-After"] == "30"
+        assert ob.store.versions() == []
