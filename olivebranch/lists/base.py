@@ -65,6 +65,13 @@ class SourceSpec:
     description: str = ""
 
 
+def is_number(value: object) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts ``²`` or ``٣``, which ``int`` refuses
+    or which no publisher uses in a record number."""
+    text = str(value)
+    return text.isascii() and text.isdigit()
+
+
 def make(schema: str, entity_id: str) -> EntityProxy:
     proxy = model.make_entity(schema)
     proxy.id = entity_id

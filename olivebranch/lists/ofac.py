@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from followthemoney import EntityProxy
+from followthemoney.exc import InvalidData
 
 from olivebranch.errors import ParseError, WrongSourceError
 from olivebranch.lists.base import (
@@ -28,6 +29,7 @@ from olivebranch.lists.base import (
     ParseResult,
     SourceSpec,
     check_size,
+    is_number,
     make,
     make_sanction,
 )
@@ -117,7 +119,7 @@ def read_table(path: Path, columns: int, *, raw: bool = False) -> CsvTable:
             start = csv_reader.line_num + 1
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
-            if not rows and not row[0].strip().isdigit():
+            if not rows and not is_number(row[0].strip()):
                 raise WrongSourceError(
                     path, f"line {line}", "not an OFAC CSV file: its first row does not start "
                     f"with an entry number ({row[0][:40]!r}; OFAC's files have no header row)"
@@ -133,7 +135,7 @@ def read_table(path: Path, columns: int, *, raw: bool = False) -> CsvTable:
                         f"line {line}",
                         f"field of {len(value)} characters exceeds {MAX_FIELD_CHARS}",
                     )
-            if not row[0].strip().isdigit():
+            if not is_number(row[0].strip()):
                 raise ParseError(
                     path, f"line {line}", f"entry number {row[0][:40]!r} is not a number"
                 )
@@ -560,7 +562,7 @@ def build_entities(
     warnings = []
     if unresolved:
         warnings.append(f"{unresolved} 'Linked To' names not found in {file_name}; kept as notes")
-    return _dedupe(entities), warnings
+    return _dedupe(entities, file_name), warnings
 
 
 def resolve_name(
@@ -599,13 +601,17 @@ def _vessel_columns(entity: EntityProxy, row: Record, by_name: dict[str, list[st
         entity.add("notes", f"Owner: {row.owner}")
 
 
-def _dedupe(entities: list[EntityProxy]) -> list[EntityProxy]:
+def _dedupe(entities: list[EntityProxy], file_name: str) -> list[EntityProxy]:
     """Merge entities that share an id (e.g. an address number reused by two entries)."""
     out: dict[str, EntityProxy] = {}
     for e in entities:
         assert e.id is not None
         if e.id in out:
-            out[e.id] = out[e.id].merge(e)
+            try:
+                out[e.id] = out[e.id].merge(e)
+            except InvalidData as exc:
+                raise ParseError(file_name, f"record {e.id}", f"one id for two kinds of "
+                                 f"record ({out[e.id].schema.name}, {e.schema.name})") from exc
         else:
             out[e.id] = e
     return list(out.values())

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from olivebranch.errors import ParseError, WrongSourceError
+from olivebranch.lists.base import is_number
 from olivebranch.lists.textfile import LineReader, head, looks_binary
 
 KINDS = ("sdn", "cons")
@@ -121,7 +122,7 @@ def csv_role(path: Path) -> str | None:
     if not path.is_file():
         return None
     rec = first_record(path)
-    if rec is None or not rec[0].strip().isdigit():
+    if rec is None or not is_number(rec[0].strip()):
         return None
     return ROLE_BY_COLUMNS.get(len(rec))
 
@@ -136,7 +137,7 @@ def _csv_records(path: Path, want: tuple[int, ...]) -> Iterator[list[str]]:
 
     try:
         for row in csv.reader(lines()):
-            if len(row) in want and row[0].strip().isdigit():
+            if len(row) in want and is_number(row[0].strip()):
                 yield row
     except (csv.Error, ParseError):
         return

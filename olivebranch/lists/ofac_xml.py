@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from olivebranch.errors import ParseError, WrongSourceError
-from olivebranch.lists.base import MAX_FIELD_CHARS, ParseResult
+from olivebranch.lists.base import MAX_FIELD_CHARS, ParseResult, is_number
 from olivebranch.lists.ofac import Record, build_entities, check_kind
 from olivebranch.lists.ofac_remarks import MONTHS
 from olivebranch.lists.xmlsafe import local, parse_file, where
@@ -106,7 +106,7 @@ def _record_count(root: etree._Element) -> int | None:
     if info is None:
         info = _child(root, "publishInformation")
     value = _text(info, "Record_Count") if info is not None else None
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and is_number(value) else None
 
 
 # ------------------------------------------------------------------------ classic sdn.xml
@@ -130,7 +130,7 @@ def _sdn_list(path: Path, root: etree._Element) -> tuple[list[Record], date | No
     seen: set[str] = set()
     for entry in _children(root, "sdnEntry"):
         uid = _text(entry, "uid")
-        if not uid or not uid.isdigit():
+        if not uid or not is_number(uid):
             raise ParseError(path, where(entry), "sdnEntry without a numeric <uid>")
         if uid in seen:
             raise ParseError(path, where(entry), f"uid {uid} repeated")
@@ -222,9 +222,9 @@ def _ymd(el: etree._Element | None) -> str | None:
     year, month, day = _text(el, "Year"), _text(el, "Month"), _text(el, "Day")
     if not year:
         return None
-    if month and month.isdigit() and int(month) in MONTH_NAMES:
+    if month and is_number(month) and int(month) in MONTH_NAMES:
         mon = MONTH_NAMES[int(month)]
-        return f"{int(day):02d} {mon} {year}" if day and day.isdigit() else f"{mon} {year}"
+        return f"{int(day):02d} {mon} {year}" if day and is_number(day) else f"{mon} {year}"
     return year
 
 
@@ -357,7 +357,7 @@ def _advanced(path: Path, root: etree._Element) -> tuple[list[Record], date | No
     seen: set[str] = set()
     for party in parties:
         fixed = party.get("FixedRef", "")
-        if not fixed.isdigit():
+        if not is_number(fixed):
             raise ParseError(path, where(party), "DistinctParty without a numeric FixedRef")
         if fixed in seen:
             raise ParseError(path, where(party), f"FixedRef {fixed} repeated")
