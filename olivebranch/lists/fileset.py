@@ -31,7 +31,7 @@ def safe_name(name: str, default: str = "upload") -> str:
     at most 100 characters."""
     base = re.split(r"[\\/]", name or "")[-1]
     base = _UNSAFE.sub("_", base).lstrip(".")[:100]
-    return base or default
+    return base if re.search(r"[A-Za-z0-9]", base) else default
 
 
 def is_archive(path: Path) -> bool:
@@ -101,6 +101,9 @@ def stage(uploads: list[tuple[str, BinaryIO]], dest: Path, max_bytes: int = MAX_
     """Write uploaded files into ``dest`` under sanitised names, unpack zip archives among
     them, and return what to import: the only file, or ``dest`` holding the set."""
     dest.mkdir(parents=True, exist_ok=True)
+    if len(uploads) > MAX_MEMBERS:
+        raise ParseError("upload", None, f"{len(uploads)} files uploaded; at most {MAX_MEMBERS} "
+                                         "are accepted")
     files: list[Path] = []
     for i, (name, stream) in enumerate(uploads):
         target = dest / safe_name(name, f"upload{i}")
