@@ -7,9 +7,9 @@ mutant must either import or raise the project's import error (``ParseError``) n
 file, with a short message; never another exception, and a refused file never changes the
 active version.
 
-The number of examples per parser follows the Hypothesis profile: ``ci`` (default, for
-`make test`) or ``fuzz`` (``HYPOTHESIS_PROFILE=fuzz``, 2,000 per parser or ``FUZZ_EXAMPLES``,
-random seeds, for a long local run).
+`make test` runs 25 derandomized examples per parser (the suite's ``ci`` profile); a long local
+campaign with fresh random examples: ``HYPOTHESIS_PROFILE=explore FUZZ_EXAMPLES=2000 pytest
+tests/test_lists_fuzz.py``.
 """
 
 from __future__ import annotations
@@ -32,15 +32,11 @@ from olivebranch.lists.importer import import_path
 from olivebranch.paths import DATA_DIR, LISTS_DIR, REPO_DIR
 from olivebranch.store import Store
 
-settings.register_profile(
-    "ci", max_examples=25, deadline=None, derandomize=True,
+#: Examples per parser; the profile (``ci``: derandomized, or ``explore``) is the suite's own.
+fuzz_settings = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-settings.register_profile(
-    "fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "2000")), deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FIXTURES = REPO_DIR / "tests" / "fixtures"
 
@@ -254,6 +250,7 @@ def test_mutated_files_import_or_fail_clearly(seeds: dict[str, tuple[str, Path]]
         store = Store(f"sqlite:///{tmp}/fuzz.sqlite")
         import_path(store, seed, source)  # a real active version to protect
 
+        @fuzz_settings
         @given(mutant=mutants)
         def run(mutant: tuple) -> None:  # type: ignore[type-arg]
             with tempfile.TemporaryDirectory(dir=tmp) as work:
@@ -263,6 +260,7 @@ def test_mutated_files_import_or_fail_clearly(seeds: dict[str, tuple[str, Path]]
 
 
 @pytest.mark.parametrize("source", sorted(registry()))
+@fuzz_settings
 @given(data=st.binary(max_size=4096))
 def test_random_bytes_never_crash_a_parser(source: str, data: bytes) -> None:
     with tempfile.TemporaryDirectory(prefix="olivebranch-fuzz-") as tmp:
