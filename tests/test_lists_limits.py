@@ -99,3 +99,22 @@ def test_long_ofac_alias_names_file_and_record(tmp_path: Path, store: Store) -> 
     alt.write_bytes(alt.read_bytes().replace(b'"AERO-CARIBBEAN"', b'"' + b"Q" * 5000 + b'"'))
     with pytest.raises(ParseError, match="record ofac-36, alias"):
         import_path(store, folder, "us_ofac_sdn")
+
+
+def test_lone_surrogate_never_reaches_the_store(tmp_path: Path, store: Store) -> None:
+    """A JSON escape can carry a lone surrogate; stored, such text broke every later reader
+    (issue 11 item 3, for deals). FtM's cleaning drops it from list files; values a parser adds
+    as already clean are checked by the importer, naming the record and the property."""
+    from followthemoney import model
+
+    from olivebranch.lists.base import check_values
+
+    path = tmp_path / "e.ftm.json"
+    path.write_text('{"id": "p1", "schema": "Person", "properties": {"name": ["Ros\\udc80neft"]}}\n')
+    import_path(store, path, "ftm")
+    assert store.get_entity("p1").get("name") == ["Rosneft"]  # type: ignore[union-attr]
+    raw = model.get_proxy({"id": "p2", "schema": "Person",
+                           "properties": {"alias": ["Ros\udc80neft"]}}, cleaned=True)
+    with pytest.raises(ParseError, match="lone surrogate") as err:
+        check_values(path, [raw])
+    assert err.value.where == "record p2, alias"

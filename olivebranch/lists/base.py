@@ -18,14 +18,15 @@ from pathlib import Path
 from followthemoney import EntityProxy, model
 
 from olivebranch.errors import ParseError
+from olivebranch.text_hygiene import MAX_NAME_LENGTH, has_lone_surrogate
 
 # Hard limits against hostile input (huge fields, zip bombs, endless files).
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_FIELD_CHARS = 100_000
-#: Longest name (name, alias, first/last name …) accepted. The longest in the bundled lists has
-#: 324 characters (a UN alias); a longer one is a damaged or hostile file, and would also let one
-#: entry match almost any query.
-MAX_NAME_CHARS = 1_000
+#: Longest name (name, alias, first/last name …) accepted: the text-hygiene cap shared with
+#: the API. The longest in the bundled lists has 324 characters (a UN alias); a longer one is a
+#: damaged or hostile file, and would also let one entry match almost any query.
+MAX_NAME_CHARS = MAX_NAME_LENGTH
 #: Properties holding a name or a part of one, whatever their FtM type.
 NAME_PARTS = frozenset({"firstName", "lastName", "middleName", "secondName", "fatherName",
                         "motherName"})
@@ -127,13 +128,17 @@ def check_field(path: Path, where: str, value: str) -> str:
 
 
 def check_values(path: Path, entities: list[EntityProxy]) -> None:
-    """Every property value of every parsed entity within the limits: names (of any schema
-    and parser) up to ``MAX_NAME_CHARS``, other values up to ``MAX_FIELD_CHARS``. The place
-    named is the entity (its id carries the publisher's record number) and the property."""
+    """Every property value of every parsed entity is valid text within the limits: no lone
+    surrogate, names (of any schema and parser) up to ``MAX_NAME_CHARS``, other values up to
+    ``MAX_FIELD_CHARS``. The place named is the entity (its id carries the publisher's record
+    number) and the property."""
     from followthemoney.types import registry
 
     for entity in entities:
         for prop, value in entity.itervalues():
+            if has_lone_surrogate(value):  # a JSON "\udc80" escape: not storable text
+                raise ParseError(path, f"record {entity.id}, {prop.name}",
+                                 "invalid character (a lone surrogate): not valid Unicode text")
             size = len(value)
             if size <= MAX_NAME_CHARS:
                 continue
