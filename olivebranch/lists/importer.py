@@ -125,15 +125,18 @@ def _import(
     warnings = list(result.warnings)
     warnings += guard(store, spec, path, result, accept_shrink=accept_shrink,
                       max_shrink=default_max_shrink() if max_shrink is None else max_shrink)
-    version = store.add_version(
-        spec.name,
-        result.entities,
-        regime=spec.regime,
-        published=published or result.published or _bundled_date(spec, path),
-        filename=label,
-        file_hash=digest,
-        note=note or result.note,
-    )
+    try:
+        version = store.add_version(
+            spec.name,
+            result.entities,
+            regime=spec.regime,
+            published=published or result.published or _bundled_date(spec, path),
+            filename=label,
+            file_hash=digest,
+            note=note or result.note,
+        )
+    except ValueError as exc:  # the store's own checks (an entity without id, an id twice)
+        raise ParseError(path, None, f"cannot be stored: {exc}") from exc
     return ImportReport(
         spec.name, version, False, time.perf_counter() - started, warnings, str(shown)
     )
