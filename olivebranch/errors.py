@@ -10,9 +10,15 @@ class OliveBranchError(Exception):
 class ParseError(OliveBranchError):
     """A source file could not be parsed. Names the file, the place (line, row, element) and why."""
 
+    #: Longest reason kept: a library's message can quote the bad input (raw zip headers,
+    #: whole lines); the user needs the start of it, not megabytes.
+    MAX_REASON = 1000
+
     def __init__(self, path: object, where: str | None, reason: str) -> None:
         self.path = str(path)
-        self.where = where
+        self.where = where[:200] if where else where
+        if len(reason) > self.MAX_REASON:
+            reason = reason[: self.MAX_REASON - 1] + "…"
         self.reason = reason
         loc = f"{self.path}" + (f", {where}" if where else "")
         super().__init__(f"{loc}: {reason}")
@@ -20,3 +26,16 @@ class ParseError(OliveBranchError):
 
 class WrongSourceError(ParseError):
     """The file looks like another source's file (e.g. a UN XML passed as ``--source us_ofac_sdn``)."""
+
+
+class ImportLockedError(OliveBranchError):
+    """Another import holds the store's import lock; nothing was read or written."""
+
+    http_status = 409
+
+
+class ImportRefusedError(ParseError):
+    """The file parsed, but looks incomplete (no end marker) or far smaller than the active
+    version; it is stored only when the user says the shrink is real (``--accept-shrink``)."""
+
+    http_status = 409

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -86,6 +87,17 @@ designations = Table(
 )
 Index("ix_designations_version_entity", designations.c.version_id, designations.c.entity_id)
 Index("ix_designations_entity", designations.c.entity_id)
+
+#: One row while an import runs: who holds the store's import lock (see ``Store.import_lock``).
+import_locks = Table(
+    "import_lock",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("holder", Text, nullable=False),
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("acquired_at", DateTime(timezone=True), nullable=False),
+)
 
 
 #: Modules that add their own tables to ``metadata`` (imported before ``create_all``).
@@ -350,6 +362,26 @@ class Store:
             conn.execute(delete(designations).where(designations.c.version_id == version_id))
             conn.execute(delete(entities).where(entities.c.version_id == version_id))
             conn.execute(delete(versions).where(versions.c.id == version_id))
+
+    # ------------------------------------------------------------------ import lock
+    @contextmanager
+    def import_lock(self, holder: str, wait: float = 0.0) -> Iterator[None]:
+        """Hold the store's import lock, or raise ``ImportLockedError`` (at once, or after
+        ``wait`` seconds of retrying).
+
+        Only one import writes at a time, whichever process or server runs it. PostgreSQL
+        uses a session advisory lock (released by the server if the process dies); every
+        database also gets a row in ``import_lock`` naming the holder, for the message. On
+        SQLite the row is the lock: a row left by a dead process on this host, or older than
+        ``IMPORT_LOCK_STALE`` seconds, is taken over.
+        """
+        from olivebranch.store_lock import acquire, release
+
+        token = acquire(self.engine, holder, wait=wait)
+        try:
+            yield
+        finally:
+            release(self.engine, token)
 
     # ------------------------------------------------------------------ entities
     def _version_ids(self, version_ids: Iterable[int] | None, as_of: date | None) -> list[int]:

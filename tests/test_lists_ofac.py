@@ -413,11 +413,14 @@ def test_xml_import_and_sniffing(fixtures: Path, store: Store, tmp_path: Path) -
     assert str(report.version.published) == "2026-06-02"
     (d,) = store.designations("ofac-46030")
     assert (d.listing_date, d.program) == ("2023-11-02", "RUSSIA-EO14024")
+    # Issue 11: the content decides, never the name: SDN entries named consolidated.xml are
+    # still the SDN list.
     cons_named = tmp_path / "consolidated.xml"
     shutil.copy(fixtures / "ofac" / "sdn_sample.xml", cons_named)
-    with pytest.raises(WrongSourceError, match="us_ofac_cons"):
-        import_path(store, cons_named, "us_ofac_sdn")
-    assert get_source("us_ofac_cons").sniff(cons_named)
+    with pytest.raises(WrongSourceError, match="us_ofac_sdn"):
+        import_path(store, cons_named, "us_ofac_cons")
+    assert not get_source("us_ofac_cons").sniff(cons_named)
+    assert get_source("us_ofac_sdn").sniff(cons_named)
     folder = tmp_path / "download"
     folder.mkdir()
     shutil.copy(fixtures / "ofac" / "sdn_advanced_sample.xml", folder / "SDN_ADVANCED.XML")

@@ -176,3 +176,64 @@ def test_failed_import_keeps_active_version(store, lists_dir: Path, tmp_path: Pa
     active = [v for v in store.active_versions() if v.source == "ca_sema"]
     assert [v.id for v in active] == [good.version.id]
     assert store.count_entities(good.version.id)["Sanction"] == 1369
+
+
+# ------------------------------------------------------------------ issue 11: decoy comment
+DECOYS = [
+    b"<!-- <!DOCTYPE x> -->\n",  # a DOCTYPE in a comment used to end the pre-check's search
+    b"<!-- <!DOCTYPE x [ ]> -->\n",
+    b"<?pi <!DOCTYPE x> ?>\n",
+]
+
+
+@pytest.mark.parametrize("decoy", DECOYS)
+@pytest.mark.parametrize("source", sorted(XML_SOURCES))
+def test_decoy_comment_does_not_hide_entities(tmp_path: Path, source: str, decoy: bytes) -> None:
+    head = XML_SOURCES[source]
+    root = head.split(b">")[0].split()[0][1:]
+    data = (b'<?xml version="1.0"?>\n' + decoy + b"<!DOCTYPE " + root + b" [\n"
+            b'<!ENTITY xxe "SECRET">\n]>\n' + head + b"X&xxe;Y")
+    path = _write(tmp_path, "decoy.xml", data)
+    with pytest.raises(ParseError, match="entities") as err:
+        get_source(source).parse(path)
+    assert "line 4" in str(err.value)
+
+
+def test_decoy_entity_never_imported_as_truncated_name(tmp_path: Path, store) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11: `X&xxe;Y` behind a decoy comment was imported as the name "X"."""
+    data = (b'<?xml version="1.0"?>\n<!-- <!DOCTYPE x> -->\n<!DOCTYPE CONSOLIDATED_LIST [\n'
+            b'<!ENTITY xxe "SECRET">\n]>\n<CONSOLIDATED_LIST dateGenerated="2026-01-01">'
+            b"<INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>X&xxe;Y</FIRST_NAME>"
+            b"<UN_LIST_TYPE>Al-Qaida</UN_LIST_TYPE><REFERENCE_NUMBER>QDi.1</REFERENCE_NUMBER>"
+            b"</INDIVIDUAL></INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>")
+    path = _write(tmp_path, "un.xml", data)
+    with pytest.raises(ParseError, match="entities"):
+        import_path(store, path, "un_sc")
+    assert store.versions("un_sc") == []
+
+
+def test_plain_doctype_is_harmless(tmp_path: Path) -> None:
+    """A bare DOCTYPE (no entities, no external DTD) parses as before."""
+    root = parse_bytes(Path("x.xml"), b'<?xml version="1.0"?>\n<!DOCTYPE a>\n<a><b>text</b></a>')
+    assert root.findtext("b") == "text"
+
+
+def test_entities_in_xlsx_parts_are_refused(tmp_path: Path) -> None:
+    """An XLSX is XML inside a zip: its parts get the same treatment."""
+    import zipfile
+
+    from olivebranch.lists.fields import xlsx_rows
+    from olivebranch.paths import LISTS_DIR
+
+    src = LISTS_DIR / "au_dfat" / "regulation8_consolidated.xlsx"
+    for part in ("xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"):
+        out = tmp_path / f"evil-{part.replace('/', '_')}.xlsx"
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+            for info in zin.infolist():
+                data = zin.read(info)
+                if info.filename == part:
+                    data = data.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY e "SECRET">]>', 1)
+                zout.writestr(info, data)
+        with pytest.raises(ParseError, match="entit"):
+            for _ in xlsx_rows(out):
+                pass

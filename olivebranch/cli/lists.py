@@ -37,21 +37,44 @@ def import_cmd(
     source: str = typer.Option(..., "--source", "-s", help="Source name; see `lists sources`."),
     published: str | None = typer.Option(None, help="List date (YYYY-MM-DD) if the file has none."),
     force: bool = typer.Option(False, help="Import even if this exact file is already active."),
+    accept_shrink: bool = typer.Option(
+        False, "--accept-shrink",
+        help="Import even if the file has far fewer designations than the active version, or "
+        "looks cut off (no end marker): say so only when the list really shrank.",
+    ),
+    max_shrink: float | None = typer.Option(
+        None, "--max-shrink", min=0.0, max=1.0,
+        help="Largest drop against the active version imported without --accept-shrink, as a "
+        "share (default 0.1, or OLIVEBRANCH_MAX_SHRINK).",
+    ),
+    wait: float = typer.Option(
+        0.0, "--wait", min=0.0,
+        help="If another import is running, wait up to this many seconds for it to finish.",
+    ),
 ) -> None:
-    """Import one list file as a new active version (atomic: a failure keeps the old version)."""
+    """Import one list file, a directory holding a source's file set (OFAC's CSV quartet), or a
+    zip of it, as a new active version (atomic: a failure keeps the old version)."""
     from olivebranch.lists.importer import import_path
 
     store = _store()
     with console.status(f"parsing {path} as {source} …"):
         try:
-            report = import_path(store, path, source, published=_date(published), force=force)
+            report = import_path(store, path, source, published=_date(published), force=force,
+                                 accept_shrink=accept_shrink, max_shrink=max_shrink,
+                                 wait=wait)
         except KeyError as exc:
             raise OliveBranchError(str(exc).strip("'\"")) from exc
     _print_report(report)
 
 
 @lists_app.command("load-bundled")
-def load_bundled(force: bool = typer.Option(False, help="Re-import even if unchanged.")) -> None:
+def load_bundled(
+    force: bool = typer.Option(False, help="Re-import even if unchanged."),
+    accept_shrink: bool = typer.Option(
+        False, "--accept-shrink",
+        help="Re-import a bundled snapshot even when it is much smaller than the active version.",
+    ),
+) -> None:
     """Import every bundled snapshot shipped in data/lists (skips those already active)."""
     from rich.progress import Progress
 
@@ -67,7 +90,8 @@ def load_bundled(force: bool = typer.Option(False, help="Re-import even if uncha
         for spec in specs:
             progress.update(task, description=f"importing {spec.name}")
             try:
-                report = import_path(store, LISTS_DIR / str(spec.bundled), spec.name, force=force)
+                report = import_path(store, LISTS_DIR / str(spec.bundled), spec.name, force=force,
+                                     accept_shrink=accept_shrink)
             except ParseError as exc:
                 failures += 1
                 console.print(f"[red]failed[/red] {spec.name}: {exc}")
@@ -204,6 +228,10 @@ def diff_cmd(
 def update_cmd(
     sources: list[str] | None = typer.Argument(None, help="Sources to update (default: all with a known URL)."),
     timeout: float = typer.Option(30.0, help="Seconds per request."),
+    accept_shrink: bool = typer.Option(
+        False, "--accept-shrink",
+        help="Import a download even if it is much smaller than the active version.",
+    ),
 ) -> None:
     """Download current files from the official publishers; without network, keep the bundle."""
     from olivebranch.lists.importer import import_path
@@ -218,7 +246,7 @@ def update_cmd(
             console.print(f"[yellow]{spec.name}[/yellow]: could not download ({res.error}); using the bundled snapshot")
             continue
         try:
-            _print_report(import_path(store, res.path, spec.name))
+            _print_report(import_path(store, res.path, spec.name, accept_shrink=accept_shrink))
             any_ok = True
         except ParseError as exc:
             console.print(f"[red]{spec.name}[/red]: downloaded file rejected: {exc}; active version unchanged")

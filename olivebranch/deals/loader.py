@@ -8,9 +8,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from olivebranch import yamlsafe
 from olivebranch.deals.models import Deal
 from olivebranch.errors import ParseError
 from olivebranch.paths import DATA_DIR
+from olivebranch.yamlsafe import short
 
 DEALS_DIR = DATA_DIR / "deals"
 
@@ -49,7 +51,7 @@ def deal_from_data(data: Any, path: str | Path = "<deal>") -> Deal:
         elif err["type"] == "missing":
             msg = "required field is missing"
         elif err["type"] == "literal_error":
-            msg = f"{err.get('input')!r} is not allowed; {msg[0].lower()}{msg[1:]}"
+            msg = f"{short(err.get('input'))} is not allowed; {msg[0].lower()}{msg[1:]}"
         extra = f" (and {len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
         raise DealError(path, where, msg + extra) from None
 
@@ -57,11 +59,17 @@ def deal_from_data(data: Any, path: str | Path = "<deal>") -> Deal:
 def load_deal(path: str | Path) -> Deal:
     path = Path(path)
     try:
+        if path.stat().st_size > yamlsafe.MAX_BYTES:
+            raise DealError(path, None, f"file is over {yamlsafe.MAX_BYTES:,} bytes")
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise DealError(path, None, f"cannot read file: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise DealError(path, f"byte {exc.start}", "not UTF-8 text") from None
     try:
-        data = yaml.safe_load(text)
+        data = yamlsafe.load(text)
+    except yamlsafe.YamlLimitError as exc:
+        raise DealError(path, f"line {exc.line}" if exc.line else None, exc.reason) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None

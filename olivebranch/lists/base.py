@@ -18,10 +18,18 @@ from pathlib import Path
 from followthemoney import EntityProxy, model
 
 from olivebranch.errors import ParseError
+from olivebranch.text_hygiene import MAX_NAME_LENGTH, has_lone_surrogate
 
 # Hard limits against hostile input (huge fields, zip bombs, endless files).
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_FIELD_CHARS = 100_000
+#: Longest name (name, alias, first/last name …) accepted: the text-hygiene cap shared with
+#: the API. The longest in the bundled lists has 324 characters (a UN alias); a longer one is a
+#: damaged or hostile file, and would also let one entry match almost any query.
+MAX_NAME_CHARS = MAX_NAME_LENGTH
+#: Properties holding a name or a part of one, whatever their FtM type.
+NAME_PARTS = frozenset({"firstName", "lastName", "middleName", "secondName", "fatherName",
+                        "motherName"})
 
 
 @dataclass
@@ -33,6 +41,9 @@ class ParseResult:
     published: date | None = None
     warnings: list[str] = field(default_factory=list)
     note: str | None = None
+    #: Signs that the file is not the whole list (no end marker, fewer entries than the file
+    #: states): the importer refuses such a file unless told to accept it.
+    incomplete: list[str] = field(default_factory=list)
 
 
 Parser = Callable[[Path], ParseResult]
@@ -53,6 +64,13 @@ class SourceSpec:
     bundled_published: date | None = None  # list date of the bundle when the file carries none
     urls: tuple[str, ...] = ()  # official download URLs (file name -> fetched by `lists update`)
     description: str = ""
+
+
+def is_number(value: object) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts ``²`` or ``٣``, which ``int`` refuses
+    or which no publisher uses in a record number."""
+    text = str(value)
+    return text.isascii() and text.isdigit()
 
 
 def make(schema: str, entity_id: str) -> EntityProxy:
@@ -107,6 +125,37 @@ def check_field(path: Path, where: str, value: str) -> str:
     if len(value) > MAX_FIELD_CHARS:
         raise ParseError(path, where, f"field of {len(value)} characters exceeds {MAX_FIELD_CHARS}")
     return value
+
+
+def check_values(path: Path, entities: list[EntityProxy]) -> None:
+    """Every property value of every parsed entity is valid text within the limits: no lone
+    surrogate, names (of any schema and parser) up to ``MAX_NAME_CHARS``, other values up to
+    ``MAX_FIELD_CHARS``. The place named is the entity (its id carries the publisher's record
+    number) and the property."""
+    from followthemoney.types import registry
+
+    for entity in entities:
+        for prop, value in entity.itervalues():
+            if has_lone_surrogate(value):  # a JSON "\udc80" escape: not storable text
+                raise ParseError(path, f"record {entity.id}, {prop.name}",
+                                 "invalid character (a lone surrogate): not valid Unicode text")
+            size = len(value)
+            if size <= MAX_NAME_CHARS:
+                continue
+            is_name = prop.type == registry.name or prop.name in NAME_PARTS
+            limit = MAX_NAME_CHARS if is_name else MAX_FIELD_CHARS
+            if size > limit:
+                kind = "name" if is_name else "value"
+                raise ParseError(
+                    path,
+                    f"record {entity.id}, {prop.name}",
+                    f"{kind} of {size} characters exceeds the {limit}-character limit "
+                    f"(starts {value[:40]!r})",
+                )
+
+
+def count_designations(entities: list[EntityProxy]) -> int:
+    return sum(1 for e in entities if e.schema.name == "Sanction")
 
 
 def iter_with_progress(items: list[EntityProxy]) -> Iterator[EntityProxy]:

@@ -18,7 +18,14 @@ from followthemoney import EntityProxy
 from lxml import etree
 
 from olivebranch.errors import ParseError
-from olivebranch.lists.base import ParseResult, SourceSpec, check_size, make, make_sanction
+from olivebranch.lists.base import (
+    ParseResult,
+    SourceSpec,
+    check_size,
+    is_number,
+    make,
+    make_sanction,
+)
 from olivebranch.lists.fields import (
     country_code,
     identifiers_from_text,
@@ -105,7 +112,7 @@ def _birth(proxy: EntityProxy, b: dict[str, Any]) -> None:
         if dob:
             proxy.add("birthDate", dob, quiet=True)
         lo, hi = b.get("year_range_from"), b.get("year_range_to")
-        if lo and hi and str(lo).isdigit() and str(hi).isdigit():
+        if lo and hi and is_number(lo) and is_number(hi):
             lo_i, hi_i = int(lo), int(hi)
             for y in range(lo_i, hi_i + 1) if 0 <= hi_i - lo_i <= 10 else (lo_i, hi_i):
                 proxy.add("birthDate", str(y), quiet=True)

@@ -254,13 +254,14 @@ _V = f"{_NS_MAIN}v"
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
 
-def _xml_part(zf: Any, name: str) -> Any:
-    from lxml import etree
+def _xml_part(zf: Any, name: str, path: Path | None = None) -> Any:
+    """One XML part of a workbook, parsed like every other XML we read (``xmlsafe``); errors
+    name the workbook and the part (``list.xlsx:xl/sharedStrings.xml, line 3``)."""
+    from olivebranch.lists.xmlsafe import parse_bytes
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False)
     with zf.open(name) as fh:
-        return etree.parse(fh, parser).getroot()
+        data = fh.read(MAX_XLSX_UNCOMPRESSED + 1)
+    return parse_bytes(Path(f"{path or zf.filename}:{name}"), data)
 
 
 @lru_cache(maxsize=1024)
@@ -323,10 +324,12 @@ def xlsx_rows(path: Path, sheet: str | None = None, max_col: int | None = None) 
     a ``ParseError`` naming the file. Missing rows are yielded as empty tuples, so the n-th
     value is spreadsheet row n."""
     import zipfile
+    import zlib
 
     from lxml import etree
 
     from olivebranch.errors import ParseError
+    from olivebranch.lists.xmlsafe import check_tree
 
     if not zipfile.is_zipfile(path):
         raise ParseError(path, None, "not an XLSX workbook (not a zip file)")
@@ -351,10 +354,14 @@ def xlsx_rows(path: Path, sheet: str | None = None, max_col: int | None = None) 
             dates = _date_styles(zf, names)
             expected = 1
             with zf.open(part) as fh:
+                checked = False
                 for _, row in etree.iterparse(
                     fh, events=("end",), tag=f"{_NS_MAIN}row", resolve_entities=False,
                     no_network=True, load_dtd=False, huge_tree=False,
                 ):
+                    if not checked:  # the DTD, if any, has been read by the first row
+                        check_tree(Path(f"{path}:{part}"), row.getroottree().getroot())
+                        checked = True
                     number = int(row.get("r") or expected)
                     while expected < number:
                         yield ()
@@ -373,8 +380,9 @@ def xlsx_rows(path: Path, sheet: str | None = None, max_col: int | None = None) 
                         del row.getparent()[0]
         except ParseError:
             raise
-        except (KeyError, ValueError, IndexError, zipfile.BadZipFile, EOFError,
-                etree.XMLSyntaxError, OSError) as exc:
+        except (KeyError, ValueError, IndexError, zipfile.BadZipFile, EOFError, zlib.error,
+                NotImplementedError, RuntimeError, etree.XMLSyntaxError, OSError) as exc:
+            # RuntimeError: an encrypted member; NotImplementedError: an unknown compression
             raise ParseError(path, None, f"damaged XLSX workbook: {exc}") from exc
 
 

@@ -20,11 +20,15 @@ from olivebranch.lists.base import MAX_FIELD_CHARS, ParseResult, SourceSpec, che
 def read_ftm(path: Path, *, max_line: int = 4 * MAX_FIELD_CHARS) -> list[EntityProxy]:
     """Read and validate every line; the first bad line raises a ``ParseError`` naming it."""
     check_size(path)
-    out: list[EntityProxy] = []
+    out: dict[str, EntityProxy] = {}
+    first_line: dict[str, int] = {}
     with open(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
+        lineno = 0
+        while raw := fh.readline(max_line + 1):  # bounded: a line never exceeds max_line
+            lineno += 1
             if len(raw) > max_line:
-                raise ParseError(path, f"line {lineno}", f"line of {len(raw)} bytes is too long")
+                raise ParseError(path, f"line {lineno}", f"line longer than {max_line} bytes "
+                                                         "(not a JSON-lines file, or damaged)")
             if not raw.strip():
                 continue
             try:
@@ -44,8 +48,17 @@ def read_ftm(path: Path, *, max_line: int = 4 * MAX_FIELD_CHARS) -> list[EntityP
                 proxy = model.get_proxy(clean, cleaned=False)
             except (InvalidData, TypeError, ValueError) as exc:
                 raise ParseError(path, f"line {lineno}", f"invalid entity: {exc}") from exc
-            out.append(proxy)
-    return out
+            key = str(proxy.id)
+            if key in out:  # a fragment of an entity seen before: merged, as FtM tools do
+                try:
+                    out[key] = out[key].merge(proxy)
+                except InvalidData as exc:
+                    raise ParseError(path, f"line {lineno}", f"entity {key!r} repeats line "
+                                     f"{first_line[key]} with another schema: {exc}") from exc
+            else:
+                out[key] = proxy
+                first_line[key] = lineno
+    return list(out.values())
 
 
 def _sniff(path: Path) -> bool:

@@ -13,40 +13,47 @@ numbers are ignored here (``lists.supplement`` reuses them for post-2024 designa
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from followthemoney import EntityProxy
+from followthemoney.exc import InvalidData
 
-from olivebranch.errors import ParseError
+from olivebranch.errors import ParseError, WrongSourceError
 from olivebranch.lists.base import (
     MAX_FIELD_CHARS,
     ParseResult,
     SourceSpec,
     check_size,
+    is_number,
     make,
     make_sanction,
 )
+from olivebranch.lists.ofac_files import (
+    PRIMARY_COLUMNS,
+    SOURCE_OF,
+    TITLES,
+    classify,
+    csv_role,
+    decode_line,
+    detect,
+    is_non_sdn,
+    locate,
+    xml_file,
+)
 from olivebranch.lists.ofac_remarks import IdDocument, Remarks, country_code, parse_remarks
+from olivebranch.lists.textfile import LineReader, head, looks_binary, other_format
 
 AUTHORITY = "US Treasury OFAC"
 DETAIL_URL = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={}"
-PRIMARY_COLUMNS = 12
 REMARKS_LIMIT = 1000  # OFAC cuts Remarks here and continues them in the comments file
 # OFAC numbers addresses once for all its lists (add.csv and cons_add.csv share add_num), so an
 # address keeps one id whichever list carries it and merges across sources.
 ADDRESS_PREFIX = "ofac-addr"
-
-#: File names of the two CSV sets: primary, addresses, aliases, comments.
-SETS = {
-    "sdn": ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"),
-    "cons": ("cons_prim.csv", "cons_add.csv", "cons_alt.csv", "cons_comments.csv"),
-}
 
 SCHEMA_BY_TYPE = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
 
@@ -64,48 +71,59 @@ COMPANY_IDS = ("innCode", "ogrnCode", "registrationNumber", "leiCode", "okpoCode
 
 
 # ------------------------------------------------------------------------------ reading
-def decode(path: Path, data: bytes) -> str:
-    """cp1252 (OFAC's encoding), falling back to latin-1; refuses UTF-16 and binary files."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > 2:
-        kind = "UTF-16 text" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "binary data"
-        raise ParseError(path, None, f"not an OFAC CSV file: it is {kind} (expected cp1252 text)")
-    if b"\x00" in data:
-        offset = data.index(b"\x00")
-        line = data.count(b"\n", 0, offset) + 1
-        raise ParseError(path, f"line {line}", "NUL byte: the file is binary or corrupted")
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    return text.rstrip("\x1a\r\n \t")
+END_MARKER = b"\x1a"  # OFAC ends every CSV file with this byte (DOS end-of-file)
 
 
-def clean(value: str) -> str | None:
-    value = value.strip()
-    return None if value in ("", "-0-") else value
+@dataclass
+class CsvTable:
+    """The rows of one OFAC CSV file and what its integrity checks found."""
+
+    path: Path
+    rows: list[tuple[int, list[str | None]]]
+    has_end_marker: bool
 
 
-def read_rows(
-    path: Path, columns: int, *, raw: bool = False
-) -> list[tuple[int, list[str | None]]]:
-    """All rows of one headerless OFAC CSV as (line number, cleaned values).
+def read_table(path: Path, columns: int, *, raw: bool = False) -> CsvTable:
+    """All rows of one headerless OFAC CSV as (line number, cleaned values), read as a stream.
 
-    Raises ``ParseError`` naming the file and line for an unterminated quote, a wrong number
-    of columns, an over-long field or a non-numeric entry number.
+    Raises ``ParseError`` naming the file and line for binary or UTF-16 content, a NUL byte, an
+    over-long line or field, an unterminated quote, a wrong number of columns, a non-numeric
+    entry number, and for a UTF-8 file (OFAC writes cp1252: a UTF-8 file was converted by
+    someone, and reading it as cp1252 would garble every accented name).
     """
     check_size(path)
-    text = decode(path, path.read_bytes())
-    if not text.strip():
-        raise ParseError(path, None, "file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = head(path, 4096)
+    other = other_format(start)
+    if other:
+        raise WrongSourceError(path, None, f"not an OFAC CSV file: it is {other}")
+    kind = looks_binary(start)
+    if kind:
+        raise ParseError(path, None, f"not an OFAC CSV file: it is {kind} (expected cp1252 text)")
+    reader = LineReader(path, what="OFAC CSV")
+
+    def lines() -> Iterator[str]:
+        for lineno, data in reader:
+            if b"\x00" in data:
+                raise ParseError(path, f"line {lineno}", "NUL byte: the file is binary or corrupted")
+            text = decode_line(data)
+            if "\x1a" in text:
+                text = text.replace("\x1a", "")
+            yield text
+
+    csv_reader = csv.reader(lines(), strict=True)
     rows: list[tuple[int, list[str | None]]] = []
     start = 1
     try:
-        for row in reader:
+        for row in csv_reader:
             line = start
-            start = reader.line_num + 1
+            start = csv_reader.line_num + 1
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
+            if not rows and not is_number(row[0].strip()):
+                raise WrongSourceError(
+                    path, f"line {line}", "not an OFAC CSV file: its first row does not start "
+                    f"with an entry number ({row[0][:40]!r}; OFAC's files have no header row)"
+                )
             if len(row) != columns:
                 raise ParseError(
                     path, f"line {line}", f"expected {columns} columns, found {len(row)}"
@@ -117,7 +135,7 @@ def read_rows(
                         f"line {line}",
                         f"field of {len(value)} characters exceeds {MAX_FIELD_CHARS}",
                     )
-            if not row[0].strip().isdigit():
+            if not is_number(row[0].strip()):
                 raise ParseError(
                     path, f"line {line}", f"entry number {row[0][:40]!r} is not a number"
                 )
@@ -131,71 +149,82 @@ def read_rows(
         else:
             reason = f"malformed quoting ({reason})"
         raise ParseError(path, f"line {start}", reason) from exc
-    return rows
+    if not rows:
+        raise ParseError(path, None, "file is empty")
+    if reader.looks_utf8:
+        raise ParseError(
+            path,
+            f"line {reader.first_non_ascii_line}",
+            "the file is UTF-8 text, but OFAC publishes its CSV files in Windows-1252 (cp1252): "
+            "it was converted after download, and its accented names would be garbled; import "
+            "the file as OFAC published it",
+        )
+    return CsvTable(path, rows, reader.ends_with(END_MARKER))
 
 
-@dataclass(frozen=True)
-class CsvSet:
-    """The files of one OFAC CSV set (those other than the primary file may be absent)."""
-
-    kind: str
-    primary: Path
-    add: Path | None
-    alt: Path | None
-    comments: Path | None
+def read_rows(
+    path: Path, columns: int, *, raw: bool = False
+) -> list[tuple[int, list[str | None]]]:
+    """The rows of :func:`read_table` alone."""
+    return read_table(path, columns, raw=raw).rows
 
 
-def locate(path: Path, kind: str) -> CsvSet:
-    """Find the set's files: ``path`` is the directory or the primary file."""
-    names = SETS[kind]
-    if path.is_dir():
-        primary = _child(path, names[0])
-        if primary is None:
-            raise ParseError(path, None, f"directory has no {names[0]}")
-        folder = path
-    else:
-        primary, folder = path, path.parent
-    add, alt, comments = (_child(folder, n) for n in names[1:])
-    return CsvSet(kind, primary, add, alt, comments)
+def clean(value: str) -> str | None:
+    value = value.strip()
+    return None if value in ("", "-0-") else value
 
 
-def _child(folder: Path, name: str) -> Path | None:
-    for candidate in (folder / name, folder / name.upper()):
-        if candidate.is_file():
-            return candidate
-    return None
+def missing_end(table: CsvTable) -> str | None:
+    if table.has_end_marker:
+        return None
+    return (f"{table.path.name} does not end with OFAC's end-of-file byte 0x1A: the file was "
+            f"cut short (or re-saved), so entries may be missing")
 
 
-def load_aliases(path: Path | None) -> dict[str, list[tuple[str, str]]]:
+def load_aliases(
+    path: Path | None, incomplete: list[str] | None = None
+) -> dict[str, list[tuple[str, str]]]:
     """ent_num -> [(alt_type, alt_name)] from alt.csv (ent_num, alt_num, type, name, remarks)."""
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     if path is None:
         return out
-    for _line, row in read_rows(path, 5):
+    for _line, row in _read(path, 5, incomplete):
         if row[3]:
             out[str(row[0])].append(((row[2] or "aka").lower(), row[3]))
     return out
 
 
-def load_addresses(path: Path | None) -> dict[str, list[list[str | None]]]:
+def load_addresses(
+    path: Path | None, incomplete: list[str] | None = None
+) -> dict[str, list[list[str | None]]]:
     """ent_num -> rows of add.csv (ent_num, add_num, address, city/state/zip, country, remarks)."""
     out: dict[str, list[list[str | None]]] = defaultdict(list)
     if path is None:
         return out
-    for _line, row in read_rows(path, 6):
+    for _line, row in _read(path, 6, incomplete):
         out[str(row[0])].append(row)
     return out
 
 
-def load_comments(path: Path | None) -> dict[str, str]:
+def load_comments(path: Path | None, incomplete: list[str] | None = None) -> dict[str, str]:
     out: dict[str, str] = {}
     if path is None:
         return out
-    for _line, row in read_rows(path, 2, raw=True):
+    for _line, row in _read(path, 2, incomplete, raw=True):
         key = str(row[0]).strip()
         if clean(str(row[1])):
             out[key] = out.get(key, "") + str(row[1])
     return out
+
+
+def _read(
+    path: Path, columns: int, incomplete: list[str] | None, *, raw: bool = False
+) -> list[tuple[int, list[str | None]]]:
+    table = read_table(path, columns, raw=raw)
+    problem = missing_end(table)
+    if problem and incomplete is not None:
+        incomplete.append(problem)
+    return table.rows
 
 
 # ----------------------------------------------------------------------------- building
@@ -367,6 +396,7 @@ class Record:
     addresses: list[list[str | None]] = field(default_factory=list)  # add.csv-shaped rows
     listing_date: str | None = None
     links: list[tuple[str, str]] = field(default_factory=list)  # (target ent_num, role)
+    lists: list[str] = field(default_factory=list)  # list names the advanced XML states
 
 
 def parse_set(
@@ -376,13 +406,31 @@ def parse_set(
     sanction_suffix: str,
     source_url: str,
 ) -> ParseResult:
-    """Parse one CSV set into entities (listed parties, addresses, documents, links, sanctions)."""
+    """Parse one CSV set into entities (listed parties, addresses, documents, links, sanctions).
+
+    The files are found and told apart by content (:mod:`olivebranch.lists.ofac_files`); a
+    file missing OFAC's end byte is reported in ``incomplete`` for the importer to refuse."""
     files = locate(path, kind)
-    prim_rows = read_rows(files.primary, PRIMARY_COLUMNS, raw=True)
-    aliases = load_aliases(files.alt)
-    addresses = load_addresses(files.add)
-    comments = load_comments(files.comments)
+    incomplete: list[str] = []
+    prim_rows = _read(files.primary, PRIMARY_COLUMNS, incomplete, raw=True)
+    check_kind(files.primary, kind, [(split_programs(clean(str(r[3]))), str(r[11]), [])
+                                     for _line, r in prim_rows])
+    aliases = load_aliases(files.alt, incomplete)
+    addresses = load_addresses(files.add, incomplete)
+    comments = load_comments(files.comments, incomplete)
     warnings: list[str] = []
+    for role, title in (("alt", "aliases"), ("add", "addresses")):
+        if getattr(files, role) is None:
+            warnings.append(
+                f"no {title} file of the set next to {files.primary.name}: the entries are "
+                f"imported without {title} (give the whole set: primary, add, alt and comments)"
+            )
+    entries = {str(r[0]).strip() for _line, r in prim_rows}
+    for found, path_, title in ((aliases, files.alt, "aliases"), (addresses, files.add,
+                                                                  "addresses")):
+        if path_ is not None and found and not entries & set(found):
+            warnings.append(f"{path_.name} has no row for any entry of {files.primary.name}: "
+                            f"the entries are imported without {title}")
     records: list[Record] = []
     seen: set[str] = set()
     for line, raw in prim_rows:
@@ -416,7 +464,22 @@ def parse_set(
     if other:
         note = (f"{files.add.name if files.add else 'addresses'} covers {other} entry numbers "
                 f"absent from {files.primary.name} (a different vintage); they are not imported")
-    return ParseResult(entities=entities, warnings=warnings + more, note=note)
+    return ParseResult(entities=entities, warnings=warnings + more, note=note,
+                       incomplete=incomplete)
+
+
+def check_kind(
+    path: Path, kind: str, entries: Iterable[tuple[list[str], str | None, list[str]]]
+) -> None:
+    """Refuse a file whose entries (programmes, remarks, list names) are those of the other
+    OFAC list, whatever the file is called."""
+    found = classify(is_non_sdn(p, r, lists) for p, r, lists in entries)
+    if found is not None and found != kind:
+        raise WrongSourceError(
+            path, None,
+            f"this is the {TITLES[found]}, not the {TITLES[kind]} (told by its entries' "
+            f"programmes and remarks, not by the file name); it looks like {SOURCE_OF[found]}",
+        )
 
 
 def build_entities(
@@ -499,7 +562,7 @@ def build_entities(
     warnings = []
     if unresolved:
         warnings.append(f"{unresolved} 'Linked To' names not found in {file_name}; kept as notes")
-    return _dedupe(entities), warnings
+    return _dedupe(entities, file_name), warnings
 
 
 def resolve_name(
@@ -538,67 +601,32 @@ def _vessel_columns(entity: EntityProxy, row: Record, by_name: dict[str, list[st
         entity.add("notes", f"Owner: {row.owner}")
 
 
-def _dedupe(entities: list[EntityProxy]) -> list[EntityProxy]:
+def _dedupe(entities: list[EntityProxy], file_name: str) -> list[EntityProxy]:
     """Merge entities that share an id (e.g. an address number reused by two entries)."""
     out: dict[str, EntityProxy] = {}
     for e in entities:
         assert e.id is not None
         if e.id in out:
-            out[e.id] = out[e.id].merge(e)
+            try:
+                out[e.id] = out[e.id].merge(e)
+            except InvalidData as exc:
+                raise ParseError(file_name, f"record {e.id}", f"one id for two kinds of "
+                                 f"record ({out[e.id].schema.name}, {e.schema.name})") from exc
         else:
             out[e.id] = e
     return list(out.values())
 
 
 # ------------------------------------------------------------------------------ sniffing
-NOT_CSV_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{", b"[", b"%PDF", b"\x1f\x8b")
-
-
-def _looks_like_ofac_csv(path: Path) -> bool:
-    """False only when the file is positively something else (XML, XLSX, JSON, a CSV with a
-    header row); empty, binary or UTF-16 files pass so the parser can say what is wrong."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8192)
-    except OSError:
-        return False
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not stripped:
-        return True
-    if stripped.startswith(NOT_CSV_MAGIC):
-        return False
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:200]:
-        return True
-    first = stripped.split(b"\n", 1)[0].decode("latin-1")
-    try:
-        fields = next(csv.reader([first]))
-    except (csv.Error, StopIteration):
-        return True
-    return bool(fields) and fields[0].strip().isdigit()
-
-
 def sniffer(kind: str):  # type: ignore[no-untyped-def]
-    own = SETS[kind]
-    other = SETS["cons" if kind == "sdn" else "sdn"]
+    """A sniffer that says whether ``path`` holds the ``kind`` list, by content only: a
+    primary CSV file or an OFAC XML whose entries belong to that list (or cannot tell)."""
 
     def sniff(path: Path) -> bool:
-        if path.is_dir():
-            return _child(path, own[0]) is not None or _xml_in(path, kind) is not None
-        name = path.name.lower()
-        if name in other or (kind == "sdn" and name.startswith("cons_")):
+        try:
+            return kind in detect(Path(path))
+        except (OSError, ParseError):
             return False
-        if kind == "cons" and name in ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"):
-            return False
-        if name in own[1:]:
-            return False  # an alias/address file alone is not a list
-        if is_xml(path):
-            from olivebranch.lists.xmlsafe import root_tag
-
-            if root_tag(path) not in ("sdnList", "Sanctions"):
-                return False
-            other_xml = ("consolidated", "cons_") if kind == "sdn" else ("sdn",)
-            return not name.startswith(other_xml)
-        return _looks_like_ofac_csv(path)
 
     return sniff
 
@@ -606,34 +634,15 @@ def sniffer(kind: str):  # type: ignore[no-untyped-def]
 def is_xml(path: Path) -> bool:
     if path.is_dir():
         return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(512)
-    except OSError:
-        return False
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
-
-
-#: XML file names of each list, preferred order (the advanced model carries listing dates).
-XML_NAMES = {
-    "sdn": ("sdn_advanced.xml", "sdn.xml"),
-    "cons": ("cons_advanced.xml", "consolidated.xml"),
-}
-
-
-def _xml_in(folder: Path, kind: str) -> Path | None:
-    for name in XML_NAMES[kind]:
-        for candidate in folder.iterdir():
-            if candidate.is_file() and candidate.name.lower() == name:
-                return candidate
-    return None
+    return head(path, 512).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
 def _parse(path: Path, kind: str, suffix: str, csv_url: str, xml_url: str) -> ParseResult:
     """The CSV set, or (for a single XML file) sdn.xml / SDN_ADVANCED.xml and their
     consolidated counterparts."""
-    if path.is_dir() and _child(path, SETS[kind][0]) is None:
-        path = _xml_in(path, kind) or path  # a folder holding only the XML download
+    path = Path(path)
+    if path.is_dir() and not any(csv_role(f) == "primary" for f in path.iterdir()):
+        path = xml_file(path, kind) or path  # a folder holding only the XML download
     if is_xml(path):
         from olivebranch.lists.ofac_xml import parse_xml
 

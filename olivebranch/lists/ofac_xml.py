@@ -18,8 +18,8 @@ from pathlib import Path
 from lxml import etree
 
 from olivebranch.errors import ParseError, WrongSourceError
-from olivebranch.lists.base import MAX_FIELD_CHARS, ParseResult
-from olivebranch.lists.ofac import Record, build_entities
+from olivebranch.lists.base import MAX_FIELD_CHARS, ParseResult, is_number
+from olivebranch.lists.ofac import Record, build_entities, check_kind
 from olivebranch.lists.ofac_remarks import MONTHS
 from olivebranch.lists.xmlsafe import local, parse_file, where
 
@@ -86,11 +86,27 @@ def parse_xml(path: Path, kind: str, *, sanction_suffix: str, source_url: str) -
         raise ParseError(path, exc.place, reason) from exc
     if not records:
         raise ParseError(path, None, "no entries in this OFAC XML file")
+    check_kind(path, kind, ((r.programs, r.remarks, r.lists) for r in records))
+    incomplete = []
+    stated = _record_count(root)
+    if stated is not None and stated > len(records):
+        incomplete.append(f"{path.name} states {stated} entries (Record_Count) but holds "
+                          f"{len(records)}: entries are missing")
     entities, warnings = build_entities(
         records, kind=kind, sanction_suffix=sanction_suffix, source_url=source_url,
         file_name=path.name,
     )
-    return ParseResult(entities=entities, published=published, warnings=warnings)
+    return ParseResult(entities=entities, published=published, warnings=warnings,
+                       incomplete=incomplete)
+
+
+def _record_count(root: etree._Element) -> int | None:
+    """The entry count the classic XML states in its publishing information."""
+    info = _child(root, "publshInformation")
+    if info is None:
+        info = _child(root, "publishInformation")
+    value = _text(info, "Record_Count") if info is not None else None
+    return int(value) if value and is_number(value) else None
 
 
 # ------------------------------------------------------------------------ classic sdn.xml
@@ -114,7 +130,7 @@ def _sdn_list(path: Path, root: etree._Element) -> tuple[list[Record], date | No
     seen: set[str] = set()
     for entry in _children(root, "sdnEntry"):
         uid = _text(entry, "uid")
-        if not uid or not uid.isdigit():
+        if not uid or not is_number(uid):
             raise ParseError(path, where(entry), "sdnEntry without a numeric <uid>")
         if uid in seen:
             raise ParseError(path, where(entry), f"uid {uid} repeated")
@@ -206,9 +222,9 @@ def _ymd(el: etree._Element | None) -> str | None:
     year, month, day = _text(el, "Year"), _text(el, "Month"), _text(el, "Day")
     if not year:
         return None
-    if month and month.isdigit() and int(month) in MONTH_NAMES:
+    if month and is_number(month) and int(month) in MONTH_NAMES:
         mon = MONTH_NAMES[int(month)]
-        return f"{int(day):02d} {mon} {year}" if day and day.isdigit() else f"{mon} {year}"
+        return f"{int(day):02d} {mon} {year}" if day and is_number(day) else f"{mon} {year}"
     return year
 
 
@@ -314,9 +330,12 @@ def _advanced(path: Path, root: etree._Element) -> tuple[list[Record], date | No
             documents[owner].append(fact)
 
     programs: dict[str, list[str]] = defaultdict(list)
+    lists: dict[str, list[str]] = defaultdict(list)
     listed: dict[str, str] = {}
     for entry in _iter(root, "SanctionsEntry"):
         ref = profile_ref.get(entry.get("ProfileID", ""), entry.get("ProfileID", ""))
+        if entry.get("ListID"):
+            lists[ref].append(refs["List"].get(entry.get("ListID", ""), "unknown list"))
         for measure in _children(entry, "SanctionsMeasure"):
             mtype = refs["SanctionsType"].get(measure.get("SanctionsTypeID", ""), "Program")
             if mtype.lower() == "program" and (text := _text(measure, "Comment")):
@@ -338,7 +357,7 @@ def _advanced(path: Path, root: etree._Element) -> tuple[list[Record], date | No
     seen: set[str] = set()
     for party in parties:
         fixed = party.get("FixedRef", "")
-        if not fixed.isdigit():
+        if not is_number(fixed):
             raise ParseError(path, where(party), "DistinctParty without a numeric FixedRef")
         if fixed in seen:
             raise ParseError(path, where(party), f"FixedRef {fixed} repeated")
@@ -352,7 +371,8 @@ def _advanced(path: Path, root: etree._Element) -> tuple[list[Record], date | No
         if not name:
             raise ParseError(path, where(party), f"party {fixed} has no primary name")
         rec = Record(fixed, name, sdn_type, programs.get(fixed, []), line=party.sourceline or 0,
-                     aliases=aliases, listing_date=listed.get(fixed), links=links.get(fixed, []))
+                     aliases=aliases, listing_date=listed.get(fixed), links=links.get(fixed, []),
+                     lists=lists.get(fixed, []))
         facts = list(documents.get(fixed, []))
         for feature in _children(profile, "Feature"):
             label = refs["FeatureType"].get(feature.get("FeatureTypeID", ""), "")

@@ -17,12 +17,14 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from followthemoney import EntityProxy
 
 from olivebranch.errors import ParseError
 from olivebranch.lists.base import ParseResult, SourceSpec, check_field, check_size, make
+from olivebranch.lists.textfile import LineReader, head
 from olivebranch.ownership.edges import parse_percent
 
 REQUIRED = ("owner", "owner_id", "asset", "asset_id", "percent", "as_of", "source")
@@ -60,15 +62,10 @@ def _node_type(path: Path, where: str, value: str) -> str:
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) for every data row; checks the header names every required column."""
     check_size(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError(path, None, f"not UTF-8 ({exc.reason} at byte {exc.start})") from exc
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1)]
-    body = [(n, line) for n, line in lines if line.strip() and not line.lstrip().startswith("#")]
-    if not body:
+    body = _lines(path)
+    header_line, header = next(body, (0, ""))
+    if not header_line:
         raise ParseError(path, None, "no header row")
-    header_line, header = body[0]
     try:
         columns = [c.strip().lower() for c in next(csv.reader([header]))]
     except csv.Error as exc:
@@ -80,7 +77,7 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
             f"missing column(s): {', '.join(missing)} (the header needs {', '.join(REQUIRED)})",
         )
     out = []
-    for lineno, line in body[1:]:
+    for lineno, line in body:
         try:
             cells = next(csv.reader(io.StringIO(line)))
         except (csv.Error, StopIteration) as exc:
@@ -90,6 +87,19 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         cells += [""] * (len(columns) - len(cells))
         out.append((lineno, {c: check_field(path, f"line {lineno}", v.strip()) for c, v in zip(columns, cells, strict=True)}))
     return out
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, text) of the non-blank, non-comment lines, streamed (bounded length)."""
+    for lineno, raw in LineReader(path, what="ownership CSV"):
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            line = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            raise ParseError(path, f"line {lineno}", f"not UTF-8 ({exc.reason})") from exc
+        if line.strip() and not line.lstrip().startswith("#"):
+            yield lineno, line
 
 
 def parse(path: Path) -> ParseResult:
@@ -157,14 +167,11 @@ def parse(path: Path) -> ParseResult:
 def _sniff(path: Path) -> bool:
     if path.is_dir():
         return False
-    try:
-        with open(path, encoding="utf-8-sig", errors="replace") as fh:
-            for line in fh:
-                if line.strip() and not line.lstrip().startswith("#"):
-                    cols = {c.strip().lower() for c in line.split(",")}
-                    return {"owner", "asset", "percent"} <= cols
-    except OSError:
-        return False
+    text = head(path, 65536).decode("utf-8", "replace").lstrip("\ufeff")
+    for line in text.splitlines()[:200]:
+        if line.strip() and not line.lstrip().startswith("#"):
+            cols = {c.strip().lower() for c in line.split(",")}
+            return {"owner", "asset", "percent"} <= cols
     return False
 
 

@@ -16,9 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from followthemoney.exc import InvalidData
 
+from olivebranch import yamlsafe
 from olivebranch.errors import ParseError
-from olivebranch.lists.base import ParseResult, SourceSpec, check_size, make, make_sanction
+from olivebranch.lists.base import (
+    ParseResult,
+    SourceSpec,
+    check_size,
+    is_number,
+    make,
+    make_sanction,
+)
 from olivebranch.lists.ofac import (
     ADDRESS_PREFIX,
     apply_aliases,
@@ -33,7 +42,7 @@ AUTHORITY = "US Treasury OFAC (olivebranch supplement)"
 FILE_NAME = "supplement.yaml"
 MAX_BYTES = 5 * 1024 * 1024
 SCHEMATA = ("Company", "Organization", "LegalEntity", "Person", "Vessel", "Airplane")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 def _yaml_path(path: Path) -> Path:
@@ -47,9 +56,11 @@ def load(path: Path) -> dict[str, Any]:
     if file.stat().st_size > MAX_BYTES:
         raise ParseError(file, None, f"supplement file over {MAX_BYTES} bytes")
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yamlsafe.load(file.read_text(encoding="utf-8"), max_bytes=MAX_BYTES)
     except UnicodeDecodeError as exc:
         raise ParseError(file, f"byte {exc.start}", "not UTF-8 text") from exc
+    except yamlsafe.YamlLimitError as exc:
+        raise ParseError(file, f"line {exc.line}" if exc.line else None, exc.reason) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None
@@ -62,6 +73,11 @@ def load(path: Path) -> dict[str, Any]:
             raise ParseError(file, where, "an action must be a mapping")
         if not _DATE.match(str(action.get("listing_date", ""))):
             raise ParseError(file, where, "listing_date must be YYYY-MM-DD")
+        try:
+            date.fromisoformat(str(action["listing_date"]))
+        except ValueError:
+            raise ParseError(file, where, f"listing_date {str(action['listing_date'])!r} is "
+                                          "not a calendar date") from None
         if not action.get("citation"):
             raise ParseError(file, where, "every action needs a citation URL")
         if not isinstance(action.get("entries"), list) or not action["entries"]:
@@ -70,7 +86,7 @@ def load(path: Path) -> dict[str, Any]:
             ewhere = f"{where}.entries[{j}]"
             if not isinstance(entry, dict):
                 raise ParseError(file, ewhere, "an entry must be a mapping")
-            if not str(entry.get("ent_num", "")).isdigit():
+            if not is_number(entry.get("ent_num", "")):
                 raise ParseError(file, ewhere, "ent_num must be an OFAC entry number")
             if not entry.get("name"):
                 raise ParseError(file, ewhere, "name is required")
@@ -147,13 +163,18 @@ def parse(path: Path) -> ParseResult:
                 sanction.add("status", "uncertain")
             for e in [entity, sanction, *addr]:
                 assert e.id is not None
-                entities[e.id] = entities[e.id].merge(e) if e.id in entities else e
+                try:
+                    entities[e.id] = entities[e.id].merge(e) if e.id in entities else e
+                except InvalidData as exc:
+                    raise ParseError(file, f"entry {ent_num}", "listed twice with different "
+                                     f"schemas ({entities[e.id].schema.name}, "
+                                     f"{e.schema.name})") from exc
     return ParseResult(entities=list(entities.values()), published=newest, warnings=warnings)
 
 
 def _sniff(path: Path) -> bool:
     file = _yaml_path(path)
-    if not file.is_file() or file.suffix.lower() not in (".yaml", ".yml"):
+    if not file.is_file():
         return False
     try:
         with open(file, "rb") as fh:

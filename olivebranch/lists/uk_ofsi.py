@@ -13,9 +13,8 @@ pre-2022 CSV excerpt whose header has a leading empty column the data rows lack.
 from __future__ import annotations
 
 import csv
-import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -43,6 +42,7 @@ from olivebranch.lists.fields import (
     text,
     xlsx_rows,
 )
+from olivebranch.lists.textfile import LineReader, head
 
 AUTHORITY = "United Kingdom (HM Treasury OFSI)"
 ID_PREFIX = "gb-ofsi-"
@@ -278,14 +278,41 @@ def decode(path: Path, data: bytes) -> tuple[str, list[str]]:
             raise ParseError(path, f"line {line}", "neither UTF-8 nor Windows-1252 text") from exc2
 
 
+def csv_lines(path: Path) -> tuple[Iterator[str], list[str]]:
+    """The file's lines as text, streamed with a bounded line length: a first pass decides the
+    encoding (UTF-8, else Windows-1252 with a warning), a second one decodes."""
+    if b"\x00" in head(path, 65536):
+        raise ParseError(path, None, "file contains NUL bytes: binary, or UTF-16 text; save it "
+                                     "as UTF-8 or Windows-1252 CSV")
+    probe = LineReader(path, what="ConList CSV")
+    for _ in probe:
+        pass
+    encoding, warnings = "utf-8", []
+    if probe.non_ascii and not probe.utf8_valid:
+        encoding = "cp1252"
+        warnings.append(f"{path}: not UTF-8 (from line {probe.first_non_ascii_line}); read as "
+                        "Windows-1252")
+
+    def lines() -> Iterator[str]:
+        for lineno, raw in LineReader(path, what="ConList CSV"):
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ParseError(path, f"line {lineno}",
+                                 "neither UTF-8 nor Windows-1252 text") from exc
+
+    return lines(), warnings
+
+
 def parse_csv(path: Path) -> ParseResult:
     check_size(path)
-    content, warnings = decode(path, path.read_bytes())
+    lines, warnings = csv_lines(path)
     try:
-        rows = list(csv.reader(io.StringIO(content, newline="")))
+        table, published, more = _table(path, csv.reader(lines), csv_rows=True)
     except csv.Error as exc:
         raise ParseError(path, None, f"malformed CSV: {exc}") from exc
-    table, published, more = _table(path, rows, csv_rows=True)
     result = ParseResult(entities=_entities(path, table), published=published,
                          warnings=warnings + more)
     return result

@@ -13,7 +13,7 @@ from followthemoney import EntityProxy
 from lxml import etree
 
 from olivebranch.errors import ParseError
-from olivebranch.lists.base import ParseResult, SourceSpec, make, make_sanction
+from olivebranch.lists.base import ParseResult, SourceSpec, is_number, make, make_sanction
 from olivebranch.lists.fields import (
     identifiers_from_text,
     iso_date,
@@ -76,7 +76,7 @@ def _birth(proxy: EntityProxy, el: etree._Element) -> None:
         kind = (_t(dob, "TYPE_OF_DATE") or "").upper()
         if kind == "BETWEEN":
             start, end = _t(dob, "FROM_YEAR"), _t(dob, "TO_YEAR")
-            if start and end and start.isdigit() and end.isdigit():
+            if start and end and is_number(start) and is_number(end):
                 lo, hi = int(start), int(end)
                 years = range(lo, hi + 1) if 0 <= hi - lo <= 10 else (lo, hi)
                 for y in years:

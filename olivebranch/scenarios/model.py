@@ -24,9 +24,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from olivebranch import yamlsafe
 from olivebranch.context import LIFTED_BY
 from olivebranch.errors import OliveBranchError, ParseError
 from olivebranch.paths import DATA_DIR
+from olivebranch.yamlsafe import short
 
 SCENARIOS_DIR = DATA_DIR / "scenarios"
 SCHEMA_PATH = SCENARIOS_DIR / "scenario.schema.json"
@@ -407,7 +409,8 @@ def parse_scenario(data: Any, path: str | Path = "<scenario>") -> Scenario:
     for i, raw in enumerate(raw_changes):
         where = f"changes[{i}]"
         if not isinstance(raw, Mapping) or len(raw) != 1:
-            keys = ", ".join(map(str, raw)) if isinstance(raw, Mapping) else type(raw).__name__
+            keys = (", ".join(short(k, 40) for k in list(raw)[:5])
+                    if isinstance(raw, Mapping) else type(raw).__name__)
             raise ParseError(
                 path, where, f"a change must have exactly one action key (got: {keys or 'none'}); "
                 f"actions: {', '.join(ACTIONS)}"
@@ -415,7 +418,7 @@ def parse_scenario(data: Any, path: str | Path = "<scenario>") -> Scenario:
         action = str(next(iter(raw)))
         model = ACTIONS.get(action)
         if model is None:
-            raise ParseError(path, where, f"unknown action {action!r}; actions: {', '.join(ACTIONS)}")
+            raise ParseError(path, where, f"unknown action {short(action)}; actions: {', '.join(ACTIONS)}")
         try:
             changes.append(model.model_validate(dict(raw)))
         except ValidationError as exc:
@@ -433,7 +436,11 @@ def read_scenario_file(path: str | Path) -> Scenario:
     if not path.is_file():
         raise ParseError(path, None, "file not found")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > yamlsafe.MAX_BYTES:
+            raise ParseError(path, None, f"file is over {yamlsafe.MAX_BYTES:,} bytes")
+        data = yamlsafe.load(path.read_text(encoding="utf-8"))
+    except yamlsafe.YamlLimitError as exc:
+        raise ParseError(path, f"line {exc.line}" if exc.line else None, exc.reason) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -77,29 +76,59 @@ def revoke_key(request: Request, key_id: str) -> None:
 @router.post(
     "/lists/{source}/import",
     response_model=ImportResult,
-    summary="Import an official list file as a new active version, then rebuild the index",
+    summary="Import an official list (one file, the source's whole file set, or a zip of it) "
+    "as a new active version, then rebuild the index",
+    responses={
+        400: {"description": "The file is broken, hostile, or another source's file"},
+        409: {"description": "Another import is running (see Retry-After), or the file looks "
+                            "incomplete or much smaller than the active version"},
+    },
 )
 def import_list(
     request: Request,
     source: str,
-    file: UploadFile = File(..., description="The publisher's file (XML, CSV, JSON lines …)"),
+    file: list[UploadFile] = File(
+        ...,
+        description="The publisher's file(s): one file (XML, CSV, XLSX, JSON lines …), all the "
+        "files of a set such as OFAC's sdn.csv, add.csv, alt.csv and sdn_comments.csv (repeat "
+        "the field), or a zip holding them. What each file is comes from its content, not its "
+        "name.",
+    ),
     published: str | None = Form(None, description="List date (YYYY-MM-DD) if the file has none"),
     force: bool = Form(False),
+    accept_shrink: bool = Form(
+        False,
+        description="Store the file even if it has far fewer designations than the active "
+        "version, or looks cut off (no end marker)",
+    ),
+    max_shrink: float | None = Form(
+        None, ge=0.0, le=1.0,
+        description="Largest drop against the active version accepted without accept_shrink "
+        "(default 0.1)",
+    ),
 ) -> ImportResult:
+    from olivebranch.errors import ImportLockedError, ImportRefusedError, ParseError
     from olivebranch.lists import registry
+    from olivebranch.lists.fileset import stage
     from olivebranch.lists.importer import import_path
 
     if source not in registry():
         raise HTTPException(404, detail=f"unknown source {source!r}; known: {', '.join(sorted(registry()))}")
     ob = state(request)
-    suffix = Path(file.filename or "upload").suffix[:16]
+    names = [f.filename or f"upload{i}" for i, f in enumerate(file)]
     with tempfile.TemporaryDirectory(prefix="olivebranch-upload-") as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        with open(path, "wb") as fh:
-            shutil.copyfileobj(file.file, fh)
-        report = import_path(
-            ob.store, path, source, published=parse_date(published, "published"), force=force
-        )
+        try:
+            path = stage([(n, f.file) for n, f in zip(names, file, strict=True)], Path(tmp))
+            report = import_path(
+                ob.store, path, source, published=parse_date(published, "published"), force=force,
+                accept_shrink=accept_shrink, max_shrink=max_shrink,
+                label="upload: " + ", ".join(n[:100] for n in names[:10]),
+            )
+        except ImportLockedError as exc:
+            raise HTTPException(409, detail=str(exc), headers={"Retry-After": "30"}) from None
+        except ParseError as exc:
+            status = 409 if isinstance(exc, ImportRefusedError) else 400
+            raise HTTPException(status, detail=_without_dir(str(exc), tmp)) from None
     rebuilt = False
     if not report.skipped:
         with ob.lock:
@@ -109,10 +138,15 @@ def import_list(
         source=report.source,
         skipped=report.skipped,
         seconds=round(report.seconds, 3),
-        warnings=report.warnings[:100],
+        warnings=[_without_dir(w, tmp) for w in report.warnings[:100]],
         version=version_model(report.version) if report.version else None,
         index_rebuilt=rebuilt,
     )
+
+
+def _without_dir(message: str, folder: str) -> str:
+    """Messages name the uploaded files, not the server's temporary directory."""
+    return message.replace(folder + "/", "").replace(folder, "upload")
 
 
 @router.post(
@@ -121,10 +155,14 @@ def import_list(
     summary="Import every bundled list snapshot (unchanged ones are skipped)",
 )
 def load_bundled(request: Request) -> list[ImportResult]:
+    from olivebranch.errors import ImportLockedError
     from olivebranch.lists.importer import import_bundled
 
     ob = state(request)
-    reports = import_bundled(ob.store)
+    try:
+        reports = import_bundled(ob.store)
+    except ImportLockedError as exc:
+        raise HTTPException(409, detail=str(exc), headers={"Retry-After": "30"}) from None
     changed = any(not r.skipped for r in reports)
     if changed:
         with ob.lock:
