@@ -135,6 +135,12 @@ def label(form_id: str) -> str:
     return row.label if row else form_id.split(":", 1)[-1]
 
 
+def national_forms(forms: frozenset[str]) -> bool:
+    """Whether every one of a name's legal forms is a national form of our table (tied to its
+    jurisdictions; not rigour-only, not an English translation used everywhere)."""
+    return bool(forms) and form_countries(forms) is not None
+
+
 def jurisdictions_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
     """Whether two names' legal forms cannot belong to one company: each side's forms are
     tied to jurisdictions and no jurisdiction is common (GmbH against Sdn. Bhd.)."""

@@ -27,6 +27,7 @@ from olivebranch.match.legal import split_legal_forms
 from olivebranch.match.places import country_names
 from olivebranch.match.symbols import symbols_for
 from olivebranch.match.text import (
+    _dedupe,
     clean,
     fold,
     is_lossy,
@@ -260,6 +261,7 @@ def analyze(name: str, kind: str) -> NameForm:
     all_words = split_tokens(text)
     legal: set[str] = set()
     legal_ids: set[str] = set()
+    core_words: list[str] = all_words
     if kind == "person":
         words = all_words
         if words and (words[0] in PERSON_PREFIX_WORDS or words[0] in TITLES):
@@ -279,7 +281,11 @@ def analyze(name: str, kind: str) -> NameForm:
                 rest, legal, legal_ids = rest2, legal | legal2, legal_ids | ids2
         words = split_tokens(rest)
         if kind != "person":
+            if len(words) >= 2 and words[-1] in _LAST_ROMAN and len(words[-2]) > 1:
+                # a lone I, V or X closing a name is its series number (Bain Capital Fund X)
+                words = words[:-1] + [_LAST_ROMAN[words[-1]]]
             words = _numbers(_expand(_acronyms(words)))
+        core_words = words
         if kind == "org":
             words = [w for w in words if transliterate(w) not in ORG_STOPWORDS] or words
         if not words:
@@ -288,7 +294,9 @@ def analyze(name: str, kind: str) -> NameForm:
     seen: set[str] = set()
     for w in words:
         t = make_token(w, kind)
-        if t.fold and t.fold not in seen:  # "Sergey Sergey Shoigu" says Sergey once
+        # an organisation saying a word twice says it once; a person's repeated name part
+        # is a name part of its own (MOHAMED MOHAMED CADDOW: own and father's name)
+        if t.fold and (kind == "person" or t.fold not in seen):
             seen.add(t.fold)
             tokens.append(t)
     compact = "".join(make_token(w, kind).fold for w in all_words)
@@ -302,7 +310,8 @@ def analyze(name: str, kind: str) -> NameForm:
                               if legal and len(w) <= 5),
         compact=compact,
         digits=" ".join(sorted(t.fold for t in tokens if t.numeric)),
-        joined=_joined_forms(kind, compact, tokens),
+        joined=_joined_forms(kind, compact, tokens,
+                             "".join(make_token(w, kind).fold for w in core_words) if legal else ""),
         skel_join="".join(t.skel for t in tokens),
         core=sum(1 for t in tokens if not t.patronymic),
         lossy=any(t.lossy for t in tokens),
@@ -359,6 +368,7 @@ def _numbers(words: list[str]) -> list[str]:
     return out
 
 
+_LAST_ROMAN = {"i": "1", "v": "5", "x": "10"}
 ARABIC_ARTICLES = frozenset({"al", "el", "ul"})
 _NOT_INITIALS = frozenset({"ng", "jr", "sr", "st"})
 
@@ -412,10 +422,15 @@ def _acronyms(words: list[str]) -> list[str]:
     return out
 
 
-def _joined_forms(kind: str, compact: str, tokens: tuple[Token, ...]) -> tuple[str, ...]:
+def _joined_forms(
+    kind: str, compact: str, tokens: tuple[Token, ...], core: str = ""
+) -> tuple[str, ...]:
     """A name written without spaces: as given, and (for people) in every word order, with
-    and without the patronymic ("KOTEKIN, Roman" meets "RomanKotekin")."""
-    out = [compact]
+    and without the patronymic ("KOTEKIN, Roman" meets "RomanKotekin"). ``core`` is an
+    organisation's name without its recognised legal form, written together, stands first
+    then (``compact``, with the legal form, is tried too unless both names have one: see
+    ``score.joined_sim``)."""
+    out = [core or compact]
     toks = [t.fold for t in tokens]
     if kind == "person" and 1 < len(toks) <= 3:
         out.extend("".join(p) for p in permutations(toks))
@@ -424,7 +439,8 @@ def _joined_forms(kind: str, compact: str, tokens: tuple[Token, ...]) -> tuple[s
             out.extend("".join(p) for p in permutations(core))
     elif toks:
         out.append("".join(toks))
-    return tuple(dict.fromkeys(out))
+    # letters doubled where two words meet (Andrang Heta / Ndrangheta) count once, as in a word
+    return tuple(dict.fromkeys(_dedupe(x) for x in out))
 
 
 def is_country_word(ascii_word: str) -> bool:

@@ -37,7 +37,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel
 
-from olivebranch.match.legal import jurisdictions_conflict, label
+from olivebranch.match.legal import jurisdictions_conflict, label, national_forms
 from olivebranch.match.model import Feature
 from olivebranch.match.names import NameForm, Token, analyze, is_country_word, kind_of
 from olivebranch.match.text import is_cjk, skeleton
@@ -63,14 +63,20 @@ RESULT_UNMATCHED = {"person": 0.25, "org": 0.5, "object": 0.5}
 RESULT_UNMATCHED_PATRONYMIC = 0.1
 QUERY_UNMATCHED_PATRONYMIC = 0.3
 QUERY_EXTRA_WEIGHT = 0.5
+#: A listed name part in whose place the query has another one (see compare_names).
+SUBSTITUTED_WEIGHT = 1.0
 #: Singular against plural of a word of an organisation or vessel name (Falcon/Falcons).
 PLURAL_SIM = 0.3
 #: Both names carry numbers and they differ (Orion Metals I / II): the name score is cut.
 NUMBER_CONFLICT_FACTOR = 0.6
+#: Only one of two organisation or vessel names carries a number (Fund / Fund II).
+ONE_NUMBER_FACTOR = 0.85
 #: Legal forms: same +0.02, jurisdictions that exclude each other −0.25, different −0.04.
 LEGAL_SAME = 0.02
 LEGAL_JURISDICTION = 0.25
 LEGAL_DIFFERENT = 0.04
+#: Two national legal forms of one jurisdiction but of different kinds (AG / GmbH, SAS / SARL).
+LEGAL_KIND = 0.12
 #: A country named in one organisation name only (a national subsidiary).
 SUBSIDIARY_PENALTY = 0.12
 #: Weak aliases (nicknames, short forms the lists mark as weak) count for less.
@@ -170,8 +176,13 @@ def _other_word(a: str, b: str) -> bool:
 
 def distinct_words(a: Token, b: Token) -> bool:
     """Whether two tokens of organisation or vessel names are different words by the rules
-    above (another dictionary word, singular/plural)."""
-    return a.org and b.org and not (a.generic or b.generic) and (
+    above (another dictionary word, singular/plural) or two different countries (Bank of
+    Chad / Bank of China)."""
+    if not (a.org and b.org):
+        return False
+    if a.fold != b.fold and is_country_word(a.ascii) and is_country_word(b.ascii):
+        return True
+    return not (a.generic or b.generic) and (
         (a.word and b.word and _other_word(a.ascii, b.ascii)) or _plural_pair(a.fold, b.fold))
 
 
@@ -213,6 +224,15 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         used_q[i] = j
         used_r.add(j)
         sims[i] = s
+    # the same initial twice ("Путин В. В.") takes its names in order
+    same: dict[str, list[int]] = {}
+    for i in sorted(used_q):
+        if qt[i].initial:
+            same.setdefault(qt[i].fold, []).append(i)
+    for group in same.values():
+        if len(group) > 1:
+            for i, j in zip(group, sorted(used_q[i] for i in group), strict=True):
+                used_q[i] = j
     # initials keep their order: "B. R. Rotenberg" is Boris Romanovich, not Roman Borisovich
     initials = [(i, j) for i, j in sorted(used_q.items()) if qt[i].initial]
     num = den = 0.0
@@ -256,11 +276,21 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         else:
             den += t.weight * extra
     lam = RESULT_UNMATCHED.get(kind, 0.5)
-    for t in r_only:
+    # a person's name part the listing has and the query lacks is usually left out (a middle
+    # name); but where the query has a name part of its own in its place, the two differ:
+    # HANI ABD-AL-LATIF TILFAH AL-RAWI is not ... AL-TIKRITI. As many listed parts as the
+    # query has of its own count in full (the heaviest first).
+    swapped = 0
+    if kind == "person":
+        swapped = sum(1 for t in q_only if not (t.initial or t.patronymic or t.numeric))
+    for t in sorted(r_only, key=lambda t: -t.weight) if swapped else r_only:
         if t.patronymic and not q_patronymic_left:
             den += t.weight * RESULT_UNMATCHED_PATRONYMIC
         elif t.numeric:
             den += t.weight * 2
+        elif swapped and not t.initial:
+            den += t.weight * SUBSTITUTED_WEIGHT
+            swapped -= 1
         else:
             den += t.weight * lam
     score = num / den if den > 0 else 0.0
@@ -276,6 +306,11 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         # Orion Metals I / II, Castlereagh Shipping Two / Four: numbers must agree
         score *= NUMBER_CONFLICT_FACTOR
         note = f"numbers differ ({q.digits} / {r.digits})"
+    elif (q.digits or r.digits) and not (q.digits and r.digits) and kind != "person":
+        # Bowne Global Solutions / Bowne Global Solutions II: a series number on one side
+        # names another fund, vessel or company of the series (less sure than two numbers)
+        score *= ONE_NUMBER_FACTOR
+        note = f"number {q.digits or r.digits} on one side only"
     if score < 0.999 and q.sinitic and r.sinitic:
         c = sinitic_sim(q.sinitic, r.sinitic)
         c *= _cjk_factor("".join(t.text for t in qt), "".join(t.text for t in rt))
@@ -325,6 +360,7 @@ def _lineage_reversed(qt: tuple[Token, ...], rt: tuple[Token, ...]) -> bool:
 
 
 JOINED_MIN = 0.9
+_NUMBER_NOTES = ("numbers differ", "number ")
 
 
 def _near_legal(t: Token, legal_words: frozenset[str]) -> bool:
@@ -353,8 +389,16 @@ def joined_sim(q: NameForm, r: NameForm) -> float:
     if q.digits != r.digits:
         return 0.0  # Arctic LNG 2 is not Arctic LNG 1, however the words are spaced
     best = 0.0
-    for rj in r.joined:
-        for x in q.joined:
+    qj, rj_ = q.joined, r.joined
+    if not q.legal_ids or q.legal_ids != r.legal_ids:
+        # a legal form recognised on one side only, or read differently, may be part of the
+        # other's words (SiemensAG, "Limited Liabilit Company"); when both sides had the same
+        # form set aside, the names are compared without it: written together with a long
+        # form ("Obshchestvo s ogranichennoi otvetstvennostyu Bai") a name is a few letters
+        # of the string, and "Bai" would meet "Baikal"
+        qj, rj_ = (*qj, q.compact), (*rj_, r.compact)
+    for rj in rj_:
+        for x in qj:
             best = max(best, OSA.normalized_similarity(x, rj, score_cutoff=JOINED_MIN))
     if lossy and len(q.skel_join) >= 3 and len(r.skel_join) >= 3:
         best = max(best, 0.9 * OSA.normalized_similarity(q.skel_join, r.skel_join))
@@ -365,7 +409,7 @@ def describe_name_match(m: NameMatch) -> str:
     """The name evidence in words, e.g. ``'Kirill Dmitriyev' ~ 'DMITRIEV, Kirill' (kirill =
     kirill, dmitriyev ~ dmitriev)``."""
     head = f"name {m.score:.2f}: '{m.query.original}' ~ '{m.result.original}'"
-    if m.note and not m.note.startswith("numbers"):
+    if m.note and not m.note.startswith(_NUMBER_NOTES):
         return head + f" ({m.note})"
     if m.compact:
         return head + " (same letters when written together)"
@@ -385,7 +429,7 @@ def describe_name_match(m: NameMatch) -> str:
             bits.append(f"{a.text} ~ {b.text} (nickname or other form of one name)")
         else:
             bits.append(f"{a.text} ~ {b.text} ({s:.2f})")
-    if m.note.startswith("numbers"):
+    if m.note.startswith(_NUMBER_NOTES):
         bits.append(m.note)
     for t in m.query_only:
         bits.append(f"'{t.text}' not in listed name")
@@ -619,19 +663,21 @@ def _weigh_evidence(m: NameMatch, weak: bool, backed: bool) -> NameMatch:
     held below the threshold."""
     score, caveat = m.score, ""
     # (a short organisation name is usually its acronym, a name in its own right: SUEK, VMK)
-    short = (m.result.kind == "person" and not m.result.lossy
-             and sum(len(t.ascii) for t in m.result.tokens) <= SHORT_ALIAS_LETTERS)
+    # (a query of initials only - N.N. - says no more than a very short name)
+    short = m.result.kind == "person" and (
+        (not m.result.lossy and sum(len(t.ascii) for t in m.result.tokens) <= SHORT_ALIAS_LETTERS)
+        or all(t.initial for t in m.query.tokens))
     if weak or short:
         score *= WEAK_ALIAS_FACTOR
         caveat = ("the listed name is a weak alias" if weak else
-                  "the listed name is very short")
+                  "the name is very short")
         if not backed:
             score = min(score, WEAK_CAP)
             caveat += ": weak evidence without a birth date, country or identifier"
     if cross_script(m):
         score *= CROSS_SCRIPT_FACTOR
         parts = _strong_parts(m)
-        if m.compact or m.note:
+        if m.compact or (m.note and not m.note.startswith(_NUMBER_NOTES)):
             # read as a whole: the Latin side's words stand for the parts
             latin = m.query if not m.query.lossy else m.result
             parts = len(latin.tokens) if score >= 0.85 else 0
@@ -661,6 +707,12 @@ def legal_form_feature(q: NameForm, r: NameForm) -> Feature | None:
                        f"legal form {ql} is of another jurisdiction than listed {rl}")
     if q.legal_forms & r.legal_forms:
         return Feature("legal_form", LEGAL_SAME, LEGAL_SAME, f"legal form {qs} matches")
+    if national_forms(q.legal_ids) and national_forms(r.legal_ids):
+        # both forms are a country's own (not an English translation used anywhere) and of
+        # one jurisdiction, but of different kinds: a company has one form at a time, and an
+        # AG and a GmbH of one name are usually two companies of one group
+        return Feature("legal_form", LEGAL_KIND, -LEGAL_KIND,
+                       f"legal form {qs} is another kind of company than listed {rs}")
     return Feature("legal_form", LEGAL_DIFFERENT, -LEGAL_DIFFERENT,
                    f"legal form {qs} differs from listed {rs}")
 
@@ -674,6 +726,10 @@ def subsidiary_feature(m: NameMatch) -> Feature | None:
     if not extra:
         return None
     words = ", ".join(t.text for t in extra)
+    if any(t in m.query_only for t in extra) and any(t in m.result_only for t in extra):
+        # a different country on each side: two national companies of one group
+        return Feature("subsidiary", 2 * SUBSIDIARY_PENALTY, -2 * SUBSIDIARY_PENALTY,
+                       f"different countries in the names ({words}): two national companies")
     return Feature("subsidiary", SUBSIDIARY_PENALTY, -SUBSIDIARY_PENALTY,
                    f"country-qualified name ({words}) on one side only: a national subsidiary "
                    "is another company")

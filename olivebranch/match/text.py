@@ -208,8 +208,17 @@ def _clean_once(text: str) -> str:
     if "\u0301" in text or "\u0300" in text:
         text = _STRESS.sub(r"\1", unicodedata.normalize("NFD", text))
         text = unicodedata.normalize("NFC", text)
+    if _INNER_MARK.search(text):
+        text = _INNER_MARK.sub("", _POSSESSIVE.sub("", text))
     text = text.translate(_QUOTES).casefold()
     return " ".join(text.split())
+
+
+# An apostrophe inside a word is a transliteration mark (ʿayn or hamza: Qa'ida, Mu'ammar;
+# McCune-Reischauer aspiration: Ky'ong; O'Brien), and Hebrew writes abbreviations with a
+# geresh or gershayim inside (בע"מ): the word stays one word.
+_POSSESSIVE = re.compile(r"(?<=[a-zA-Z])['’]s\b")  # Deutsche Bank's AG: the bank's own name
+_INNER_MARK = re.compile(r"(?<=[^\W\d_])['’`´ʻʼ‘\"״׳](?=[^\W\d_])")
 
 
 _STRESS = re.compile("([\u0400-\u04ff])[\u0300\u0301]")
