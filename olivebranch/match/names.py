@@ -25,11 +25,13 @@ from rigour.names.prefix import remove_person_prefixes
 from olivebranch.match.dictionary import is_word
 from olivebranch.match.legal import split_legal_forms
 from olivebranch.match.places import country_names
+from olivebranch.match.readings import has_hangul, hangul_syllables, other_readings, segment
 from olivebranch.match.symbols import symbols_for
 from olivebranch.match.text import (
     _dedupe,
     clean,
     fold,
+    is_cjk,
     is_lossy,
     sinitic_key,
     skeleton,
@@ -121,7 +123,10 @@ class Token:
     text: str  # cleaned, original script
     ascii: str
     fold: str
-    alts: tuple[str, ...]  # other plausible folds: "ch" read as х, diacritics dropped (č→c)
+    alts: tuple[str, ...]  # other plausible folds: "ch" read as х, diacritics dropped (č→c),
+    # other readings of CJK words (Korean RR/MR and family-name spellings, Japanese kanji)
+    hangul: tuple[str, ...]  # Korean syllables of a Hangul or Hanja word (readings.py)
+    family: bool  # a Korean word read as a family name
     given: bool  # a common given name (Maria, Marfa …): two different ones never match
     variants: frozenset[int]  # nickname/equivalence groups (Bibi ~ Benjamin, Park ~ Pak)
     sinitic: str  # coarse Pinyin/Wade-Giles key when the token reads as Chinese syllables
@@ -155,6 +160,7 @@ class NameForm:
     lossy: bool  # any token from a script without written vowels or word spaces
     core: int  # tokens that are not patronymics
     sinitic: tuple[str, ...]  # Chinese-syllable keys of the tokens (empty unless all read so)
+    hangul: tuple[str, ...]  # Korean syllables of the name (empty unless every word has them)
 
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g",
@@ -182,14 +188,17 @@ def _alternatives(text: str, asc: str, fo: str, kind: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=300_000)
-def make_token(text: str, kind: str) -> Token:
+def make_token(text: str, kind: str, family: bool = False) -> Token:
+    """One name word with its comparison keys; ``family``: a CJK word standing where the
+    family name stands (first), which has readings of its own (박 Park, 单 Shan)."""
     if kind == "person" and not text.isdigit() and any(c.isdigit() for c in text):
         text = text.translate(_LEET)  # I9or Sech1n: digits standing in for letters
     asc = transliterate(text)
     lossy = is_lossy(text)
     fo = fold(asc) if asc else ""
     numeric = any(c.isdigit() for c in fo)
-    initial = kind == "person" and len(asc) == 1 and asc.isalpha()
+    cjk = lossy and is_cjk(text)
+    initial = kind == "person" and len(asc) == 1 and asc.isalpha() and not cjk
     patronymic = kind == "person" and (
         (len(fo) >= 7 and fo.endswith(PATRONYMIC_ENDINGS)) or fo in PATRONYMIC_WORDS
     )
@@ -201,11 +210,21 @@ def make_token(text: str, kind: str) -> Token:
     if generic:
         weight *= 0.3
     syms = symbols_for(fo) if kind == "person" and not initial and not numeric else frozenset()
+    alts = _alternatives(text, asc, fo, kind)
+    hangul: tuple[str, ...] = ()
+    if cjk:
+        family = family and kind == "person"
+        more = tuple(fold(r) for r in other_readings(text, kind, family))
+        alts = tuple(dict.fromkeys(a for a in alts + more if a != fo))
+        if kind == "person" or has_hangul(text):
+            hangul = hangul_syllables(text)
     return Token(
         text=text,
         ascii=asc,
         fold=fo,
-        alts=_alternatives(text, asc, fo, kind),
+        alts=alts,
+        hangul=hangul,
+        family=family and bool(hangul),
         given=fo in GIVEN_NAMES,
         variants=NAME_VARIANTS.get(fo, frozenset()) if kind == "person" else frozenset(),
         sinitic=sinitic_key(asc) if kind == "person" else "",
@@ -257,7 +276,7 @@ def _legal_forms(text: str) -> tuple[str, set[str], set[str]]:
 def analyze(name: str, kind: str) -> NameForm:
     """Analyse one name as a ``person``, ``org`` (company, organisation, legal entity) or
     ``object`` (vessel, aircraft)."""
-    text = clean(name)
+    text = segment(clean(name), kind)  # CJK runs cut into words (readings.py)
     all_words = split_tokens(text)
     legal: set[str] = set()
     legal_ids: set[str] = set()
@@ -293,7 +312,7 @@ def analyze(name: str, kind: str) -> NameForm:
     tokens = []
     seen: set[str] = set()
     for w in words:
-        t = make_token(w, kind)
+        t = make_token(w, kind, not tokens)
         # an organisation saying a word twice says it once; a person's repeated name part
         # is a name part of its own (MOHAMED MOHAMED CADDOW: own and father's name)
         if t.fold and (kind == "person" or t.fold not in seen):
@@ -316,6 +335,7 @@ def analyze(name: str, kind: str) -> NameForm:
         core=sum(1 for t in tokens if not t.patronymic),
         lossy=any(t.lossy for t in tokens),
         sinitic=tuple(t.sinitic for t in tokens) if all(t.sinitic for t in tokens) else (),
+        hangul=tuple(s for t in tokens for s in t.hangul) if all(t.hangul for t in tokens) else (),
     )
 
 

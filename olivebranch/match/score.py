@@ -40,7 +40,8 @@ from rapidfuzz.distance import OSA, Indel
 from olivebranch.match.legal import jurisdictions_conflict, label, national_forms
 from olivebranch.match.model import Feature
 from olivebranch.match.names import NameForm, Token, analyze, is_country_word, kind_of
-from olivebranch.match.text import is_cjk, skeleton
+from olivebranch.match.readings import korean_pattern
+from olivebranch.match.text import is_cjk, simplified, skeleton
 
 MIN_TOKEN_SIM = 0.7
 FULL_CREDIT_SIM = 0.8
@@ -54,6 +55,8 @@ GENERIC_FACTOR = 0.3  # names.make_token: a generic organisation word's weight f
 #: Chinese names whose Pinyin/Wade-Giles keys agree: a little below a spelling match.
 SINITIC_FACTOR = 0.95
 SINITIC_MIN = 0.85
+#: A Korean word or name spelt in Latin letters in one of the usual romanisations.
+KOREAN_SIM = 0.95
 #: Father and son names swapped around "bin" (SALMAN BIN MUHAMMAD / MUHAMMAD BIN SALMAN).
 REVERSED_LINEAGE_FACTOR = 0.7
 LINEAGE_WORDS = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould"})
@@ -112,8 +115,12 @@ def token_sim(a: Token, b: Token) -> float:
 
 def _cjk_factor(a: str, b: str) -> float:
     """Credit kept when two names in Chinese, Japanese or Korean characters differ (1.0 when
-    they do not or are in other scripts): half the share of changed characters is lost."""
+    they do not or are in other scripts): half the share of changed characters is lost.
+    Traditional and simplified forms of one character (習/习) are the same character."""
     if a == b or not is_cjk(a) or not is_cjk(b):
+        return 1.0
+    a, b = simplified(a), simplified(b)
+    if a == b:
         return 1.0
     return 1.0 - CJK_CHANGE_FACTOR * (1.0 - Indel.normalized_similarity(a, b))
 
@@ -121,6 +128,12 @@ def _cjk_factor(a: str, b: str) -> float:
 def _token_sim(a: Token, b: Token) -> float:
     if a.fold == b.fold:
         return 1.0
+    if (a.hangul and not b.lossy) or (b.hangul and not a.lossy):
+        # a Korean word and a Latin one: does the Latin spell the syllables in any usual
+        # romanisation (정 jeong/chong/jung/chung)?
+        k, latin = (a, b) if a.hangul else (b, a)
+        if latin.ascii and korean_pattern(k.hangul, k.family).fullmatch(latin.ascii):
+            return KOREAN_SIM
     if (a.alts or b.alts) and (a.fold in b.alts or b.fold in a.alts or set(a.alts) & set(b.alts)):
         return ALT_SIM
     if a.initial or b.initial:
@@ -145,8 +158,8 @@ def _token_sim(a: Token, b: Token) -> float:
         # two different known names (Maria/Marfa) - unless one is an inflected or
         # transliterated form of the other (Aleksandros/Aleksander share a long stem)
         distinct_names = a.given and b.given and a.fold[:5] != b.fold[:5]
-    if min(len(a.fold), len(b.fold)) <= 2:
-        return 0.0
+    if min(len(a.fold), len(b.fold)) <= 2 and not (a.lossy or b.lossy):
+        return 0.0  # (a script without written vowels gives two letters for "Cohen": כהן)
     sim = OSA.normalized_similarity(a.fold, b.fold)
     for x in a.alts:
         sim = max(sim, 0.97 * OSA.normalized_similarity(x, b.fold))
@@ -316,6 +329,10 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         c *= _cjk_factor("".join(t.text for t in qt), "".join(t.text for t in rt))
         if c > score:
             score, compact, note = c, False, "same Chinese syllables, Pinyin and Wade-Giles folded"
+    if score < KOREAN_SIM and (q.hangul and not r.lossy or r.hangul and not q.lossy):
+        c = korean_sim(q, r)
+        if c > score:
+            score, compact, note = c, False, "same Korean syllables (RR, McCune-Reischauer or usual spellings)"
     if kind == "person" and len(qt) > 2 and len(rt) > 2 and _lineage_reversed(qt, rt):
         score *= REVERSED_LINEAGE_FACTOR
         note = "father's and own name swapped around 'bin'"
@@ -330,6 +347,22 @@ def _distinct_left(qt, rt, q_only, r_only, pairs) -> bool:  # noqa: ANN001
             if distinct_words(a, b):
                 return True
     return False
+
+
+def korean_sim(q: NameForm, r: NameForm) -> float:
+    """A Korean name (Hangul, or Hanja read in Korean) against a Latin one written with any
+    grouping of its syllables (Park Chung Hee, Chung-hee Park, Pak Chonghui): KOREAN_SIM when
+    the Latin letters spell the syllables in a usual romanisation, family name first or
+    last; else 0."""
+    k, latin = (q, r) if q.hangul else (r, q)
+    words = [t.ascii for t in latin.tokens if t.ascii]
+    if not words or len(words) > 5:
+        return 0.0
+    pattern = korean_pattern(k.hangul, k.tokens[0].family)
+    for order in (words, words[1:] + words[:1], words[-1:] + words[:-1]):
+        if pattern.fullmatch("".join(order)):
+            return KOREAN_SIM
+    return 0.0
 
 
 def sinitic_sim(q: tuple[str, ...], r: tuple[str, ...]) -> float:
@@ -423,6 +456,8 @@ def describe_name_match(m: NameMatch) -> str:
             bits.append(f"initial {a.text if a.initial else b.text} fits {b.text if a.initial else a.text}")
         elif s >= 0.999:
             bits.append(f"{a.text} = {b.text} (same after transliteration)")
+        elif s == KOREAN_SIM and (a.hangul or b.hangul):
+            bits.append(f"{a.text} ~ {b.text} (Korean romanisation)")
         elif s == SYMBOL_SIM:
             bits.append(f"{a.text} ~ {b.text} (same given name)")
         elif s == VARIANT_SIM and a.variants & b.variants:
@@ -650,10 +685,12 @@ def cross_script(m: NameMatch) -> bool:
 
 
 def _strong_parts(m: NameMatch) -> int:
-    """Name parts that agree well enough to support each other (no initials, 3+ letters)."""
+    """Name parts that agree well enough to support each other (no initials, 3+ letters;
+    a Chinese, Japanese or Korean word read exactly counts however short: Xi, Li)."""
     return sum(1 for a, b, s in m.pairs
                if s >= STRONG_PART_SIM and not (a.initial or b.initial)
-               and len((a if b.lossy else b).ascii) >= 3)
+               and (len((a if b.lossy else b).ascii) >= 3
+                    or (s >= 0.999 and is_cjk(a.text if a.lossy else b.text))))
 
 
 def _weigh_evidence(m: NameMatch, weak: bool, backed: bool) -> NameMatch:

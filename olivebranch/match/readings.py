@@ -1,0 +1,445 @@
+"""Latin readings of names written in Chinese, Japanese and Korean characters, and in Hebrew.
+
+For these scripts a romanisation is a *reading*, not a letter-by-letter mapping: 长江 reads
+"chang jiang" only as a word (长 alone is also "zhang"), 金正恩 is "Jin Zheng'en" to a Chinese
+reader and "Kim Jong Un" to a Korean one, and 박정희 is written Park Chung Hee, Pak Chong Hui or
+Bak Jeonghui depending on the system (and the family's own habit). This module gives
+
+* :func:`segment` - a run of CJK characters cut into the words a romanisation writes apart
+  (a person's family and given name; an organisation's words, with its legal form such as
+  有限公司 or 株式会社 kept whole so that ``legal.py`` finds it);
+* :func:`reading` - the main Latin reading of one word: Pinyin with word-level (phrase)
+  readings (pypinyin), Japanese romaji for words with kana (cutlet, Hepburn, long vowels
+  written single: Tokyo, Taro), Revised Romanisation for Hangul, and a consonant reading of
+  Hebrew that keeps ב כ פ hard at the start of a word;
+* :func:`other_readings` - further plausible readings a Latin name may use: McCune-Reischauer
+  and the usual family-name spellings of Korean (박 Park/Pak/Bak, 이 Lee/Yi/Ri/Rhee), the
+  Korean reading of Hanja (金正恩 → 김정은 → Kim Jong Un, from the Unicode Unihan data in
+  ``data/match/hanja_hangul.tsv``) and the Japanese reading of kanji;
+* :func:`hangul_syllables` and :func:`korean_pattern` - the Korean syllables of a word and a
+  regular expression that accepts every usual romanisation of them (RR, MR without its marks,
+  and the common spellings: 정 jeong/chong/jung/chung, 희 hui/hee/hi), to compare a Korean
+  name with a Latin one however its syllables are grouped (Chung Hee, Chung-hee, Chunghee).
+
+The dictionaries (pypinyin's phrases, MeCab's UniDic via cutlet) load on first use only.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from olivebranch.paths import DATA_DIR
+
+MATCH_DATA = DATA_DIR / "match"
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_HEBREW = re.compile(r"[\u05d0-\u05ea]")
+#: A run of CJK characters (Han, kana, Hangul) in cleaned text.
+CJK_RUN = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                     r"\uac00-\ud7a3\U00020000-\U0002ebef]+")
+
+
+def has_han(text: str) -> bool:
+    return bool(_HAN.search(text))
+
+
+def has_kana(text: str) -> bool:
+    return bool(_KANA.search(text))
+
+
+def has_hangul(text: str) -> bool:
+    return bool(_HANGUL.search(text))
+
+
+# ------------------------------------------------------------------------ Chinese
+
+
+def _table(name: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in (MATCH_DATA / name).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, _, value = line.partition("\t")
+        out[key.strip()] = value.strip()
+    return out
+
+
+@lru_cache(maxsize=1)
+def _chinese_surnames() -> dict[str, str]:
+    """Family names whose reading differs from the character's usual one (单 Shan, 曾 Zeng)
+    and the two-character family names (欧阳 Ouyang), from ``chinese_surnames.tsv``."""
+    return _table("chinese_surnames.tsv")
+
+
+@lru_cache(maxsize=1)
+def _pypinyin():  # noqa: ANN202 - pypinyin's lazy_pinyin and its word segmenter
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.seg.mmseg import seg
+
+    def read(text: str) -> list[str]:
+        return lazy_pinyin(text, style=Style.NORMAL, v_to_u=True, errors="ignore")
+
+    return read, seg.cut
+
+
+@lru_cache(maxsize=100_000)
+def pinyin(word: str) -> str:
+    """Pinyin of a word of Han characters, syllables written together without tones
+    (长江 → changjiang; ü as u)."""
+    read, _ = _pypinyin()
+    return "".join(read(word)).replace("ü", "u")
+
+
+def _han_person(run: str) -> list[str]:
+    """A Chinese, Korean or Japanese personal name in characters, cut into family and given
+    name: a two-character family name where the table knows one (欧阳, 南宫), else one
+    character; four-character names without one are read as Japanese (山田 太郎)."""
+    surnames = _chinese_surnames()
+    n = len(run)
+    if n <= 1 or n > 5:
+        return [run]
+    if n >= 3 and run[:2] in surnames:
+        return [run[:2], run[2:]]
+    if n >= 4:
+        return [run[:2], run[2:]]  # 山田太郎, 小泉純一郎: Japanese family names of two
+    return [run[:1], run[1:]]
+
+
+def _han_org(run: str) -> list[str]:
+    """An organisation's name in Han characters cut into words with pypinyin's phrase
+    dictionary; characters it leaves alone are paired (most Chinese words have two)."""
+    _, cut = _pypinyin()
+    words: list[str] = []
+    single: list[str] = []
+    for w in cut(run):
+        if len(w) == 1 and _HAN.match(w):
+            single.append(w)
+            continue
+        words.extend(_pairs(single))
+        single = []
+        words.append(w)
+    words.extend(_pairs(single))
+    return words
+
+
+def _pairs(chars: list[str]) -> list[str]:
+    return ["".join(chars[i:i + 2]) for i in range(0, len(chars), 2)]
+
+
+# ------------------------------------------------------------------------ Japanese
+
+#: Japanese legal forms MeCab cuts in two (株式 会社): kept as one word.
+_JA_JOIN = ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社")
+
+
+@lru_cache(maxsize=1)
+def _cutlet():  # noqa: ANN202
+    import cutlet
+
+    return cutlet.Cutlet()
+
+
+def _ja_words(run: str) -> list[str]:
+    """Words of a Japanese name (MeCab with UniDic, through cutlet), grouped as cutlet writes
+    them in romaji (自動 車 → 自動車, jidousha)."""
+    c = _cutlet()
+    tagged = c.tagger(run)
+    words: list[str] = []
+    glue = False
+    for w, r in zip(tagged, c.romaji_tokens(tagged), strict=False):
+        if glue and words:
+            words[-1] += w.surface
+        else:
+            words.append(w.surface)
+        glue = not r.space
+    text = " ".join(words)
+    for form in _JA_JOIN:
+        spaced = " ".join(w.surface for w in c.tagger(form))
+        text = text.replace(spaced, form)
+    # kana words MeCab splits (エー レベル) belong together
+    out: list[str] = []
+    for w in text.split():
+        if out and _is_katakana(w) and _is_katakana(out[-1]):
+            out[-1] += w
+        else:
+            out.append(w)
+    return out
+
+
+def _is_katakana(w: str) -> bool:
+    return all("\u30a0" <= c <= "\u30ff" for c in w)
+
+
+_LONG = (("ou", "o"), ("uu", "u"), ("oo", "o"))
+
+
+@lru_cache(maxsize=100_000)
+def romaji(word: str) -> str:
+    """Hepburn romaji of a Japanese word, long vowels written single (東京 → tokyo, 太郎 →
+    taro); "" when the dictionary cannot read it."""
+    out = _cutlet().romaji(word).lower()
+    if "?" in out:
+        return ""
+    out = "".join(c for c in out if c.isalnum())
+    for a, b in _LONG:
+        out = out.replace(a, b)
+    return out if out.isascii() else ""
+
+
+def japanese_possible(word: str) -> bool:
+    """Whether a word in Han characters can be Japanese (written with JIS characters only:
+    simplified Chinese characters such as 长 or 远 are not)."""
+    try:
+        word.encode("euc_jp")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------ Korean
+
+_RR_INI = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch",
+           "k", "t", "p", "h"]
+_MR_INI = ["k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "ch", "tch", "ch",
+           "k", "t", "p", "h"]
+_RR_MED = ["a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u",
+           "wo", "we", "wi", "yu", "eu", "ui", "i"]
+_MR_MED = ["a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u",
+           "wo", "we", "wi", "yu", "u", "ui", "i"]
+# final consonants by their sound (RR writes them so; MR alike)
+_FIN = ["", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p",
+        "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t"]
+# popular spellings (passports, companies): ㅓ as u (Chung, Sung), ㅡ as u, ㅢ and ㅣ as ee
+_POP_MED = ["a", "ae", "ya", "yae", "u", "e", "yu", "ye", "o", "wa", "wae", "oe", "yo", "u",
+            "wo", "we", "wi", "yu", "u", "ee", "i"]
+_POP_INI = ["k", "kk", "n", "d", "tt", "r", "m", "p", "pp", "s", "ss", "", "ch", "jj", "ch",
+            "k", "t", "p", "h"]
+
+# every usual Latin spelling of each part, for matching
+_INI_ALT = ["g|k", "kk|gg|k|g", "n", "d|t", "tt|dd|t|d", "r|l|n", "m", "b|p", "pp|bb|p|b",
+            "s|sh", "ss|s|sh", "", "j|ch|z", "jj|tch|ch|j", "ch|c|j", "k|kh", "t|th", "p|ph|f",
+            "h"]
+_MED_ALT = ["a|ah", "ae|ai|e", "ya", "yae|ye", "eo|o|u|uh|eu", "e|ae", "yeo|yo|yu|ye|eo",
+            "ye|yae", "o|oh|oo", "wa|oa", "wae|we|oe", "oe|oi|we|wi|eo", "yo", "u|oo|ou|woo|w",
+            "wo|weo|uo|wu", "we|ue", "wi|ui|wee", "yu|yoo|you|iu", "eu|u|oo|e|eo|ui",
+            "ui|eui|ee|i|ei|wi|e", "i|ee|y|ie|e"]
+_FIN_ALT = {"": "", "k": "k|g|c|ck|kh", "n": "n", "t": "t|d|s|ss|ch|j|th", "l": "l|r|ll",
+            "m": "m", "p": "p|b", "ng": "ng|n|g"}
+
+
+def hangul_syllables(word: str) -> tuple[str, ...]:
+    """The Korean syllables of a word, each a string of its possible Hangul readings: a
+    Hangul syllable is itself; a Hanja character gives its readings (金 → "금김")."""
+    out = []
+    table = None
+    for c in word:
+        if "\uac00" <= c <= "\ud7a3":
+            out.append(c)
+            continue
+        if table is None:
+            table = _hanja()
+        r = table.get(c)
+        if not r:
+            return ()
+        out.append(r)
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _hanja() -> dict[str, str]:
+    return _table("hanja_hangul.tsv")
+
+
+@lru_cache(maxsize=1)
+def _korean_surnames() -> dict[str, tuple[str, ...]]:
+    """Usual Latin spellings of Korean family names (``korean_surnames.tsv``)."""
+    return {k: tuple(v.split()) for k, v in _table("korean_surnames.tsv").items()}
+
+
+def _jamo(syllable: str) -> tuple[int, int, int]:
+    code = ord(syllable) - 0xAC00
+    return code // 588, (code % 588) // 28, code % 28
+
+
+def _romanise(syllables: str, ini: list[str], med: list[str]) -> str:
+    out = []
+    for c in syllables:
+        if "\uac00" <= c <= "\ud7a3":
+            i, m, f = _jamo(c)
+            out.append(ini[i] + med[m] + _FIN[f])
+    return "".join(out)
+
+
+@lru_cache(maxsize=100_000)
+def hangul_readings(word: str, family: bool = False) -> tuple[str, ...]:
+    """Latin spellings of a word in Hangul: Revised Romanisation first, then
+    McCune-Reischauer without its marks and the popular spelling; a family name adds its
+    usual spellings (박 → bak, pak, park)."""
+    out = [_romanise(word, _RR_INI, _RR_MED), _romanise(word, _MR_INI, _MR_MED),
+           _romanise(word, _POP_INI, _POP_MED)]
+    if family:
+        out.extend(_korean_surnames().get(word, ()))
+    return tuple(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=50_000)
+def _syllable_pattern(syllable: str, family: bool) -> str:
+    alts: list[str] = []
+    for s in syllable:  # a Hanja character may have several readings
+        if not "\uac00" <= s <= "\ud7a3":
+            continue
+        i, m, f = _jamo(s)
+        alts.append(f"(?:{_INI_ALT[i]})(?:{_MED_ALT[m]})(?:{_FIN_ALT[_FIN[f]]})")
+        if family:
+            alts.extend(_korean_surnames().get(s, ()))
+    return "(?:" + "|".join(alts) + ")"
+
+
+@lru_cache(maxsize=50_000)
+def korean_pattern(syllables: tuple[str, ...], family_first: bool = True) -> re.Pattern[str]:
+    """A pattern accepting the usual romanisations of Korean syllables written together
+    (hyphens and spaces removed), the first syllable read as a family name when asked."""
+    parts = [_syllable_pattern(s, family_first and k == 0) for k, s in enumerate(syllables)]
+    return re.compile("".join(parts))
+
+
+# ------------------------------------------------------------------------ Hebrew
+
+# consonants; ב כ פ are hard at the start of a word (begedkefet), soft inside; ה and the
+# silent letters א ע leave no consonant; ו and י stay as w/y (vowel letters or consonants:
+# the skeleton comparison tries both); ש is s (shin and sin alike: the skeleton merges
+# them, and "sh" after ת would read as ц)
+_HE_START = {"ב": "b", "כ": "k", "פ": "p"}
+_HE = {"א": "", "ב": "v", "ג": "g", "ד": "d", "ה": "", "ו": "w", "ז": "z", "ח": "kh",
+       "ט": "t", "י": "y", "כ": "kh", "ך": "kh", "ל": "l", "מ": "m", "ם": "m", "נ": "n",
+       "ן": "n", "ס": "s", "ע": "", "פ": "f", "ף": "f", "צ": "ts", "ץ": "ts", "ק": "k",
+       "ר": "r", "ש": "s", "ת": "t"}
+
+
+@lru_cache(maxsize=50_000)
+def hebrew(word: str) -> str:
+    """A consonant reading of a Hebrew word (כהן → kn, דוד → dwd, משה → ms)."""
+    out = []
+    for k, c in enumerate(word):
+        if k == 0 and c in _HE_START:
+            out.append(_HE_START[c])
+        else:
+            out.append(_HE.get(c, ""))
+    return "".join(out)
+
+
+# ------------------------------------------------------------------------ entry points
+
+
+def segment(text: str, kind: str) -> str:
+    """Cleaned text with its CJK runs cut into words (see module doc)."""
+    if not CJK_RUN.search(text):
+        return text
+    return CJK_RUN.sub(lambda m: " " + " ".join(_words(m.group(0), kind)) + " ", text).strip()
+
+
+@lru_cache(maxsize=50_000)
+def _words(run: str, kind: str) -> tuple[str, ...]:
+    if has_kana(run):
+        return tuple(_ja_words(run))
+    if has_hangul(run):
+        if kind == "person" and not has_han(run) and 2 <= len(run) <= 5:
+            surnames = _korean_surnames()
+            k = 2 if len(run) >= 4 and run[:2] in surnames else 1
+            # the given name syllable by syllable, as Latin forms write it (Kim Jong Un)
+            return (run[:k], *run[k:])
+        return (run,)
+    if kind == "person":
+        return tuple(_han_person(run))
+    return tuple(_han_org(run))
+
+
+@lru_cache(maxsize=100_000)
+def reading(word: str) -> str:
+    """The main Latin reading of one word written wholly in a CJK script or in Hebrew (""
+    when none: mixed words go the generic way)."""
+    if not _WHOLE.fullmatch(word):
+        return ""
+    if has_kana(word):
+        return romaji(word)
+    if has_hangul(word):
+        return hangul_readings(word)[0] if not has_han(word) else ""
+    if has_han(word):
+        return pinyin(word)
+    if _HEBREW.search(word):
+        return hebrew(word)
+    return ""
+
+
+_WHOLE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                    r"\U00020000-\U0002ebef]+|[\uac00-\ud7a3]+|[\u0591-\u05f4]+")
+
+
+@lru_cache(maxsize=100_000)
+def other_readings(word: str, kind: str, family: bool) -> tuple[str, ...]:
+    """Further Latin readings of a word (see module doc); ``family``: the word stands where
+    a person's family name stands."""
+    out: list[str] = []
+    if has_hangul(word) and not has_han(word):
+        out.extend(hangul_readings(word, family and kind == "person")[1:])
+    elif has_han(word) and not has_kana(word):
+        if family and kind == "person" and word in _chinese_surnames():
+            out.append(_chinese_surnames()[word])
+        if japanese_possible(word):
+            r = romaji(word)
+            if r:
+                out.append(r)
+        if kind == "person":
+            syl = hangul_syllables(word)
+            if syl and all(len(s) <= 2 for s in syl):
+                for variant in _hangul_variants(syl)[:2]:
+                    out.extend(hangul_readings(variant, family)[:2])
+    main = reading(word)
+    return tuple(dict.fromkeys(o for o in out if o and o != main))[:6]
+
+
+def _hangul_variants(syl: tuple[str, ...]) -> list[str]:
+    """Hangul spellings of a Hanja word, the first reading of each character first."""
+    first = "".join(s[0] for s in syl)
+    out = [first]
+    for k, s in enumerate(syl):
+        for alt in s[1:]:
+            out.append(first[:k] + alt + first[k + 1:])
+    return out
+
+
+def _main() -> None:
+    """Rebuild ``hanja_hangul.tsv`` from a Unihan_Readings.txt file."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Rebuild data/match/hanja_hangul.tsv")
+    ap.add_argument("unihan_readings", help="path to Unihan_Readings.txt")
+    args = ap.parse_args()
+    rows: dict[str, str] = {}
+    header = []
+    with open(args.unihan_readings, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") and len(header) < 8:
+                header.append(line.strip("# \n"))
+            if "\tkHangul\t" not in line:
+                continue
+            cp, _, val = line.rstrip("\n").split("\t")
+            rows[chr(int(cp[2:], 16))] = "".join(dict.fromkeys(
+                v.split(":")[0] for v in val.split()))
+    out = MATCH_DATA / "hanja_hangul.tsv"
+    with out.open("w", encoding="utf-8") as f:
+        f.write("# Korean (Hangul) readings of Han characters (Hanja): character<TAB>readings, one\n"
+                "# syllable each. From the Unicode Unihan database, field kHangul "
+                f"({'; '.join(h for h in header if h)}); Unicode License,\n"
+                "# https://www.unicode.org/terms_of_use.html. Rebuild: python -m "
+                "olivebranch.match.readings PATH\n")
+        for ch in sorted(rows):
+            f.write(f"{ch}\t{rows[ch]}\n")
+    print(f"{len(rows)} characters written to {out}")
+
+
+if __name__ == "__main__":
+    _main()
