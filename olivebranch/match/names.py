@@ -99,6 +99,31 @@ def _variant_groups() -> dict[str, frozenset[int]]:
 NAME_VARIANTS = _variant_groups()
 
 
+@lru_cache(maxsize=1)
+def _translations() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """``generic_translations.tsv``: folded word → its concepts (industry, oil …), and the
+    concepts that are generic (one of their words is in ``org_generic.txt``)."""
+    out: dict[str, set[str]] = {}
+    generic: set[str] = set()
+    for line in (MATCH_DATA / "generic_translations.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        concept, _, words = line.partition("\t")
+        for w in words.split():
+            for part in split_tokens(clean(w)):
+                asc = transliterate(part)
+                if asc in ORG_GENERIC:
+                    generic.add(concept)
+                if asc:
+                    out.setdefault(fold(asc), set()).add(concept)
+    return {k: frozenset(v) for k, v in out.items()}, frozenset(generic)
+
+
+def concepts_of(fold_word: str) -> frozenset[str]:
+    """The generic concepts a folded organisation word translates (Sanayi → industry)."""
+    return _translations()[0].get(fold_word, frozenset())
+
+
 def _abbreviations() -> list[tuple[str, str]]:
     out = []
     for line in (MATCH_DATA / "org_abbreviations.txt").read_text(encoding="utf-8").splitlines():
@@ -127,6 +152,7 @@ class Token:
     # other readings of CJK words (Korean RR/MR and family-name spellings, Japanese kanji)
     hangul: tuple[str, ...]  # Korean syllables of a Hangul or Hanja word (readings.py)
     family: bool  # a Korean word read as a family name
+    cjk: bool  # written in Chinese, Japanese or Korean characters (read, not spelt)
     given: bool  # a common given name (Maria, Marfa …): two different ones never match
     variants: frozenset[int]  # nickname/equivalence groups (Bibi ~ Benjamin, Park ~ Pak)
     sinitic: str  # coarse Pinyin/Wade-Giles key when the token reads as Chinese syllables
@@ -139,6 +165,7 @@ class Token:
     region: bool  # a regional qualifier of a group company (Europe, Schweiz)
     word: bool  # a common dictionary word in an organisation or vessel name (Mining, Rail)
     org: bool  # from an organisation or vessel name, not a person's
+    concepts: frozenset[str]  # generic concepts the word translates (Sanayi, Neft: industry, oil)
     weight: float
     symbols: frozenset[str]
 
@@ -203,7 +230,9 @@ def make_token(text: str, kind: str, family: bool = False) -> Token:
         (len(fo) >= 7 and fo.endswith(PATRONYMIC_ENDINGS)) or fo in PATRONYMIC_WORDS
     )
     region = kind != "person" and asc in ORG_REGIONS
-    generic = kind != "person" and (asc in ORG_GENERIC or region)
+    concepts = concepts_of(fo) if kind != "person" and not numeric else frozenset()
+    generic = kind != "person" and (
+        asc in ORG_GENERIC or region or not concepts.isdisjoint(_translations()[1]))
     weight = 1.0 if initial else float(min(max(len(fo), 2), 10))
     if kind == "person" and asc in ARABIC_ARTICLES:
         weight = 1.0  # the article is often dropped or run into the name (al-Nuristani)
@@ -212,12 +241,13 @@ def make_token(text: str, kind: str, family: bool = False) -> Token:
     syms = symbols_for(fo) if kind == "person" and not initial and not numeric else frozenset()
     alts = _alternatives(text, asc, fo, kind)
     hangul: tuple[str, ...] = ()
-    if cjk:
-        family = family and kind == "person"
+    family = family and cjk and kind == "person"
+    if lossy:
         more = tuple(fold(r) for r in other_readings(text, kind, family))
-        alts = tuple(dict.fromkeys(a for a in alts + more if a != fo))
-        if kind == "person" or has_hangul(text):
-            hangul = hangul_syllables(text)
+        if more:
+            alts = tuple(dict.fromkeys(a for a in alts + more if a != fo))
+    if cjk and (kind == "person" or has_hangul(text)):
+        hangul = hangul_syllables(text)
     return Token(
         text=text,
         ascii=asc,
@@ -225,6 +255,7 @@ def make_token(text: str, kind: str, family: bool = False) -> Token:
         alts=alts,
         hangul=hangul,
         family=family and bool(hangul),
+        cjk=cjk,
         given=fo in GIVEN_NAMES,
         variants=NAME_VARIANTS.get(fo, frozenset()) if kind == "person" else frozenset(),
         sinitic=sinitic_key(asc) if kind == "person" else "",
@@ -237,6 +268,7 @@ def make_token(text: str, kind: str, family: bool = False) -> Token:
         region=region,
         word=kind != "person" and not numeric and is_word(asc),
         org=kind != "person",
+        concepts=concepts,
         weight=weight,
         symbols=syms,
     )

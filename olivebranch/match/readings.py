@@ -1,4 +1,4 @@
-"""Latin readings of names written in Chinese, Japanese and Korean characters, and in Hebrew.
+"""Latin readings of names in Chinese, Japanese and Korean characters, Hebrew, Thai and Burmese.
 
 For these scripts a romanisation is a *reading*, not a letter-by-letter mapping: 长江 reads
 "chang jiang" only as a word (长 alone is also "zhang"), 金正恩 is "Jin Zheng'en" to a Chinese
@@ -10,8 +10,9 @@ Bak Jeonghui depending on the system (and the family's own habit). This module g
   有限公司 or 株式会社 kept whole so that ``legal.py`` finds it);
 * :func:`reading` - the main Latin reading of one word: Pinyin with word-level (phrase)
   readings (pypinyin), Japanese romaji for words with kana (cutlet, Hepburn, long vowels
-  written single: Tokyo, Taro), Revised Romanisation for Hangul, and a consonant reading of
-  Hebrew that keeps ב כ פ hard at the start of a word;
+  written single: Tokyo, Taro), Revised Romanisation for Hangul, a consonant reading of
+  Hebrew that keeps ב כ פ hard at the start of a word, the Royal Thai General System for Thai
+  (PyThaiNLP) and ICU's Burmese transliteration moved to the usual spellings (Sein, Aung);
 * :func:`other_readings` - further plausible readings a Latin name may use: McCune-Reischauer
   and the usual family-name spellings of Korean (박 Park/Pak/Bak, 이 Lee/Yi/Ri/Rhee), the
   Korean reading of Hanja (金正恩 → 김정은 → Kim Jong Un, from the Unicode Unihan data in
@@ -308,27 +309,99 @@ def korean_pattern(syllables: tuple[str, ...], family_first: bool = True) -> re.
 
 # ------------------------------------------------------------------------ Hebrew
 
-# consonants; ב כ פ are hard at the start of a word (begedkefet), soft inside; ה and the
-# silent letters א ע leave no consonant; ו and י stay as w/y (vowel letters or consonants:
-# the skeleton comparison tries both); ש is s (shin and sin alike: the skeleton merges
-# them, and "sh" after ת would read as ц)
-_HE_START = {"ב": "b", "כ": "k", "פ": "p"}
-_HE = {"א": "", "ב": "v", "ג": "g", "ד": "d", "ה": "", "ו": "w", "ז": "z", "ח": "kh",
+# consonants; ב כ פ are hard at the start of a word (begedkefet), soft inside (a reading with
+# all of them hard and one with all soft are other readings: Goldberg, Shapira, Friedman); ח
+# is h (Mizrahi, Haim), kh another reading; ה and the silent letters א ע leave no consonant,
+# and a ו or י right after a silent first letter is a vowel (אורי Uri); ו and י stay w/y
+# elsewhere (vowel letters or consonants: the skeleton comparison tries both); ש is s (shin
+# and sin alike: the skeleton merges them, and "sh" after ת would read as ц)
+_HE = {"א": "", "ב": "v", "ג": "g", "ד": "d", "ה": "", "ו": "w", "ז": "z", "ח": "h",
        "ט": "t", "י": "y", "כ": "kh", "ך": "kh", "ל": "l", "מ": "m", "ם": "m", "נ": "n",
        "ן": "n", "ס": "s", "ע": "", "פ": "f", "ף": "f", "צ": "ts", "ץ": "ts", "ק": "k",
        "ר": "r", "ש": "s", "ת": "t"}
+_HE_HARD = {"ב": "b", "כ": "k", "פ": "p", "ח": "kh"}
+_HE_SOFT = {"ב": "v", "כ": "kh", "פ": "f", "ח": "kh"}
+
+
+def _hebrew(word: str, start: dict[str, str], inner: dict[str, str]) -> str:
+    out = []
+    silent_start = False
+    for k, c in enumerate(word):
+        if k == 0:
+            out.append(start.get(c, _HE.get(c, "")))
+            silent_start = c in "אעה"
+        elif k == 1 and silent_start and c in "וי":
+            continue
+        else:
+            out.append(inner.get(c, _HE.get(c, "")))
+    return "".join(out)
 
 
 @lru_cache(maxsize=50_000)
 def hebrew(word: str) -> str:
     """A consonant reading of a Hebrew word (כהן → kn, דוד → dwd, משה → ms)."""
-    out = []
-    for k, c in enumerate(word):
-        if k == 0 and c in _HE_START:
-            out.append(_HE_START[c])
-        else:
-            out.append(_HE.get(c, ""))
-    return "".join(out)
+    return _hebrew(word, {"ב": "b", "כ": "k", "פ": "p"}, {})
+
+
+def hebrew_others(word: str) -> tuple[str, ...]:
+    """The Hebrew word read with ב כ פ all hard, and all soft (see above), and with its
+    vowel letters read as vowels (ו o or u, י i: אורי Uri, גולדברג Goldberg)."""
+    out = [_hebrew(word, _HE_HARD, _HE_HARD), _hebrew(word, _HE_SOFT, _HE_SOFT)]
+    if len(word) > 2:
+        for o in ("o", "u"):
+            vowels = {"ו": o, "י": "i", **_HE_HARD}
+            out.append(_HE_HARD.get(word[0], _HE.get(word[0], "")) + "".join(
+                vowels.get(c, _HE.get(c, "")) for c in word[1:]))
+    return tuple(out)
+
+
+# ------------------------------------------------------------------------ Thai, Burmese
+
+
+@lru_cache(maxsize=1)
+def _thai_romanize():  # noqa: ANN202
+    """PyThaiNLP's Royal Thai General System romaniser, word by word: its per-word function
+    needs no dictionary (the public one cuts text into words first, which loads a 1.5 s
+    dictionary; names in lists already have spaces between words)."""
+    import importlib
+
+    royin = importlib.import_module("pythainlp.transliterate.royin")
+    return getattr(royin, "_romanize", None) or royin.romanize
+
+
+@lru_cache(maxsize=50_000)
+def thai(word: str) -> str:
+    """RTGS reading of a Thai word (กรุงเทพ → krungthep, จำกัด → chamkat)."""
+    word = word.replace("\u0e4d\u0e32", "\u0e33")  # NFKC splits SARA AM (ทองคำ)
+    out = _thai_romanize()(word).lower()
+    return "".join(c for c in out if c.isalnum() and c.isascii())
+
+
+# ICU's Burmese transliteration to the spellings names are written in (စိန် hcein → sein,
+# ချစ် hkyit → chit, အောင် aaung → aung, ဇော် jaw → zaw)
+_MY_RULES = (("hky", "ch"), ("hc", "s"), ("aaung", "aung"), ("lh", "hl"), ("nn", "n"),
+             ("ay", "e"), ("j", "z"))
+
+
+_VOICED = {"k": "g", "t": "d", "p": "b", "s": "z"}
+_MY_VOICE = re.compile(r"([aeiou])([ktps])(?=[aeiou])")
+
+
+@lru_cache(maxsize=1)
+def _icu_burmese():  # noqa: ANN202
+    import icu
+
+    return icu.Transliterator.createInstance("Myanmar-Latin")
+
+
+@lru_cache(maxsize=50_000)
+def burmese(word: str) -> str:
+    """A Burmese word as names are usually written in Latin letters (ICU's Myanmar-Latin with
+    common spelling rules; an initial ရ stays r, the alternative y is in other_readings)."""
+    out = _icu_burmese().transliterate(word).lower()
+    for a, b in _MY_RULES:
+        out = out.replace(a, b)
+    return "".join(c for c in out if c.isalnum() and c.isascii())
 
 
 # ------------------------------------------------------------------------ entry points
@@ -371,11 +444,16 @@ def reading(word: str) -> str:
         return pinyin(word)
     if _HEBREW.search(word):
         return hebrew(word)
+    if "\u0e00" <= word[0] <= "\u0e7f":
+        return thai(word)
+    if "\u1000" <= word[0] <= "\u109f":
+        return burmese(word)
     return ""
 
 
 _WHOLE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-                    r"\U00020000-\U0002ebef]+|[\uac00-\ud7a3]+|[\u0591-\u05f4]+")
+                    r"\U00020000-\U0002ebef]+|[\uac00-\ud7a3]+|[\u0591-\u05f4]+"
+                    r"|[\u0e01-\u0e5b]+|[\u1000-\u109f]+")
 
 
 @lru_cache(maxsize=100_000)
@@ -383,7 +461,16 @@ def other_readings(word: str, kind: str, family: bool) -> tuple[str, ...]:
     """Further Latin readings of a word (see module doc); ``family``: the word stands where
     a person's family name stands."""
     out: list[str] = []
-    if has_hangul(word) and not has_han(word):
+    if _HEBREW.match(word):
+        out.extend(hebrew_others(word))
+    elif "\u1000" <= word[:1] <= "\u109f":
+        b = burmese(word)
+        if word[0] == "ရ":
+            b = "y" + b[1:]  # ရ: r in transliteration, y as spoken (Yangon)
+            out.append(b)
+        # unaspirated consonants are voiced inside a word (ratana → Yadanar)
+        out.append(b[:1] + _MY_VOICE.sub(lambda m: m.group(1) + _VOICED[m.group(2)], b[1:]))
+    elif has_hangul(word) and not has_han(word):
         out.extend(hangul_readings(word, family and kind == "person")[1:])
     elif has_han(word) and not has_kana(word):
         if family and kind == "person" and word in _chinese_surnames():

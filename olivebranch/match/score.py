@@ -40,7 +40,7 @@ from rapidfuzz.distance import OSA, Indel
 from olivebranch.match.legal import jurisdictions_conflict, label, national_forms
 from olivebranch.match.model import Feature
 from olivebranch.match.names import NameForm, Token, analyze, is_country_word, kind_of
-from olivebranch.match.readings import korean_pattern
+from olivebranch.match.readings import korean_pattern, other_readings
 from olivebranch.match.text import is_cjk, simplified, skeleton
 
 MIN_TOKEN_SIM = 0.7
@@ -55,6 +55,8 @@ GENERIC_FACTOR = 0.3  # names.make_token: a generic organisation word's weight f
 #: Chinese names whose Pinyin/Wade-Giles keys agree: a little below a spelling match.
 SINITIC_FACTOR = 0.95
 SINITIC_MIN = 0.85
+#: A generic organisation word and its translation (Taasiyot / Industries, Neft / Oil).
+TRANSLATED_SIM = 0.9
 #: A Korean word or name spelt in Latin letters in one of the usual romanisations.
 KOREAN_SIM = 0.95
 #: Father and son names swapped around "bin" (SALMAN BIN MUHAMMAD / MUHAMMAD BIN SALMAN).
@@ -136,6 +138,11 @@ def _token_sim(a: Token, b: Token) -> float:
             return KOREAN_SIM
     if (a.alts or b.alts) and (a.fold in b.alts or b.fold in a.alts or set(a.alts) & set(b.alts)):
         return ALT_SIM
+    if a.concepts and b.concepts and not a.concepts.isdisjoint(b.concepts) and not _plural_pair(
+            a.fold, b.fold):
+        # Sanayi / Industry, Neft / Oil: one generic word in two languages (a weak match:
+        # the distinctive words still have to agree)
+        return TRANSLATED_SIM
     if a.initial or b.initial:
         if a.initial and b.initial:
             return 0.0
@@ -165,9 +172,15 @@ def _token_sim(a: Token, b: Token) -> float:
         sim = max(sim, 0.97 * OSA.normalized_similarity(x, b.fold))
     for y in b.alts:
         sim = max(sim, 0.97 * OSA.normalized_similarity(a.fold, y))
-    if a.lossy or b.lossy:
-        # abjads write w/y for vowels (بوتين bwtyn) or for consonants (דוד dwd): try both
-        for x, y in ((a.skel, b.skel), (skeleton(a.ascii), skeleton(b.ascii))):
+    if (a.lossy or b.lossy) and not (a.cjk and not b.lossy or b.cjk and not a.lossy):
+        # abjads write w/y for vowels (بوتين bwtyn) or for consonants (דוד dwd): try both,
+        # and the other readings of the word (Hebrew ב כ פ hard or soft); Chinese, Japanese
+        # and Korean readings are exact syllables, not consonants to fill with vowels
+        pairs = [(a.skel, b.skel), (skeleton(a.ascii), skeleton(b.ascii))]
+        lossy, other = (a, b) if a.lossy else (b, a)
+        pairs.extend((skeleton(x, True), other.skel)
+                     for x in other_readings(lossy.text, "org" if lossy.org else "person", False))
+        for x, y in pairs:
             if len(x) >= 2 and len(y) >= 2:
                 sim = max(sim, 0.9 * OSA.normalized_similarity(x, y))
     if distinct_names:
@@ -456,6 +469,8 @@ def describe_name_match(m: NameMatch) -> str:
             bits.append(f"initial {a.text if a.initial else b.text} fits {b.text if a.initial else a.text}")
         elif s >= 0.999:
             bits.append(f"{a.text} = {b.text} (same after transliteration)")
+        elif s == TRANSLATED_SIM and a.concepts & b.concepts:
+            bits.append(f"{a.text} ~ {b.text} (translated: {'/'.join(sorted(a.concepts & b.concepts))})")
         elif s == KOREAN_SIM and (a.hangul or b.hangul):
             bits.append(f"{a.text} ~ {b.text} (Korean romanisation)")
         elif s == SYMBOL_SIM:
@@ -715,9 +730,13 @@ def _weigh_evidence(m: NameMatch, weak: bool, backed: bool) -> NameMatch:
         score *= CROSS_SCRIPT_FACTOR
         parts = _strong_parts(m)
         if m.compact or (m.note and not m.note.startswith(_NUMBER_NOTES)):
-            # read as a whole: the Latin side's words stand for the parts
-            latin = m.query if not m.query.lossy else m.result
+            # read as a whole: the Latin side's words stand for the parts (or, written
+            # together, the words of a Chinese, Japanese or Korean name read exactly:
+            # ZhongyuanNengyuan ~ 中远 能源)
+            latin, native = (m.query, m.result) if not m.query.lossy else (m.result, m.query)
             parts = len(latin.tokens) if score >= 0.85 else 0
+            if m.score >= 0.95 and all(t.cjk for t in native.tokens):
+                parts = max(parts, len(native.tokens))
         if parts < 2 and not backed:
             score = min(score, WEAK_CAP)
             caveat = (caveat + "; " if caveat else "") + (

@@ -75,7 +75,8 @@ _VOWELS = frozenset("aeiou")
 
 
 # Latin letters with diacritics whose plain-ASCII stripping would lose a sound (č→c).
-_READ = re.compile("[\u05d0-\u05ea\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]")
+_READ = re.compile("[\u05d0-\u05ea\u0e01-\u0e5b\u1000-\u109f\u3040-\u30ff\u3400-\u4dbf"
+                   "\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]")
 
 _LATIN_PREMAP = str.maketrans(
     {
