@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import permutations
@@ -25,10 +26,16 @@ from rigour.names.prefix import remove_person_prefixes
 from olivebranch.match.dictionary import is_word
 from olivebranch.match.legal import split_legal_forms
 from olivebranch.match.places import country_names
-from olivebranch.match.readings import has_hangul, hangul_syllables, other_readings, segment
+from olivebranch.match.readings import (
+    hangul_syllables,
+    has_hangul,
+    japanese_possible,
+    other_readings,
+    romaji,
+    segment,
+)
 from olivebranch.match.symbols import symbols_for
 from olivebranch.match.text import (
-    _dedupe,
     clean,
     fold,
     is_cjk,
@@ -344,13 +351,17 @@ def analyze(name: str, kind: str) -> NameForm:
     tokens = []
     seen: set[str] = set()
     for w in words:
-        t = make_token(w, kind, not tokens)
+        # (only a CJK word has a family-name reading: other words share one cached token)
+        if not tokens and kind == "person" and not w.isascii() and is_cjk(w):
+            t = make_token(w, kind, True)
+        else:
+            t = make_token(w, kind)  # (one cache key with the calls below)
         # an organisation saying a word twice says it once; a person's repeated name part
         # is a name part of its own (MOHAMED MOHAMED CADDOW: own and father's name)
         if t.fold and (kind == "person" or t.fold not in seen):
             seen.add(t.fold)
             tokens.append(t)
-    compact = "".join(make_token(w, kind).fold for w in all_words)
+    compact = _join([make_token(w, kind).fold for w in all_words])
     return NameForm(
         original=name,
         kind=kind,
@@ -362,7 +373,8 @@ def analyze(name: str, kind: str) -> NameForm:
         compact=compact,
         digits=" ".join(sorted(t.fold for t in tokens if t.numeric)),
         joined=_joined_forms(kind, compact, tokens,
-                             "".join(make_token(w, kind).fold for w in core_words) if legal else ""),
+                             _join([make_token(w, kind).fold for w in core_words]) if legal else "")
+        + _japanese_joined(tokens),
         skel_join="".join(t.skel for t in tokens),
         core=sum(1 for t in tokens if not t.patronymic),
         lossy=any(t.lossy for t in tokens),
@@ -485,14 +497,37 @@ def _joined_forms(
     out = [core or compact]
     toks = [t.fold for t in tokens]
     if kind == "person" and 1 < len(toks) <= 3:
-        out.extend("".join(p) for p in permutations(toks))
+        out.extend(_join(p) for p in permutations(toks))
         core = [t.fold for t in tokens if not t.patronymic]
         if len(core) != len(toks) and len(core) > 1:
-            out.extend("".join(p) for p in permutations(core))
+            out.extend(_join(p) for p in permutations(core))
     elif toks:
-        out.append("".join(toks))
-    # letters doubled where two words meet (Andrang Heta / Ndrangheta) count once, as in a word
-    return tuple(dict.fromkeys(_dedupe(x) for x in out))
+        out.append(_join(toks))
+    return tuple(dict.fromkeys(out))
+
+
+def _join(parts: Sequence[str]) -> str:
+    """Words written together; a letter doubled where two words meet counts once, as inside
+    a word (Andrang Heta / Ndrangheta)."""
+    out = ""
+    for p in parts:
+        if out and p and out[-1] == p[0] and not p[0].isdigit():
+            out += p[1:]
+        else:
+            out += p
+    return out
+
+
+def _japanese_joined(tokens: tuple[Token, ...]) -> tuple[str, ...]:
+    """A name in kanji read as Japanese as a whole, written together (三菱重工業 →
+    mitsubishijukogyo): the Chinese word cuts need not be the Japanese ones."""
+    if not tokens or not all(t.cjk for t in tokens):
+        return ()
+    text = "".join(t.text for t in tokens)
+    if has_hangul(text) or not japanese_possible(text):
+        return ()
+    r = romaji(text)
+    return (fold(r),) if r else ()
 
 
 def is_country_word(ascii_word: str) -> bool:

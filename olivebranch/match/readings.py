@@ -381,6 +381,9 @@ def thai(word: str) -> str:
 # ချစ် hkyit → chit, အောင် aaung → aung, ဇော် jaw → zaw)
 _MY_RULES = (("hky", "ch"), ("hc", "s"), ("aaung", "aung"), ("lh", "hl"), ("nn", "n"),
              ("ay", "e"), ("j", "z"))
+# ICU's vowel spellings: ိုင် "ine" is aing (Naing, Hlaing), င်း "ain" is in (Min, Win)
+_MY_VOWELS = ((re.compile("aine"), "aing"), (re.compile("(?<!a)ine"), "aing"),
+              (re.compile("ain(?!g)"), "in"))
 
 
 _VOICED = {"k": "g", "t": "d", "p": "b", "s": "z"}
@@ -401,6 +404,8 @@ def burmese(word: str) -> str:
     out = _icu_burmese().transliterate(word).lower()
     for a, b in _MY_RULES:
         out = out.replace(a, b)
+    for pattern, rep in _MY_VOWELS:
+        out = pattern.sub(rep, out)
     return "".join(c for c in out if c.isalnum() and c.isascii())
 
 
@@ -414,8 +419,29 @@ def segment(text: str, kind: str) -> str:
     return CJK_RUN.sub(lambda m: " " + " ".join(_words(m.group(0), kind)) + " ", text).strip()
 
 
+@lru_cache(maxsize=1)
+def _cjk_legal_forms() -> tuple[str, ...]:
+    """Legal forms written in CJK characters (有限公司, 株式会社, 주식회사) from
+    ``legal_forms_world.tsv``, longest first: cut off whole before a name is segmented."""
+    out: set[str] = set()
+    for line in (MATCH_DATA / "legal_forms_world.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.count("\t") < 3:
+            continue
+        for form in line.split("\t")[3].split("|"):
+            form = form.strip()
+            if form and CJK_RUN.fullmatch(form):
+                out.add(form)
+    return tuple(sorted(out, key=len, reverse=True))
+
+
 @lru_cache(maxsize=50_000)
 def _words(run: str, kind: str) -> tuple[str, ...]:
+    if kind != "person":
+        for form in _cjk_legal_forms():
+            if len(run) > len(form) and run.endswith(form):
+                return (*_words(run[: -len(form)], kind), form)
+            if len(run) > len(form) and run.startswith(form):
+                return (form, *_words(run[len(form):], kind))
     if has_kana(run):
         return tuple(_ja_words(run))
     if has_hangul(run):
