@@ -141,3 +141,10 @@ def test_apostrophes_inside_words_and_initials() -> None:
     assert score("Andrang Heta", "'Ndrangheta", "Organization") >= DEFAULT_THRESHOLD
     assert score("Путин В. В.", "Vladimir Vladimirovich Putin") >= 0.9
     assert score("N.N.", "Nursultan Nazarbayev") < DEFAULT_THRESHOLD
+
+
+def test_two_words_written_as_one_inside_a_longer_name() -> None:
+    assert score("MOHAMMAD HASNI HAJI ASAD KHAN", "HAJI ASAD KHAN MOHAMMADHASNI") >= DEFAULT_THRESHOLD
+    assert score("Abdul Rahman Yusuf Al-Tamimi", "Abdulrahman Yusuf Al-Tamimi") >= DEFAULT_THRESHOLD
+    # written together, two Chinese words still count as two name parts
+    assert score("ZhongyuanNengyuan Co., Ltd.", "中远能源有限公司", "Company") >= DEFAULT_THRESHOLD

@@ -229,6 +229,7 @@ class NameMatch:
     compact: bool  # the score came from comparing the names written together
     note: str = ""  # a whole-name reading that set the score (Chinese romanisation, bin swap)
     caveat: str = ""  # why the name counts as weak evidence (cross-script, weak alias)
+    split: int = 0  # pairs where two words of one side are one word of the other
 
 
 def compare_names(q: NameForm, r: NameForm) -> NameMatch:
@@ -274,11 +275,37 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         w = INITIAL_PAIR_WEIGHT if (a.initial or b.initial) else (a.weight + b.weight) / 2
         num += s * w
         den += w
-    q_only = tuple([t for i, t in enumerate(qt) if i not in used_q])
+    # two words on one side written as one on the other, inside a longer name (MOHAMMAD HASNI
+    # ... / ... MOHAMMADHASNI): the joined words count as one matched word
+    split_q: set[int] = set()
+    split_r: set[int] = set()
+    if len(used_q) < len(qt) - 1 or len(used_r) < len(rt) - 1:
+        for xs, ys, used_x, used_y, done_x, done_y in (
+                (qt, rt, used_q, used_r, split_q, split_r),
+                (rt, qt, used_r, set(used_q), split_r, split_q)):
+            for i in range(len(xs) - 1):
+                if i in used_x or i + 1 in used_x or i in done_x or i + 1 in done_x:
+                    continue
+                both = xs[i].fold + xs[i + 1].fold
+                if len(both) < 6 or xs[i].initial or xs[i + 1].initial:
+                    continue
+                for j, y in enumerate(ys):
+                    if j in used_y or j in done_y or y.initial:
+                        continue
+                    sim = OSA.normalized_similarity(both, y.fold, score_cutoff=JOINED_MIN)
+                    if sim:
+                        done_x.update((i, i + 1))
+                        done_y.add(j)
+                        w = (xs[i].weight + xs[i + 1].weight + y.weight) / 2
+                        num += sim * w
+                        den += w
+                        pairs.append((xs[i], y, sim) if xs is qt else (y, xs[i], sim))
+                        break
+    q_only = tuple([t for i, t in enumerate(qt) if i not in used_q and i not in split_q])
     if q_only and r.legal_words and kind != "person":
         # a misspelt legal form (JoC for JSC, FEZ for FZE) is legal-form noise, not name
         q_only = tuple(t for t in q_only if not _near_legal(t, r.legal_words))
-    r_only = tuple([t for j, t in enumerate(rt) if j not in used_r])
+    r_only = tuple([t for j, t in enumerate(rt) if j not in used_r and j not in split_r])
     r_patronymic_left = any(t.patronymic for t in r_only)
     q_patronymic_left = any(t.patronymic for t in q_only)
     # every listed word found and the query only adds middle names (GUL AHMAD WAZIRI HAKIMI
@@ -349,7 +376,8 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
     if kind == "person" and len(qt) > 2 and len(rt) > 2 and _lineage_reversed(qt, rt):
         score *= REVERSED_LINEAGE_FACTOR
         note = "father's and own name swapped around 'bin'"
-    return NameMatch(score, q, r, tuple(pairs), q_only, r_only, compact, note)
+    return NameMatch(score, q, r, tuple(pairs), q_only, r_only, compact, note,
+                     split=len(split_q) // 2 + len(split_r) // 2)
 
 
 def _distinct_left(qt, rt, q_only, r_only, pairs) -> bool:  # noqa: ANN001
@@ -701,11 +729,12 @@ def cross_script(m: NameMatch) -> bool:
 
 def _strong_parts(m: NameMatch) -> int:
     """Name parts that agree well enough to support each other (no initials, 3+ letters;
-    a Chinese, Japanese or Korean word read exactly counts however short: Xi, Li)."""
-    return sum(1 for a, b, s in m.pairs
-               if s >= STRONG_PART_SIM and not (a.initial or b.initial)
-               and (len((a if b.lossy else b).ascii) >= 3
-                    or (s >= 0.999 and is_cjk(a.text if a.lossy else b.text))))
+    a Chinese, Japanese or Korean word read exactly counts however short: Xi, Li; two words
+    written as one count as two)."""
+    return m.split + sum(1 for a, b, s in m.pairs
+                         if s >= STRONG_PART_SIM and not (a.initial or b.initial)
+                         and (len((a if b.lossy else b).ascii) >= 3
+                              or (s >= 0.999 and is_cjk(a.text if a.lossy else b.text))))
 
 
 def _weigh_evidence(m: NameMatch, weak: bool, backed: bool) -> NameMatch:
