@@ -148,3 +148,8 @@ def test_two_words_written_as_one_inside_a_longer_name() -> None:
     assert score("Abdul Rahman Yusuf Al-Tamimi", "Abdulrahman Yusuf Al-Tamimi") >= DEFAULT_THRESHOLD
     # written together, two Chinese words still count as two name parts
     assert score("ZhongyuanNengyuan Co., Ltd.", "中远能源有限公司", "Company") >= DEFAULT_THRESHOLD
+
+
+def test_a_name_written_in_two_scripts_is_one_name() -> None:
+    assert score("Jin Tiesan", "Jin Tiesan (金铁三)") >= 0.95
+    assert score("金铁三", "Jin Tiesan (金铁三)") >= 0.9

@@ -349,17 +349,18 @@ def analyze(name: str, kind: str) -> NameForm:
         if not words:
             words = all_words
     tokens = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for w in words:
         # (only a CJK word has a family-name reading: other words share one cached token)
         if not tokens and kind == "person" and not w.isascii() and is_cjk(w):
             t = make_token(w, kind, True)
         else:
             t = make_token(w, kind)  # (one cache key with the calls below)
-        # an organisation saying a word twice says it once; a person's repeated name part
-        # is a name part of its own (MOHAMED MOHAMED CADDOW: own and father's name)
-        if t.fold and (kind == "person" or t.fold not in seen):
-            seen.add(t.fold)
+        # an organisation saying a word twice says it once, and so does a name written in
+        # two scripts (Jin Tiesan (金铁三)); a person's repeated name part is a name part of
+        # its own (MOHAMED MOHAMED CADDOW: own and father's name)
+        if t.fold and (t.fold not in seen or (kind == "person" and seen[t.fold] == t.text)):
+            seen.setdefault(t.fold, t.text)
             tokens.append(t)
     compact = _join([make_token(w, kind).fold for w in all_words])
     return NameForm(
