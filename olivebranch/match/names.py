@@ -30,6 +30,7 @@ from olivebranch.match.readings import (
     hangul_syllables,
     has_hangul,
     japanese_possible,
+    maybe_japanese,
     other_readings,
     romaji,
     segment,
@@ -222,9 +223,10 @@ def _alternatives(text: str, asc: str, fo: str, kind: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=300_000)
-def make_token(text: str, kind: str, family: bool = False) -> Token:
+def make_token(text: str, kind: str, family: bool = False, japanese: bool = False) -> Token:
     """One name word with its comparison keys; ``family``: a CJK word standing where the
-    family name stands (first), which has readings of its own (박 Park, 单 Shan)."""
+    family name stands (first), which has readings of its own (박 Park, 单 Shan);
+    ``japanese``: a word of a name that may be Japanese (readings.maybe_japanese)."""
     if kind == "person" and not text.isdigit() and any(c.isdigit() for c in text):
         text = text.translate(_LEET)  # I9or Sech1n: digits standing in for letters
     asc = transliterate(text)
@@ -250,7 +252,7 @@ def make_token(text: str, kind: str, family: bool = False) -> Token:
     hangul: tuple[str, ...] = ()
     family = family and cjk and kind == "person"
     if lossy:
-        more = tuple(fold(r) for r in other_readings(text, kind, family))
+        more = tuple(fold(r) for r in other_readings(text, kind, family, japanese and cjk))
         if more:
             alts = tuple(dict.fromkeys(a for a in alts + more if a != fo))
     if cjk and (kind == "person" or has_hangul(text)):
@@ -315,7 +317,8 @@ def _legal_forms(text: str) -> tuple[str, set[str], set[str]]:
 def analyze(name: str, kind: str) -> NameForm:
     """Analyse one name as a ``person``, ``org`` (company, organisation, legal entity) or
     ``object`` (vessel, aircraft)."""
-    text = segment(clean(name), kind)  # CJK runs cut into words (readings.py)
+    cleaned = clean(name)
+    text = segment(cleaned, kind)  # CJK runs cut into words (readings.py)
     all_words = split_tokens(text)
     legal: set[str] = set()
     legal_ids: set[str] = set()
@@ -350,10 +353,12 @@ def analyze(name: str, kind: str) -> NameForm:
             words = all_words
     tokens = []
     seen: dict[str, str] = {}
+    ja = not cleaned.isascii() and maybe_japanese(cleaned, kind, legal_ids)
     for w in words:
-        # (only a CJK word has a family-name reading: other words share one cached token)
-        if not tokens and kind == "person" and not w.isascii() and is_cjk(w):
-            t = make_token(w, kind, True)
+        # (only CJK words have family-name and Japanese readings: other words share one
+        # cached token)
+        if not w.isascii() and is_cjk(w):
+            t = make_token(w, kind, not tokens and kind == "person", ja)
         else:
             t = make_token(w, kind)  # (one cache key with the calls below)
         # an organisation saying a word twice says it once, and so does a name written in
@@ -375,7 +380,7 @@ def analyze(name: str, kind: str) -> NameForm:
         digits=" ".join(sorted(t.fold for t in tokens if t.numeric)),
         joined=_joined_forms(kind, compact, tokens,
                              _join([make_token(w, kind).fold for w in core_words]) if legal else "")
-        + _japanese_joined(tokens),
+        + (_japanese_joined(tokens) if ja else ()),
         skel_join="".join(t.skel for t in tokens),
         core=sum(1 for t in tokens if not t.patronymic),
         lossy=any(t.lossy for t in tokens),

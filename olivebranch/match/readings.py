@@ -483,9 +483,10 @@ _WHOLE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf90
 
 
 @lru_cache(maxsize=100_000)
-def other_readings(word: str, kind: str, family: bool) -> tuple[str, ...]:
+def other_readings(word: str, kind: str, family: bool, japanese: bool = False) -> tuple[str, ...]:
     """Further Latin readings of a word (see module doc); ``family``: the word stands where
-    a person's family name stands."""
+    a person's family name stands; ``japanese``: the name may be Japanese (see
+    :func:`maybe_japanese`), so kanji get their Japanese reading too."""
     out: list[str] = []
     if _HEBREW.match(word):
         out.extend(hebrew_others(word))
@@ -501,7 +502,7 @@ def other_readings(word: str, kind: str, family: bool) -> tuple[str, ...]:
     elif has_han(word) and not has_kana(word):
         if family and kind == "person" and word in _chinese_surnames():
             out.append(_chinese_surnames()[word])
-        if japanese_possible(word):
+        if japanese and japanese_possible(word):
             r = romaji(word)
             if r:
                 out.append(r)
@@ -512,6 +513,22 @@ def other_readings(word: str, kind: str, family: bool) -> tuple[str, ...]:
                     out.extend(hangul_readings(variant, family)[:2])
     main = reading(word)
     return tuple(dict.fromkeys(o for o in out if o and o != main))[:6]
+
+
+def maybe_japanese(text: str, kind: str, legal_ids: frozenset[str] | set[str]) -> bool:
+    """Whether a name in Han characters may be Japanese, and so worth MeCab's reading (each
+    lookup pages in part of its dictionary): it has kana; or it is a person's name of four
+    or more characters (山田太郎: Chinese and Korean names have two or three); or an
+    organisation's name with a Japanese legal form, or without a Chinese one (日立製作所)."""
+    if has_kana(text):
+        return True
+    if not has_han(text):
+        return False
+    if kind == "person":
+        return any(len(run) >= 4 for run in CJK_RUN.findall(text))
+    if any(i.startswith("jp_") for i in legal_ids):
+        return True
+    return not any(i.startswith(("cn_", "kr_")) for i in legal_ids) and "公司" not in text
 
 
 def _hangul_variants(syl: tuple[str, ...]) -> list[str]:

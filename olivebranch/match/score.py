@@ -292,6 +292,8 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
                 for j, y in enumerate(ys):
                     if j in used_y or j in done_y or y.initial:
                         continue
+                    if abs(len(both) - len(y.fold)) > len(both) * (1 - JOINED_MIN):
+                        continue  # (lengths this far apart cannot reach JOINED_MIN)
                     sim = OSA.normalized_similarity(both, y.fold, score_cutoff=JOINED_MIN)
                     if sim:
                         done_x.update((i, i + 1))
