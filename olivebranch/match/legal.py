@@ -49,6 +49,7 @@ def units(words: list[str]) -> list[tuple[str, int, int]]:
 
 @lru_cache(maxsize=1)
 def _table() -> dict[tuple[str, ...], tuple[LegalForm, ...]]:
+    from olivebranch.match.readings import segment
     from olivebranch.match.text import clean, split_tokens, transliterate
 
     out: dict[tuple[str, ...], list[LegalForm]] = {}
@@ -60,10 +61,15 @@ def _table() -> dict[tuple[str, ...], tuple[LegalForm, ...]]:
         variants = [f.strip() for f in forms.split("|") if f.strip()]
         lf = LegalForm(fid, generic, cs, variants[0])
         for form in variants:
-            words = [transliterate(w) for w in split_tokens(clean(form))]
-            key = tuple(u for u, _, _ in units([w for w in words if w]))
-            if key and lf not in out.setdefault(key, []):
-                out[key].append(lf)
+            cleaned = clean(form)
+            words = [transliterate(w) for w in split_tokens(segment(cleaned, "org"))]
+            keys = [tuple(u for u, _, _ in units([w for w in words if w]))]
+            if not cleaned.isascii() and " " not in cleaned:
+                # a form in a script without spaces may stand as one word (株式会社)
+                keys.append((transliterate(cleaned),))
+            for key in keys:
+                if key and key[0] and lf not in out.setdefault(key, []):
+                    out[key].append(lf)
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -133,6 +139,12 @@ def _rows() -> dict[str, LegalForm]:
 def label(form_id: str) -> str:
     row = _rows().get(form_id)
     return row.label if row else form_id.split(":", 1)[-1]
+
+
+def national_forms(forms: frozenset[str]) -> bool:
+    """Whether every one of a name's legal forms is a national form of our table (tied to its
+    jurisdictions; not rigour-only, not an English translation used everywhere)."""
+    return bool(forms) and form_countries(forms) is not None
 
 
 def jurisdictions_conflict(a: frozenset[str], b: frozenset[str]) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import permutations
@@ -25,10 +26,20 @@ from rigour.names.prefix import remove_person_prefixes
 from olivebranch.match.dictionary import is_word
 from olivebranch.match.legal import split_legal_forms
 from olivebranch.match.places import country_names
+from olivebranch.match.readings import (
+    hangul_syllables,
+    has_hangul,
+    japanese_possible,
+    maybe_japanese,
+    other_readings,
+    romaji,
+    segment,
+)
 from olivebranch.match.symbols import symbols_for
 from olivebranch.match.text import (
     clean,
     fold,
+    is_cjk,
     is_lossy,
     sinitic_key,
     skeleton,
@@ -96,6 +107,31 @@ def _variant_groups() -> dict[str, frozenset[int]]:
 NAME_VARIANTS = _variant_groups()
 
 
+@lru_cache(maxsize=1)
+def _translations() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """``generic_translations.tsv``: folded word → its concepts (industry, oil …), and the
+    concepts that are generic (one of their words is in ``org_generic.txt``)."""
+    out: dict[str, set[str]] = {}
+    generic: set[str] = set()
+    for line in (MATCH_DATA / "generic_translations.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        concept, _, words = line.partition("\t")
+        for w in words.split():
+            for part in split_tokens(clean(w)):
+                asc = transliterate(part)
+                if asc in ORG_GENERIC:
+                    generic.add(concept)
+                if asc:
+                    out.setdefault(fold(asc), set()).add(concept)
+    return {k: frozenset(v) for k, v in out.items()}, frozenset(generic)
+
+
+def concepts_of(fold_word: str) -> frozenset[str]:
+    """The generic concepts a folded organisation word translates (Sanayi → industry)."""
+    return _translations()[0].get(fold_word, frozenset())
+
+
 def _abbreviations() -> list[tuple[str, str]]:
     out = []
     for line in (MATCH_DATA / "org_abbreviations.txt").read_text(encoding="utf-8").splitlines():
@@ -120,7 +156,11 @@ class Token:
     text: str  # cleaned, original script
     ascii: str
     fold: str
-    alts: tuple[str, ...]  # other plausible folds: "ch" read as х, diacritics dropped (č→c)
+    alts: tuple[str, ...]  # other plausible folds: "ch" read as х, diacritics dropped (č→c),
+    # other readings of CJK words (Korean RR/MR and family-name spellings, Japanese kanji)
+    hangul: tuple[str, ...]  # Korean syllables of a Hangul or Hanja word (readings.py)
+    family: bool  # a Korean word read as a family name
+    cjk: bool  # written in Chinese, Japanese or Korean characters (read, not spelt)
     given: bool  # a common given name (Maria, Marfa …): two different ones never match
     variants: frozenset[int]  # nickname/equivalence groups (Bibi ~ Benjamin, Park ~ Pak)
     sinitic: str  # coarse Pinyin/Wade-Giles key when the token reads as Chinese syllables
@@ -133,6 +173,7 @@ class Token:
     region: bool  # a regional qualifier of a group company (Europe, Schweiz)
     word: bool  # a common dictionary word in an organisation or vessel name (Mining, Rail)
     org: bool  # from an organisation or vessel name, not a person's
+    concepts: frozenset[str]  # generic concepts the word translates (Sanayi, Neft: industry, oil)
     weight: float
     symbols: frozenset[str]
 
@@ -154,6 +195,7 @@ class NameForm:
     lossy: bool  # any token from a script without written vowels or word spaces
     core: int  # tokens that are not patronymics
     sinitic: tuple[str, ...]  # Chinese-syllable keys of the tokens (empty unless all read so)
+    hangul: tuple[str, ...]  # Korean syllables of the name (empty unless every word has them)
 
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g",
@@ -181,30 +223,48 @@ def _alternatives(text: str, asc: str, fo: str, kind: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=300_000)
-def make_token(text: str, kind: str) -> Token:
+def make_token(text: str, kind: str, family: bool = False, japanese: bool = False) -> Token:
+    """One name word with its comparison keys; ``family``: a CJK word standing where the
+    family name stands (first), which has readings of its own (박 Park, 单 Shan);
+    ``japanese``: a word of a name that may be Japanese (readings.maybe_japanese)."""
     if kind == "person" and not text.isdigit() and any(c.isdigit() for c in text):
         text = text.translate(_LEET)  # I9or Sech1n: digits standing in for letters
     asc = transliterate(text)
     lossy = is_lossy(text)
     fo = fold(asc) if asc else ""
     numeric = any(c.isdigit() for c in fo)
-    initial = kind == "person" and len(asc) == 1 and asc.isalpha()
+    cjk = lossy and is_cjk(text)
+    initial = kind == "person" and len(asc) == 1 and asc.isalpha() and not cjk
     patronymic = kind == "person" and (
         (len(fo) >= 7 and fo.endswith(PATRONYMIC_ENDINGS)) or fo in PATRONYMIC_WORDS
     )
     region = kind != "person" and asc in ORG_REGIONS
-    generic = kind != "person" and (asc in ORG_GENERIC or region)
+    concepts = concepts_of(fo) if kind != "person" and not numeric else frozenset()
+    generic = kind != "person" and (
+        asc in ORG_GENERIC or region or not concepts.isdisjoint(_translations()[1]))
     weight = 1.0 if initial else float(min(max(len(fo), 2), 10))
     if kind == "person" and asc in ARABIC_ARTICLES:
         weight = 1.0  # the article is often dropped or run into the name (al-Nuristani)
     if generic:
         weight *= 0.3
     syms = symbols_for(fo) if kind == "person" and not initial and not numeric else frozenset()
+    alts = _alternatives(text, asc, fo, kind)
+    hangul: tuple[str, ...] = ()
+    family = family and cjk and kind == "person"
+    if lossy:
+        more = tuple(fold(r) for r in other_readings(text, kind, family, japanese and cjk))
+        if more:
+            alts = tuple(dict.fromkeys(a for a in alts + more if a != fo))
+    if cjk and (kind == "person" or has_hangul(text)):
+        hangul = hangul_syllables(text)
     return Token(
         text=text,
         ascii=asc,
         fold=fo,
-        alts=_alternatives(text, asc, fo, kind),
+        alts=alts,
+        hangul=hangul,
+        family=family and bool(hangul),
+        cjk=cjk,
         given=fo in GIVEN_NAMES,
         variants=NAME_VARIANTS.get(fo, frozenset()) if kind == "person" else frozenset(),
         sinitic=sinitic_key(asc) if kind == "person" else "",
@@ -217,6 +277,7 @@ def make_token(text: str, kind: str) -> Token:
         region=region,
         word=kind != "person" and not numeric and is_word(asc),
         org=kind != "person",
+        concepts=concepts,
         weight=weight,
         symbols=syms,
     )
@@ -256,10 +317,12 @@ def _legal_forms(text: str) -> tuple[str, set[str], set[str]]:
 def analyze(name: str, kind: str) -> NameForm:
     """Analyse one name as a ``person``, ``org`` (company, organisation, legal entity) or
     ``object`` (vessel, aircraft)."""
-    text = clean(name)
+    cleaned = clean(name)
+    text = segment(cleaned, kind)  # CJK runs cut into words (readings.py)
     all_words = split_tokens(text)
     legal: set[str] = set()
     legal_ids: set[str] = set()
+    core_words: list[str] = all_words
     if kind == "person":
         words = all_words
         if words and (words[0] in PERSON_PREFIX_WORDS or words[0] in TITLES):
@@ -279,19 +342,32 @@ def analyze(name: str, kind: str) -> NameForm:
                 rest, legal, legal_ids = rest2, legal | legal2, legal_ids | ids2
         words = split_tokens(rest)
         if kind != "person":
+            if len(words) >= 2 and words[-1] in _LAST_ROMAN and len(words[-2]) > 1:
+                # a lone I, V or X closing a name is its series number (Bain Capital Fund X)
+                words = words[:-1] + [_LAST_ROMAN[words[-1]]]
             words = _numbers(_expand(_acronyms(words)))
+        core_words = words
         if kind == "org":
             words = [w for w in words if transliterate(w) not in ORG_STOPWORDS] or words
         if not words:
             words = all_words
     tokens = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
+    ja = not cleaned.isascii() and maybe_japanese(cleaned, kind, legal_ids)
     for w in words:
-        t = make_token(w, kind)
-        if t.fold and t.fold not in seen:  # "Sergey Sergey Shoigu" says Sergey once
-            seen.add(t.fold)
+        # (only CJK words have family-name and Japanese readings: other words share one
+        # cached token)
+        if not w.isascii() and is_cjk(w):
+            t = make_token(w, kind, not tokens and kind == "person", ja)
+        else:
+            t = make_token(w, kind)  # (one cache key with the calls below)
+        # an organisation saying a word twice says it once, and so does a name written in
+        # two scripts (Jin Tiesan (金铁三)); a person's repeated name part is a name part of
+        # its own (MOHAMED MOHAMED CADDOW: own and father's name)
+        if t.fold and (t.fold not in seen or (kind == "person" and seen[t.fold] == t.text)):
+            seen.setdefault(t.fold, t.text)
             tokens.append(t)
-    compact = "".join(make_token(w, kind).fold for w in all_words)
+    compact = _join([make_token(w, kind).fold for w in all_words])
     return NameForm(
         original=name,
         kind=kind,
@@ -302,11 +378,14 @@ def analyze(name: str, kind: str) -> NameForm:
                               if legal and len(w) <= 5),
         compact=compact,
         digits=" ".join(sorted(t.fold for t in tokens if t.numeric)),
-        joined=_joined_forms(kind, compact, tokens),
+        joined=_joined_forms(kind, compact, tokens,
+                             _join([make_token(w, kind).fold for w in core_words]) if legal else "")
+        + (_japanese_joined(tokens) if ja else ()),
         skel_join="".join(t.skel for t in tokens),
         core=sum(1 for t in tokens if not t.patronymic),
         lossy=any(t.lossy for t in tokens),
         sinitic=tuple(t.sinitic for t in tokens) if all(t.sinitic for t in tokens) else (),
+        hangul=tuple(s for t in tokens for s in t.hangul) if all(t.hangul for t in tokens) else (),
     )
 
 
@@ -359,6 +438,7 @@ def _numbers(words: list[str]) -> list[str]:
     return out
 
 
+_LAST_ROMAN = {"i": "1", "v": "5", "x": "10"}
 ARABIC_ARTICLES = frozenset({"al", "el", "ul"})
 _NOT_INITIALS = frozenset({"ng", "jr", "sr", "st"})
 
@@ -412,19 +492,48 @@ def _acronyms(words: list[str]) -> list[str]:
     return out
 
 
-def _joined_forms(kind: str, compact: str, tokens: tuple[Token, ...]) -> tuple[str, ...]:
+def _joined_forms(
+    kind: str, compact: str, tokens: tuple[Token, ...], core: str = ""
+) -> tuple[str, ...]:
     """A name written without spaces: as given, and (for people) in every word order, with
-    and without the patronymic ("KOTEKIN, Roman" meets "RomanKotekin")."""
-    out = [compact]
+    and without the patronymic ("KOTEKIN, Roman" meets "RomanKotekin"). ``core`` is an
+    organisation's name without its recognised legal form, written together, stands first
+    then (``compact``, with the legal form, is tried too unless both names have one: see
+    ``score.joined_sim``)."""
+    out = [core or compact]
     toks = [t.fold for t in tokens]
     if kind == "person" and 1 < len(toks) <= 3:
-        out.extend("".join(p) for p in permutations(toks))
+        out.extend(_join(p) for p in permutations(toks))
         core = [t.fold for t in tokens if not t.patronymic]
         if len(core) != len(toks) and len(core) > 1:
-            out.extend("".join(p) for p in permutations(core))
+            out.extend(_join(p) for p in permutations(core))
     elif toks:
-        out.append("".join(toks))
+        out.append(_join(toks))
     return tuple(dict.fromkeys(out))
+
+
+def _join(parts: Sequence[str]) -> str:
+    """Words written together; a letter doubled where two words meet counts once, as inside
+    a word (Andrang Heta / Ndrangheta)."""
+    out = ""
+    for p in parts:
+        if out and p and out[-1] == p[0] and not p[0].isdigit():
+            out += p[1:]
+        else:
+            out += p
+    return out
+
+
+def _japanese_joined(tokens: tuple[Token, ...]) -> tuple[str, ...]:
+    """A name in kanji read as Japanese as a whole, written together (三菱重工業 →
+    mitsubishijukogyo): the Chinese word cuts need not be the Japanese ones."""
+    if not tokens or not all(t.cjk for t in tokens):
+        return ()
+    text = "".join(t.text for t in tokens)
+    if has_hangul(text) or not japanese_possible(text):
+        return ()
+    r = romaji(text)
+    return (fold(r),) if r else ()
 
 
 def is_country_word(ascii_word: str) -> bool:

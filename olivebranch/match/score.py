@@ -37,10 +37,11 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel
 
-from olivebranch.match.legal import jurisdictions_conflict, label
+from olivebranch.match.legal import jurisdictions_conflict, label, national_forms
 from olivebranch.match.model import Feature
 from olivebranch.match.names import NameForm, Token, analyze, is_country_word, kind_of
-from olivebranch.match.text import is_cjk, skeleton
+from olivebranch.match.readings import korean_pattern, other_readings
+from olivebranch.match.text import is_cjk, simplified, skeleton
 
 MIN_TOKEN_SIM = 0.7
 FULL_CREDIT_SIM = 0.8
@@ -54,6 +55,10 @@ GENERIC_FACTOR = 0.3  # names.make_token: a generic organisation word's weight f
 #: Chinese names whose Pinyin/Wade-Giles keys agree: a little below a spelling match.
 SINITIC_FACTOR = 0.95
 SINITIC_MIN = 0.85
+#: A generic organisation word and its translation (Taasiyot / Industries, Neft / Oil).
+TRANSLATED_SIM = 0.9
+#: A Korean word or name spelt in Latin letters in one of the usual romanisations.
+KOREAN_SIM = 0.95
 #: Father and son names swapped around "bin" (SALMAN BIN MUHAMMAD / MUHAMMAD BIN SALMAN).
 REVERSED_LINEAGE_FACTOR = 0.7
 LINEAGE_WORDS = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould"})
@@ -63,14 +68,20 @@ RESULT_UNMATCHED = {"person": 0.25, "org": 0.5, "object": 0.5}
 RESULT_UNMATCHED_PATRONYMIC = 0.1
 QUERY_UNMATCHED_PATRONYMIC = 0.3
 QUERY_EXTRA_WEIGHT = 0.5
+#: A listed name part in whose place the query has another one (see compare_names).
+SUBSTITUTED_WEIGHT = 1.0
 #: Singular against plural of a word of an organisation or vessel name (Falcon/Falcons).
 PLURAL_SIM = 0.3
 #: Both names carry numbers and they differ (Orion Metals I / II): the name score is cut.
 NUMBER_CONFLICT_FACTOR = 0.6
+#: Only one of two organisation or vessel names carries a number (Fund / Fund II).
+ONE_NUMBER_FACTOR = 0.85
 #: Legal forms: same +0.02, jurisdictions that exclude each other −0.25, different −0.04.
 LEGAL_SAME = 0.02
 LEGAL_JURISDICTION = 0.25
 LEGAL_DIFFERENT = 0.04
+#: Two national legal forms of one jurisdiction but of different kinds (AG / GmbH, SAS / SARL).
+LEGAL_KIND = 0.12
 #: A country named in one organisation name only (a national subsidiary).
 SUBSIDIARY_PENALTY = 0.12
 #: Weak aliases (nicknames, short forms the lists mark as weak) count for less.
@@ -106,8 +117,12 @@ def token_sim(a: Token, b: Token) -> float:
 
 def _cjk_factor(a: str, b: str) -> float:
     """Credit kept when two names in Chinese, Japanese or Korean characters differ (1.0 when
-    they do not or are in other scripts): half the share of changed characters is lost."""
+    they do not or are in other scripts): half the share of changed characters is lost.
+    Traditional and simplified forms of one character (習/习) are the same character."""
     if a == b or not is_cjk(a) or not is_cjk(b):
+        return 1.0
+    a, b = simplified(a), simplified(b)
+    if a == b:
         return 1.0
     return 1.0 - CJK_CHANGE_FACTOR * (1.0 - Indel.normalized_similarity(a, b))
 
@@ -115,8 +130,19 @@ def _cjk_factor(a: str, b: str) -> float:
 def _token_sim(a: Token, b: Token) -> float:
     if a.fold == b.fold:
         return 1.0
+    if (a.hangul and not b.lossy) or (b.hangul and not a.lossy):
+        # a Korean word and a Latin one: does the Latin spell the syllables in any usual
+        # romanisation (정 jeong/chong/jung/chung)?
+        k, latin = (a, b) if a.hangul else (b, a)
+        if latin.ascii and korean_pattern(k.hangul, k.family).fullmatch(latin.ascii):
+            return KOREAN_SIM
     if (a.alts or b.alts) and (a.fold in b.alts or b.fold in a.alts or set(a.alts) & set(b.alts)):
         return ALT_SIM
+    if a.concepts and b.concepts and not a.concepts.isdisjoint(b.concepts) and not _plural_pair(
+            a.fold, b.fold):
+        # Sanayi / Industry, Neft / Oil: one generic word in two languages (a weak match:
+        # the distinctive words still have to agree)
+        return TRANSLATED_SIM
     if a.initial or b.initial:
         if a.initial and b.initial:
             return 0.0
@@ -139,16 +165,22 @@ def _token_sim(a: Token, b: Token) -> float:
         # two different known names (Maria/Marfa) - unless one is an inflected or
         # transliterated form of the other (Aleksandros/Aleksander share a long stem)
         distinct_names = a.given and b.given and a.fold[:5] != b.fold[:5]
-    if min(len(a.fold), len(b.fold)) <= 2:
-        return 0.0
+    if min(len(a.fold), len(b.fold)) <= 2 and not (a.lossy or b.lossy):
+        return 0.0  # (a script without written vowels gives two letters for "Cohen": כהן)
     sim = OSA.normalized_similarity(a.fold, b.fold)
     for x in a.alts:
         sim = max(sim, 0.97 * OSA.normalized_similarity(x, b.fold))
     for y in b.alts:
         sim = max(sim, 0.97 * OSA.normalized_similarity(a.fold, y))
-    if a.lossy or b.lossy:
-        # abjads write w/y for vowels (بوتين bwtyn) or for consonants (דוד dwd): try both
-        for x, y in ((a.skel, b.skel), (skeleton(a.ascii), skeleton(b.ascii))):
+    if (a.lossy or b.lossy) and not (a.cjk and not b.lossy or b.cjk and not a.lossy):
+        # abjads write w/y for vowels (بوتين bwtyn) or for consonants (דוד dwd): try both,
+        # and the other readings of the word (Hebrew ב כ פ hard or soft); Chinese, Japanese
+        # and Korean readings are exact syllables, not consonants to fill with vowels
+        pairs = [(a.skel, b.skel), (skeleton(a.ascii), skeleton(b.ascii))]
+        lossy, other = (a, b) if a.lossy else (b, a)
+        pairs.extend((skeleton(x, True), other.skel)
+                     for x in other_readings(lossy.text, "org" if lossy.org else "person", False))
+        for x, y in pairs:
             if len(x) >= 2 and len(y) >= 2:
                 sim = max(sim, 0.9 * OSA.normalized_similarity(x, y))
     if distinct_names:
@@ -170,8 +202,13 @@ def _other_word(a: str, b: str) -> bool:
 
 def distinct_words(a: Token, b: Token) -> bool:
     """Whether two tokens of organisation or vessel names are different words by the rules
-    above (another dictionary word, singular/plural)."""
-    return a.org and b.org and not (a.generic or b.generic) and (
+    above (another dictionary word, singular/plural) or two different countries (Bank of
+    Chad / Bank of China)."""
+    if not (a.org and b.org):
+        return False
+    if a.fold != b.fold and is_country_word(a.ascii) and is_country_word(b.ascii):
+        return True
+    return not (a.generic or b.generic) and (
         (a.word and b.word and _other_word(a.ascii, b.ascii)) or _plural_pair(a.fold, b.fold))
 
 
@@ -192,6 +229,7 @@ class NameMatch:
     compact: bool  # the score came from comparing the names written together
     note: str = ""  # a whole-name reading that set the score (Chinese romanisation, bin swap)
     caveat: str = ""  # why the name counts as weak evidence (cross-script, weak alias)
+    split: int = 0  # pairs where two words of one side are one word of the other
 
 
 def compare_names(q: NameForm, r: NameForm) -> NameMatch:
@@ -213,6 +251,15 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         used_q[i] = j
         used_r.add(j)
         sims[i] = s
+    # the same initial twice ("Путин В. В.") takes its names in order
+    same: dict[str, list[int]] = {}
+    for i in sorted(used_q):
+        if qt[i].initial:
+            same.setdefault(qt[i].fold, []).append(i)
+    for group in same.values():
+        if len(group) > 1:
+            for i, j in zip(group, sorted(used_q[i] for i in group), strict=True):
+                used_q[i] = j
     # initials keep their order: "B. R. Rotenberg" is Boris Romanovich, not Roman Borisovich
     initials = [(i, j) for i, j in sorted(used_q.items()) if qt[i].initial]
     num = den = 0.0
@@ -228,11 +275,39 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         w = INITIAL_PAIR_WEIGHT if (a.initial or b.initial) else (a.weight + b.weight) / 2
         num += s * w
         den += w
-    q_only = tuple([t for i, t in enumerate(qt) if i not in used_q])
+    # two words on one side written as one on the other, inside a longer name (MOHAMMAD HASNI
+    # ... / ... MOHAMMADHASNI): the joined words count as one matched word
+    split_q: set[int] = set()
+    split_r: set[int] = set()
+    if len(used_q) < len(qt) - 1 or len(used_r) < len(rt) - 1:
+        for xs, ys, used_x, used_y, done_x, done_y in (
+                (qt, rt, used_q, used_r, split_q, split_r),
+                (rt, qt, used_r, set(used_q), split_r, split_q)):
+            for i in range(len(xs) - 1):
+                if i in used_x or i + 1 in used_x or i in done_x or i + 1 in done_x:
+                    continue
+                both = xs[i].fold + xs[i + 1].fold
+                if len(both) < 6 or xs[i].initial or xs[i + 1].initial:
+                    continue
+                for j, y in enumerate(ys):
+                    if j in used_y or j in done_y or y.initial:
+                        continue
+                    if abs(len(both) - len(y.fold)) > len(both) * (1 - JOINED_MIN):
+                        continue  # (lengths this far apart cannot reach JOINED_MIN)
+                    sim = OSA.normalized_similarity(both, y.fold, score_cutoff=JOINED_MIN)
+                    if sim:
+                        done_x.update((i, i + 1))
+                        done_y.add(j)
+                        w = (xs[i].weight + xs[i + 1].weight + y.weight) / 2
+                        num += sim * w
+                        den += w
+                        pairs.append((xs[i], y, sim) if xs is qt else (y, xs[i], sim))
+                        break
+    q_only = tuple([t for i, t in enumerate(qt) if i not in used_q and i not in split_q])
     if q_only and r.legal_words and kind != "person":
         # a misspelt legal form (JoC for JSC, FEZ for FZE) is legal-form noise, not name
         q_only = tuple(t for t in q_only if not _near_legal(t, r.legal_words))
-    r_only = tuple([t for j, t in enumerate(rt) if j not in used_r])
+    r_only = tuple([t for j, t in enumerate(rt) if j not in used_r and j not in split_r])
     r_patronymic_left = any(t.patronymic for t in r_only)
     q_patronymic_left = any(t.patronymic for t in q_only)
     # every listed word found and the query only adds middle names (GUL AHMAD WAZIRI HAKIMI
@@ -256,11 +331,21 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         else:
             den += t.weight * extra
     lam = RESULT_UNMATCHED.get(kind, 0.5)
-    for t in r_only:
+    # a person's name part the listing has and the query lacks is usually left out (a middle
+    # name); but where the query has a name part of its own in its place, the two differ:
+    # HANI ABD-AL-LATIF TILFAH AL-RAWI is not ... AL-TIKRITI. As many listed parts as the
+    # query has of its own count in full (the heaviest first).
+    swapped = 0
+    if kind == "person":
+        swapped = sum(1 for t in q_only if not (t.initial or t.patronymic or t.numeric))
+    for t in sorted(r_only, key=lambda t: -t.weight) if swapped else r_only:
         if t.patronymic and not q_patronymic_left:
             den += t.weight * RESULT_UNMATCHED_PATRONYMIC
         elif t.numeric:
             den += t.weight * 2
+        elif swapped and not t.initial:
+            den += t.weight * SUBSTITUTED_WEIGHT
+            swapped -= 1
         else:
             den += t.weight * lam
     score = num / den if den > 0 else 0.0
@@ -276,15 +361,25 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         # Orion Metals I / II, Castlereagh Shipping Two / Four: numbers must agree
         score *= NUMBER_CONFLICT_FACTOR
         note = f"numbers differ ({q.digits} / {r.digits})"
+    elif (q.digits or r.digits) and not (q.digits and r.digits) and kind != "person":
+        # Bowne Global Solutions / Bowne Global Solutions II: a series number on one side
+        # names another fund, vessel or company of the series (less sure than two numbers)
+        score *= ONE_NUMBER_FACTOR
+        note = f"number {q.digits or r.digits} on one side only"
     if score < 0.999 and q.sinitic and r.sinitic:
         c = sinitic_sim(q.sinitic, r.sinitic)
         c *= _cjk_factor("".join(t.text for t in qt), "".join(t.text for t in rt))
         if c > score:
             score, compact, note = c, False, "same Chinese syllables, Pinyin and Wade-Giles folded"
+    if score < KOREAN_SIM and (q.hangul and not r.lossy or r.hangul and not q.lossy):
+        c = korean_sim(q, r)
+        if c > score:
+            score, compact, note = c, False, "same Korean syllables (RR, McCune-Reischauer or usual spellings)"
     if kind == "person" and len(qt) > 2 and len(rt) > 2 and _lineage_reversed(qt, rt):
         score *= REVERSED_LINEAGE_FACTOR
         note = "father's and own name swapped around 'bin'"
-    return NameMatch(score, q, r, tuple(pairs), q_only, r_only, compact, note)
+    return NameMatch(score, q, r, tuple(pairs), q_only, r_only, compact, note,
+                     split=len(split_q) // 2 + len(split_r) // 2)
 
 
 def _distinct_left(qt, rt, q_only, r_only, pairs) -> bool:  # noqa: ANN001
@@ -295,6 +390,22 @@ def _distinct_left(qt, rt, q_only, r_only, pairs) -> bool:  # noqa: ANN001
             if distinct_words(a, b):
                 return True
     return False
+
+
+def korean_sim(q: NameForm, r: NameForm) -> float:
+    """A Korean name (Hangul, or Hanja read in Korean) against a Latin one written with any
+    grouping of its syllables (Park Chung Hee, Chung-hee Park, Pak Chonghui): KOREAN_SIM when
+    the Latin letters spell the syllables in a usual romanisation, family name first or
+    last; else 0."""
+    k, latin = (q, r) if q.hangul else (r, q)
+    words = [t.ascii for t in latin.tokens if t.ascii]
+    if not words or len(words) > 5:
+        return 0.0
+    pattern = korean_pattern(k.hangul, k.tokens[0].family)
+    for order in (words, words[1:] + words[:1], words[-1:] + words[:-1]):
+        if pattern.fullmatch("".join(order)):
+            return KOREAN_SIM
+    return 0.0
 
 
 def sinitic_sim(q: tuple[str, ...], r: tuple[str, ...]) -> float:
@@ -325,6 +436,7 @@ def _lineage_reversed(qt: tuple[Token, ...], rt: tuple[Token, ...]) -> bool:
 
 
 JOINED_MIN = 0.9
+_NUMBER_NOTES = ("numbers differ", "number ")
 
 
 def _near_legal(t: Token, legal_words: frozenset[str]) -> bool:
@@ -353,8 +465,16 @@ def joined_sim(q: NameForm, r: NameForm) -> float:
     if q.digits != r.digits:
         return 0.0  # Arctic LNG 2 is not Arctic LNG 1, however the words are spaced
     best = 0.0
-    for rj in r.joined:
-        for x in q.joined:
+    qj, rj_ = q.joined, r.joined
+    if not q.legal_ids or q.legal_ids != r.legal_ids:
+        # a legal form recognised on one side only, or read differently, may be part of the
+        # other's words (SiemensAG, "Limited Liabilit Company"); when both sides had the same
+        # form set aside, the names are compared without it: written together with a long
+        # form ("Obshchestvo s ogranichennoi otvetstvennostyu Bai") a name is a few letters
+        # of the string, and "Bai" would meet "Baikal"
+        qj, rj_ = (*qj, q.compact), (*rj_, r.compact)
+    for rj in rj_:
+        for x in qj:
             best = max(best, OSA.normalized_similarity(x, rj, score_cutoff=JOINED_MIN))
     if lossy and len(q.skel_join) >= 3 and len(r.skel_join) >= 3:
         best = max(best, 0.9 * OSA.normalized_similarity(q.skel_join, r.skel_join))
@@ -365,7 +485,7 @@ def describe_name_match(m: NameMatch) -> str:
     """The name evidence in words, e.g. ``'Kirill Dmitriyev' ~ 'DMITRIEV, Kirill' (kirill =
     kirill, dmitriyev ~ dmitriev)``."""
     head = f"name {m.score:.2f}: '{m.query.original}' ~ '{m.result.original}'"
-    if m.note and not m.note.startswith("numbers"):
+    if m.note and not m.note.startswith(_NUMBER_NOTES):
         return head + f" ({m.note})"
     if m.compact:
         return head + " (same letters when written together)"
@@ -379,13 +499,17 @@ def describe_name_match(m: NameMatch) -> str:
             bits.append(f"initial {a.text if a.initial else b.text} fits {b.text if a.initial else a.text}")
         elif s >= 0.999:
             bits.append(f"{a.text} = {b.text} (same after transliteration)")
+        elif s == TRANSLATED_SIM and a.concepts & b.concepts:
+            bits.append(f"{a.text} ~ {b.text} (translated: {'/'.join(sorted(a.concepts & b.concepts))})")
+        elif s == KOREAN_SIM and (a.hangul or b.hangul):
+            bits.append(f"{a.text} ~ {b.text} (Korean romanisation)")
         elif s == SYMBOL_SIM:
             bits.append(f"{a.text} ~ {b.text} (same given name)")
         elif s == VARIANT_SIM and a.variants & b.variants:
             bits.append(f"{a.text} ~ {b.text} (nickname or other form of one name)")
         else:
             bits.append(f"{a.text} ~ {b.text} ({s:.2f})")
-    if m.note.startswith("numbers"):
+    if m.note.startswith(_NUMBER_NOTES):
         bits.append(m.note)
     for t in m.query_only:
         bits.append(f"'{t.text}' not in listed name")
@@ -606,10 +730,13 @@ def cross_script(m: NameMatch) -> bool:
 
 
 def _strong_parts(m: NameMatch) -> int:
-    """Name parts that agree well enough to support each other (no initials, 3+ letters)."""
-    return sum(1 for a, b, s in m.pairs
-               if s >= STRONG_PART_SIM and not (a.initial or b.initial)
-               and len((a if b.lossy else b).ascii) >= 3)
+    """Name parts that agree well enough to support each other (no initials, 3+ letters;
+    a Chinese, Japanese or Korean word read exactly counts however short: Xi, Li; two words
+    written as one count as two)."""
+    return m.split + sum(1 for a, b, s in m.pairs
+                         if s >= STRONG_PART_SIM and not (a.initial or b.initial)
+                         and (len((a if b.lossy else b).ascii) >= 3
+                              or (s >= 0.999 and is_cjk(a.text if a.lossy else b.text))))
 
 
 def _weigh_evidence(m: NameMatch, weak: bool, backed: bool) -> NameMatch:
@@ -619,22 +746,28 @@ def _weigh_evidence(m: NameMatch, weak: bool, backed: bool) -> NameMatch:
     held below the threshold."""
     score, caveat = m.score, ""
     # (a short organisation name is usually its acronym, a name in its own right: SUEK, VMK)
-    short = (m.result.kind == "person" and not m.result.lossy
-             and sum(len(t.ascii) for t in m.result.tokens) <= SHORT_ALIAS_LETTERS)
+    # (a query of initials only - N.N. - says no more than a very short name)
+    short = m.result.kind == "person" and (
+        (not m.result.lossy and sum(len(t.ascii) for t in m.result.tokens) <= SHORT_ALIAS_LETTERS)
+        or all(t.initial for t in m.query.tokens))
     if weak or short:
         score *= WEAK_ALIAS_FACTOR
         caveat = ("the listed name is a weak alias" if weak else
-                  "the listed name is very short")
+                  "the name is very short")
         if not backed:
             score = min(score, WEAK_CAP)
             caveat += ": weak evidence without a birth date, country or identifier"
     if cross_script(m):
         score *= CROSS_SCRIPT_FACTOR
         parts = _strong_parts(m)
-        if m.compact or m.note:
-            # read as a whole: the Latin side's words stand for the parts
-            latin = m.query if not m.query.lossy else m.result
+        if m.compact or (m.note and not m.note.startswith(_NUMBER_NOTES)):
+            # read as a whole: the Latin side's words stand for the parts (or, written
+            # together, the words of a Chinese, Japanese or Korean name read exactly:
+            # ZhongyuanNengyuan ~ 中远 能源)
+            latin, native = (m.query, m.result) if not m.query.lossy else (m.result, m.query)
             parts = len(latin.tokens) if score >= 0.85 else 0
+            if m.score >= 0.95 and all(t.cjk for t in native.tokens):
+                parts = max(parts, len(native.tokens))
         if parts < 2 and not backed:
             score = min(score, WEAK_CAP)
             caveat = (caveat + "; " if caveat else "") + (
@@ -661,6 +794,12 @@ def legal_form_feature(q: NameForm, r: NameForm) -> Feature | None:
                        f"legal form {ql} is of another jurisdiction than listed {rl}")
     if q.legal_forms & r.legal_forms:
         return Feature("legal_form", LEGAL_SAME, LEGAL_SAME, f"legal form {qs} matches")
+    if national_forms(q.legal_ids) and national_forms(r.legal_ids):
+        # both forms are a country's own (not an English translation used anywhere) and of
+        # one jurisdiction, but of different kinds: a company has one form at a time, and an
+        # AG and a GmbH of one name are usually two companies of one group
+        return Feature("legal_form", LEGAL_KIND, -LEGAL_KIND,
+                       f"legal form {qs} is another kind of company than listed {rs}")
     return Feature("legal_form", LEGAL_DIFFERENT, -LEGAL_DIFFERENT,
                    f"legal form {qs} differs from listed {rs}")
 
@@ -674,6 +813,10 @@ def subsidiary_feature(m: NameMatch) -> Feature | None:
     if not extra:
         return None
     words = ", ".join(t.text for t in extra)
+    if any(t in m.query_only for t in extra) and any(t in m.result_only for t in extra):
+        # a different country on each side: two national companies of one group
+        return Feature("subsidiary", 2 * SUBSIDIARY_PENALTY, -2 * SUBSIDIARY_PENALTY,
+                       f"different countries in the names ({words}): two national companies")
     return Feature("subsidiary", SUBSIDIARY_PENALTY, -SUBSIDIARY_PENALTY,
                    f"country-qualified name ({words}) on one side only: a national subsidiary "
                    "is another company")

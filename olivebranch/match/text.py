@@ -75,6 +75,9 @@ _VOWELS = frozenset("aeiou")
 
 
 # Latin letters with diacritics whose plain-ASCII stripping would lose a sound (č→c).
+_READ = re.compile("[\u05d0-\u05ea\u0e01-\u0e5b\u1000-\u109f\u3040-\u30ff\u3400-\u4dbf"
+                   "\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]")
+
 _LATIN_PREMAP = str.maketrans(
     {
         "č": "ch", "ć": "ch", "š": "sh", "ś": "sh", "ž": "zh", "ź": "zh", "ż": "zh", "ç": "ch",
@@ -112,6 +115,13 @@ def transliterate(token: str) -> str:
     cyr = token.lower().translate(_CYRILLIC)
     if cyr.isascii():
         return "".join(c for c in cyr if c.isalnum())
+    if _READ.search(token):
+        # Chinese, Japanese, Korean and Hebrew are read, not spelt (see readings.py)
+        from olivebranch.match.readings import reading
+
+        out = reading(token)
+        if out:
+            return out
     out = maybe_ascii(token)
     if not out.isascii():
         out = normality.ascii_text(out) or ""
@@ -208,8 +218,17 @@ def _clean_once(text: str) -> str:
     if "\u0301" in text or "\u0300" in text:
         text = _STRESS.sub(r"\1", unicodedata.normalize("NFD", text))
         text = unicodedata.normalize("NFC", text)
+    if _INNER_MARK.search(text):
+        text = _INNER_MARK.sub("", _POSSESSIVE.sub("", text))
     text = text.translate(_QUOTES).casefold()
     return " ".join(text.split())
+
+
+# An apostrophe inside a word is a transliteration mark (ʿayn or hamza: Qa'ida, Mu'ammar;
+# McCune-Reischauer aspiration: Ky'ong; O'Brien), and Hebrew writes abbreviations with a
+# geresh or gershayim inside (בע"מ): the word stays one word.
+_POSSESSIVE = re.compile(r"(?<=[a-zA-Z])['’]s\b")  # Deutsche Bank's AG: the bank's own name
+_INNER_MARK = re.compile(r"(?<=[^\W\d_])['’`´ʻʼ‘\"״׳](?=[^\W\d_])")
 
 
 _STRESS = re.compile("([\u0400-\u04ff])[\u0300\u0301]")
@@ -273,3 +292,16 @@ def is_cjk(token: str) -> bool:
         return False
     scripts = text_scripts(token)
     return bool(scripts) and scripts <= _CJK
+
+
+@lru_cache(maxsize=1)
+def _hant_hans():  # noqa: ANN202 - ICU's traditional-to-simplified Chinese transliterator
+    import icu
+
+    return icu.Transliterator.createInstance("Hant-Hans")
+
+
+@lru_cache(maxsize=50_000)
+def simplified(text: str) -> str:
+    """Chinese characters in their simplified forms (習近平 → 习近平), by ICU."""
+    return _hant_hans().transliterate(text)

@@ -25,6 +25,27 @@ person is meant), transformed by one category's rule, so its label is known by c
   (match).
 * ``hygiene``: zero-width and format characters, variation selectors, one Cyrillic or Greek
   homoglyph inside a Latin name (match); a different name with the same tricks (no match).
+* ``chinese``: a person (family + given name) or company (place + trade word + 有限公司) in
+  Chinese characters ~ its Pinyin, written with the syllables grouped as Latin forms do (Wang
+  Jianguo, WANG Jian-guo, Jianguo Wang; Changjiang Wuliu Co., Ltd.) (match); ~ the Pinyin of a
+  name with another given name or place (no match).
+* ``japanese``: a person in kanji (山田 太郎) or a company in katakana/kanji + 株式会社 ~ its
+  Hepburn romanisation (Taro Yamada, Toyota Jidosha K.K.) (match); ~ another name (no match).
+* ``korean``: a person in Hangul, or in Hanja, ~ the name in Revised Romanisation,
+  McCune-Reischauer or the usual spellings (Park Chung Hee, Pak Chong-hui, Bak Jeonghui;
+  金正恩 ~ Kim Jong Un) (match); one syllable changed (no match); a Western name (no match).
+* ``hebrew``: a person or company (X תעשיות בע"מ) in Hebrew ~ its romanisation (X Taasiyot
+  Ltd) (match); ~ another name (no match).
+* ``thai_burmese``: a company in Thai (บริษัท X จำกัด) or Burmese (X ကုမ္ပဏီ လီမိတက်) ~ its usual
+  romanisation + Co., Ltd. / Company Limited, or a Burmese person (match); ~ another name of the
+  same script (no match).
+* ``translated``: a company name with its generic word translated (Sanayi/Industry,
+  Neft/Oil, Stroy/Construction, Ticaret/Trading, Taasiyot/Industries, 物流/Logistics) (match);
+  the same translation with another distinctive word (no match).
+
+Native-script names and their romanisations are written by hand here, word by word, from the
+romanisation systems' tables (Hanyu Pinyin, Hepburn, Revised Romanisation and
+McCune-Reischauer, RTGS); none is produced by the code under test.
 
 Legal forms come from ``data/match/legal_forms_world.tsv``; non-Latin names and their
 romanisations are common given and family names written by hand here.
@@ -123,6 +144,80 @@ HOMO = {"o": "о", "a": "а", "e": "е", "p": "р", "c": "с", "x": "х", "A": "
 INVIS = ["\u200d", "\u200c", "\u200b", "\u2060", "\ufe0f", "\u180e", "\u2063", "\u00ad"]
 
 
+# Chinese: (characters, Pinyin)
+ZH_FAMILY = [("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"),
+             ("杨", "Yang"), ("黄", "Huang"), ("赵", "Zhao"), ("周", "Zhou"), ("吴", "Wu"),
+             ("欧阳", "Ouyang"), ("曾", "Zeng")]
+ZH_GIVEN = [("建国", "Jian", "guo"), ("伟东", "Wei", "dong"), ("海涛", "Hai", "tao"),
+            ("晓明", "Xiao", "ming"), ("志强", "Zhi", "qiang"), ("丽华", "Li", "hua"),
+            ("国庆", "Guo", "qing"), ("红梅", "Hong", "mei"), ("长青", "Chang", "qing"),
+            ("永康", "Yong", "kang")]
+ZH_PLACE = [("长江", "Changjiang"), ("华信", "Huaxin"), ("东方", "Dongfang"), ("海通", "Haitong"),
+            ("金龙", "Jinlong"), ("宏达", "Hongda"), ("天成", "Tiancheng"), ("中远", "Zhongyuan"),
+            ("银河", "Yinhe"), ("远航", "Yuanhang")]
+ZH_TRADE = [("物流", "Wuliu", "Logistics"), ("航运", "Hangyun", "Shipping"),
+            ("贸易", "Maoyi", "Trading"), ("科技", "Keji", "Technology"),
+            ("化工", "Huagong", "Chemicals"), ("能源", "Nengyuan", "Energy"),
+            ("矿业", "Kuangye", "Mining"), ("机械", "Jixie", "Machinery")]
+ZH_FORMS = [("有限公司", "Co., Ltd."), ("股份有限公司", "Co., Ltd."), ("有限公司", "Youxian Gongsi"),
+            ("有限公司", "Limited")]
+# Japanese: (kanji, Hepburn)
+JA_FAMILY = [("山田", "Yamada"), ("田中", "Tanaka"), ("佐藤", "Sato"), ("鈴木", "Suzuki"),
+             ("高橋", "Takahashi"), ("渡辺", "Watanabe"), ("中村", "Nakamura"), ("小林", "Kobayashi")]
+JA_GIVEN = [("太郎", "Taro"), ("花子", "Hanako"), ("健一", "Kenichi"), ("直樹", "Naoki"),
+            ("明美", "Akemi"), ("裕子", "Yuko")]
+JA_BRAND = [("トヨタ", "Toyota"), ("サクラ", "Sakura"), ("ミドリ", "Midori"), ("ヤマト", "Yamato"),
+            ("アサヒ", "Asahi"), ("ヒカリ", "Hikari")]
+JA_TRADE = [("自動車", "Jidosha"), ("商事", "Shoji"), ("物産", "Bussan"), ("電機", "Denki"),
+            ("海運", "Kaiun"), ("建設", "Kensetsu")]
+JA_FORMS = [("株式会社", "K.K."), ("株式会社", "Kabushiki Kaisha"), ("株式会社", "Co., Ltd.")]
+# Korean: Hangul syllables with (RR, MR without marks, usual) spellings
+KO_FAMILY = [("김", ["Kim", "Gim"]), ("이", ["Lee", "Yi", "Ri", "Rhee"]), ("박", ["Park", "Pak", "Bak"]),
+             ("최", ["Choi", "Choe"]), ("정", ["Jung", "Jeong", "Chong"]), ("강", ["Kang", "Gang"]),
+             ("조", ["Cho", "Jo"]), ("윤", ["Yoon", "Yun"]), ("장", ["Jang", "Chang"]),
+             ("임", ["Lim", "Im"]), ("한", ["Han"]), ("오", ["Oh", "O"])]
+KO_SYL = [("민", ["min"]), ("수", ["su", "soo"]), ("지", ["ji", "chi"]), ("영", ["young", "yeong", "yong"]),
+          ("현", ["hyun", "hyeon", "hyon"]), ("호", ["ho"]), ("준", ["jun", "joon", "chun"]),
+          ("성", ["sung", "seong", "song"]), ("철", ["chol", "cheol", "chul"]), ("은", ["eun", "un"]),
+          ("혜", ["hye"]), ("진", ["jin", "chin"]), ("경", ["kyung", "gyeong", "kyong"]),
+          ("희", ["hee", "hui"]), ("광", ["kwang", "gwang"]), ("남", ["nam"]), ("석", ["seok", "suk", "sok"])]
+KO_HANJA = [("金正恩", ["Kim Jong Un", "Kim Jong-un", "Gim Jeong-eun"]),
+            ("朴正熙", ["Park Chung Hee", "Pak Chong-hui", "Bak Jeong-hui"]),
+            ("李明博", ["Lee Myung Bak", "Yi Myong-bak", "Lee Myung-bak"]),
+            ("金大中", ["Kim Dae Jung", "Kim Tae-jung", "Gim Dae-jung"]),
+            ("崔英浩", ["Choi Young Ho", "Choe Yong-ho"]),
+            ("朴槿惠", ["Park Geun Hye", "Pak Kun-hye"])]
+# Hebrew: (Hebrew, romanisation)
+HE_FAMILY = [("כהן", "Cohen"), ("לוי", "Levi"), ("מזרחי", "Mizrahi"), ("פרץ", "Peretz"),
+             ("ביטון", "Biton"), ("דהן", "Dahan"), ("אברהם", "Avraham"), ("פרידמן", "Friedman"),
+             ("שפירא", "Shapira"), ("גולדברג", "Goldberg")]
+HE_GIVEN = [("דוד", "David"), ("משה", "Moshe"), ("יוסף", "Yosef"), ("שרה", "Sarah"),
+            ("רחל", "Rachel"), ("יעקב", "Yaakov"), ("מיכאל", "Michael"), ("אורי", "Uri")]
+HE_TRADE = [("תעשיות", "Taasiyot", "Industries"), ("סחר", "Sachar", "Trading"),
+            ("השקעות", "Hashkaot", "Investments"), ("בנייה", "Bniya", "Construction")]
+HE_FORMS = [('בע"מ', "Ltd"), ("בע״מ", "Ltd."), ('בע"מ', "Limited")]
+# Thai and Burmese company names: (words, RTGS or usual spelling)
+TH_WORDS = [("สยาม", "Siam"), ("กรุงเทพ", "Krungthep"), ("เจริญ", "Charoen"), ("รุ่งเรือง", "Rungruang"),
+            ("สมบูรณ์", "Somboon"), ("ไทย", "Thai"), ("ศรี", "Sri"), ("พัฒนา", "Phatthana"),
+            ("มั่นคง", "Mankhong"), ("ทองคำ", "Thongkham")]
+TH_FORMS = [("บริษัท {n} จำกัด", "{n} Co., Ltd."), ("บริษัท {n} จำกัด (มหาชน)", "{n} Public Company Limited"),
+            ("บริษัท {n} จำกัด", "{n} Company Limited")]
+MY_WORDS = [("ရွှေ", "Shwe"), ("ရတနာ", "Yadanar"), ("မြန်မာ", "Myanmar"), ("စိန်", "Sein"),
+            ("အောင်", "Aung"), ("ကျော်", "Kyaw"), ("ဝင်း", "Win"), ("မောင်", "Maung"),
+            ("ထွန်း", "Tun"), ("ကို", "Ko")]
+# generic words and their translations (the distinctive head stays Latin)
+TRANSLATED = [("Sanayi", "Industry"), ("Sanayi", "Industries"), ("Neft", "Oil"), ("Gaz", "Gas"),
+              ("Stroy", "Construction"), ("Ticaret", "Trading"), ("Torgovy Dom", "Trading House"),
+              ("Promyshlennost", "Industry"), ("Taasiyot", "Industries"), ("Bankasi", "Bank"),
+              ("Sigorta", "Insurance"), ("Insaat", "Construction"), ("Madencilik", "Mining"),
+              ("Mühendislik", "Engineering"), ("Enerji", "Energy"), ("Yatirim", "Investment"),
+              ("Handel", "Trading"), ("Baugesellschaft", "Construction"), ("Reederei", "Shipping"),
+              ("Energiya", "Energy"), ("Khimprom", "Chemicals"), ("Metallurgiya", "Metallurgy")]
+# Korean
+TR_HEADS = ["Akdeniz", "Volga", "Kama", "Ural", "Sibir", "Anadolu", "Ege", "Marmara", "Baykal",
+            "Kuban", "Altay", "Karpaty", "Dniepr", "Kaspiy", "Toros", "Galata"]
+
+
 def company() -> str:
     return f"{R.choice(HEADS)} {R.choice(TRADES)}"
 
@@ -213,7 +308,83 @@ def rows() -> list[tuple[str, str, str, str, bool]]:
         q = "".join(w)
         add(("hygiene", "Company", q, n, True))
         add(("hygiene", "Company", q, other(n, company), False))
+    script_rows(add)
     return list(dict.fromkeys(out))
+
+
+def script_rows(add) -> None:  # noqa: ANN001
+    """CJK, Hangul, Hebrew, Thai/Burmese and translated-generic-word pairs (see module doc)."""
+    for _ in range(40):  # Chinese persons
+        (fc, fp), (gc, g1, g2) = R.choice(ZH_FAMILY), R.choice(ZH_GIVEN)
+        latin = R.choice([f"{fp} {g1}{g2}", f"{fp.upper()} {g1}-{g2.lower()}", f"{g1}{g2} {fp}",
+                          f"{fp} {g1} {g2.capitalize()}"])
+        add(("chinese", "Person", latin, fc + gc, True))
+        oc, o1, o2 = R.choice([g for g in ZH_GIVEN if g[0] != gc])
+        add(("chinese", "Person", f"{fp} {o1}{o2}", fc + gc, False))
+    for _ in range(40):  # Chinese companies
+        (pc, pp), (tc, tp, _te), (fc, fl) = R.choice(ZH_PLACE), R.choice(ZH_TRADE), R.choice(ZH_FORMS)
+        latin = R.choice([f"{pp} {tp} {fl}", f"{pp.upper()} {tp.upper()} {fl}", f"{pp}{tp} {fl}"])
+        add(("chinese", "Company", latin, pc + tc + fc, True))
+        op = R.choice([p for p in ZH_PLACE if p[0] != pc])[1]
+        add(("chinese", "Company", f"{op} {tp} {fl}", pc + tc + fc, False))
+    for _ in range(24):  # Japanese persons
+        (fk, fh), (gk, gh) = R.choice(JA_FAMILY), R.choice(JA_GIVEN)
+        latin = R.choice([f"{gh} {fh}", f"{fh.upper()} {gh}", f"{fh} {gh}"])
+        add(("japanese", "Person", latin, fk + gk, True))
+        oh = R.choice([f for f in JA_FAMILY if f[0] != fk])[1]
+        add(("japanese", "Person", f"{gh} {oh}", fk + gk, False))
+    for _ in range(24):  # Japanese companies
+        (bk, bh), (tk, th), (fk, fl) = R.choice(JA_BRAND), R.choice(JA_TRADE), R.choice(JA_FORMS)
+        native = R.choice([f"{bk}{tk}{fk}", f"{fk}{bk}{tk}"])
+        add(("japanese", "Company", f"{bh} {th} {fl}", native, True))
+        ob = R.choice([b for b in JA_BRAND if b[0] != bk])[1]
+        add(("japanese", "Company", f"{ob} {th} {fl}", native, False))
+    for _ in range(40):  # Korean persons in Hangul
+        (fh, fl), s1, s2 = R.choice(KO_FAMILY), R.choice(KO_SYL), R.choice(KO_SYL)
+        f, a, b = R.choice(fl), R.choice(s1[1]), R.choice(s2[1])
+        latin = R.choice([f"{f} {a.capitalize()} {b.capitalize()}", f"{f} {a.capitalize()}-{b}",
+                          f"{f.upper()} {a.upper()} {b.upper()}", f"{a.capitalize()}{b} {f}"])
+        add(("korean", "Person", latin, fh + s1[0] + s2[0], True))
+        s3 = R.choice([x for x in KO_SYL if x[0] != s2[0] and not set(x[1]) & set(s2[1])])
+        add(("korean", "Person", latin, fh + s1[0] + s3[0], False))
+    for hanja, latins in KO_HANJA:
+        for latin in latins:
+            add(("korean", "Person", latin, hanja, True))
+    for q in ["Maria Schmidt", "John Miller", "Peter Walsh", "Linda Park", "Karen Kim", "Mark Lee"]:
+        fh, s1, s2 = R.choice(KO_FAMILY)[0], R.choice(KO_SYL)[0], R.choice(KO_SYL)[0]
+        add(("korean", "LegalEntity", q, fh + s1 + s2, False))
+    for _ in range(30):  # Hebrew persons
+        (fh, fl), (gh, gl) = R.choice(HE_FAMILY), R.choice(HE_GIVEN)
+        add(("hebrew", "Person", R.choice([f"{gl} {fl}", f"{fl.upper()}, {gl}"]), f"{gh} {fh}", True))
+        ol = R.choice([f for f in HE_FAMILY if f[0] != fh])[1]
+        add(("hebrew", "Person", f"{gl} {ol}", f"{gh} {fh}", False))
+    for _ in range(20):  # Hebrew companies
+        (fh, fl), (th, tl, te), (form, fl2) = R.choice(HE_FAMILY), R.choice(HE_TRADE), R.choice(HE_FORMS)
+        add(("hebrew", "Company", f"{fl} {R.choice([tl, te])} {fl2}", f"{fh} {th} {form}", True))
+        ol = R.choice([f for f in HE_FAMILY if f[0] != fh])[1]
+        add(("hebrew", "Company", f"{ol} {tl} {fl2}", f"{fh} {th} {form}", False))
+    for _ in range(25):  # Thai companies
+        (a, al), (b, bl) = R.sample(TH_WORDS, 2)
+        native, latin = R.choice(TH_FORMS)
+        add(("thai_burmese", "Company", latin.format(n=f"{al} {bl}"), native.format(n=f"{a} {b}"), True))
+        (c, cl), (d, dl) = R.sample([w for w in TH_WORDS if w[0] not in (a, b)], 2)
+        add(("thai_burmese", "Company", latin.format(n=f"{cl} {dl}"), native.format(n=f"{a} {b}"), False))
+    for _ in range(25):  # Burmese companies and persons
+        (a, al), (b, bl) = R.sample(MY_WORDS, 2)
+        if R.random() < 0.5:
+            q, cand, schema = f"{al} {bl} Company Limited", f"{a} {b} ကုမ္ပဏီ လီမိတက်", "Company"
+        else:
+            (c, cl) = R.choice([w for w in MY_WORDS if w[0] not in (a, b)])
+            q, cand, schema = f"{al} {bl} {cl}", f"{a} {b} {c}", "Person"
+        add(("thai_burmese", schema, q, cand, True))
+        (x, xl), (y, yl) = R.sample([w for w in MY_WORDS if w[0] not in (a, b)], 2)
+        add(("thai_burmese", schema, q, f"{x} {y}" + (" ကုမ္ပဏီ လီမိတက်" if schema == "Company" else ""), False))
+    for _ in range(60):  # translated generic words
+        h, (native, english) = R.choice(TR_HEADS), R.choice(TRANSLATED)
+        form = R.choice(["", " LLC", " A.S.", " Ltd"])
+        add(("translated", "Company", f"{h} {native}{form}", f"{h} {english}{form}", True))
+        o = R.choice([x for x in TR_HEADS if x != h])
+        add(("translated", "Company", f"{h} {native}{form}", f"{o} {english}{form}", False))
 
 
 def main() -> None:
