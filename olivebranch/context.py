@@ -14,29 +14,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-#: Effects, weakest to strongest. A regime's verdict is the strongest effect among fired rules.
-EFFECTS: tuple[str, ...] = (
-    "clear",
-    "risk",
-    "restricted",
-    "host_approval_required",
-    "licence_required",
-    "prohibited",
-)
+from olivebranch.regimes import registry
 
-#: Who can lift a measure (from the research's ``lifted_by``).
-LIFTED_BY: tuple[str, ...] = (
-    "executive",
-    "executive_with_congressional_review",
-    "legislative",
-    "council_unanimity",
-    "council_qmv",
-    "ordinary_legislative",
-    "ministerial_regulation",
-    "presidential_decree",
-    "host_government",
-    "treaty_parties",
-)
+#: Effects, weakest to strongest (``data/regimes.yaml``). A regime's verdict is the strongest
+#: effect among fired rules.
+EFFECTS: tuple[str, ...] = registry().effect_ids
+#: Who can lift a measure (``data/regimes.yaml``, from the research's ``lifted_by``).
+LIFTED_BY: tuple[str, ...] = registry().lifted_by_ids
 
 
 def effect_rank(effect: str) -> int:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from olivebranch.deals.models import Deal, Party
+from olivebranch.regimes import Registry, registry
 
 #: fact name -> what it means (shown in docs/rules.md and used to validate rule packs)
 FACTS: dict[str, str] = {
@@ -53,10 +54,7 @@ FACTS: dict[str, str] = {
     "activity.price_above_cap": "oil sold above the price cap (true/false/unknown)",
     "activity.new_licence": "Ukraine: licence or PSA granted after the Reconstruction Fund began",
     "activity.value_usd": "deal value in US dollars",
-    # persons involved
-    "persons.us": "a US person (US company or national) is a party",
-    "persons.eu": "an EU person (company of or national of an EU member state) is a party",
-    "persons.uk": "a UK person is a party",
+    # persons involved (plus persons.<regime> for every regime of the registry, see known_facts)
     "persons.unfriendly": "a party from a state on Russia's 'unfriendly' list",
     "persons.jurisdictions": "jurisdictions of all parties",
     "investors.foreign": "an investor from outside the host country",
@@ -99,9 +97,8 @@ FACTS: dict[str, str] = {
     "party.stake_before": "largest share it held in a target before the deal",
 }
 
-EU_MEMBERS = frozenset(
-    "at be bg hr cy cz dk ee fi fr de gr hu ie it lv lt lu mt nl pl pt ro sk si es se".split()
-)
+#: member states of the EU (the EU regime's persons, ``data/regimes.yaml``)
+EU_MEMBERS = registry().get("eu").nexus.persons
 #: Russia's 'unfriendly' states (Government Order 430-r of 5 Mar 2022, as amended; research
 #: id RU-UNFRIENDLY-LIST). British overseas territories and Jersey included with gb.
 UNFRIENDLY = EU_MEMBERS | frozenset(
@@ -123,20 +120,25 @@ INVESTING = frozenset({"equity", "new_investment", "joint_venture", "financing"}
 SUPPLYING = frozenset({"supply_equipment", "supply_technology", "services"})
 
 
-def is_known_fact(name: str) -> bool:
-    return name in FACTS
-
-
-def person_regimes(jurisdiction: str) -> set[str]:
-    """Whose 'persons' a party is, from its jurisdiction."""
-    out = set()
-    if jurisdiction == "us":
-        out.add("us")
-    if jurisdiction in EU_MEMBERS:
-        out.add("eu")
-    if jurisdiction in {"gb", "je", "gg", "im"}:
-        out.add("uk")
+def known_facts(reg: Registry | None = None) -> dict[str, str]:
+    """Every fact rules may use: ``FACTS`` plus ``persons.<regime>`` for each regime of the
+    registry whose nexus names its persons."""
+    reg = reg or registry()
+    out = dict(FACTS)
+    for r in reg.regimes.values():
+        if r.nexus.persons:
+            out[f"persons.{r.id}"] = f"a person of {r.name} (by nationality or incorporation) " \
+                                     "is a party on the investing side"
     return out
+
+
+def is_known_fact(name: str, reg: Registry | None = None) -> bool:
+    return name in known_facts(reg)
+
+
+def person_regimes(jurisdiction: str, reg: Registry | None = None) -> set[str]:
+    """Whose 'persons' a party is, from its jurisdiction."""
+    return (reg or registry()).person_regimes(jurisdiction)
 
 
 def _stakes_by_holder(deal: Deal) -> dict[str, tuple[float, float]]:
@@ -156,8 +158,9 @@ def subsoil_use(asset: Any) -> bool:
     return bool(sectors & (MINING | {"oil", "gas"})) and not sectors & TRANSPORT
 
 
-def deal_facts(deal: Deal) -> dict[str, Any]:
+def deal_facts(deal: Deal, reg: Registry | None = None) -> dict[str, Any]:
     """Regime-independent facts of one deal. Pure."""
+    reg = reg or registry()
     a, act = deal.asset, deal.activity
     sectors = set(a.sectors)
     host = a.country
@@ -206,9 +209,6 @@ def deal_facts(deal: Deal) -> dict[str, Any]:
         "activity.price_above_cap": act.price_above_cap,
         "activity.new_licence": act.new_licence,
         "activity.value_usd": act.value_usd,
-        "persons.us": any("us" in person_regimes(p.jurisdiction) for p in investors),
-        "persons.eu": any("eu" in person_regimes(p.jurisdiction) for p in investors),
-        "persons.uk": any("uk" in person_regimes(p.jurisdiction) for p in investors),
         "persons.unfriendly": any(p.jurisdiction in UNFRIENDLY for p in investors),
         "persons.jurisdictions": sorted(set(jur)),
         "investors.foreign": bool(foreign),
@@ -221,6 +221,10 @@ def deal_facts(deal: Deal) -> dict[str, Any]:
         "parties.groups": sorted({p.group for p in deal.parties if p.group}),
         "parties.roles": sorted({p.role for p in deal.parties}),
     }
+    of_investors = set().union(*(reg.person_regimes(p.jurisdiction) for p in investors))
+    for r in reg.regimes.values():
+        if r.nexus.persons:
+            facts[f"persons.{r.id}"] = r.id in of_investors
     return facts
 
 

@@ -472,38 +472,43 @@ class Store:
         *,
         as_of: date | None = None,
         version_ids: Iterable[int] | None = None,
+        entity_ids: Iterable[str] | None = None,
     ) -> list[Designation]:
-        vmap = {v.id: v for v in self.versions()}
+        """Designations of the given (default: active, or as of a day) versions; with ``as_of``,
+        only listings dated on or before it. ``entity_id`` / ``entity_ids`` narrow the query."""
+        vmap = {v.id: v.source for v in self.versions()}
         vids = self._version_ids(version_ids, as_of)
         if not vids:
             return []
-        q = select(designations).where(designations.c.version_id.in_(vids))
+        c = designations.c
+        q = select(c.entity_id, c.sanction_id, c.regime, c.version_id, c.authority, c.program,
+                   c.source_id, c.listing_date, c.end_date).where(c.version_id.in_(vids))
         if as_of is not None:
             # listings dated after the evaluation day did not exist yet on that day
-            q = q.where(
-                (designations.c.listing_date.is_(None))
-                | (designations.c.listing_date <= as_of.isoformat())
-            )
+            q = q.where((c.listing_date.is_(None)) | (c.listing_date <= as_of.isoformat()))
         if entity_id is not None:
-            q = q.where(designations.c.entity_id == entity_id)
-        out = []
+            q = q.where(c.entity_id == entity_id)
+        wanted = None if entity_ids is None else sorted(set(entity_ids))
+        out: list[Designation] = []
         with self.engine.connect() as conn:
-            for row in conn.execute(q):
-                m = row._mapping
-                out.append(
-                    Designation(
-                        entity_id=m["entity_id"],
-                        sanction_id=m["sanction_id"],
-                        regime=m["regime"],
-                        source=vmap[m["version_id"]].source,
-                        version_id=m["version_id"],
-                        authority=m["authority"],
-                        program=m["program"],
-                        source_id=m["source_id"],
-                        listing_date=m["listing_date"],
-                        end_date=m["end_date"],
-                    )
-                )
+            for chunk in ([None] if wanted is None else _chunks(wanted, 500)):
+                query = q if chunk is None else q.where(c.entity_id.in_(chunk))
+                for eid, sid, regime, vid, auth, prog, src_id, listed, ended in conn.execute(query):
+                    out.append(Designation(eid, sid, regime, vmap[vid], vid, auth, prog, src_id,
+                                           listed, ended))
+        return out
+
+    def designation_dates(self, version_ids: Iterable[int] | None = None) -> set[str]:
+        """Every distinct listing and end date (as stored) of the given (default: all) versions:
+        the days on which who is listed can change."""
+        c = designations.c
+        out: set[str] = set()
+        with self.engine.connect() as conn:
+            for col in (c.listing_date, c.end_date):
+                q = select(col).distinct().where(col.is_not(None))
+                if version_ids is not None:
+                    q = q.where(c.version_id.in_(list(version_ids)))
+                out.update(v for (v,) in conn.execute(q) if v)
         return out
 
     def count_entities(self, version_id: int) -> dict[str, int]:
@@ -516,7 +521,7 @@ class Store:
             return {s: n for s, n in conn.execute(q)}
 
 
-def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+def _chunks(rows: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
 

@@ -38,12 +38,13 @@ from olivebranch.facts import (
     party_facts,
     regime_facts,
 )
+from olivebranch.regimes import registry
 from olivebranch.rules import conditions
 from olivebranch.rules.model import load_general_licences, load_rules
 from olivebranch.store import Designation
 
-REGIMES: tuple[str, ...] = ("us", "eu", "uk", "ru", "ua")
-LISTING_REGIMES = frozenset({"us", "eu", "uk"})
+#: the regimes verdicts are given under (``data/regimes.yaml``)
+REGIMES: tuple[str, ...] = registry().assessed
 #: two list candidates closer than this (in score) cannot be told apart without a pin
 AMBIGUITY_MARGIN = 0.03
 #: list entries from other sources count for the same party only this close to the best match
@@ -220,7 +221,7 @@ class Engine:
     def _entity_designations(self, entity_id: str, as_of: date) -> list[Any]:
         key = (entity_id, as_of)
         if key not in self._designations:
-            from olivebranch.designations import classify, in_force
+            from olivebranch.listings import classify, in_force
 
             out = []
             for d in self.store.designations(entity_id, as_of=as_of):
@@ -345,7 +346,7 @@ class Engine:
         owned_targets = {s.in_ for s in deal.stakes}
         for pid, st in statuses.items():
             st.owners_known = pid in owned_targets
-        if regime in LISTING_REGIMES:
+        if registry().get(regime).ownership:
             self._ownership(deal, ctx, regime, statuses)
         self._status[key] = statuses
         return statuses

@@ -6,7 +6,7 @@ from datetime import date
 
 from followthemoney import model
 
-from olivebranch.designations import listed_status
+from olivebranch.listings import listed_status
 from olivebranch.store import Store
 
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from olivebranch.designations import designations_by_class, listed_status
+from olivebranch.listings import designations_by_class, listed_status
 from olivebranch.lists.ownership_csv import stub_id
 from olivebranch.ownership import (
     OwnershipGraph,

@@ -10,7 +10,8 @@ import pytest
 
 from olivebranch.context import EvaluationContext, GeneralLicence, Rule
 from olivebranch.errors import ParseError
-from olivebranch.scenarios.apply import ListingIndex, apply, apply_scenario
+from olivebranch.listings import ListingIndex
+from olivebranch.scenarios.apply import apply, apply_scenario
 from olivebranch.scenarios.model import (
     ScenarioError,
     bundled_scenarios,

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from olivebranch.regimes import registry
+
 Sector = Literal[
     "oil", "gas", "lng", "gas_pipeline", "oil_pipeline", "coal", "power", "power_transmission",
     "nuclear", "uranium", "rare_earths", "lithium", "titanium", "nickel", "copper", "cobalt",
@@ -33,7 +35,8 @@ Role = Literal[
     "state", "fund", "service_provider", "shipper", "insurer",
 ]
 PartyKind = Literal["company", "person", "state_body", "fund", "vessel"]
-Regime = Literal["us", "eu", "uk"]
+#: a regime with a territory (``data/regimes.yaml``): where goods are imported into
+Regime = Literal[tuple(r.id for r in registry().regimes.values() if r.nexus.territory)]  # type: ignore[valid-type]
 Occupation = Literal["none", "crimea", "ngca"]
 Stage = Literal["exploration", "development", "construction", "producing", "halted"]
 

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from olivebranch.deals.models import Deal, Party
-from olivebranch.designations import ByClass, designations_by_class
+from olivebranch.listings import ByClass, designations_by_class
 from olivebranch.ownership import Edge, OwnershipGraph, RegimeRule, build_graph, load_params
 from olivebranch.ownership.identity import link_identities
 from olivebranch.store import Designation

@@ -50,9 +50,39 @@ Parser = Callable[[Path], ParseResult]
 
 
 @dataclass(frozen=True)
+class ListingRule:
+    """How a source's designations count. A source's rules are tried in order, the first that
+    matches a designation wins; a source with none lists everything as ``blocking`` (asset
+    freeze) under its own regime, so a new source is never silently ignored.
+
+    ``program`` and ``authority`` match substrings (any case); ``by_authority`` re-assigns the
+    designation to the regime whose registry entry names its authority (multi-regime bundles),
+    and matches only when one does; ``regime`` re-assigns it to a fixed regime."""
+
+    kind: str = "blocking"  # blocking | sectoral | other
+    program: str | None = None
+    authority: str | None = None
+    regime: str | None = None
+    by_authority: bool = False
+
+
+@dataclass(frozen=True)
+class Supersession:
+    """From ``since`` on, while source ``by`` is loaded, this source's designations no longer
+    count (they stay searchable)."""
+
+    by: str
+    since: date | None = None
+    note: str = ""
+    citation: str = ""
+
+
+@dataclass(frozen=True)
 class SourceSpec:
     """A list source olivebranch knows: its name, the regime its designations belong to,
-    the parser, and a sniffer that says whether a path looks like this source's file."""
+    the parser, and a sniffer that says whether a path looks like this source's file; how its
+    designations count (``listing``), whether another source replaced it (``superseded``),
+    the prefix of its entity ids and a short label for explanations."""
 
     name: str
     title: str
@@ -64,6 +94,10 @@ class SourceSpec:
     bundled_published: date | None = None  # list date of the bundle when the file carries none
     urls: tuple[str, ...] = ()  # official download URLs (file name -> fetched by `lists update`)
     description: str = ""
+    listing: tuple[ListingRule, ...] = ()  # empty: every designation blocking, own regime
+    superseded: Supersession | None = None
+    id_prefix: str = ""  # entity ids are ``<id_prefix><publisher's record number>``
+    label: str = ""  # short name in explanations ("OFAC SDN 12345 (RUSSIA-EO14024)")
 
 
 def is_number(value: object) -> bool:

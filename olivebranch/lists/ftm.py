@@ -14,7 +14,7 @@ from followthemoney import EntityProxy, model
 from followthemoney.exc import InvalidData
 
 from olivebranch.errors import ParseError
-from olivebranch.lists.base import MAX_FIELD_CHARS, ParseResult, SourceSpec, check_size
+from olivebranch.lists.base import MAX_FIELD_CHARS, ListingRule, ParseResult, SourceSpec, check_size
 
 
 def read_ftm(path: Path, *, max_line: int = 4 * MAX_FIELD_CHARS) -> list[EntityProxy]:
@@ -76,12 +76,16 @@ def parse(path: Path) -> ParseResult:
     return ParseResult(entities=read_ftm(path))
 
 
+#: multi-regime bundles (OpenSanctions): a Sanction's authority says whose listing it is
+BY_AUTHORITY = (ListingRule("blocking", by_authority=True), ListingRule("other"))
+
 SOURCES: list[SourceSpec] = [
     SourceSpec(
         name="ftm",
         title="FollowTheMoney JSON lines",
         regime="other",
         authority="OpenSanctions / FollowTheMoney export",
+        listing=BY_AUTHORITY,
         parse=parse,
         sniff=_sniff,
         description="Any FollowTheMoney entity file (e.g. an OpenSanctions dataset export).",
@@ -94,6 +98,7 @@ SOURCES.append(
         title="OpenSanctions cluster around LLC CST / Zala Aero (yente test fixture)",
         regime="other",
         authority="OpenSanctions (statements from several authorities)",
+        listing=BY_AUTHORITY,
         parse=parse,
         sniff=_sniff,
         bundled="opensanctions_zala/entities.ftm.json",
@@ -104,7 +109,7 @@ SOURCES.append(
             "with Ownership records (percentages, start/end dates from ext_ru_egrul). Its Sanction "
             "entities come from several regimes' datasets (us_ofac_sdn, gb_fcdo_sanctions, eu_fsf, "
             "ch_seco_sanctions, ua_nsdc_sanctions, …); the dataset tags are dropped on import, so "
-            "olivebranch.designations assigns each Sanction to a regime by its authority. "
+            "olivebranch.listings assigns each Sanction to a regime by its authority. "
             "Data licence CC BY-NC 4.0 (OpenSanctions)."
         ),
     )

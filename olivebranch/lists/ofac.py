@@ -26,6 +26,7 @@ from followthemoney.exc import InvalidData
 from olivebranch.errors import ParseError, WrongSourceError
 from olivebranch.lists.base import (
     MAX_FIELD_CHARS,
+    ListingRule,
     ParseResult,
     SourceSpec,
     check_size,
@@ -667,6 +668,8 @@ SOURCES: list[SourceSpec] = [
         title="OFAC SDN list (CSV set)",
         regime="us",
         authority=AUTHORITY,
+        id_prefix="ofac-",
+        label="OFAC SDN",
         parse=parse_sdn,
         sniff=sniffer("sdn"),
         bundled="us_ofac_sdn",
@@ -685,6 +688,15 @@ SOURCES: list[SourceSpec] = [
         title="OFAC Consolidated non-SDN list (CSV set)",
         regime="us",
         authority=AUTHORITY,
+        id_prefix="ofac-",
+        label="OFAC non-SDN",
+        # SSI directive entities (EO 13662, EO 14024 directives) are sectoral; the other non-SDN
+        # lists (NS-PLC, CMIC, …) do not freeze assets
+        listing=(
+            ListingRule("sectoral", program="UKRAINE-EO13662"),
+            ListingRule("sectoral", program="RUSSIA-EO14024"),
+            ListingRule("other"),
+        ),
         parse=parse_cons,
         sniff=sniffer("cons"),
         bundled="us_ofac_cons",

@@ -25,6 +25,7 @@ from olivebranch.lists.base import (
     MAX_FIELD_CHARS,
     ParseResult,
     SourceSpec,
+    Supersession,
     check_field,
     check_size,
     make,
@@ -360,6 +361,16 @@ SOURCES: list[SourceSpec] = [
         title="OFSI Consolidated List (ConList CSV/XLSX)",
         regime="uk",
         authority=AUTHORITY,
+        id_prefix=ID_PREFIX,
+        label="UK OFSI",
+        # OFSI's Consolidated List closed on 28 Jan 2026; the FCDO UK Sanctions List is the sole UK
+        # list since. The bundled OFSI workbook (Apr 2025) still carries designations lifted since.
+        superseded=Supersession(
+            by="gb_fcdo", since=date(2026, 1, 28),
+            note="OFSI's Consolidated List closed on 28 Jan 2026; the FCDO UK Sanctions List is "
+                 "the sole UK list since.",
+            citation="https://www.gov.uk/government/publications/the-uk-sanctions-list",
+        ),
         parse=parse,
         sniff=sniff,
         bundled="gb_ofsi/UK_Sanctions_List_2025-04-10.xlsx",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from olivebranch.designations import designations_by_class
+from olivebranch.listings import designations_by_class
 from olivebranch.ownership.edges import Edge, edges_from_store
 from olivebranch.ownership.explain import explain
 from olivebranch.ownership.graph import OwnershipGraph

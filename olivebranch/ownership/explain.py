@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from olivebranch.designations import describe
+from olivebranch.listings import describe
 from olivebranch.ownership.graph import CONTROL, LINK, OWN
 from olivebranch.ownership.status import DESIGNATED, Pass, RegimeResult, Status
 from olivebranch.store import Designation

@@ -1,4 +1,4 @@
-"""Each regime's ownership-or-control rule as data (``olivebranch/rules/ownership.yaml``).
+"""Each regime's ownership-or-control rule as data (the registry, ``data/regimes.yaml``).
 
 The engine never hard-codes a threshold: it reads a :class:`RegimeRule` per regime, which a
 scenario may override (``EvaluationContext.ownership_params``) or date (``history``).
@@ -9,15 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from olivebranch.errors import OliveBranchError
-
-RULES_PATH = Path(__file__).resolve().parent.parent / "rules" / "ownership.yaml"
+from olivebranch.regimes import Registry, registry
 
 #: Parameters a scenario may override.
 OVERRIDABLE = ("threshold", "strict", "aggregate", "counts_control", "sectoral_50pct")
@@ -130,23 +125,6 @@ class OwnershipParams:
         return OwnershipParams(regimes, self.roles)
 
 
-@cache
-def _raw(path: str) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except (OSError, yaml.YAMLError) as exc:
-        raise OliveBranchError(f"cannot read ownership rules {path}: {exc}") from exc
-    if not isinstance(data, dict) or "regimes" not in data:
-        raise OliveBranchError(f"{path}: no 'regimes' section")
-    return data
-
-
-def raw_rules(path: Path | None = None) -> dict[str, Any]:
-    """The parsed YAML (shared with :mod:`olivebranch.designations`)."""
-    return _raw(str(path or RULES_PATH))
-
-
 def _as_date(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
@@ -157,14 +135,18 @@ def load_params(
     as_of: date | None = None,
     *,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
-    path: Path | None = None,
+    reg: Registry | None = None,
 ) -> OwnershipParams:
-    """Rules as they applied on ``as_of`` (default: today), with scenario overrides applied."""
-    data = raw_rules(path)
+    """Rules as they applied on ``as_of`` (default: today), with scenario overrides applied.
+    The rules are the regimes' ``ownership`` entries of the registry (``data/regimes.yaml``)."""
+    reg = reg or registry()
     day = as_of or date.today()
     regimes: dict[str, RegimeRule] = {}
-    for name, spec in data["regimes"].items():
-        values = dict(spec)
+    for regime in reg.regimes.values():
+        if not regime.ownership:
+            continue
+        name = regime.id
+        values = dict(regime.ownership)
         notes: list[str] = []
         for h in values.pop("history", None) or []:
             before = _as_date(h.get("before"))
@@ -184,7 +166,7 @@ def load_params(
                 counts_control=bool(values["counts_control"]),
                 sectoral_50pct=bool(values.get("sectoral_50pct", False)),
                 indirect=str(values.get("indirect", "through_covered")),
-                seed_regimes=tuple(values.get("seed_regimes") or [name]),
+                seed_regimes=regime.lists,
                 instrument=str(values.get("instrument", "")),
                 article=str(values.get("article", "")),
                 citation=tuple(values.get("citation") or ()),
@@ -195,13 +177,9 @@ def load_params(
                 notes=tuple(notes),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise OliveBranchError(f"ownership rule {name!r}: bad or missing field {exc}") from exc
-    roles = data.get("roles") or {}
+            raise OliveBranchError(f"{reg.path}: ownership rule of regime {name!r}: bad or "
+                                   f"missing field {exc}") from exc
+    roles = reg.ownership_roles
     params = OwnershipParams(
-        regimes,
-        RoleClasses(
-            control=tuple(str(r).lower() for r in roles.get("control") or ()),
-            link=tuple(str(r).lower() for r in roles.get("link") or ()),
-        ),
-    )
+        regimes, RoleClasses(control=roles.get("control", ()), link=roles.get("link", ())))
     return params.with_overrides(overrides)

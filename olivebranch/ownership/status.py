@@ -191,7 +191,7 @@ class Status:
         return self.basis == "possibly_owned"
 
     def to_dict(self) -> dict[str, Any]:
-        from olivebranch.designations import describe
+        from olivebranch.listings import describe
 
         return {
             "entity_id": self.entity_id,

@@ -16,18 +16,13 @@ from typing import Any
 
 import yaml
 
-from olivebranch.context import EFFECTS, LIFTED_BY, GeneralLicence, Rule
+from olivebranch.context import GeneralLicence, Rule
 from olivebranch.errors import ParseError
-from olivebranch.facts import is_known_fact
+from olivebranch.facts import known_facts
+from olivebranch.regimes import Registry, registry
 from olivebranch.rules import conditions
 
 PACKS_DIR = Path(__file__).resolve().parent / "packs"
-REGIMES: tuple[str, ...] = ("us", "eu", "uk", "ru", "ua")
-CONFIDENCE = ("verified", "secondary", "uncertain")
-KINDS = (
-    "blocking", "investment_ban", "sectoral", "import_ban", "export_ban", "ownership_rule",
-    "host_approval", "price_cap", "service_ban", "screening", "investment_framework",
-)
 RULE_FIELDS = {
     "id", "title", "instrument", "article", "citation", "sources", "effective_from",
     "effective_until", "kind", "effect", "lifted_by", "lifted_by_detail", "confidence",
@@ -68,7 +63,10 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def parse_rule(item: Mapping[str, Any], regime: str, path: Path, index: int) -> Rule:
+def parse_rule(item: Mapping[str, Any], regime: str, path: Path, index: int,
+               reg: Registry | None = None) -> Rule:
+    reg = reg or registry()
+    effects, lifted_by, kinds = reg.effect_ids, reg.lifted_by_ids, reg.kind_ids
     rid = item.get("id") if isinstance(item, Mapping) else None
     where = f"rule {rid or f'#{index}'}"
     if not isinstance(item, Mapping) or not rid:
@@ -79,21 +77,21 @@ def parse_rule(item: Mapping[str, Any], regime: str, path: Path, index: int) -> 
     for req in ("title", "instrument", "effect", "lifted_by", "kind", "confidence", "citation"):
         if not item.get(req):
             raise RuleError(path, f"{where}.{req}", "required field is missing")
-    if item["effect"] not in EFFECTS or item["effect"] == "clear":
+    if item["effect"] not in effects or item["effect"] == effects[0]:
         raise RuleError(path, f"{where}.effect",
-                        f"'{item['effect']}' is not an effect ({', '.join(EFFECTS[1:])})")
-    if item["lifted_by"] not in LIFTED_BY:
+                        f"'{item['effect']}' is not an effect ({', '.join(effects[1:])})")
+    if item["lifted_by"] not in lifted_by:
         raise RuleError(path, f"{where}.lifted_by",
-                        f"'{item['lifted_by']}' is not one of {', '.join(LIFTED_BY)}")
-    if item["kind"] not in KINDS:
-        raise RuleError(path, f"{where}.kind", f"'{item['kind']}' is not one of {', '.join(KINDS)}")
-    if item["confidence"] not in CONFIDENCE:
+                        f"'{item['lifted_by']}' is not one of {', '.join(lifted_by)}")
+    if item["kind"] not in kinds:
+        raise RuleError(path, f"{where}.kind", f"'{item['kind']}' is not one of {', '.join(kinds)}")
+    if item["confidence"] not in reg.confidence:
         raise RuleError(path, f"{where}.confidence",
-                        f"'{item['confidence']}' is not one of {', '.join(CONFIDENCE)}")
+                        f"'{item['confidence']}' is not one of {', '.join(reg.confidence)}")
     params = dict(item.get("params") or {})
     try:
         cond = conditions.parse(item.get("condition"), "condition")
-        conditions.validate(cond, is_known_fact, params, "condition")
+        conditions.validate(cond, known_facts(reg).__contains__, params, "condition")
     except conditions.ConditionError as exc:
         raise RuleError(path, where, str(exc)) from None
     start = _date(item.get("effective_from"), path, f"{where}.effective_from")
@@ -126,7 +124,9 @@ def parse_rule(item: Mapping[str, Any], regime: str, path: Path, index: int) -> 
     )
 
 
-def parse_licence(item: Mapping[str, Any], regime: str, path: Path) -> GeneralLicence:
+def parse_licence(item: Mapping[str, Any], regime: str, path: Path,
+                  reg: Registry | None = None) -> GeneralLicence:
+    reg = reg or registry()
     gid = item.get("id") if isinstance(item, Mapping) else None
     where = f"general licence {gid or '?'}"
     if not gid or not item.get("title"):
@@ -136,7 +136,7 @@ def parse_licence(item: Mapping[str, Any], regime: str, path: Path) -> GeneralLi
         raise RuleError(path, where, f"unknown field(s) {', '.join(sorted(unknown))}")
     try:
         cond = conditions.parse(item.get("condition"), "condition")
-        conditions.validate(cond, is_known_fact, {}, "condition")
+        conditions.validate(cond, known_facts(reg).__contains__, {}, "condition")
     except conditions.ConditionError as exc:
         raise RuleError(path, where, str(exc)) from None
     return GeneralLicence(
@@ -150,7 +150,7 @@ def parse_licence(item: Mapping[str, Any], regime: str, path: Path) -> GeneralLi
     )
 
 
-def _read_pack(path: Path) -> dict[str, Any]:
+def _read_pack(path: Path, reg: Registry) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
     except yaml.YAMLError as exc:
@@ -162,22 +162,27 @@ def _read_pack(path: Path) -> dict[str, Any]:
     regime = data.get("regime")
     if regime != path.stem:
         raise RuleError(path, "regime", f"pack regime '{regime}' does not match file name")
+    if regime not in reg.assessed:
+        raise RuleError(path, "regime", f"regime '{regime}' is not an assessed regime of the "
+                        f"registry {reg.path} (known: {', '.join(reg.assessed)})")
     return data
 
 
-def load_pack(path: str | Path) -> tuple[dict[str, Rule], dict[str, GeneralLicence]]:
+def load_pack(path: str | Path, reg: Registry | None = None
+              ) -> tuple[dict[str, Rule], dict[str, GeneralLicence]]:
     path = Path(path)
-    data = _read_pack(path)
+    reg = reg or registry()
+    data = _read_pack(path, reg)
     regime = data["regime"]
     rules: dict[str, Rule] = {}
     for i, item in enumerate(data.get("rules") or []):
-        rule = parse_rule(item, regime, path, i)
+        rule = parse_rule(item, regime, path, i, reg)
         if rule.id in rules:
             raise RuleError(path, f"rule {rule.id}", "duplicate rule id")
         rules[rule.id] = rule
     gls: dict[str, GeneralLicence] = {}
     for item in data.get("general_licences") or []:
-        gl = parse_licence(item, regime, path)
+        gl = parse_licence(item, regime, path, reg)
         gls[gl.id] = gl
     for rule in rules.values():
         for gid in rule.licences:
@@ -187,16 +192,28 @@ def load_pack(path: str | Path) -> tuple[dict[str, Rule], dict[str, GeneralLicen
     return rules, gls
 
 
+#: one or several pack directories (the bundled packs plus a deployment's or a test's own)
+PackDirs = str | Path | tuple[str | Path, ...] | list[str | Path] | None
+
+
+def _dirs(dirs: PackDirs) -> tuple[str, ...]:
+    if dirs is None:
+        return (str(PACKS_DIR),)
+    if isinstance(dirs, str | Path):
+        return (str(dirs),)
+    return tuple(str(d) for d in dirs)
+
+
 @lru_cache(maxsize=8)
-def _load_all(dir: str) -> tuple[dict[str, Rule], dict[str, GeneralLicence]]:
-    root = Path(dir)
+def _load_all(dirs: tuple[str, ...], reg: Registry
+              ) -> tuple[dict[str, Rule], dict[str, GeneralLicence]]:
     rules: dict[str, Rule] = {}
     gls: dict[str, GeneralLicence] = {}
-    paths = sorted(root.glob("*.yaml"))
+    paths = sorted(p for d in dirs for p in Path(d).glob("*.yaml"))
     if not paths:
-        raise RuleError(root, None, "no rule packs (*.yaml) found")
+        raise RuleError(", ".join(dirs), None, "no rule packs (*.yaml) found")
     for path in paths:
-        r, g = load_pack(path)
+        r, g = load_pack(path, reg)
         for rid in r:
             if rid in rules:
                 raise RuleError(path, f"rule {rid}", "rule id already used in another pack")
@@ -205,19 +222,21 @@ def _load_all(dir: str) -> tuple[dict[str, Rule], dict[str, GeneralLicence]]:
     return rules, gls
 
 
-def load_rules(dir: str | Path | None = None) -> dict[str, Rule]:
+def load_rules(dir: PackDirs = None, reg: Registry | None = None) -> dict[str, Rule]:
     """All rules of all packs, keyed by id (cached; the objects are immutable)."""
-    return dict(_load_all(str(dir or PACKS_DIR))[0])
+    return dict(_load_all(_dirs(dir), reg or registry())[0])
 
 
-def load_general_licences(dir: str | Path | None = None) -> dict[str, GeneralLicence]:
-    return dict(_load_all(str(dir or PACKS_DIR))[1])
+def load_general_licences(dir: PackDirs = None, reg: Registry | None = None
+                          ) -> dict[str, GeneralLicence]:
+    return dict(_load_all(_dirs(dir), reg or registry())[1])
 
 
-def licence_authorises(dir: str | Path | None = None) -> dict[str, tuple[str, ...]]:
+def licence_authorises(dir: PackDirs = None, reg: Registry | None = None
+                       ) -> dict[str, tuple[str, ...]]:
     """general licence id -> rule ids it authorises (from the rules' ``licences`` lists)."""
     out: dict[str, list[str]] = {}
-    for rule in load_rules(dir).values():
+    for rule in load_rules(dir, reg).values():
         for gid in rule.licences:
             out.setdefault(gid, []).append(rule.id)
     return {k: tuple(v) for k, v in out.items()}

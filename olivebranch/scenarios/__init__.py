@@ -1,7 +1,8 @@
 """Sanctions-relief scenarios: packages of moves applied to an EvaluationContext, evaluated
 across the deal catalogue, and compared with the status quo."""
 
-from olivebranch.scenarios.apply import ListingIndex, apply, apply_scenario
+from olivebranch.listings import ListingIndex
+from olivebranch.scenarios.apply import apply, apply_scenario
 from olivebranch.scenarios.model import (
     Scenario,
     ScenarioError,

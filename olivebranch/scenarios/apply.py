@@ -16,9 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from normality import normalize
-
 from olivebranch.context import EvaluationContext, GeneralLicence, Rule
+from olivebranch.listings import DesignationKey, Listings
 from olivebranch.scenarios.model import (
     Designate,
     EndLicence,
@@ -34,95 +33,7 @@ from olivebranch.scenarios.model import (
     resolve_changes,
 )
 
-#: one designation: (sanction id, programme, source, class: blocking | sectoral | other)
-DesignationKey = tuple[str, str | None, str, str]
-_NAMED = ("LegalEntity", "Company", "Organization", "PublicBody", "Person", "Vessel", "Airplane")
-
-
-def norm_name(name: str) -> str:
-    return normalize(name, ascii=True) or ""
-
-
-@dataclass(frozen=True)
-class ListingIndex:
-    """Who is listed under each regime on one day, by designation, plus names for resolution.
-
-    Built once per evaluation date (``from_store``) and shared by every scenario.
-    """
-
-    listed: Mapping[str, Mapping[str, frozenset[DesignationKey]]]
-    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # entity id -> names
-
-    @classmethod
-    def from_designations(
-        cls,
-        rows: Iterable[Any],
-        names: Mapping[str, Iterable[str]] | None = None,
-        classify: Callable[[Any], tuple[str, str]] | None = None,
-    ) -> ListingIndex:
-        """``rows`` are ``store.Designation``-like objects (entity_id, sanction_id, regime,
-        program, source). ``classify`` gives (class, regime) of a row, as
-        ``olivebranch.designations.classify`` does; by default every row is blocking."""
-        listed: dict[str, dict[str, set[DesignationKey]]] = {}
-        for d in rows:
-            kind, regime = classify(d) if classify else ("blocking", d.regime)
-            if not regime:
-                continue
-            listed.setdefault(regime, {}).setdefault(d.entity_id, set()).add(
-                (d.sanction_id, d.program, d.source, kind)
-            )
-        frozen = {r: {e: frozenset(k) for e, k in ents.items()} for r, ents in listed.items()}
-        return cls(frozen, {k: tuple(v) for k, v in (names or {}).items()})
-
-    @classmethod
-    def from_store(cls, store: Any, as_of: date | None = None) -> ListingIndex:
-        """Every designation in force on ``as_of``, classed by regime the way ownership is."""
-        from olivebranch.designations import class_rows, classify, in_force
-
-        rows_cls = class_rows()
-        rows = [d for d in store.designations(as_of=as_of) if in_force(d, as_of)]
-        ids = {d.entity_id for d in rows}
-        names: dict[str, list[str]] = {}
-        if ids:
-            for _vid, e in store.iter_entity_dicts(as_of=as_of, schemata=_NAMED):
-                eid = e.get("id")
-                if eid in ids:
-                    props = e.get("properties", {})
-                    names.setdefault(eid, []).extend(
-                        props.get("name", []) + props.get("alias", [])
-                        + props.get("previousName", [])
-                    )
-        return cls.from_designations(rows, names, lambda d: classify(d, rows_cls))
-
-    def entities(self, regime: str) -> Mapping[str, frozenset[DesignationKey]]:
-        return self.listed.get(regime, {})
-
-    def resolve_name(self, regime: str, name: str) -> list[str]:
-        """Entities listed under ``regime`` with exactly this name or alias (normalised)."""
-        want = norm_name(name)
-        ents = self.entities(regime)
-        return sorted(e for e in ents if any(norm_name(n) == want for n in self.names.get(e, ())))
-
-    def suggest(self, regime: str, name: str, limit: int = 5) -> list[str]:
-        tokens = set(norm_name(name).split())
-        scored = []
-        for e in self.entities(regime):
-            for n in self.names.get(e, ()):
-                overlap = len(tokens & set(norm_name(n).split()))
-                if overlap:
-                    scored.append((-overlap, len(n), e, n))
-        scored.sort()
-        out: list[str] = []
-        for _, _, e, n in scored:
-            label = f"{e} ({n})"
-            if e not in {o.split(" ")[0] for o in out}:
-                out.append(label)
-            if len(out) >= limit:
-                break
-        return out
-
-
-EMPTY_INDEX = ListingIndex({})
+EMPTY_INDEX = Listings.from_designations([])
 
 
 @dataclass(frozen=True)
@@ -130,7 +41,7 @@ class ScenarioState:
     """A context plus what the scenario has set aside, so later changes can undo earlier ones."""
 
     ctx: EvaluationContext
-    index: ListingIndex = EMPTY_INDEX
+    index: Listings = EMPTY_INDEX
     lifted: Mapping[str, Rule] = field(default_factory=dict)
     ended: Mapping[str, GeneralLicence] = field(default_factory=dict)
     removed: Mapping[str, frozenset[DesignationKey]] = field(default_factory=dict)  # per regime
@@ -275,7 +186,7 @@ def _resolve_entities(state: ScenarioState, regime: str, ids: list[str], names: 
     out: list[str] = []
     for ref in ids:
         ref = ref.strip()
-        candidates = [f"ofac-{ref}", ref] if ref.isdigit() else [ref]
+        candidates = state.index.record_id(ref)
         hit = next((c for c in candidates if c in listed), None)
         if hit is None and must_be_listed and ref not in (state.ctx.added.get(regime) or {}):
             raise ScenarioError(f"entity {ref} is not listed under {regime} on {state.ctx.as_of}")
@@ -284,11 +195,11 @@ def _resolve_entities(state: ScenarioState, regime: str, ids: list[str], names: 
         hits = state.index.resolve_name(regime, name)
         if not hits and not must_be_listed:
             # a designation of someone not (yet) listed here: look across all regimes
-            hits = sorted({e for r in state.index.listed for e in state.index.resolve_name(r, name)})
+            hits = sorted({e for r in state.index.listed_regimes for e in state.index.resolve_name(r, name)})
         if len(hits) != 1:
             pool = regime if hits or must_be_listed else "any regime"
             hint = hits or [
-                s for r in ([regime] if must_be_listed else list(state.index.listed))
+                s for r in ([regime] if must_be_listed else list(state.index.listed_regimes))
                 for s in state.index.suggest(r, name)
             ][:5]
             what = "is ambiguous" if hits else f"matches no entity listed under {pool}"
@@ -428,7 +339,7 @@ def scenario_date(scenario: Scenario) -> date | None:
 
 
 def apply_scenario(
-    ctx: EvaluationContext, scenario: Scenario, index: ListingIndex = EMPTY_INDEX
+    ctx: EvaluationContext, scenario: Scenario, index: Listings = EMPTY_INDEX
 ) -> ScenarioState:
     """Apply the scenario (base chain first) to ``ctx``. Errors name scenario and change."""
     state = ScenarioState(ctx=ctx, index=index)
@@ -443,6 +354,6 @@ def apply_scenario(
 
 
 def apply(ctx: EvaluationContext, scenario: Scenario,
-          index: ListingIndex = EMPTY_INDEX) -> EvaluationContext:
+          index: Listings = EMPTY_INDEX) -> EvaluationContext:
     """``apply_scenario`` returning just the new context."""
     return apply_scenario(ctx, scenario, index).ctx

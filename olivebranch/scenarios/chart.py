@@ -7,17 +7,10 @@ from pathlib import Path
 
 from olivebranch.context import EFFECTS
 from olivebranch.errors import OliveBranchError
+from olivebranch.regimes import registry
 from olivebranch.scenarios.engine import Summary
 
-COLOURS = {
-    "clear": "#2e7d32",
-    "risk": "#9ccc65",
-    "restricted": "#fdd835",
-    "host_approval_required": "#ffa726",
-    "licence_required": "#ef6c00",
-    "prohibited": "#c62828",
-    "n/a": "#bdbdbd",
-}
+COLOURS = {**{e.id: e.hex for e in registry().effects}, "n/a": "#bdbdbd"}
 
 
 def _figure(summary: Summary):  # -> matplotlib Figure

@@ -16,12 +16,15 @@ from datetime import date
 from typing import Any
 
 from olivebranch.context import EFFECTS, EvaluationContext, Rule, effect_rank, strongest
-from olivebranch.scenarios.apply import ListingIndex, ScenarioState, apply_scenario, scenario_date
+from olivebranch.listings import Listings
+from olivebranch.regimes import registry
+from olivebranch.scenarios.apply import ScenarioState, apply_scenario, scenario_date
 from olivebranch.scenarios.model import Scenario, all_assumptions
 
 #: effects that stop a deal (``risk`` is reported but does not block)
 BLOCKING_RANK = effect_rank("restricted")
-DEFAULT_REGIMES = ("us", "eu", "uk", "ru", "ua")
+#: every regime verdicts are given under (``data/regimes.yaml``)
+DEFAULT_REGIMES = registry().assessed
 
 
 @dataclass(frozen=True)
@@ -351,7 +354,7 @@ class ScenarioEngine:
         self.deals = list(deals)
         self.regimes = tuple(regimes)
         self.reuse = reuse
-        self._indexes: dict[date | None, ListingIndex] = {}
+        self._indexes: dict[date | None, Listings] = {}
         self._bases: dict[date | None, EvaluationContext] = {}
         self._fingerprints: list[tuple[str, Any]] = []  # (regime, listings) -> token = position
         self._fp_cache: dict[tuple[date, str], int] = {}
@@ -362,9 +365,9 @@ class ScenarioEngine:
         self._relevant_cache: dict[tuple[str, date], tuple[Any, set[str]]] = {}
         self.stats: Counter[str] = Counter()
 
-    def index(self, day: date | None) -> ListingIndex:
+    def index(self, day: date | None) -> Listings:
         if day not in self._indexes:
-            self._indexes[day] = ListingIndex.from_store(self.store, day)
+            self._indexes[day] = Listings.on(self.store, day or date.today())
         return self._indexes[day]
 
     def base_context(self, day: date | None) -> EvaluationContext:

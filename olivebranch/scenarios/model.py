@@ -25,27 +25,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from olivebranch import yamlsafe
-from olivebranch.context import LIFTED_BY
 from olivebranch.errors import OliveBranchError, ParseError
 from olivebranch.paths import DATA_DIR
+from olivebranch.regimes import registry
 from olivebranch.yamlsafe import short
 
 SCENARIOS_DIR = DATA_DIR / "scenarios"
 SCHEMA_PATH = SCENARIOS_DIR / "scenario.schema.json"
 
-REGIMES: tuple[str, ...] = ("us", "eu", "uk", "un", "au", "ca", "ru", "ua")
-KINDS: tuple[str, ...] = (
-    "blocking",
-    "investment_ban",
-    "sectoral",
-    "import_ban",
-    "export_ban",
-    "ownership_rule",
-    "host_approval",
-    "price_cap",
-    "service_ban",
-    "screening",
-)
 NAME_RE = r"^[a-z0-9][a-z0-9-]*$"
 
 
@@ -98,17 +85,19 @@ class RuleSelector(_Strict):
     @field_validator("lifted_by")
     @classmethod
     def _lifted_by(cls, v: list[str]) -> list[str]:
+        known = registry().lifted_by_ids
         for x in v:
-            if x not in LIFTED_BY:
-                raise ValueError(f"unknown lifted_by {x!r}; known: {', '.join(LIFTED_BY)}")
+            if x not in known:
+                raise ValueError(f"unknown lifted_by {x!r}; known: {', '.join(known)}")
         return v
 
     @field_validator("kind", "exclude_kind")
     @classmethod
     def _kinds(cls, v: list[str]) -> list[str]:
+        known = registry().kind_ids
         for x in v:
-            if x not in KINDS:
-                raise ValueError(f"unknown kind {x!r}; known: {', '.join(KINDS)}")
+            if x not in known:
+                raise ValueError(f"unknown kind {x!r}; known: {', '.join(known)}")
         return v
 
     @field_validator("instrument_regex")
@@ -153,10 +142,7 @@ class RuleSelector(_Strict):
 
 
 def _check_regime(r: str) -> str:
-    r = str(r).lower()
-    if r not in REGIMES:
-        raise ValueError(f"unknown regime {r!r}; known: {', '.join(REGIMES)}")
-    return r
+    return registry().check(r)
 
 
 class _RegimeEntities(_Strict):
