@@ -9,7 +9,7 @@ parameter, move the date); the engine then re-evaluates only what a change touch
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -111,8 +111,104 @@ class EvaluationContext:
     def evolve(self, **changes: Any) -> EvaluationContext:
         return replace(self, **changes)
 
-    def listing_key(self, regime: str) -> tuple[frozenset[str], tuple[tuple[str, str], ...], tuple]:
-        """What the ownership status of ``regime`` depends on, for caching across scenarios."""
-        added = tuple(sorted((self.added.get(regime) or {}).items()))
-        params = tuple(sorted((self.ownership_params.get(regime) or {}).items()))
-        return (self.delisted.get(regime, frozenset()), added, params)
+    def listing_key(self, regime: str, lists: tuple[str, ...] | None = None) -> tuple:
+        """What the party statuses of ``regime`` depend on besides the date: the scenario's
+        delistings and designations under the regime's ``lists`` and its ownership overrides
+        (the ``status`` parts of the context). Used to memoise statuses across scenarios."""
+        lists = lists if lists is not None else _lists(regime)
+        out: list[Any] = []
+        for part in PARTS:
+            if part.reuse == "status":
+                value = part.scope(self, regime, lists)
+                out.extend(value if part.name == "listings" else (value,))
+        return tuple(out)
+
+    def part(self, name: str) -> tuple:
+        """The raw values of one part (see :data:`PARTS`)."""
+        return tuple(getattr(self, f) for f in PART[name].fields)
+
+
+def _lists(regime: str) -> tuple[str, ...]:
+    r = registry().regimes.get(regime)
+    return r.lists if r is not None else (regime,)
+
+
+# ---------------------------------------------------------------------------- context parts
+@dataclass(frozen=True)
+class ContextPart:
+    """A part of the context, the fields it covers, and what changing it means for verdicts
+    already computed (``reuse``):
+
+    - ``date``: verdicts of another day are reused when the lists of both days are the same
+      (the engine's listings token) and nothing else differs; rules are compared by value;
+    - ``rules``: only the rules that differ (by value: a changed parameter counts) are
+      re-evaluated;
+    - ``fixed``: any difference re-evaluates everything under the regime;
+    - ``status``: party statuses may move: rules reading status facts are re-evaluated for
+      deals whose parties' status moved;
+    - ``none``: changes no verdict (labels).
+
+    ``scope(ctx, regime, lists)`` is the part's value as far as one regime is concerned (so a
+    delisting under the EU does not touch US verdicts). Every field of the context belongs to
+    exactly one part, and every scenario change type declares the parts it changes
+    (``scenarios.model``): a new field or change type cannot be forgotten by the reuse logic.
+    """
+
+    name: str
+    fields: tuple[str, ...]
+    reuse: str
+    scope: Callable[[EvaluationContext, str, tuple[str, ...]], Any]
+
+
+def _listing_scope(ctx: EvaluationContext, regime: str, lists: tuple[str, ...]) -> Any:
+    delisted = tuple(ctx.delisted.get(lr, frozenset()) for lr in lists)
+    added = tuple(tuple(sorted((ctx.added.get(lr) or {}).items())) for lr in lists)
+    return (delisted[0] if len(delisted) == 1 else delisted,
+            added[0] if len(added) == 1 else added)
+
+
+def _ownership_scope(ctx: EvaluationContext, regime: str, lists: tuple[str, ...]) -> Any:
+    overrides = tuple(sorted((ctx.ownership_params.get(regime) or {}).items()))
+    # the rule's own history: which of its dated parameter changes apply on the day
+    r = registry().regimes.get(regime)
+    history = (r.ownership or {}).get("history") if r is not None else None
+    applied = tuple(str(h.get("before")) for h in history or ()
+                    if h.get("before") is not None and ctx.as_of < _as_day(h["before"]))
+    return (overrides, applied) if applied else overrides
+
+
+def _as_day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _licence_scope(ctx: EvaluationContext, regime: str, lists: tuple[str, ...]) -> Any:
+    return tuple(sorted((g for g in ctx.general_licences.values() if g.in_force(ctx.as_of)),
+                        key=lambda g: g.id))
+
+
+PARTS: tuple[ContextPart, ...] = (
+    ContextPart("date", ("as_of",), "date", lambda ctx, regime, lists: ctx.as_of),
+    ContextPart("rules", ("rules",), "rules",
+                lambda ctx, regime, lists: tuple(sorted(r.id for r in ctx.active_rules(regime)))),
+    ContextPart("licences", ("general_licences",), "fixed", _licence_scope),
+    ContextPart("listings", ("delisted", "added"), "status", _listing_scope),
+    ContextPart("ownership", ("ownership_params",), "status", _ownership_scope),
+    ContextPart("label", ("scenario", "assumptions"), "none", lambda ctx, regime, lists: None),
+)
+PART: dict[str, ContextPart] = {p.name: p for p in PARTS}
+
+
+def _check_parts() -> None:
+    """Every context field in exactly one part (a field in none would be ignored by reuse)."""
+    from dataclasses import fields
+
+    owned = [f for p in PARTS for f in p.fields]
+    names = [f.name for f in fields(EvaluationContext)]
+    missing = sorted(set(names) - set(owned))
+    doubled = sorted({f for f in owned if owned.count(f) > 1})
+    if missing or doubled or set(owned) - set(names):
+        raise TypeError(f"EvaluationContext fields without a part: {missing}; in two parts: "
+                        f"{doubled}; parts naming no field: {sorted(set(owned) - set(names))}")
+
+
+_check_parts()

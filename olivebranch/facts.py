@@ -10,11 +10,13 @@ A rule whose condition uses any ``party.*`` fact is evaluated once per party.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from olivebranch.deals.models import Deal, Party
 from olivebranch.regimes import Registry, registry
+
+if TYPE_CHECKING:
+    from olivebranch.standing import PartyStatus
 
 #: fact name -> what it means (shown in docs/rules.md and used to validate rule packs)
 FACTS: dict[str, str] = {
@@ -226,49 +228,6 @@ def deal_facts(deal: Deal, reg: Registry | None = None) -> dict[str, Any]:
         if r.nexus.persons:
             facts[f"persons.{r.id}"] = r.id in of_investors
     return facts
-
-
-@dataclass
-class PartyStatus:
-    """One party's standing under one regime (in one context): list entries and ownership."""
-
-    party_id: str
-    regime: str
-    match: str = "none"  # listed | ambiguous | none | not_screened
-    score: float | None = None
-    listed: bool = False
-    owned: bool = False
-    sectoral: bool = False
-    programs: list[str] = field(default_factory=list)
-    entries: list[dict[str, Any]] = field(default_factory=list)  # list_entry evidence
-    candidates: list[dict[str, Any]] = field(default_factory=list)  # ambiguous candidates
-    paths: list[dict[str, Any]] = field(default_factory=list)  # ownership_path evidence
-    owners_known: bool = False
-    #: owned by listed persons only if shares the data leaves unknown are large enough
-    possibly_owned: bool = False
-    #: OFAC directives (``EO13662-4``) from its own SSI entry or its sectoral owners' entries
-    directives: list[str] = field(default_factory=list)
-    sectoral_paths: list[dict[str, Any]] = field(default_factory=list)
-    node: str | None = None  # its node in the ownership graph
-    node_how: str | None = None  # pinned | list match | ownership data name | deal only
-    notes: list[str] = field(default_factory=list)
-    #: the stored designations behind ``entries`` (seeds of the ownership rule)
-    designations: list[Any] = field(default_factory=list, repr=False)
-
-    @property
-    def blocked(self) -> bool:
-        return self.listed or self.owned
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "party": self.party_id, "regime": self.regime, "match": self.match,
-            "score": self.score, "listed": self.listed, "owned": self.owned,
-            "sectoral": self.sectoral, "programs": self.programs, "entries": self.entries,
-            "candidates": self.candidates, "paths": self.paths,
-            "possibly_owned": self.possibly_owned, "directives": self.directives,
-            "sectoral_paths": self.sectoral_paths, "node": self.node, "node_how": self.node_how,
-            "notes": self.notes,
-        }
 
 
 def party_facts(party: Party, deal: Deal, status: PartyStatus) -> dict[str, Any]:

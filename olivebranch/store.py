@@ -395,17 +395,22 @@ class Store:
         version_ids: Iterable[int] | None = None,
         schemata: Iterable[str] | None = None,
         as_of: date | None = None,
+        ids: Iterable[str] | None = None,
     ) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(version_id, FtM dict) for every entity of the given (default: active) versions."""
+        """(version_id, FtM dict) for every entity of the given (default: active) versions
+        (only those with the given ``ids``, if any)."""
         vids = self._version_ids(version_ids, as_of)
         if not vids:
             return
         q = select(entities.c.version_id, entities.c.data).where(entities.c.version_id.in_(vids))
         if schemata is not None:
             q = q.where(entities.c.schema.in_(list(schemata)))
+        wanted = None if ids is None else sorted(set(ids))
         with self.engine.connect() as conn:
-            for vid, data in conn.execution_options(yield_per=5000).execute(q):
-                yield vid, data
+            for chunk in ([None] if wanted is None else _chunks(wanted, 500)):
+                query = q if chunk is None else q.where(entities.c.id.in_(chunk))
+                for vid, data in conn.execution_options(yield_per=5000).execute(query):
+                    yield vid, data
 
     def iter_entities(self, **kwargs: Any) -> Iterator[EntityProxy]:
         for _vid, data in self.iter_entity_dicts(**kwargs):

@@ -132,13 +132,12 @@ def test_bundled_scenarios_all_apply_to_real_packs(engine):
 
 def test_reuse_gives_the_same_findings_as_full_evaluation(engine):
     """Regime results reused or partly re-evaluated across scenarios equal a fresh run."""
+    # both share the verdict engine, hence the listing snapshot of each day
     fresh = ScenarioEngine(engine.verdicts, engine.store, engine.deals, reuse=False)
-    fresh._indexes = engine._indexes  # same listing index (built once per day)
     scenarios = [load_scenario(n) for n in ("status-quo", "us-executive-relief",
                                              "us-full-relief", "g7-relief", "snapback")]
     scenarios.append(load_scenario(HERE / "delist-arctic-lng-2.yaml"))
     reused = ScenarioEngine(engine.verdicts, engine.store, engine.deals)
-    reused._indexes = engine._indexes
     for s in scenarios:
         a, b = fresh.run(s), reused.run(s)
         for deal in a.verdicts:

@@ -106,7 +106,7 @@ def _tree(analysis: Any, eid: str, depth: int) -> Tree:
             edges = g.in_edges(node) if direction == "up" else g.out_edges(node)
             labels: dict[int, list[str]] = {}
             for e in edges:
-                other = g._src[e] if direction == "up" else g._dst[e]
+                other = g.edge_src[e] if direction == "up" else g.edge_dst[e]
                 edge = g.edge(e)
                 labels.setdefault(other, []).append(edge.label() + (" (uncertain)" if edge.uncertain else ""))
             shown = 0

@@ -15,13 +15,16 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from olivebranch.deals.models import Deal, Party
-from olivebranch.listings import ByClass, designations_by_class
-from olivebranch.ownership import Edge, OwnershipGraph, RegimeRule, build_graph, load_params
-from olivebranch.ownership.identity import link_identities
-from olivebranch.store import Designation
+from olivebranch.listings import Listings
+from olivebranch.ownership import Edge, OwnershipGraph, RegimeRule
+from olivebranch.ownership.identity import Link
+from olivebranch.store import Designation, Store
+
+if TYPE_CHECKING:
+    from olivebranch.snapshot import Snapshot
 
 #: words that say what kind of company it is, not which one (ignored when names are compared)
 LEGAL_FORMS = frozenset(
@@ -57,47 +60,34 @@ def directives_of(provisions: Iterable[str]) -> set[str]:
 
 @dataclass
 class StoredOwnership:
-    """What the store says about ownership on one date: the graph of its active edges, every
-    designation classed (blocking / sectoral), identity links across lists, the names of the
-    graph's unlisted nodes and OFAC's SSI directives per entity. Built once per Engine and date."""
+    """What the store says about ownership over one snapshot's days: the graph of the edges in
+    place, who is listed (the snapshot's Listings), identity links across lists, the names of
+    the graph's unlisted nodes and OFAC's SSI directives per record. Built once per snapshot
+    (the slow parts come from the snapshot's disk cache)."""
 
     as_of: date
     graph: OwnershipGraph
-    classes: ByClass
-    links: Any
-    names: dict[str, list[str]] = field(default_factory=dict)  # name key -> unlisted node ids
-    directives: dict[str, frozenset[str]] = field(default_factory=dict)
+    listings: Listings
+    links: Mapping[str, Mapping[str, list[Link]]]
+    names: Mapping[str, list[str]] = field(default_factory=dict)  # name key -> unlisted nodes
+    directives: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, store: Any, as_of: date) -> StoredOwnership:
-        params = load_params(as_of)
-        graph = build_graph(store, as_of, params=params)
-        classes = designations_by_class(store, as_of)
-        by_regime: dict[str, set[str]] = {}
-        for kind in ("blocking", "sectoral"):
-            for regime, ids in classes[kind].items():
-                by_regime.setdefault(regime, set()).update(ids)
-        links = link_identities(store, graph.ids, by_regime, as_of=as_of) if len(graph) else {}
-        listed: set[str] = set().union(*by_regime.values()) if by_regime else set()
-        listed.update(*classes["other"].values())
-        names: dict[str, list[str]] = {}
-        for node in graph.ids:
-            if node in listed:
-                continue
-            ent = store.get_entity(node, as_of=as_of)
-            if ent is None:
-                continue
-            for value in ent.get("name", quiet=True) + ent.get("alias", quiet=True):
-                key = name_key(value)
-                if key and node not in names.get(key, ()):
-                    names.setdefault(key, []).append(node)
-        return cls(as_of, graph, classes, links, names, ssi_directives(store, as_of))
+    def of(cls, snap: Snapshot) -> StoredOwnership:
+        data = snap.ownership_data()
+        return cls(snap.day, snap.graph(), snap.listings, data.links, data.names,
+                   data.directives)
 
 
-def ssi_directives(store: Any, as_of: date | None = None) -> dict[str, frozenset[str]]:
-    """Entity id -> the OFAC directives it is subject to, from the Consolidated (non-SDN) list's
-    Sanction entities (``provisions`` keep the remarks, see olivebranch.lists.ofac_remarks)."""
-    vids = [v.id for v in store.active_versions(as_of) if v.source == "us_ofac_cons"]
+def ssi_directives(store: Store, version_ids: Iterable[int]) -> dict[str, frozenset[str]]:
+    """Record id -> the OFAC directives it is subject to, from the Sanction entities of the
+    sources that list sectorally (OFAC's Consolidated non-SDN list: ``provisions`` keep the
+    remarks, see olivebranch.lists.ofac_remarks)."""
+    from olivebranch.lists import registry as sources
+
+    sectoral = {name for name, spec in sources().items()
+                if any(rule.kind == "sectoral" for rule in spec.listing)}
+    vids = [v.id for v in store.versions() if v.id in set(version_ids) and v.source in sectoral]
     out: dict[str, set[str]] = {}
     if not vids:
         return {}
@@ -112,53 +102,111 @@ def ssi_directives(store: Any, as_of: date | None = None) -> dict[str, frozenset
 
 
 class SeedView(Mapping[str, list[Designation]]):
-    """Entity id -> designations of one class, as a context changes them, without copying the
-    stored mapping: ``extra`` first (scenario additions, identity links), then the stored
-    designations of the seed regimes minus the delisted ids."""
+    """Record id -> designations of one class (blocking or sectoral) under an ownership rule's
+    seed regimes, as a scenario changes them, read from the Listings on demand: the scenario's
+    added designations, then those of records the node is linked to by identity, then the
+    node's own; nothing for a delisted record."""
 
-    def __init__(self, bases: list[Mapping[str, list[Designation]]], gone: frozenset[str],
-                 extra: dict[str, list[Designation]]) -> None:
-        self._bases, self._gone, self._extra = bases, gone, extra
+    def __init__(self, listings: Listings, kind: str, regimes: tuple[str, ...],
+                 gone: frozenset[str], extra: Mapping[str, list[Designation]],
+                 links: Mapping[str, Mapping[str, list[Link]]]) -> None:
+        self._listings, self._kind, self._regimes = listings, kind, regimes
+        self._gone, self._extra, self._links = gone, extra, links
+
+    def _own(self, key: str, regimes: tuple[str, ...]) -> list[Designation]:
+        return [r.designation for r in self._listings.of(key)
+                if r.kind == self._kind and r.regime in regimes]
+
+    def linked(self, key: str) -> list[tuple[Link, str, list[Designation]]]:
+        """(link, regime, designations) for each identity link of ``key`` that seeds it."""
+        if key in self._gone:
+            return []
+        out = []
+        for sr in self._regimes:
+            for link in (self._links.get(sr) or {}).get(key, ()):
+                if link.other_id in self._gone:
+                    continue
+                found = self._own(link.other_id, (sr,))
+                if found:
+                    out.append((link, sr, found))
+        return out
 
     def __getitem__(self, key: str) -> list[Designation]:
         found = list(self._extra.get(key, ()))
+        for _link, _sr, items in self.linked(key):
+            found.extend(items)
         if key not in self._gone:
-            for base in self._bases:
-                found.extend(base.get(key, ()))
+            found.extend(self._own(key, self._regimes))
         if not found:
             raise KeyError(key)
         return found
 
     def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
         if key in self._extra:
             return True
-        return key not in self._gone and any(key in b for b in self._bases)
+        return key not in self._gone and bool(self._own(key, self._regimes) or self.linked(key))
 
     def __iter__(self):  # type: ignore[override]
+        """Every seeded record (reads every listing: for whole-graph questions only)."""
         seen = set(self._extra)
         yield from self._extra
-        for base in self._bases:
-            for key in base:
-                if key not in seen and key not in self._gone:
+        for sr in self._regimes:
+            for key in [*self._listings.listed(sr, self._kind),
+                        *(self._links.get(sr) or {})]:
+                if key not in seen and key in self:
                     seen.add(key)
                     yield key
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
-    def __bool__(self) -> bool:  # cheap: callers test ``mapping or {}``
-        return bool(self._extra) or any(self._bases)
+    def __bool__(self) -> bool:
+        return True
+
+
+class LinkNotes(Mapping[str, list[str]]):
+    """Record id -> notes on the identity links that seed it (shown with its status)."""
+
+    def __init__(self, views: tuple[SeedView, ...]) -> None:
+        self._views = views
+
+    def __getitem__(self, key: str) -> list[str]:
+        notes: list[str] = []
+        for view in self._views:
+            for link, sr, _items in view.linked(key):
+                note = (f"listed by {sr.upper()} as {link.other_id} ({link.reason}); "
+                        "taken to be the same entity")
+                if note not in notes:
+                    notes.append(note)
+        if not notes:
+            raise KeyError(key)
+        return notes
+
+    def __iter__(self):  # type: ignore[override]
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 @dataclass(frozen=True)
 class RegimeSeeds:
-    """Who the stored lists (as a context changes them) designate under one regime's ownership
-    rule: blocking and sectoral designations per entity id, with identity-link notes."""
+    """Who the lists (as a context changes them) designate under one regime's ownership rule:
+    blocking and sectoral designations per record, with identity-link notes."""
 
     rule: RegimeRule
-    designations: Mapping[str, list[Designation]]
-    sectoral: Mapping[str, list[Designation]]
-    notes: dict[str, list[str]]
+    designations: SeedView
+    sectoral: SeedView
+    notes: Mapping[str, list[str]]
+
+    def prefetch(self, ids: Iterable[str]) -> None:
+        """Read the listings of these records and of the records they are linked to at once."""
+        ids = list(ids)
+        linked = [link.other_id for sr in self.designations._regimes
+                  for i in ids for link in (self.designations._links.get(sr) or {}).get(i, ())]
+        self.designations._listings.prefetch([*ids, *linked])
 
 
 def regime_seeds(
@@ -170,39 +218,17 @@ def regime_seeds(
     """Seeds of ``rule`` (the designations of its ``seed_regimes``) after a scenario's delistings
     and added designations; graph nodes that are the same entity as a listed one under another
     list id (identity links) are seeded too, with a note. Never copies or mutates ``stored``."""
-    blocking, sectoral = stored.classes["blocking"], stored.classes["sectoral"]
     regimes = tuple(rule.seed_regimes or (rule.regime,))
     gone = frozenset().union(*(delisted.get(sr, ()) for sr in regimes))
     extra: dict[str, list[Designation]] = {}
-    extra_sect: dict[str, list[Designation]] = {}
-    notes: dict[str, list[str]] = {}
     for sr in regimes:
         for eid, note in (added.get(sr) or {}).items():
             extra.setdefault(eid, []).append(Designation(
                 eid, f"scenario-{sr}-{eid}", sr, "scenario", 0, authority="scenario",
                 program=note or None))
-        for node, links in (stored.links.get(sr) or {}).items():
-            if node in gone:
-                continue
-            for link in links:
-                if link.other_id in gone:
-                    continue
-                hit = False
-                for src, dst in ((blocking, extra), (sectoral, extra_sect)):
-                    found = (src.get(sr) or {}).get(link.other_id)
-                    if found:
-                        dst.setdefault(node, []).extend(found)
-                        hit = True
-                if hit:
-                    notes.setdefault(node, []).append(
-                        f"listed by {sr.upper()} as {link.other_id} ({link.reason}); "
-                        "taken to be the same entity")
-    return RegimeSeeds(
-        rule,
-        SeedView([blocking.get(sr) or {} for sr in regimes], gone, extra),
-        SeedView([sectoral.get(sr) or {} for sr in regimes], gone, extra_sect),
-        notes,
-    )
+    blocking = SeedView(stored.listings, "blocking", regimes, gone, extra, stored.links)
+    sectoral = SeedView(stored.listings, "sectoral", regimes, gone, {}, stored.links)
+    return RegimeSeeds(rule, blocking, sectoral, LinkNotes((blocking, sectoral)))
 
 
 @dataclass(frozen=True)
@@ -268,7 +294,7 @@ def settle_by_holdings(
         target = graph.node(out[s.in_].node)
         if target is None:
             continue
-        owners = {graph.ids[graph._src[e]] for e in graph.in_edges(target)}
+        owners = {graph.ids[u] for u in graph.owners(target)}
         found = [c for c in candidates.get(s.holder, ()) if c in owners]
         if len(found) == 1:
             out[s.holder] = PartyNode(
@@ -298,14 +324,7 @@ def deal_graph(
     g = stored.graph
     replaced = {(e.owner, e.asset, e.kind) for e in edges}
     start = {*roots, *(e.owner for e in edges), *(e.asset for e in edges)}
-    seen: set[int] = set()
-    work = [v for v in (g.node(x) for x in start) if v is not None]
-    while work:
-        v = work.pop()
-        if v in seen:
-            continue
-        seen.add(v)
-        work.extend(g._src[e] for e in g.in_edges(v))
+    seen = g.upstream(v for v in (g.node(x) for x in start) if v is not None)
     assert g.edges is not None
     base = [g.edges[e] for v in seen for e in g.in_edges(v)]
     base = [e for e in base if (e.owner, e.asset, e.kind) not in replaced]

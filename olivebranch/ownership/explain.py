@@ -130,8 +130,8 @@ def paths(
             return
         rank_u = pas.rank[u]
         for e in g.in_edges(u):
-            w = g._src[e]
-            kind = g._kind[e]
+            w = g.edge_src[e]
+            kind = g.edge_kind[e]
             if w in on_path or not pas.state[w] or kind == LINK:
                 continue
             if kind == CONTROL and not counts_control:

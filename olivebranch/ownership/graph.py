@@ -79,12 +79,13 @@ class OwnershipGraph:
         n = len(self.ids)
         self.out_off, self.out_idx = _csr(self.src, n)
         self.in_off, self.in_idx = _csr(self.dst, n)
-        # array.array indexes as fast as a list in the propagation loop (numpy scalars are
-        # slow) while storing 8 bytes per edge instead of a Python object each.
-        self._dst = array("q", self.dst.tobytes())
-        self._src = array("q", self.src.tobytes())
-        self._pct = array("d", self.pct.tobytes())
-        self._kind = array("b", self.kind.tobytes())
+        # Per edge: owner node, asset node, share (NaN = unknown) and kind code (public, read
+        # only). array.array indexes as fast as a list in the propagation loop (numpy scalars
+        # are slow) while storing 8 bytes per edge instead of a Python object each.
+        self.edge_dst = array("q", self.dst.tobytes())
+        self.edge_src = array("q", self.src.tobytes())
+        self.edge_pct = array("d", self.pct.tobytes())
+        self.edge_kind = array("b", self.kind.tobytes())
         del self.src, self.dst, self.pct, self.kind
 
     # ------------------------------------------------------------------ building
@@ -143,7 +144,7 @@ class OwnershipGraph:
 
     @property
     def edge_count(self) -> int:
-        return len(self._src)
+        return len(self.edge_src)
 
     def node(self, entity_id: str) -> int | None:
         return self.index.get(entity_id)
@@ -154,20 +155,35 @@ class OwnershipGraph:
     def out_edges(self, v: int) -> array:
         return self.out_idx[self.out_off[v] : self.out_off[v + 1]]
 
+    def owners(self, v: int) -> list[int]:
+        """Nodes with an edge into ``v`` (owners, controllers, linked persons)."""
+        return [self.edge_src[e] for e in self.in_edges(v)]
+
+    def upstream(self, starts: Iterable[int]) -> set[int]:
+        """``starts`` and every node above them (owners, owners' owners, …)."""
+        seen = set(starts)
+        stack = list(seen)
+        while stack:
+            for u in self.owners(stack.pop()):
+                if u not in seen:
+                    seen.add(u)
+                    stack.append(u)
+        return seen
+
     def edge(self, e: int) -> Edge:
         """The Edge behind edge index ``e`` (synthesised for array-built graphs)."""
         if self.edges is not None:
             return self.edges[e]
-        p = self._pct[e]
+        p = self.edge_pct[e]
         return Edge(
-            self.ids[self._src[e]],
-            self.ids[self._dst[e]],
+            self.ids[self.edge_src[e]],
+            self.ids[self.edge_dst[e]],
             None if p != p else p,
-            KIND_NAME[self._kind[e]],
+            KIND_NAME[self.edge_kind[e]],
         )
 
     def percent(self, e: int) -> float | None:
-        p = self._pct[e]
+        p = self.edge_pct[e]
         return None if p != p else p
 
     @cached_property
@@ -202,7 +218,7 @@ class OwnershipGraph:
                 for u in frontier:
                     edges = self.in_edges(u) if direction == "up" else self.out_edges(u)
                     for e in edges:
-                        w = self._src[e] if direction == "up" else self._dst[e]
+                        w = self.edge_src[e] if direction == "up" else self.edge_dst[e]
                         if w not in seen and len(seen) < limit:
                             seen.add(w)
                             nxt.append(w)
@@ -211,7 +227,7 @@ class OwnershipGraph:
             e
             for u in seen
             for e in self.out_edges(u)
-            if self._dst[e] in seen
+            if self.edge_dst[e] in seen
         ]
         return seen, edges
 
@@ -226,7 +242,7 @@ def _csr(keys: np.ndarray, n: int) -> tuple[array, array]:
 
 def _cycles(graph: OwnershipGraph) -> dict[int, int]:
     n = len(graph)
-    src, dst, kind = graph._src, graph._dst, graph._kind
+    src, dst, kind = graph.edge_src, graph.edge_dst, graph.edge_kind
     out_off, out_idx = graph.out_off, graph.out_idx
     index = [-1] * n
     low = [0] * n

@@ -76,6 +76,7 @@ def link_identities(
     listed: dict[str, set[str]],
     *,
     as_of: date | None = None,
+    version_ids: Iterable[int] | None = None,
 ) -> dict[str, dict[str, list[Link]]]:
     """``{regime: {node_id: [Link]}}``: graph nodes not listed under a regime whose identity
     matches an entity that regime lists. ``listed`` maps regime -> listed entity ids."""
@@ -83,7 +84,8 @@ def link_identities(
     all_listed = set().union(*listed.values()) if listed else set()
     wanted = nodes | all_listed
     data: dict[str, dict[str, Any]] = {}
-    for _vid, d in store.iter_entity_dicts(schemata=NODE_SCHEMATA, as_of=as_of):
+    for _vid, d in store.iter_entity_dicts(schemata=NODE_SCHEMATA, as_of=as_of,
+                                           version_ids=version_ids):
         eid = d.get("id")
         if eid not in wanted:
             continue

@@ -96,7 +96,7 @@ def dot_source(
         extra = ', penwidth=3, color="#000000"' if eid == entity_id else ""
         lines.append(f'  n{u + 1} [label="{label}", fillcolor="{fill}", tooltip="{_esc(eid)}"{extra}];')
     for e in edges:
-        kind = g._kind[e]
+        kind = g.edge_kind[e]
         edge = g.edge(e)
         label = edge.label()
         style = "solid"
@@ -107,7 +107,7 @@ def dot_source(
         if edge.uncertain:
             label += " (uncertain)"
         lines.append(
-            f'  n{g._src[e] + 1} -> n{g._dst[e] + 1} [label="{_esc(label)}", style={style}];'
+            f'  n{g.edge_src[e] + 1} -> n{g.edge_dst[e] + 1} [label="{_esc(label)}", style={style}];'
         )
     lines.append("  subgraph cluster_legend {")
     lines.append('    label="legend"; fontsize=8; color="#bbbbbb";')

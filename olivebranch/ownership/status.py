@@ -62,7 +62,7 @@ def _propagate_aggregate(
     rank = [-1] * n
     share = [0.0] * n
     out_off, out_idx = graph.out_off, graph.out_idx
-    dst, pct, kind = graph._dst, graph._pct, graph._kind
+    dst, pct, kind = graph.edge_dst, graph.edge_pct, graph.edge_kind
     eps = 1e-9
     limit = rule.threshold + eps if rule.strict else rule.threshold - eps
     strict = rule.strict
@@ -115,7 +115,7 @@ def _propagate_per_principal(
     sums: dict[tuple[int, int], float] = {}
     capped: set[int] = set()
     out_off, out_idx = graph.out_off, graph.out_idx
-    dst, pct, kind = graph._dst, graph._pct, graph._kind
+    dst, pct, kind = graph.edge_dst, graph.edge_pct, graph.edge_kind
     eps = 1e-9
     limit = rule.threshold + eps if rule.strict else rule.threshold - eps
     strict = rule.strict
@@ -319,8 +319,8 @@ class RegimeResult:
         sect_known = False
         per_principal: dict[int, float] = {}
         for e in g.in_edges(v):
-            u = g._src[e]
-            kind = g._kind[e]
+            u = g.edge_src[e]
+            kind = g.edge_kind[e]
             if kind == LINK:
                 continue
             basis = self._owner_basis(u) or self._sectoral_basis(u)
@@ -363,8 +363,8 @@ class RegimeResult:
             notes.append(f"part of an ownership cycle with {names}; each holding is counted once")
         known = 0.0
         for e in g.in_edges(v):
-            u = g._src[e]
-            kind = g._kind[e]
+            u = g.edge_src[e]
+            kind = g.edge_kind[e]
             pct = g.percent(e)
             if kind == OWN and pct is not None:
                 known += pct

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from olivebranch.context import EvaluationContext, GeneralLicence, Rule
+from olivebranch.context import PARTS, EvaluationContext, GeneralLicence, Rule
 from olivebranch.listings import DesignationKey, Listings
 from olivebranch.scenarios.model import (
     Designate,
@@ -31,6 +31,7 @@ from olivebranch.scenarios.model import (
     all_assumptions,
     body_of,
     resolve_changes,
+    touches,
 )
 
 EMPTY_INDEX = Listings.from_designations([])
@@ -47,6 +48,7 @@ class ScenarioState:
     removed: Mapping[str, frozenset[DesignationKey]] = field(default_factory=dict)  # per regime
     off: Mapping[str, frozenset[str]] = field(default_factory=dict)  # entities fully removed
     log: tuple[str, ...] = ()
+    touched: frozenset[str] = frozenset()  # context parts the changes declared
 
 
 # ----------------------------------------------------------------------------- rules
@@ -326,7 +328,15 @@ APPLY: dict[str, Callable[[ScenarioState, Any], ScenarioState]] = {
 
 
 def apply_change(state: ScenarioState, change: Any) -> ScenarioState:
-    return APPLY[action_of(change)](state, body_of(change))
+    """Apply one change; it may alter only the context parts its type declares."""
+    out = APPLY[action_of(change)](state, body_of(change))
+    declared = touches(change)
+    for part in PARTS:
+        if part.name not in declared and part.name != "label" and \
+                state.ctx.part(part.name) != out.ctx.part(part.name):
+            raise TypeError(f"change type {action_of(change)!r} changed the context part "
+                            f"{part.name!r} it does not declare (touches: {declared})")
+    return replace(out, touched=out.touched | frozenset(declared))
 
 
 def scenario_date(scenario: Scenario) -> date | None:

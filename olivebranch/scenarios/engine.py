@@ -13,13 +13,19 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from olivebranch.context import EFFECTS, EvaluationContext, Rule, effect_rank, strongest
+from olivebranch.context import EFFECTS, PARTS, EvaluationContext, Rule, effect_rank, strongest
+from olivebranch.deals.models import Deal
+from olivebranch.findings import DealVerdict, RegimeVerdict
 from olivebranch.listings import Listings
 from olivebranch.regimes import registry
 from olivebranch.scenarios.apply import ScenarioState, apply_scenario, scenario_date
 from olivebranch.scenarios.model import Scenario, all_assumptions
+from olivebranch.store import Store
+
+if TYPE_CHECKING:
+    from olivebranch.verdicts import Engine
 
 #: effects that stop a deal (``risk`` is reported but does not block)
 BLOCKING_RANK = effect_rank("restricted")
@@ -337,27 +343,27 @@ class _RegimeEval:
 class ScenarioEngine:
     """Runs scenarios over deals with one verdict engine, re-evaluating only what changed.
 
-    ``verdicts`` is an ``olivebranch.verdicts.Engine`` (it memoises matching, and ownership per
-    listing key); ``store`` the list store (for programme and name delistings). On top of that,
-    each regime's results are kept with what they depended on — the rules in force (by value,
-    so a changed parameter counts), the general licences, the lists of the day, the
-    scenario's delistings and additions and the ownership rule. A later scenario that leaves
-    all of that alone for a regime reuses its verdicts; one that lifts or changes some rules
-    re-evaluates only those rules; one that changes listings re-evaluates only the rules that
-    look at list or ownership status.
+    ``verdicts`` is the :class:`~olivebranch.verdicts.Engine` (it memoises matching, and party
+    statuses per listing key, in the snapshot of each day). On top of that, each regime's
+    results are kept with what they depended on, part by part of the context
+    (``olivebranch.context.PARTS``): the rules in force (by value, so a changed parameter
+    counts), the ``fixed`` parts (general licences) and the lists of the day, and the
+    ``status`` parts (the scenario's delistings and designations, the ownership rule). A later
+    scenario that leaves all of that alone for a regime reuses its verdicts; one that lifts or
+    changes some rules re-evaluates only those rules; one that changes listings re-evaluates
+    only the rules that look at list or ownership status, for the deals whose parties moved.
     """
 
-    def __init__(self, verdicts: Any, store: Any, deals: Sequence[Any],
-                 regimes: Iterable[str] = DEFAULT_REGIMES, *, reuse: bool = True) -> None:
+    def __init__(self, verdicts: Engine, store: Store | None, deals: Sequence[Deal],
+                 regimes: Iterable[str] | None = None, *, reuse: bool = True) -> None:
         self.verdicts = verdicts
-        self.store = store
+        self.store = store if store is not None else verdicts.store
         self.deals = list(deals)
-        self.regimes = tuple(regimes)
+        self.regimes = tuple(regimes or verdicts.regimes)
         self.reuse = reuse
-        self._indexes: dict[date | None, Listings] = {}
-        self._bases: dict[date | None, EvaluationContext] = {}
+        self._bases: dict[date, EvaluationContext] = {}
         self._fingerprints: list[tuple[str, Any]] = []  # (regime, listings) -> token = position
-        self._fp_cache: dict[tuple[date, str], int] = {}
+        self._fp_cache: dict[tuple[str, str], int] = {}
         self._status_dep: dict[int, tuple[Rule, bool]] = {}
         self._evals: dict[str, list[_RegimeEval]] = {}
         self._interned: dict[frozenset[str], frozenset[str]] = {}
@@ -365,19 +371,19 @@ class ScenarioEngine:
         self._relevant_cache: dict[tuple[str, date], tuple[Any, set[str]]] = {}
         self.stats: Counter[str] = Counter()
 
-    def index(self, day: date | None) -> Listings:
-        if day not in self._indexes:
-            self._indexes[day] = Listings.on(self.store, day or date.today())
-        return self._indexes[day]
+    def index(self, day: date) -> Listings:
+        """The listing snapshot of ``day`` (scenario selectors resolve against it)."""
+        return self.verdicts.listings(day)
 
     def base_context(self, day: date | None) -> EvaluationContext:
+        day = day or date.today()
         if day not in self._bases:
             self._bases[day] = self.verdicts.base_context(day)
         return self._bases[day]
 
     def context(self, scenario: Scenario, as_of: date | None = None) -> ScenarioState:
         """The scenario applied to the base context of its date (its own ``set_date`` wins
-        over ``as_of``; neither: the verdict engine's default day)."""
+        over ``as_of``; neither: today)."""
         day = scenario_date(scenario) or as_of
         base = self.base_context(day)
         state = apply_scenario(base, scenario, self.index(base.as_of))
@@ -387,27 +393,52 @@ class ScenarioEngine:
 
     # ------------------------------------------------------------------ reuse keys
     def _listings_token(self, day: date, regime: str) -> int:
-        """Same token for two days whose lists for ``regime`` are identical."""
-        key = (day, regime)
+        """Same token for two days whose lists for ``regime`` are identical (two days of one
+        snapshot without reading the lists; other snapshots by content)."""
+        snap = self.verdicts.snapshot(day)
+        key = (snap.key, regime)
         if key not in self._fp_cache:
-            listed = self.index(day).entities(regime)
-            token = next((i for i, (r, other) in enumerate(self._fingerprints)
-                          if r == regime and other == listed), None)
-            if token is None:
-                self._fingerprints.append((regime, listed))
+            lists = self.verdicts.registry.get(regime).lists
+            seen = {k[1] for k in self._fp_cache}
+            if regime not in seen:
+                self._fingerprints.append((regime, snap.key))
                 token = len(self._fingerprints) - 1
+            else:
+                listed = {lr: snap.listings.entities(lr) for lr in lists}
+                token = None
+                for i, (r, other) in enumerate(self._fingerprints):
+                    if r != regime:
+                        continue
+                    if isinstance(other, str):  # compare with that snapshot's lists
+                        other_snap = self.verdicts.snapshots.by_key(other)
+                        if other_snap is None:
+                            continue
+                        other = {lr: other_snap.listings.entities(lr) for lr in lists}
+                        self._fingerprints[i] = (r, other)
+                    if other == listed:
+                        token = i
+                        break
+                if token is None:
+                    self._fingerprints.append((regime, listed))
+                    token = len(self._fingerprints) - 1
             self._fp_cache[key] = token
         return self._fp_cache[key]
 
     def _keys(self, ctx: EvaluationContext, regime: str) -> tuple[tuple, tuple]:
-        from olivebranch.ownership import load_params
-
-        gls = tuple(sorted((g for g in ctx.general_licences.values() if g.in_force(ctx.as_of)),
-                           key=lambda g: g.id))
-        fixed = (self._listings_token(ctx.as_of, regime), gls)
-        own = load_params(ctx.as_of, overrides=ctx.ownership_params).regimes.get(regime)
-        delisted, added, _ = ctx.listing_key(regime)
-        return fixed, (delisted, added, own)
+        """(fixed, status) keys of a regime's evaluation, from the context parts' declared
+        reuse: ``date`` and ``fixed`` parts must match to reuse anything, ``status`` parts
+        decide whether party statuses may have moved."""
+        lists = self.verdicts.registry.get(regime).lists
+        fixed: list[Any] = []
+        status: list[Any] = []
+        for part in PARTS:
+            if part.reuse == "date":
+                fixed.append(self._listings_token(ctx.as_of, regime))
+            elif part.reuse == "fixed":
+                fixed.append(part.scope(ctx, regime, lists))
+            elif part.reuse == "status":
+                status.append(part.scope(ctx, regime, lists))
+        return tuple(fixed), tuple(status)
 
     def _is_status_rule(self, rule: Rule) -> bool:
         hit = self._status_dep.get(id(rule))
@@ -417,81 +448,37 @@ class ScenarioEngine:
         return hit[1]
 
     # ------------------------------------------------------------------ listing changes
-    def _status_moved(self, deal: Any, old: EvaluationContext, new: EvaluationContext,
+    def _status_moved(self, deal: Deal, old: EvaluationContext, new: EvaluationContext,
                       regime: str) -> bool:
         """Whether the deal's parties can stand differently under ``regime`` in ``new``.
 
         Cheap test first: a party's status depends only on its own list entries and on the
-        owners above it in the ownership graph, so if no entity whose listing changed is among
-        them, nothing moved. Otherwise (or if the verdict engine cannot tell) the memoised
-        statuses are compared.
+        owners above it in the ownership graph, so if no record whose listing changed is among
+        them, nothing moved. Otherwise the memoised statuses are compared.
         """
-        changed = self._changed_nodes(old, new, regime)
+        changed = self._changed_records(old, new, regime)
         if changed is not None:
             relevant = self._relevant(deal, new.as_of)
-            if relevant is not None and not (changed & relevant):
+            if not (changed & relevant):
                 self.stats["status_unmoved"] += 1
                 return False
         return (self.verdicts.party_statuses(deal, old, regime)
                 != self.verdicts.party_statuses(deal, new, regime))
 
-    def _changed_nodes(self, old: EvaluationContext, new: EvaluationContext,
-                       regime: str) -> set[str] | None:
+    def _changed_records(self, old: EvaluationContext, new: EvaluationContext,
+                         regime: str) -> set[str] | None:
         key = (id(old), id(new), regime)
-        if key in self._changed:
-            return self._changed[key][2]
-        out: set[str] | None = set()
-        params_moved = old.ownership_params != new.ownership_params
-        if old.as_of != new.as_of:
-            out = None
-        else:
-            for r in set(old.delisted) | set(new.delisted):
-                out |= set(old.delisted.get(r, ())) ^ set(new.delisted.get(r, ()))
-            for r in set(old.added) | set(new.added):
-                a, b = old.added.get(r) or {}, new.added.get(r) or {}
-                out |= {e for e in a.keys() | b.keys() if a.get(e) != b.get(e)}
-            seeds = getattr(self.verdicts, "_seeds", None)
-            if seeds is None:
-                out = None
-            else:  # graph nodes seeded differently (identity links map list ids onto nodes)
-                s_old, s_new = seeds(old, regime), seeds(new, regime)
-                if (s_old is None) != (s_new is None):
-                    out = None
-                elif s_old is not None and s_new is not None:
-                    if params_moved:  # a new threshold can move anything below a seed
-                        out |= set(s_old.designations) | set(s_new.designations)
-                        out |= set(s_old.sectoral) | set(s_new.sectoral)
-                    else:
-                        out |= set(s_old.designations).symmetric_difference(s_new.designations)
-                        out |= set(s_old.sectoral).symmetric_difference(s_new.sectoral)
-        self._changed[key] = (old, new, out)  # keep the contexts alive: ids stay unique
-        return out
+        if key not in self._changed:
+            # keep the contexts alive: their ids stay unique while cached
+            self._changed[key] = (old, new, self.verdicts.changed_records(old, new, regime))
+        return self._changed[key][2]
 
-    def _relevant(self, deal: Any, day: date) -> set[str] | None:
-        """The deal's list candidates and every node upstream of its parties in the ownership
-        graph (owners, owners' owners, controllers)."""
+    def _relevant(self, deal: Deal, day: date) -> set[str]:
         key = (deal.id, day)
         hit = self._relevant_cache.get(key)
         if hit is not None and hit[0] is deal:
             return hit[1]
-        try:
-            ids: set[str] = set()
-            for p in deal.parties:
-                ids.update(p.pin)
-                ids.update(c.entity_id for c in self.verdicts.resolve(p))
-            nodes, graph = self.verdicts.party_nodes(deal, day)
-            stack = [v for v in (graph.node(n.node) for n in nodes.values()) if v is not None]
-            seen = set(stack)
-            while stack:
-                v = stack.pop()
-                ids.add(graph.ids[v])
-                for e in graph.in_edges(v):
-                    u = graph._src[e]
-                    if u not in seen:
-                        seen.add(u)
-                        stack.append(u)
-        except AttributeError:  # a verdict engine without an ownership graph: compare statuses
-            return None
+        ids = self.verdicts.upstream(deal, day)
         self._relevant_cache[key] = (deal, ids)
         return ids
 
@@ -557,8 +544,6 @@ class ScenarioEngine:
 
     def run(self, scenario: Scenario, *, deals: Sequence[Any] | None = None,
             regimes: Iterable[str] | None = None, as_of: date | None = None) -> ScenarioRun:
-        from olivebranch.verdicts import DealVerdict
-
         started = time.perf_counter()
         regimes = tuple(regimes or self.regimes)
         deals = list(deals if deals is not None else self.deals)
@@ -589,8 +574,6 @@ def _same(a: Rule | None, b: Rule | None) -> bool:
 
 def _merge(old: Any, fresh: Any, changed: set[str], active: Mapping[str, Rule]) -> Any:
     """Old findings of unchanged rules + fresh findings of the re-evaluated ones."""
-    from olivebranch.verdicts import RegimeVerdict
-
     findings = [f for f in old.findings if f.rule_id not in changed] + list(fresh.findings)
     findings.sort(key=lambda f: (-effect_rank(f.effect), f.rule_id, f.party or ""))
     return RegimeVerdict(old.regime, strongest([f.effect for f in findings]), findings,

@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -258,40 +258,52 @@ class SetParam(_Strict):
         return self
 
 
-# One model per action so the JSON Schema documents each; a change has exactly one key.
+# One model per action so the JSON Schema documents each; a change has exactly one key. Each
+# declares the parts of the evaluation context it changes (``olivebranch.context.PARTS``): the
+# scenario engine's reuse of earlier verdicts is derived from the parts, and applying a change
+# that alters a part it does not declare is an error.
 class LiftChange(_Strict):
+    touches: ClassVar[tuple[str, ...]] = ("rules",)
     lift: RuleSelector
 
 
 class RestoreChange(_Strict):
+    touches: ClassVar[tuple[str, ...]] = ("rules",)
     restore: RuleSelector
 
 
 class DelistChange(_Strict):
+    touches: ClassVar[tuple[str, ...]] = ("listings",)
     delist: ListingSelector
 
 
 class RelistChange(_Strict):
+    touches: ClassVar[tuple[str, ...]] = ("listings",)
     relist: ListingSelector
 
 
 class DesignateChange(_Strict):
+    touches: ClassVar[tuple[str, ...]] = ("listings",)
     designate: Designate
 
 
 class EndLicenceChange(_Strict):
+    touches: ClassVar[tuple[str, ...]] = ("licences",)
     end_licence: EndLicence
 
 
 class StartLicenceChange(_Strict):
+    touches: ClassVar[tuple[str, ...]] = ("licences",)
     start_licence: StartLicence
 
 
 class SetParamChange(_Strict):
+    touches: ClassVar[tuple[str, ...]] = ("rules", "ownership")
     set_param: SetParam
 
 
 class SetDateChange(_Strict):
+    touches: ClassVar[tuple[str, ...]] = ("date",)
     set_date: date
 
 
@@ -322,6 +334,11 @@ ACTIONS: dict[str, type[BaseModel]] = {
 
 def action_of(change: BaseModel) -> str:
     return next(iter(type(change).model_fields))
+
+
+def touches(change: BaseModel) -> tuple[str, ...]:
+    """The context parts a change declares it changes."""
+    return tuple(getattr(type(change), "touches", ()))
 
 
 def body_of(change: BaseModel) -> Any:
