@@ -5,26 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from olivebranch.listings import Listings, record_candidates
 from olivebranch.store import Store
 
 DETAIL_SCHEMATA = ("Address", "Identification", "Passport", "UnknownLink", "Ownership",
                    "Directorship", "Family", "Associate", "Sanction", "Membership", "Employment")
 
 
-#: Entity-id prefixes of the list sources, tried in turn for a bare record number.
-ID_PREFIXES = ("ofac-", "gb-fcdo-", "eu-fsf-", "gb-ofsi-", "un-", "au-dfat-", "ca-sema-")
-
-
 def resolve_entity_id(store: Store, ref: str, *, as_of: date | None = None) -> str | None:
     """Accept a full entity id, or a publisher's own record number: an OFAC entry number
     (``46030`` -> ``ofac-46030``), a UK Unique ID (``RUS3064`` -> ``gb-fcdo-RUS3064``), an EU
-    reference or logical id, a UN reference."""
-    ref = ref.strip()
-    candidates = [ref]
-    if ref.isdigit():
-        candidates.insert(0, f"ofac-{ref}")
-    candidates += [f"{prefix}{ref}" for prefix in ID_PREFIXES]
-    for c in candidates:
+    reference or logical id, a UN reference (each list source's ``id_prefix``)."""
+    for c in record_candidates(ref):
         if store.get_entity(c, as_of=as_of) is not None:
             return c
     return None
@@ -41,8 +33,18 @@ def describe_entity(store: Store, entity_id: str, *, as_of: date | None = None) 
         if prop.type.name == "entity" or prop.hidden:
             continue
         props.setdefault(prop.label, []).append(value)
-    designations = [
-        {
+    listings = Listings.on(store, as_of or date.today())
+    counted = {r.designation.sanction_id: r for r in listings.of(entity_id)}
+    designations = []
+    for d in store.designations(entity_id, as_of=as_of):
+        row = counted.get(d.sanction_id)
+        if row is not None:
+            counts = f"{row.kind} ({row.regime})"
+        elif d.source in listings.dropped:
+            counts = "superseded"
+        else:
+            counts = "not in force"
+        designations.append({
             "source": d.source,
             "regime": d.regime,
             "authority": d.authority,
@@ -50,9 +52,8 @@ def describe_entity(store: Store, entity_id: str, *, as_of: date | None = None) 
             "source_id": d.source_id,
             "listing_date": d.listing_date,
             "sanction_id": d.sanction_id,
-        }
-        for d in store.designations(entity_id, as_of=as_of)
-    ]
+            "counts": counts,
+        })
     addresses: list[dict[str, Any]] = []
     identifiers: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []

@@ -1,10 +1,31 @@
-"""Errors a user can act on: each names the file (or deal, or scenario) and the place."""
+"""Errors a user can act on: each names the file (or deal, or scenario) and the place, and
+carries the HTTP status the API answers it with (one handler maps them, ``api.errors``)."""
 
 from __future__ import annotations
 
 
 class OliveBranchError(Exception):
-    """Base class for errors shown to users without a traceback."""
+    """Base class for errors shown to users without a traceback (HTTP 400 by default)."""
+
+    status: int = 400
+
+
+class InvalidInput(OliveBranchError):
+    """A value the user gave cannot be used (a date, a regime, a format)."""
+
+    status = 400
+
+
+class NotFound(OliveBranchError):
+    """No deal, scenario, entity or list version by that name."""
+
+    status = 404
+
+
+class Conflict(OliveBranchError):
+    """The name is taken (create), or the item cannot be changed (bundled with olivebranch)."""
+
+    status = 409
 
 
 class ParseError(OliveBranchError):

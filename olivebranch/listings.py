@@ -129,6 +129,19 @@ def describe(d: Designation) -> str:
     return f"{label}{ref}{prog}"
 
 
+def record_candidates(ref: str) -> list[str]:
+    """Candidate record ids for a reference: itself, or a publisher's record number with each
+    list source's id prefix (``46030`` -> ``ofac-46030``; a bare number is tried as the first
+    source's number first)."""
+    ref = ref.strip()
+    prefixes = list(dict.fromkeys(s.id_prefix for s in source_registry().values()
+                                  if s.id_prefix))
+    cands = [ref, *(f"{p}{ref}" for p in prefixes if not ref.startswith(p))]
+    if ref.isdigit() and prefixes:
+        cands.sort(key=lambda c: not c.startswith(prefixes[0]))
+    return cands
+
+
 def norm_name(name: str) -> str:
     return normalize(name, ascii=True) or ""
 
@@ -346,15 +359,7 @@ class Listings:
         return out
 
     def record_id(self, ref: str) -> list[str]:
-        """Candidate record ids for a reference: itself, or a publisher's record number with
-        each list source's id prefix (``46030`` -> ``ofac-46030``)."""
-        ref = ref.strip()
-        prefixes = list(dict.fromkeys(s.id_prefix for s in source_registry().values()
-                                      if s.id_prefix))
-        cands = [ref, *(f"{p}{ref}" for p in prefixes if not ref.startswith(p))]
-        if ref.isdigit():  # a bare number is an OFAC entry number first
-            cands.sort(key=lambda c: not c.startswith(prefixes[0]) if prefixes else 0)
-        return cands
+        return record_candidates(ref)
 
     # ------------------------------------------------------------------ overlays
     def under(self, delisted: Mapping[str, Iterable[str]] | None = None,

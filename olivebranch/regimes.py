@@ -21,6 +21,8 @@ from olivebranch.errors import ParseError
 from olivebranch.paths import DATA_DIR
 
 REGISTRY_PATH = DATA_DIR / "regimes.yaml"
+#: libyaml's safe loader when available (data files are read by every command)
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: regime kinds the registry accepts
 REGIME_KINDS = ("sanctioning", "host_state")
 #: designation classes a list source can give its listings (see ``lists.base.ListingRule``)
@@ -182,7 +184,7 @@ class Registry:
 # ---------------------------------------------------------------------------- loading
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER)  # noqa: S506
     except OSError as exc:
         raise RegistryError(path, None, f"cannot read: {exc.strerror}") from None
     except yaml.YAMLError as exc:

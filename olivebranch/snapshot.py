@@ -16,6 +16,7 @@ recomputing it.
 from __future__ import annotations
 
 import bisect
+import gc
 import hashlib
 import logging
 import os
@@ -111,11 +112,14 @@ def edge_days(edge: Edge) -> list[date]:
 
 # ---------------------------------------------------------------------------- the timeline
 class Timeline:
-    """The list versions of a store and the days on which what they say changes."""
+    """The list versions of a store and the days on which what they say changes. What it
+    reads (the change days, the ownership edges) is kept on disk under ``cache_dir``, keyed by
+    the versions."""
 
-    def __init__(self, store: Store, reg: Registry) -> None:
+    def __init__(self, store: Store, reg: Registry, cache_dir: Path | None = None) -> None:
         self.store = store
         self.registry = reg
+        self.cache_dir = cache_dir
         self.versions: list[Version] = store.versions()
         self.active_ids = tuple(sorted(v.id for v in self.versions if v.active))
         self.stamp = hashlib.sha1(repr(sorted(
@@ -154,10 +158,24 @@ class Timeline:
         edges = {d for items in self.edges().values() for e in items for d in edge_days(e)}
         self._days = sorted(listed | ended | published | edges | supersession_days())
 
+    def _cache_path(self) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        raw = f"{code_digest()}|{self.store.url}|{self.stamp}"
+        url = hashlib.sha1(str(self.store.url).encode()).hexdigest()[:8]
+        return self.cache_dir / f"timeline-{url}-{hashlib.sha1(raw.encode()).hexdigest()[:16]}.pickle"
+
     def change_days(self) -> list[date]:
         with self._lock:
             if self._days is None:
-                self._load_days()
+                path = self._cache_path()
+                cached = read_cache(path) if path is not None else None
+                if isinstance(cached, tuple) and len(cached) == 3:
+                    self._days, self._index_days, self._edges = cached
+                else:
+                    self._load_days()
+                    if path is not None:
+                        write_cache(path, (self._days, self._index_days, self._edges))
         assert self._days is not None
         return self._days
 
@@ -296,8 +314,10 @@ class Snapshots:
     def __init__(self, store: Store, *, reg: Registry | None = None,
                  index: MatchIndex | None = None, use_cache: bool = True,
                  cache_dir: Path | None = None,
-                 index_loader: Callable[[Store, date | None], MatchIndex] | None = None) -> None:
+                 index_loader: Callable[[Store, date | None], MatchIndex] | None = None,
+                 freeze: bool = False) -> None:
         self.store = store
+        self.freeze = freeze
         self.registry = reg or registry()
         self.fixed_index = index
         self.use_cache = use_cache
@@ -312,17 +332,18 @@ class Snapshots:
     def timeline(self) -> Timeline:
         with self._lock:
             if self._timeline is None:
-                self._timeline = Timeline(self.store, self.registry)
+                self._timeline = Timeline(self.store, self.registry, self._disk())
             return self._timeline
+
+    def _disk(self) -> Path | None:
+        return (self.cache_dir or cache_root()) if self.use_cache else None
 
     def refresh(self) -> bool:
         """Drop everything if the store's list versions changed (an import, an activation);
         True if they did."""
         with self._lock:
-            if self._timeline is None:
-                return False
-            fresh = Timeline(self.store, self.registry)
-            if fresh.stamp == self._timeline.stamp:
+            fresh = Timeline(self.store, self.registry, self._disk())
+            if self._timeline is not None and fresh.stamp == self._timeline.stamp:
                 return False
             self._timeline = fresh
             self._snaps.clear()
@@ -372,12 +393,32 @@ class Snapshots:
                 self._indexes.popitem(last=False)
         return index
 
+    def current_index(self) -> MatchIndex:
+        """The screening index of the active list versions (what screening without a date
+        and the yente-compatible API use)."""
+        if self.fixed_index is not None:
+            return self.fixed_index
+        self.timeline()  # the versions it is built from (refresh compares them)
+        with self._lock:
+            hit = self._indexes.get(None)
+        if hit is None:
+            hit = self._load_index(None)
+            with self._lock:
+                self._indexes[None] = hit
+        return hit
+
     def _load_index(self, as_of: date | None) -> MatchIndex:
         if self._index_loader is not None:
-            return self._index_loader(self.store, as_of)
-        from olivebranch.match.cache import load_index
+            index = self._index_loader(self.store, as_of)
+        else:
+            from olivebranch.match.cache import load_index
 
-        return load_index(self.store, as_of, use_cache=self.use_cache)
+            index = load_index(self.store, as_of, use_cache=self.use_cache)
+        if self.freeze:
+            # a short-lived process keeps the index to its end: keep the collector from
+            # rescanning its millions of objects at every later allocation burst
+            gc.freeze()
+        return index
 
     def set_index(self, index: MatchIndex, as_of: date | None = None) -> None:
         """Use ``index`` for the lists of ``as_of`` (``None``: the active versions)."""
@@ -393,30 +434,42 @@ class Snapshots:
 
     def load_or_derive(self, snap: Snapshot) -> OwnershipData:
         path = self._path(snap)
-        if self.use_cache and path.exists():
-            try:
-                with path.open("rb") as f:
-                    data = pickle.load(f)
-                if isinstance(data, OwnershipData):
-                    return data
-            except Exception:  # noqa: BLE001 - a broken cache file is rebuilt, never fatal
-                log.warning("ignoring unreadable cache file %s", path)
+        data = read_cache(path) if self.use_cache else None
+        if isinstance(data, OwnershipData):
+            return data
         data = snap.derive()
         if self.use_cache:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-                with tmp.open("wb") as f:
-                    pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-                tmp.replace(path)
-                prefix = path.name.split("-")[0] + "-" + path.name.split("-")[1]
-                files = sorted(path.parent.glob(f"{prefix}-*.pickle"),
-                               key=lambda p: p.stat().st_mtime, reverse=True)
-                for old in files[8:]:
-                    old.unlink(missing_ok=True)
-            except OSError:
-                pass
+            write_cache(path, data)
         return data
+
+
+def read_cache(path: Path) -> object | None:
+    """A pickled cache file, or None (missing or unreadable: then it is rebuilt)."""
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f)
+    except Exception:  # noqa: BLE001 - a broken cache file is rebuilt, never fatal
+        log.warning("ignoring unreadable cache file %s", path)
+        return None
+
+
+def write_cache(path: Path, data: object, keep: int = 8) -> None:
+    """Write a cache file atomically and keep the ``keep`` newest of its kind."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+        prefix = "-".join(path.name.split("-")[:2])
+        files = sorted(path.parent.glob(f"{prefix}-*.pickle"),
+                       key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in files[keep:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 __all__ = ["OwnershipData", "Snapshot", "Snapshots", "Timeline"]

@@ -77,6 +77,7 @@ class Engine:
         self.packs = packs
         self._facts: dict[str, tuple[str, dict[str, Any]]] = {}
         self._resolvers: dict[int, PartyResolver] = {}
+        self._by_day: dict[date, PartyResolver] = {}
         self._lock = threading.RLock()
 
     @property
@@ -104,14 +105,27 @@ class Engine:
         return self.snapshot(day).memo.setdefault(name, {})
 
     # ------------------------------------------------------------------ party resolution
+    def forget(self) -> None:
+        """Drop what was derived from the lists (after an import; snapshots refresh too)."""
+        with self._lock:
+            self._resolvers.clear()
+            self._by_day.clear()
+
     def resolver(self, day: date | None = None) -> PartyResolver:
-        index = self.snapshots.index(day or date.today())
+        day = day or date.today()
+        hit = self._by_day.get(day)
+        if hit is not None:
+            return hit
+        index = self.snapshots.index(day)
         with self._lock:
             hit = self._resolvers.get(id(index))
             if hit is None or hit.index is not index:
                 hit = self._resolvers[id(index)] = PartyResolver(index)
                 if len(self._resolvers) > 8:
                     self._resolvers.pop(next(iter(self._resolvers)))
+            if len(self._by_day) > 64:
+                self._by_day.clear()
+            self._by_day[day] = hit
             return hit
 
     def resolve(self, party: Party, day: date | None = None) -> tuple[Candidate, ...]:

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from test_api_support import shared_state
 
-from olivebranch.api import auth, create_app
+from olivebranch.api import auth
 from olivebranch.api.models import (
     DataCatalogModel,
     EntityMatchResponse,
@@ -20,6 +20,7 @@ from olivebranch.api.models import (
     SearchResponse,
 )
 from olivebranch.api.state import AppState
+from olivebranch.app import create_app
 
 #: The example from yente's /match documentation (routers/match.py docstring), verbatim.
 YENTE_DOC_QUERY = {

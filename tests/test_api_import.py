@@ -7,7 +7,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from olivebranch.api import Settings, auth, create_app
+from olivebranch.api import auth
+from olivebranch.api.settings import Settings
+from olivebranch.app import create_app
 from olivebranch.lists.importer import import_path
 from olivebranch.paths import LISTS_DIR
 

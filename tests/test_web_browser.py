@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from test_api_support import shared_state
 
-from olivebranch.api import create_app
 from olivebranch.api.server import RunningServer, serve_in_thread
+from olivebranch.app import create_app
 from olivebranch.paths import REPO_DIR
-from olivebranch.reports import CHROMIUM_ARGS, chromium_path
+from olivebranch.web.reports import CHROMIUM_ARGS, chromium_path
 
 pytestmark = pytest.mark.browser
 

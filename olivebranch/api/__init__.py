@@ -1,6 +1,3 @@
-"""The HTTP API: yente-compatible screening, olivebranch's own endpoints and the web UI."""
-
-from olivebranch.api.app import create_app
-from olivebranch.api.settings import Settings
-
-__all__ = ["Settings", "create_app"]
+"""The HTTP API: yente-compatible screening and olivebranch's own endpoints (routers), the
+server's state, authentication and error handling. ``olivebranch.app.create_app`` mounts it
+together with the web UI."""

@@ -209,3 +209,9 @@ def require(level: str) -> Callable[[Request], Any]:
 
     dependency.__name__ = f"require_{level}"
     return dependency
+
+
+def principal_name(request: Request) -> str:
+    """Who made a write, for the catalogue's revision history (``api:<key id> (<name>)``)."""
+    p = principal_for(request)
+    return "api:anonymous" if p.anonymous else f"api:{p.key_id} ({p.name})"

@@ -1,13 +1,14 @@
-"""Small request helpers shared by the routers."""
+"""Small request helpers shared by the routers and the web views."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 
 from olivebranch.api.settings import Settings
 from olivebranch.api.state import AppState
+from olivebranch.dates import parse_date as _parse_date
 
 
 def state(request: Request) -> AppState:
@@ -20,10 +21,6 @@ def settings(request: Request) -> Settings:
 
 
 def parse_date(value: str | None, name: str = "as_of") -> date | None:
-    """An ISO date from a query parameter, or a 400 that says what is wrong."""
-    if value is None or value == "":
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise HTTPException(400, detail=f"{name}: not an ISO date (YYYY-MM-DD): {value!r}") from None
+    """An ISO date from a parameter (``olivebranch.dates``: one parser, one error style; the
+    error handler answers a bad one with 400)."""
+    return _parse_date(value, name)

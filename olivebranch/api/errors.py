@@ -1,13 +1,16 @@
 """Turning every user mistake into a clear 4xx, and capping request bodies.
 
-FastAPI's defaults already answer most bad input with 422, but their messages are lists meant
-for programs; these handlers add one sentence a person can act on. Anything that still escapes
-is logged with its traceback and answered with a 500 that leaks nothing.
+Errors carry their HTTP status (``olivebranch.errors``: ``NotFound`` 404, ``Conflict`` 409,
+``InvalidInput`` and ``ParseError`` 400); one handler answers them all, as JSON for the API and
+as an error page for the web UI's pages. FastAPI's own validation errors (422) get one sentence
+a person can act on. Anything that still escapes is logged with its traceback and answered
+with a 500 that leaks nothing.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -53,8 +56,24 @@ async def validation_handler(_request: Request, exc: RequestValidationError) -> 
     )
 
 
-async def user_error_handler(_request: Request, exc: OliveBranchError) -> JSONResponse:
-    return JSONResponse(status_code=400, content={"detail": str(exc)})
+#: renders an HTML error page for the web UI (the app factory sets it; the API never imports
+#: the web UI)
+PageRenderer = Callable[[Request, int, str], Response]
+
+
+async def user_error_handler(request: Request, exc: OliveBranchError) -> Response:
+    """The one mapping of typed errors to HTTP answers."""
+    status = getattr(exc, "status", 400)
+    render = getattr(request.app.state, "error_page", None)
+    if render is not None and wants_page(request):
+        return render(request, status, str(exc))
+    return JSONResponse(status_code=status, content={"detail": str(exc)})
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page (not an API client, not a JSON view)."""
+    return (not _is_api(request.url.path) and request.query_params.get("format") != "json"
+            and "application/json" not in request.headers.get("accept", ""))
 
 
 async def unexpected_handler(request: Request, exc: Exception) -> Response:

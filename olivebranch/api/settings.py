@@ -69,3 +69,13 @@ class Settings:
             max_upload_bytes=_int("OLIVEBRANCH_MAX_UPLOAD_BYTES", 256_000_000),
             max_queries=_int("OLIVEBRANCH_MAX_QUERIES", 100),
         )
+
+
+def app_version() -> str:
+    """The installed olivebranch version (shown in the API document and the UI footer)."""
+    try:
+        from importlib.metadata import version
+
+        return version("olivebranch")
+    except Exception:  # pragma: no cover - not installed
+        return "0"

@@ -1,12 +1,12 @@
-"""What the running server holds: the store, the match index and the engines built from it.
+"""What the running server holds: the workspace, and the screening index the yente-compatible
+endpoints answer from.
 
-One ``AppState`` lives in ``app.state.ob``; handlers read it from the request. Nothing is kept in
-module globals, so several apps (tests, a bench) can run in one process with different stores.
-Swapping the index after a list import is one attribute assignment, atomic for readers.
-
-The deal and scenario engines memoise their expensive work (party matching, ownership status),
-so the state keeps one verdict engine per index and caches whole scenario runs per
-(scenario, date, catalogue generation); a deal or scenario write bumps the generation.
+One ``AppState`` lives in ``app.state.ob``; handlers read it from the request. Nothing is kept
+in module globals, so several apps (tests, a bench) can run in one process with different
+stores. Verdicts, scenario runs and ownership come from the workspace, which takes "today" from
+its clock at every request and keys its caches by the lists and the catalogues, so deals and
+scenarios saved by another process (the CLI) show at the next request. Swapping the screening
+index after a list import is one attribute assignment, atomic for readers.
 """
 
 from __future__ import annotations
@@ -16,47 +16,43 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
-from olivebranch.api.catalogue import DealCatalogue, ScenarioCatalogue
 from olivebranch.api.settings import Settings
+from olivebranch.catalogue import DealCatalogue, ScenarioCatalogue
+from olivebranch.findings import DealVerdict
+from olivebranch.scenarios.engine import Matrix, ScenarioRun
 from olivebranch.store import Store
+from olivebranch.workspace import Clock, Workspace
+
+if TYPE_CHECKING:
+    from olivebranch.api.screening import Lookup
+    from olivebranch.match.index import MatchIndex
+    from olivebranch.ownership.analysis import OwnershipAnalysis
 
 log = logging.getLogger("olivebranch.api")
-#: Whole-catalogue scenario runs kept in memory (oldest dropped first).
-MAX_RUNS = 48
 
 
 @dataclass
 class AppState:
     settings: Settings
-    store: Store
-    index: Any = None
-    lookup: Any = None
-    deals: DealCatalogue | None = None
-    scenarios: ScenarioCatalogue | None = None
+    workspace: Workspace
+    index: MatchIndex | None = None
+    lookup: Lookup | None = None
     started: float = field(default_factory=time.time)
     timings: dict[str, float] = field(default_factory=dict)
     ready: bool = False
     lock: threading.RLock = field(default_factory=threading.RLock)
-    ownership_lock: threading.Lock = field(default_factory=threading.Lock)
-    generation: int = 0
-    _verdicts: Any = None
-    _scenario_engine: Any = None
-    _runs: dict[tuple[Any, ...], Any] = field(default_factory=dict)
-    _ownership: dict[date | None, Any] = field(default_factory=dict)
 
     @classmethod
-    def start(cls, settings: Settings) -> AppState:
-        """Open the store, import the bundled lists into an empty one, build the index."""
+    def start(cls, settings: Settings, *, clock: Clock | None = None) -> AppState:
+        """Open the store, import the bundled lists into an empty one, build the index, and
+        move user deal and scenario files of older versions (``deals_dir``,
+        ``scenarios_dir``) into the store's catalogue."""
         t0 = time.perf_counter()
         store = Store(settings.db_url)
-        state = cls(
-            settings=settings,
-            store=store,
-            deals=DealCatalogue(settings.deals_dir),
-            scenarios=ScenarioCatalogue(settings.scenarios_dir),
-        )
+        state = cls(settings=settings,
+                    workspace=Workspace(store, clock=clock, index_cache=settings.index_cache))
         if settings.import_bundled_if_empty and not store.active_versions():
             from olivebranch.lists.importer import import_bundled
 
@@ -64,122 +60,73 @@ class AppState:
             t1 = time.perf_counter()
             import_bundled(store)
             state.timings["import_bundled_s"] = round(time.perf_counter() - t1, 3)
+        state.import_legacy_files()
         state.rebuild_index()
         state.timings["startup_s"] = round(time.perf_counter() - t0, 3)
         state.ready = True
         return state
 
+    @property
+    def store(self) -> Store:
+        return self.workspace.store
+
+    @property
+    def deals(self) -> DealCatalogue:
+        return self.workspace.deals
+
+    @property
+    def scenarios(self) -> ScenarioCatalogue:
+        return self.workspace.scenarios
+
+    def import_legacy_files(self) -> None:
+        for catalogue, directory in ((self.deals, self.settings.deals_dir),
+                                     (self.scenarios, self.settings.scenarios_dir)):
+            if directory is None or not directory.is_dir():
+                continue
+            files = sorted(p for p in directory.glob("*.y*ml") if not p.name.startswith("."))
+            try:
+                moved = catalogue.import_files(files, who=f"import:{directory}")
+            except Exception:  # noqa: BLE001 - a bad old file must not stop the server
+                log.exception("could not move files of %s into the catalogue", directory)
+                continue
+            if moved:
+                log.info("moved %d file(s) of %s into the catalogue", len(moved), directory)
+
     def rebuild_index(self) -> None:
-        """Build the match index from the active list versions and swap it in; every engine
-        result computed from the old lists is dropped."""
+        """After a list import: forget what was derived from the old lists, build the
+        screening index of the active versions and swap it in."""
         from olivebranch.api.screening import Lookup
-        from olivebranch.match.cache import load_index
 
         t0 = time.perf_counter()
-        index = load_index(self.store, use_cache=self.settings.index_cache)
+        self.workspace.refresh()
+        index = self.workspace.snapshots.current_index()
         lookup = Lookup.build(self.store)
         with self.lock:
             self.index, self.lookup = index, lookup
-            self._verdicts = None
-            self._scenario_engine = None
-            self._runs.clear()
-            self._ownership.clear()
-            self.generation += 1
         self.timings["index_build_s"] = round(time.perf_counter() - t0, 3)
         log.info("match index built in %.2fs", self.timings["index_build_s"])
 
     def warm_up(self) -> None:
-        """Compute the status-quo run and today's ownership analysis ahead of the first page."""
+        """Compute today's status-quo run and ownership analysis ahead of the first page."""
         try:
             self.run("status-quo")
             self.ownership(None)
         except Exception:  # pragma: no cover - warm-up is best effort; pages compute on demand
             log.exception("warm-up failed")
 
-    # ------------------------------------------------------------------ catalogue changes
-    def catalogue_changed(self) -> None:
-        with self.lock:
-            self.generation += 1
-            self._scenario_engine = None
-            self._runs.clear()
+    # ------------------------------------------------------------------ the workspace
+    def run(self, scenario: str, as_of: date | None = None) -> ScenarioRun:
+        """A whole-catalogue run of one named scenario (cached by the workspace)."""
+        return self.workspace.run(scenario, as_of)
 
-    # ------------------------------------------------------------------ engines
-    def verdicts(self) -> Any:
-        from olivebranch.verdicts import Engine
+    def assessment(self, deal_id: str, scenario: str, as_of: date | None = None) -> DealVerdict:
+        """One catalogue deal's verdict with each party's standing per regime."""
+        self.deals.get(deal_id)  # NotFound for an unknown deal
+        return self.workspace.assess(deal_id, scenario, as_of)
 
-        with self.lock:
-            if self._verdicts is None:
-                self._verdicts = Engine(self.store, match_index=self.index)
-            return self._verdicts
+    def matrix(self, names: list[str], as_of: date | None = None) -> Matrix:
+        return self.workspace.matrix(names, as_of)
 
-    def scenario_engine(self) -> Any:
-        from olivebranch.scenarios.engine import ScenarioEngine
-
-        with self.lock:
-            if self._scenario_engine is None:
-                assert self.deals is not None
-                self._scenario_engine = ScenarioEngine(self.verdicts(), self.store, self.deals.deals())
-            return self._scenario_engine
-
-    def run(self, scenario: str, as_of: date | None = None) -> Any:
-        """A whole-catalogue run of one named scenario (cached)."""
-        assert self.scenarios is not None
-        entry = self.scenarios.get(scenario)
-        key = (scenario, as_of, self.generation, str(entry.path))
-        with self.lock:
-            cached = self._runs.get(key)
-            if cached is None:
-                cached = self.scenario_engine().run(entry.scenario, as_of=as_of)
-                while len(self._runs) >= MAX_RUNS:  # callers choose dates: keep memory bounded
-                    self._runs.pop(next(iter(self._runs)))
-                self._runs[key] = cached
-            return cached
-
-    def assessment(self, deal_id: str, scenario: str, as_of: date | None = None) -> tuple[Any, Any]:
-        """(scenario run, DealVerdict) for one catalogue deal, with each party's screening and
-        ownership status per regime filled in."""
-        assert self.deals is not None
-        entry = self.deals.get(deal_id)
-        run = self.run(scenario, as_of)
-        verdict = run.verdicts.get(deal_id)
-        if verdict is None:  # the catalogue changed under a cached run
-            self.catalogue_changed()
-            run = self.run(scenario, as_of)
-            verdict = run.verdicts[deal_id]
-        if not verdict.parties:
-            verdict.parties = self.party_table(entry.deal, run)
-        return run, verdict
-
-    def party_table(self, deal: Any, run: Any) -> dict[str, dict[str, Any]]:
-        """party id -> name, role and, per regime, match/score/listed/owned/sectoral."""
-        engine = self.verdicts()
-        out: dict[str, dict[str, Any]] = {p.id: {"name": p.name, "role": p.role}
-                                          for p in deal.parties}
-        with self.lock:
-            for regime in run.regimes:
-                for pid, st in engine.party_statuses(deal, run.ctx, regime).items():
-                    out[pid][regime] = {"match": st.match, "score": st.score,
-                                        "listed": st.listed, "owned": st.owned,
-                                        "sectoral": st.sectoral}
-        return out
-
-    def run_adhoc(self, scenario: Any, as_of: date | None = None) -> Any:
-        with self.lock:
-            return self.scenario_engine().run(scenario, as_of=as_of)
-
-    def matrix(self, names: list[str], as_of: date | None = None) -> Any:
-        from olivebranch.scenarios.engine import Matrix
-
-        engine = self.scenario_engine()
-        return Matrix([self.run(n, as_of) for n in names], engine.regimes)
-
-    def ownership(self, as_of: date | None) -> Any:
-        """The ownership analysis of the active lists on ``as_of`` (cached per date)."""
-        from olivebranch.ownership import analyse
-
-        with self.ownership_lock:
-            if as_of not in self._ownership:
-                if len(self._ownership) > 8:
-                    self._ownership.clear()
-                self._ownership[as_of] = analyse(self.store, as_of)
-            return self._ownership[as_of]
+    def ownership(self, as_of: date | None) -> OwnershipAnalysis:
+        """The ownership analysis of the lists on ``as_of`` (default: today)."""
+        return self.workspace.ownership(as_of)

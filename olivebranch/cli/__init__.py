@@ -18,9 +18,19 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from olivebranch.cli import assess, export, lists, owners, parties, scenario, screen, serve
+    from olivebranch.cli import (
+        assess,
+        deals,
+        export,
+        lists,
+        owners,
+        parties,
+        scenario,
+        screen,
+        serve,
+    )
 
-    for module in (lists, screen, owners, assess, scenario, serve, parties, export):
+    for module in (lists, screen, owners, assess, deals, scenario, serve, parties, export):
         module.register(app)
 
 

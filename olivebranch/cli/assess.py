@@ -6,67 +6,18 @@ import csv
 import io
 import json
 import sys
-from datetime import date
-from pathlib import Path
 
 import typer
 
 from olivebranch.errors import OliveBranchError
+from olivebranch.regimes import registry
 
 FORMATS = ("table", "json", "csv", "md")
-COLOURS = {
-    "clear": "green", "risk": "yellow", "restricted": "cyan",
-    "host_approval_required": "magenta", "licence_required": "bright_red", "prohibited": "red",
-}
-SHORT = {
-    "clear": "clear", "risk": "risk", "restricted": "restricted",
-    "host_approval_required": "host approval", "licence_required": "licence", "prohibited": "PROHIBITED",
-}
-
-
-def _engine(as_of: date | None = None):
-    """An Engine over the configured store, with the screening index from its on-disk cache."""
-    from olivebranch.match.cache import load_index
-    from olivebranch.store import Store
-    from olivebranch.verdicts import Engine
-
-    store = Store()
-    if not store.active_versions(as_of):
-        when = f" on {as_of}" if as_of else ""
-        raise OliveBranchError(
-            f"the store ({store.url}) has no list versions in force{when}: verdicts would "
-            "ignore every list. Load them first: olivebranch lists load-bundled")
-    return Engine(store, match_index=load_index(store, as_of))
-
-
-def _deals(files: list[Path], all_: bool):
-    from olivebranch.deals import load_catalogue, load_deal
-
-    if all_ or not files:
-        return load_catalogue()
-    out = []
-    catalogue = None
-    for f in files:
-        if not f.exists() and f.suffix == "" and len(f.parts) == 1:
-            # a bundled deal's id (``olivebranch assess tomtor-us-rare-earths --explain``)
-            catalogue = catalogue or {d.id: d for d in load_catalogue()}
-            if str(f) in catalogue:
-                out.append(catalogue[str(f)])
-                continue
-            raise OliveBranchError(
-                f"{f}: no such file, and no bundled deal has this id "
-                f"(ids: olivebranch assess --all --format csv)")
-        out.append(load_deal(f))
-    return out
-
-
-def _parse_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise OliveBranchError(f"--as-of: '{value}' is not a date (YYYY-MM-DD)") from None
+#: terminal colour, wide label and narrow label of each effect (``data/regimes.yaml``)
+COLOURS = {e.id: e.colour for e in registry().effects}
+SHORT = {e.id: e.short for e in registry().effects}
+#: one-word labels for terminals too narrow for the full ones
+COMPACT = {e.id: e.compact for e in registry().effects}
 
 
 def render_matrix(verdicts, regimes, fmt: str) -> str:
@@ -85,13 +36,6 @@ def render_matrix(verdicts, regimes, fmt: str) -> str:
         lines += ["| " + " | ".join(r) + " |" for r in rows]
         return "\n".join(lines)
     raise OliveBranchError(f"--format: unknown format '{fmt}' (table, json, csv, md)")
-
-
-#: one-word labels for terminals too narrow for the full ones
-COMPACT = {
-    "clear": "clear", "risk": "risk", "restricted": "restr", "host_approval_required": "host",
-    "licence_required": "lic", "prohibited": "NO",
-}
 
 
 def _table(verdicts, regimes, as_of, scenario, console=None) -> None:
@@ -170,29 +114,29 @@ def explain_text(v) -> str:
 def register(app: typer.Typer) -> None:
     @app.command("assess")
     def assess(
-        deals: list[Path] = typer.Argument(
-            None, help="deal files or bundled deal ids (default: the bundled catalogue)"),
-        all_: bool = typer.Option(False, "--all", help="assess every bundled deal"),
-        regime: str = typer.Option("us,eu,uk,ru,ua", "--regime", help="comma-separated regimes"),
+        deals: list[str] = typer.Argument(
+            None, help="deal ids (bundled or saved: olivebranch deals list) or deal files "
+            "(default: the whole catalogue)"),
+        all_: bool = typer.Option(False, "--all", help="assess every deal of the catalogue"),
+        regime: str = typer.Option(",".join(registry().assessed), "--regime",
+                                   help="comma-separated regimes"),
         as_of: str = typer.Option(None, "--as-of", help="evaluate as of this date (YYYY-MM-DD)"),
+        scenario: str = typer.Option("status-quo", "--scenario",
+                                     help="scenario name (bundled or saved) or .yaml file"),
         fmt: str = typer.Option("table", "--format", help="table, json, csv or md"),
         explain: bool = typer.Option(False, "--explain", help="every finding with its evidence"),
     ) -> None:
         """Verdict per deal and regime: can the deal go ahead, and what stands in the way."""
-        from olivebranch.verdicts import REGIMES
+        from olivebranch.cli.common import choice, day, regimes, workspace
 
-        regimes = [r.strip().lower() for r in regime.split(",") if r.strip()]
-        bad = [r for r in regimes if r not in REGIMES]
-        if bad:
-            raise OliveBranchError(f"--regime: unknown regime(s) {', '.join(bad)} "
-                                   f"(known: {', '.join(REGIMES)})")
-        if fmt not in FORMATS:
-            raise OliveBranchError(f"--format: unknown format '{fmt}' ({', '.join(FORMATS)})")
-        items = _deals(list(deals or []), all_)
-        day = _parse_date(as_of)
-        engine = _engine(day)
-        ctx = engine.base_context(day)
-        verdicts = engine.assess_all(items, ctx, regimes)
+        ws = workspace()
+        regs = regimes(ws, regime) or ws.registry.assessed
+        choice(fmt, FORMATS, "--format")
+        when = day(as_of)
+        ws.require_lists(when)
+        items = ws.deals.items() if all_ or not deals else [ws.deal(d) for d in deals]
+        state = ws.context(scenario, when)
+        verdicts = ws.engine.assess_all(items, state.ctx, regs)
         if explain:
             if fmt == "json":
                 typer.echo(json.dumps([v.to_dict() for v in verdicts], indent=2, default=str))
@@ -201,8 +145,8 @@ def register(app: typer.Typer) -> None:
             return
         if fmt == "table":
             if sys.stdout.isatty():
-                _table(verdicts, regimes, ctx.as_of, ctx.scenario)
+                _table(verdicts, regs, state.ctx.as_of, state.ctx.scenario)
             else:
-                typer.echo(render_matrix(verdicts, regimes, "md"))
+                typer.echo(render_matrix(verdicts, regs, "md"))
             return
-        typer.echo(render_matrix(verdicts, regimes, fmt))
+        typer.echo(render_matrix(verdicts, regs, fmt))

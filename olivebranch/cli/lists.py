@@ -22,13 +22,10 @@ def _store() -> Store:
     return Store()
 
 
-def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"not an ISO date (YYYY-MM-DD): {value}") from exc
+def _date(value: str | None, option: str = "--as-of") -> date | None:
+    from olivebranch.cli.common import day
+
+    return day(value, option)
 
 
 @lists_app.command("import")
@@ -59,9 +56,9 @@ def import_cmd(
     store = _store()
     with console.status(f"parsing {path} as {source} …"):
         try:
-            report = import_path(store, path, source, published=_date(published), force=force,
-                                 accept_shrink=accept_shrink, max_shrink=max_shrink,
-                                 wait=wait)
+            report = import_path(store, path, source, published=_date(published, "--published"),
+                                 force=force, accept_shrink=accept_shrink,
+                                 max_shrink=max_shrink, wait=wait)
         except KeyError as exc:
             raise OliveBranchError(str(exc).strip("'\"")) from exc
     _print_report(report)
@@ -277,9 +274,11 @@ def entity_cmd(
         t.add_row(prop, "\n".join(values))
     console.print(t)
     if info["designations"]:
-        t = Table("source", "regime", "programme", "record no.", "listed", title="designations")
+        t = Table("source", "regime", "programme", "record no.", "listed", "counts as",
+                  title="designations")
         for d in info["designations"]:
-            t.add_row(d["source"], d["regime"], d["program"] or "", d["source_id"] or "", d["listing_date"] or "")
+            t.add_row(d["source"], d["regime"], d["program"] or "", d["source_id"] or "",
+                      d["listing_date"] or "", d["counts"])
         console.print(t)
     for title in ("addresses", "identifiers", "links"):
         rows = info.get(title) or []

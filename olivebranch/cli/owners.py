@@ -43,12 +43,9 @@ owners_app = typer.Typer(
 
 
 def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"not an ISO date (YYYY-MM-DD): {value}") from exc
+    from olivebranch.cli.common import day
+
+    return day(value, "--published")
 
 
 def resolve_ref(store: Store, ref: str, graph_ids: set[str], *, as_of: date | None = None) -> str:
@@ -141,12 +138,24 @@ def show_cmd(
     regime: list[str] = typer.Option([], "--regime", "-r", help="Only these regimes (us, eu, uk)."),
 ) -> None:
     """Ownership tree around ENTITY with each node's status per regime, and why."""
-    from olivebranch.ownership.analysis import analyse
+    from dataclasses import replace
+
+    from olivebranch.cli.common import day as parse_day
+    from olivebranch.cli.common import split, workspace
     from olivebranch.ownership.picture import write
 
-    day = _date(as_of)
-    store = Store()
-    analysis = analyse(store, day, regimes=regime or None)
+    day = parse_day(as_of)
+    ws = workspace()
+    store = ws.store
+    analysis = ws.ownership(day)
+    wanted = [r.lower() for r in split(regime)]
+    if wanted:
+        unknown = [r for r in wanted if r not in analysis.results]
+        if unknown:
+            raise OliveBranchError(f"--regime: no ownership rule for {', '.join(unknown)} "
+                                   f"(regimes with one: {', '.join(analysis.results)})")
+        analysis = replace(analysis, params=analysis.params.for_regimes(wanted),
+                           results={r: analysis.results[r] for r in wanted})
     eid = resolve_ref(store, entity, set(analysis.graph.ids), as_of=day)
     statuses = analysis.status(eid)
     for target in (svg, png):

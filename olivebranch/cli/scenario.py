@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,80 +12,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from olivebranch.errors import OliveBranchError
-from olivebranch.scenarios.model import (
-    Scenario,
-    all_assumptions,
-    bundled_scenarios,
-    load_scenario,
-    resolve_changes,
-)
+from olivebranch.cli.common import choice, day, regimes, split, workspace
+from olivebranch.regimes import registry
+from olivebranch.scenarios.model import all_assumptions, resolve_changes
 
 scenario_app = typer.Typer(
     help="Sanctions-relief scenarios: what each regime's move would unlock.", no_args_is_help=True
 )
 console = Console()
 FORMATS = ("table", "json", "csv", "md")
-STYLE = {
-    "clear": "green",
-    "risk": "yellow",
-    "restricted": "yellow",
-    "host_approval_required": "dark_orange",
-    "licence_required": "dark_orange",
-    "prohibited": "bold red",
-}
-
-
-def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"not an ISO date (YYYY-MM-DD): {value}") from exc
-
-
-def _split(values: Sequence[str] | None) -> list[str]:
-    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
+#: terminal style of each effect (``data/regimes.yaml``)
+STYLE = {e.id: e.colour for e in registry().effects}
 
 
 def _check_format(fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"format must be one of {', '.join(FORMATS)}")
-    return fmt
-
-
-def build_engine(regimes: Sequence[str] | None = None, deal_refs: Sequence[str] | None = None):
-    """Verdict engine + list store + deals, wrapped in a ScenarioEngine."""
-    from olivebranch.scenarios.engine import DEFAULT_REGIMES, ScenarioEngine
-    from olivebranch.store import Store
-    from olivebranch.verdicts import Engine
-
-    store = Store()
-    deals = load_deals(deal_refs)
-    return ScenarioEngine(Engine(store), store, deals, tuple(regimes or DEFAULT_REGIMES))
-
-
-def load_deals(refs: Sequence[str] | None) -> list[Any]:
-    """Deal files (paths), deal ids from the bundled catalogue, or the whole catalogue."""
-    from olivebranch.deals import load_catalogue, load_deal
-
-    refs = _split(refs)
-    if not refs:
-        return list(load_catalogue())
-    catalogue = None
-    out = []
-    for ref in refs:
-        p = Path(ref)
-        if p.suffix in (".yaml", ".yml") or p.is_file():
-            out.append(load_deal(p))
-            continue
-        if catalogue is None:
-            catalogue = {d.id: d for d in load_catalogue()}
-        if ref not in catalogue:
-            raise OliveBranchError(f"no deal {ref!r} in the catalogue (give an id or a .yaml path)")
-        out.append(catalogue[ref])
-    return out
+    return choice(fmt, FORMATS, "--format")
 
 
 def _verdict(v: str, fmt: str) -> str:
@@ -124,41 +63,48 @@ def _emit_table(title: str, headers: list[str], rows: list[list[str]], fmt: str)
 # ------------------------------------------------------------------------------ list / show
 @scenario_app.command("list")
 def list_cmd() -> None:
-    """The bundled scenarios."""
-    t = Table(title="Bundled scenarios (data/scenarios)", title_justify="left")
+    """The scenarios of the catalogue: bundled ones and those saved by users."""
+    ws = workspace()
+    t = Table(title="Scenarios (bundled: data/scenarios; saved: in the store)",
+              title_justify="left")
     t.add_column("name", style="bold")
     t.add_column("title")
     t.add_column("base")
     t.add_column("changes", justify="right")
-    for s in bundled_scenarios():
-        t.add_row(s.name, s.title, ", ".join(s.base), str(len(s.changes)))
+    t.add_column("origin")
+    for e in ws.scenarios.entries().values():
+        origin = e.origin if e.origin == "bundled" else f"saved (rev {e.revision})"
+        t.add_row(e.name, e.item.title, ", ".join(e.item.base), str(len(e.item.changes)), origin)
     console.print(t)
+    for err in ws.scenarios.errors:
+        console.print(f"[yellow]warning:[/yellow] {err}")
 
 
 @scenario_app.command("show")
 def show_cmd(
-    name: str = typer.Argument(..., help="Bundled scenario name or a scenario .yaml file."),
+    name: str = typer.Argument(..., help="Scenario name (bundled or saved) or a .yaml file."),
     as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date (YYYY-MM-DD)."),
     resolve: bool = typer.Option(
-        False, "--resolve", help="Also apply it to the bundled rules and lists and show the effect."
+        False, "--resolve", help="Also apply it to the rules and lists and show the effect."
     ),
 ) -> None:
     """A scenario's description, assumptions and changes (with --resolve: what they did)."""
-    s = load_scenario(name)
+    ws = workspace()
+    s = ws.scenario(name)
+    lookup = ws.scenarios.lookup
     console.print(f"[bold]{s.name}[/bold]: {s.title}")
     console.print(s.description.strip())
     if s.base:
         console.print(f"[dim]base: {', '.join(s.base)}[/dim]")
     console.print("\n[bold]Assumptions[/bold]")
-    for a in all_assumptions(s):
+    for a in all_assumptions(s, lookup=lookup):
         console.print(f"  • {a}")
     console.print("\n[bold]Changes[/bold] (applied in order)")
-    for owner, i, change in resolve_changes(s):
+    for owner, i, change in resolve_changes(s, lookup=lookup):
         body = change.model_dump(mode="json", exclude_defaults=True)
         console.print(f"  {owner}[{i}] {json.dumps(body, ensure_ascii=False)}")
     if resolve:
-        engine = build_engine()
-        state = engine.context(s, _date(as_of))
+        state = ws.context(s, day(as_of))
         console.print(f"\n[bold]Effect on {state.ctx.as_of}[/bold]")
         for line in state.log:
             console.print(f"  - {line}")
@@ -168,6 +114,53 @@ def show_cmd(
             console.print(f"  delisted under {regime}: {len(ids)} entities")
         for regime, ids in sorted(state.ctx.added.items()):
             console.print(f"  designated under {regime}: {', '.join(ids)}")
+
+
+@scenario_app.command("save")
+def save_cmd(
+    path: Path = typer.Argument(..., help="Scenario file (.yaml) to save into the catalogue."),
+    create: bool = typer.Option(False, "--create", help="Refuse to replace a saved scenario."),
+) -> None:
+    """Save a scenario into the catalogue (the store): the API and the web UI see it too."""
+    import yaml
+
+    from olivebranch.scenarios.model import read_scenario_file
+
+    read_scenario_file(path)  # file errors name the file
+    ws = workspace()
+    entry = ws.scenarios.save(yaml.safe_load(path.read_text(encoding="utf-8")), create=create,
+                              who=_who())
+    console.print(f"saved scenario [bold]{entry.name}[/bold] (revision {entry.revision})")
+
+
+@scenario_app.command("delete")
+def delete_cmd(name: str = typer.Argument(..., help="A saved scenario's name.")) -> None:
+    """Delete a saved scenario (its revisions stay in the history)."""
+    workspace().scenarios.delete(name, who=_who())
+    console.print(f"deleted scenario {name}")
+
+
+@scenario_app.command("history")
+def history_cmd(name: str = typer.Argument(..., help="A saved scenario's name.")) -> None:
+    """Every saved revision of a scenario: when, by whom."""
+    _history(workspace().scenarios.history(name))
+
+
+def _who() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # noqa: BLE001 - no user name on some systems
+        return "cli"
+
+
+def _history(revisions: list[Any]) -> None:
+    t = Table("revision", "saved at", "saved by", "action")
+    for r in revisions:
+        t.add_row(str(r.revision), f"{r.saved_at:%Y-%m-%d %H:%M:%S}", r.saved_by or "",
+                  "deleted" if r.deleted else "saved")
+    console.print(t)
 
 
 # ------------------------------------------------------------------------------ run / compare
@@ -219,7 +212,7 @@ def _run_output(base: Any, run: Any, fmt: str) -> None:
 
 @scenario_app.command("run")
 def run_cmd(
-    name: str = typer.Argument(..., help="Bundled scenario name or a scenario .yaml file."),
+    name: str = typer.Argument(..., help="Scenario name (bundled or saved) or a .yaml file."),
     deals: list[str] = typer.Option(None, "--deals", help="Deal ids or files (comma-separated)."),
     regime: list[str] = typer.Option(None, "--regime", help="Regimes, e.g. us,eu (default all)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or md."),
@@ -228,12 +221,15 @@ def run_cmd(
 ) -> None:
     """Every deal's verdict per regime under a scenario, what moved and what still blocks."""
     _check_format(fmt)
-    s = load_scenario(name)  # file errors before the (slower) engine is built
-    base_s = load_scenario(baseline) if baseline and baseline != s.name else None
-    day = _date(as_of)
-    engine = build_engine(_split(regime) or None, deals)
-    run = engine.run(s, as_of=day)
-    base = engine.run(base_s, as_of=day) if base_s is not None else None
+    ws = workspace()
+    s = ws.scenario(name)  # file errors before the (slower) engine is built
+    base_s = ws.scenario(baseline) if baseline and baseline != s.name else None
+    when = day(as_of)
+    ws.require_lists(when)
+    regs = regimes(ws, regime)
+    chosen = split(deals) or None
+    run = ws.run(s, when, deals=chosen, regimes=regs)
+    base = ws.run(base_s, when, deals=chosen, regimes=regs) if base_s is not None else None
     _run_output(base, run, fmt)
 
 
@@ -251,11 +247,13 @@ def compare_cmd(
     from olivebranch.scenarios.engine import diff
 
     _check_format(fmt)
-    sa, sb = load_scenario(a), load_scenario(b)
-    day = _date(as_of)
-    engine = build_engine(_split(regime) or None, deals)
-    run_a = engine.run(sa, as_of=day)
-    run_b = engine.run(sb, as_of=day)
+    ws = workspace()
+    when = day(as_of)
+    ws.require_lists(when)
+    regs = regimes(ws, regime)
+    chosen = split(deals) or None
+    run_a = ws.run(a, when, deals=chosen, regimes=regs)
+    run_b = ws.run(b, when, deals=chosen, regimes=regs)
     diffs = [d for d in diff(run_a, run_b) if d.moves or all_deals]
     if fmt == "json":
         typer.echo(json.dumps({"a": run_a.name, "b": run_b.name,
@@ -312,11 +310,11 @@ def summary_cmd(
     from olivebranch.scenarios.engine import summarise
 
     _check_format(fmt)
-    chosen: list[Scenario] = (
-        [load_scenario(n) for n in scenarios] if scenarios else bundled_scenarios()
-    )
-    engine = build_engine(_split(regime) or None, deals)
-    matrix = engine.matrix(chosen, as_of=_date(as_of))
+    ws = workspace()
+    when = day(as_of)
+    ws.require_lists(when)
+    names = list(scenarios) if scenarios else list(ws.scenarios.entries())
+    matrix = ws.matrix(names, when, deals=split(deals) or None, regimes=regimes(ws, regime))
     summary = summarise(matrix, top=top)
     render_summary(summary, fmt)
     if chart is not None:

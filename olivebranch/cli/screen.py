@@ -28,26 +28,23 @@ err_console = Console(stderr=True)
 
 
 def _as_of(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise OliveBranchError(f"--as-of: '{value}' is not a date (YYYY-MM-DD)") from None
+    from olivebranch.cli.common import day
+
+    return day(value)
 
 
 _schema = schema_name
 
 
 def _index(as_of: date | None) -> Any:
-    from olivebranch.match.cache import load_index
-    from olivebranch.store import Store
+    """The screening index of the workspace: the active lists, or those in force on a day."""
+    from olivebranch.cli.common import workspace
 
-    store = Store()
-    if not store.active_versions(as_of):
+    ws = workspace()
+    if not ws.store.active_versions(as_of):
         raise OliveBranchError("no lists imported yet: run `olivebranch lists load-bundled`")
     with err_console.status("loading the screening index …"):
-        return load_index(store, as_of)
+        return ws.snapshots.current_index() if as_of is None else ws.index(as_of)
 
 
 def run_batch(index: Any, src: Path, dst: Path, *, limit: int, threshold: float | None) -> dict[str, int]:
@@ -75,9 +72,13 @@ def _run_dask(src: Path, dst: Path, *, limit: int, threshold: float | None, as_o
     from rich.progress import Progress
 
     from olivebranch.bulk import close, connect, run_bulk
-    from olivebranch.store import Store
+    from olivebranch.cli.common import workspace
 
-    _index(as_of)  # build the pickled index cache once (then drop it) before workers read it
+    ws = workspace()
+    # the workers load the index the workspace uses for that day, from the same cache file:
+    # build it once here (then drop it) before they read it
+    index_as_of = None if as_of is None else ws.snapshots.timeline().index_as_of(as_of)
+    _index(as_of)
     gc.collect()
     total = sum(1 for _ in src.open(encoding="utf-8-sig")) - 1
     with err_console.status("starting Dask …"):
@@ -87,8 +88,8 @@ def _run_dask(src: Path, dst: Path, *, limit: int, threshold: float | None, as_o
                           f"at {client.scheduler.address}")
         with Progress(console=err_console, transient=True) as bar:
             task = bar.add_task("screening", total=max(total, 0))
-            return run_bulk(client, str(Store().url), src, dst, limit=limit,
-                            threshold=threshold, as_of=as_of,
+            return run_bulk(client, str(ws.store.url), src, dst, limit=limit,
+                            threshold=threshold, as_of=index_as_of,
                             progress=lambda n: bar.advance(task, n))
     finally:
         close(client)

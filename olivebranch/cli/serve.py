@@ -36,7 +36,8 @@ def serve(
     """Serve the yente-compatible API, olivebranch's own API and the analyst web UI."""
     import uvicorn
 
-    from olivebranch.api import Settings, create_app
+    from olivebranch.api.settings import Settings
+    from olivebranch.app import create_app
 
     # flags become environment settings, so that worker processes (which build the app with
     # ``create_app()`` from the environment) see them too
@@ -62,7 +63,7 @@ def serve(
             store = Store(settings.db_url)
             if not store.active_versions():
                 import_bundled(store)
-        uvicorn.run("olivebranch.api.app:create_app", factory=True, host=host, port=port,
+        uvicorn.run("olivebranch.app:create_app", factory=True, host=host, port=port,
                     workers=workers, log_level=log_level, access_log=False)
         return
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)

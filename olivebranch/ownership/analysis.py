@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from olivebranch.listings import designations_by_class
+from olivebranch.listings import ByClass, designations_by_class
 from olivebranch.ownership.edges import Edge, edges_from_store
 from olivebranch.ownership.explain import explain
 from olivebranch.ownership.graph import OwnershipGraph
 from olivebranch.ownership.rules import OwnershipParams, load_params
 from olivebranch.ownership.status import RegimeResult, Status, compute_results
+from olivebranch.regimes import Registry
 from olivebranch.store import Designation, Store
 
 
@@ -105,21 +106,28 @@ def analyse(
     regimes: Iterable[str] | None = None,
     graph: OwnershipGraph | None = None,
     link_identities: bool = True,
+    classes: ByClass | None = None,
+    links: Mapping[str, Mapping[str, list[Any]]] | None = None,
+    reg: Registry | None = None,
 ) -> OwnershipAnalysis:
     """Everything needed to answer "who is blocked, under which regime, and why".
 
     ``overrides``, ``delisted`` and ``added`` take the shapes of
-    ``EvaluationContext.ownership_params``, ``.delisted`` and ``.added``.
+    ``EvaluationContext.ownership_params``, ``.delisted`` and ``.added``. A snapshot of the
+    lists passes its ``graph``, classed designations (``classes``) and identity ``links``
+    instead of having them recomputed from the store.
     """
-    params = load_params(as_of, overrides=overrides)
+    params = load_params(as_of, overrides=overrides, reg=reg)
     if regimes is not None:
         params = params.for_regimes(tuple(regimes))
     if graph is None:
         graph = build_graph(store, as_of, extra_edges=extra_edges, params=params)
     elif extra_edges:
         graph = graph.with_edges(extra_edges)
-    classes = designations_by_class(store, as_of)
-    links = _links(store, graph, classes, as_of) if link_identities and len(graph) else {}
+    if classes is None:
+        classes = designations_by_class(store, as_of)
+    if links is None:
+        links = _links(store, graph, classes, as_of) if link_identities and len(graph) else {}
     blocking = _adjust(classes["blocking"], delisted, added)
     sectoral = _adjust(classes["sectoral"], delisted, None)
     notes: dict[str, dict[str, list[str]]] = {}

@@ -32,8 +32,9 @@ GL_FIELDS = {"id", "title", "citation", "effective_from", "effective_until", "co
              "authorises"}
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML without implicit dates, so a bad date is reported with its rule id."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML without implicit dates, so a bad date is reported with its rule id (libyaml's
+    parser when available: the packs are read by every command)."""
 
 
 _Loader.yaml_implicit_resolvers = {

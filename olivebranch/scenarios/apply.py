@@ -22,6 +22,7 @@ from olivebranch.scenarios.model import (
     Designate,
     EndLicence,
     ListingSelector,
+    Lookup,
     RuleSelector,
     Scenario,
     ScenarioError,
@@ -339,27 +340,29 @@ def apply_change(state: ScenarioState, change: Any) -> ScenarioState:
     return replace(out, touched=out.touched | frozenset(declared))
 
 
-def scenario_date(scenario: Scenario) -> date | None:
+def scenario_date(scenario: Scenario, lookup: Lookup | None = None) -> date | None:
     """The evaluation date the scenario sets (its last ``set_date``), if any."""
     day = None
-    for _, _, change in resolve_changes(scenario):
+    for _, _, change in resolve_changes(scenario, lookup=lookup):
         if action_of(change) == "set_date":
             day = body_of(change)
     return day
 
 
 def apply_scenario(
-    ctx: EvaluationContext, scenario: Scenario, index: Listings = EMPTY_INDEX
+    ctx: EvaluationContext, scenario: Scenario, index: Listings = EMPTY_INDEX,
+    lookup: Lookup | None = None,
 ) -> ScenarioState:
     """Apply the scenario (base chain first) to ``ctx``. Errors name scenario and change."""
     state = ScenarioState(ctx=ctx, index=index)
-    for name, i, change in resolve_changes(scenario):
+    for name, i, change in resolve_changes(scenario, lookup=lookup):
         try:
             state = apply_change(state, change)
         except ScenarioError as exc:
             where = scenario.path if name == scenario.name and scenario.path else name
             raise ScenarioError(f"{where}, changes[{i}].{action_of(change)}: {exc}") from None
-    ctx = state.ctx.evolve(scenario=scenario.name, assumptions=tuple(all_assumptions(scenario)))
+    ctx = state.ctx.evolve(scenario=scenario.name,
+                           assumptions=tuple(all_assumptions(scenario, lookup=lookup)))
     return replace(state, ctx=ctx)
 
 

@@ -21,7 +21,7 @@ from olivebranch.findings import DealVerdict, RegimeVerdict
 from olivebranch.listings import Listings
 from olivebranch.regimes import registry
 from olivebranch.scenarios.apply import ScenarioState, apply_scenario, scenario_date
-from olivebranch.scenarios.model import Scenario, all_assumptions
+from olivebranch.scenarios.model import Lookup, Scenario, all_assumptions
 from olivebranch.store import Store
 
 if TYPE_CHECKING:
@@ -355,8 +355,10 @@ class ScenarioEngine:
     """
 
     def __init__(self, verdicts: Engine, store: Store | None, deals: Sequence[Deal],
-                 regimes: Iterable[str] | None = None, *, reuse: bool = True) -> None:
+                 regimes: Iterable[str] | None = None, *, reuse: bool = True,
+                 lookup: Lookup | None = None) -> None:
         self.verdicts = verdicts
+        self.lookup = lookup  # base scenarios by name (the workspace's catalogue)
         self.store = store if store is not None else verdicts.store
         self.deals = list(deals)
         self.regimes = tuple(regimes or verdicts.regimes)
@@ -384,9 +386,9 @@ class ScenarioEngine:
     def context(self, scenario: Scenario, as_of: date | None = None) -> ScenarioState:
         """The scenario applied to the base context of its date (its own ``set_date`` wins
         over ``as_of``; neither: today)."""
-        day = scenario_date(scenario) or as_of
+        day = scenario_date(scenario, self.lookup) or as_of
         base = self.base_context(day)
-        state = apply_scenario(base, scenario, self.index(base.as_of))
+        state = apply_scenario(base, scenario, self.index(base.as_of), self.lookup)
         # equal delisting sets share one object, so memo keys compare by identity, not content
         delisted = {r: self._interned.setdefault(v, v) for r, v in state.ctx.delisted.items()}
         return replace(state, ctx=state.ctx.evolve(delisted=delisted))
@@ -580,5 +582,5 @@ def _merge(old: Any, fresh: Any, changed: set[str], active: Mapping[str, Rule]) 
                          sorted(active))
 
 
-def assumptions_of(scenario: Scenario) -> list[str]:
-    return all_assumptions(scenario)
+def assumptions_of(scenario: Scenario, lookup: Lookup | None = None) -> list[str]:
+    return all_assumptions(scenario, lookup=lookup)

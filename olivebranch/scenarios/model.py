@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -491,8 +491,18 @@ def load_scenario(ref: str | Path, directory: Path = SCENARIOS_DIR) -> Scenario:
     raise ScenarioError(f"no scenario named {ref!r}; bundled: {known} (or give a .yaml path)")
 
 
-def _find_base(current: Scenario, name: str, directory: Path | None) -> Scenario:
-    dirs = [Path(current.path).parent] if current.path else []
+#: finds a scenario by name (the workspace's catalogue: bundled and saved scenarios)
+Lookup = Callable[[str], "Scenario | None"]
+
+
+def _find_base(current: Scenario, name: str, directory: Path | None,
+               lookup: Lookup | None = None) -> Scenario:
+    if lookup is not None:
+        found = lookup(name)
+        if found is not None:
+            return found
+    dirs = [Path(current.path).parent] if current.path and Path(current.path).parent.is_dir() \
+        else []
     dirs.append(directory or SCENARIOS_DIR)
     for d in dirs:
         if (d / f"{name}.yaml").is_file():
@@ -500,9 +510,11 @@ def _find_base(current: Scenario, name: str, directory: Path | None) -> Scenario
     raise ParseError(current.path or current.name, "base", f"no scenario named {name!r}")
 
 
-def scenario_chain(scenario: Scenario, directory: Path | None = None) -> list[Scenario]:
+def scenario_chain(scenario: Scenario, directory: Path | None = None,
+                   lookup: Lookup | None = None) -> list[Scenario]:
     """The scenario after its bases (depth first, each once), root first. A base is looked up
-    next to the scenario's own file first, then among the bundled ones."""
+    in ``lookup`` (the catalogue) first, then next to the scenario's own file, then among the
+    bundled ones."""
     out: list[Scenario] = []
 
     def visit(s: Scenario, path: tuple[str, ...]) -> None:
@@ -512,24 +524,27 @@ def scenario_chain(scenario: Scenario, directory: Path | None = None) -> list[Sc
                 raise ParseError(s.path or s.name, "base", f"base chain loops: {loop}")
             if any(o.name == name for o in out):
                 continue
-            visit(_find_base(s, name, directory), (*path, name))
+            visit(_find_base(s, name, directory, lookup), (*path, name))
         out.append(s)
 
     visit(scenario, (scenario.name,))
     return out
 
 
-def resolve_changes(scenario: Scenario, directory: Path | None = None) -> list[tuple[str, int, Any]]:
+def resolve_changes(scenario: Scenario, directory: Path | None = None,
+                    lookup: Lookup | None = None) -> list[tuple[str, int, Any]]:
     """The changes to apply, base chain first: ``(scenario name, index, change)``."""
     return [
-        (s.name, i, c) for s in scenario_chain(scenario, directory) for i, c in enumerate(s.changes)
+        (s.name, i, c) for s in scenario_chain(scenario, directory, lookup)
+        for i, c in enumerate(s.changes)
     ]
 
 
-def all_assumptions(scenario: Scenario, directory: Path | None = None) -> list[str]:
+def all_assumptions(scenario: Scenario, directory: Path | None = None,
+                    lookup: Lookup | None = None) -> list[str]:
     """The assumptions of the base chain, then the scenario's own, without repeats."""
     out: list[str] = []
-    for s in scenario_chain(scenario, directory):
+    for s in scenario_chain(scenario, directory, lookup):
         out += [a for a in s.assumptions if a not in out]
     return out
 

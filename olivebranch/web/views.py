@@ -1,4 +1,6 @@
-"""Server-rendered pages of the analyst UI. Each view reads the engines from ``app.state``."""
+"""Server-rendered pages of the analyst UI. Each view reads the workspace from ``app.state``;
+pages that show results also answer ``?format=json`` with the data they render (the same
+shapes as the API, from ``olivebranch.present``)."""
 
 from __future__ import annotations
 
@@ -8,34 +10,21 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from olivebranch import present
 from olivebranch.api import auth, screening
-from olivebranch.api.deps import state
+from olivebranch.api.deps import parse_date, state
+from olivebranch.api.settings import app_version
 from olivebranch.match import DEFAULT_THRESHOLD
+from olivebranch.regimes import registry
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 router = APIRouter(include_in_schema=False)
 SCHEMATA = ("LegalEntity", "Person", "Company", "Organization", "Vessel", "Airplane")
-LABELS = {
-    "clear": "Clear",
-    "risk": "Risk",
-    "restricted": "Restricted",
-    "host_approval_required": "Host approval",
-    "licence_required": "Licence required",
-    "prohibited": "Prohibited",
-    "n/a": "n/a",
-}
-REGIME_NAMES = {
-    "us": "United States",
-    "eu": "European Union",
-    "uk": "United Kingdom",
-    "ru": "Russia (host state)",
-    "ua": "Ukraine (host state)",
-}
 BASIS = {
     "designated": ("Designated", "v-prohibited"),
     "owned": ("Blocked: owned", "v-licence_required"),
@@ -43,9 +32,10 @@ BASIS = {
     "possibly_owned": ("Possibly owned", "v-risk"),
     None: ("Not blocked", "v-clear"),
 }
-templates.env.globals.update(labels=LABELS, regime_names=REGIME_NAMES,
-                             effects=("clear", "risk", "restricted", "host_approval_required",
-                                      "licence_required", "prohibited"))
+templates.env.globals.update(labels=present.labels(), regime_names=present.regime_names(),
+                             effects=registry().effect_ids)
+#: page titles of typed errors, by HTTP status
+ERROR_TITLES = {400: "Bad request", 404: "Not found", 409: "Conflict"}
 
 
 class LoginRequired(Exception):
@@ -55,6 +45,9 @@ class LoginRequired(Exception):
 def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(router)
+    # typed errors raised by a page are answered with an error page (api.errors)
+    app.state.error_page = lambda request, status, message: error_page(
+        request, auth.Principal(role=None), status, ERROR_TITLES.get(status, "Error"), message)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _exc: LoginRequired) -> Response:
@@ -73,11 +66,9 @@ def principal(request: Request, level: str) -> auth.Principal:
 
 def render(request: Request, template: str, who: auth.Principal, **context: Any) -> HTMLResponse:
     ob = state(request)
-    from olivebranch.api.app import _version
-
     base = {
         "principal": who,
-        "version": _version(),
+        "version": app_version(),
         "list_versions": ob.store.active_versions(),
         "nav": context.pop("nav", None),
     }
@@ -283,116 +274,73 @@ def _safe_next(value: str) -> str:
 
 # ---------------------------------------------------------------------- deals and scenarios
 def _scenario_list(request: Request) -> list[Any]:
-    ob = state(request)
-    assert ob.scenarios is not None
-    return [e.scenario for e in ob.scenarios.entries().values()]
+    return state(request).scenarios.items()
 
 
-def _day(value: str | None) -> Any:
-    from datetime import date
-
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return "bad"
+def _json(request: Request) -> bool:
+    return request.query_params.get("format") == "json"
 
 
 @router.get("/deals", response_class=HTMLResponse)
-def deals_page(request: Request, scenario: str = "status-quo", as_of: str = "") -> HTMLResponse:
-    from olivebranch.api.catalogue import NotFound
-
+def deals_page(request: Request, scenario: str = "status-quo", as_of: str = "") -> Response:
     who = principal(request, "read")
     ob = state(request)
-    assert ob.deals is not None and ob.scenarios is not None
-    day = _day(as_of)
-    if day == "bad":
-        return error_page(request, who, 400, "Bad date", f"{as_of!r} is not a date (YYYY-MM-DD).")
-    try:
-        run = ob.run(scenario, day)
-        base = ob.run("status-quo", day) if scenario != "status-quo" else None
-    except NotFound as exc:
-        return error_page(request, who, 404, "Unknown scenario", str(exc))
-    rows = []
-    for entry in ob.deals.entries().values():
-        d = entry.deal
-        if d.id not in run.verdicts:
-            continue
-        verdicts = run.verdicts[d.id].matrix_row
-        changed = {}
-        if base is not None and d.id in base.verdicts:
-            before = base.verdicts[d.id].matrix_row
-            changed = {r: before[r] for r in verdicts if before.get(r) != verdicts[r]}
-        rows.append({"id": d.id, "title": d.title, "asset": d.asset.name,
-                     "country": d.asset.country, "sectors": d.asset.sectors,
-                     "origin": entry.origin, "verdicts": verdicts, "changed": changed})
-    from olivebranch.scenarios.engine import assumptions_of
-
+    day = parse_date(as_of)
+    ob.scenarios.get(scenario)
+    run = ob.run(scenario, day)
+    base = ob.run("status-quo", day) if scenario != "status-quo" else None
+    rows = present.deal_rows(run, ob.deals.entries(), base)
+    if _json(request):
+        return JSONResponse({"scenario": run.name, "as_of": run.ctx.as_of.isoformat(),
+                             "regimes": list(run.regimes), "deals": rows})
     return render(
         request, "deals.html", who, nav="deals", rows=rows, regimes=run.regimes,
         scenario=scenario, scenarios=_scenario_list(request), as_of=as_of,
         run_title=run.scenario.title, run_as_of=run.ctx.as_of.isoformat(),
         scenario_description=run.scenario.description if scenario != "status-quo" else "",
-        assumptions=assumptions_of(run.scenario),
+        assumptions=list(run.ctx.assumptions),
         clear={r: run.counts(r).get("clear", 0) for r in run.regimes},
         errors=ob.deals.errors,
     )
 
 
 def _deal_context(request: Request, deal_id: str, scenario: str, as_of: str) -> dict[str, Any]:
-    from olivebranch.api.catalogue import NotFound
-    from olivebranch.reports import deal_picture_svg
-    from olivebranch.scenarios.engine import assumptions_of
+    from olivebranch.scenarios.model import all_assumptions
+    from olivebranch.web.reports import deal_picture_svg
 
     ob = state(request)
-    assert ob.deals is not None
-    day = _day(as_of)
-    if day == "bad":
-        raise HTTPException(400, detail=f"{as_of!r} is not a date (YYYY-MM-DD)")
-    try:
-        entry = ob.deals.get(deal_id)
-        run, v = ob.assessment(deal_id, scenario, day)
-    except NotFound as exc:
-        raise HTTPException(404, detail=str(exc)) from None
-    deal = entry.deal
-    a = deal.asset
-    flags = [name for name, on in (
-        ("arctic", a.arctic), ("offshore", a.offshore), ("deepwater", a.deepwater),
-        ("shale", a.shale), ("continental shelf", a.shelf),
-        ("federal significance", a.federal_significance), ("strategic (57-FZ)", a.strategic),
-        ("special zone", a.special_zone), ("UA strategic mineral", a.ua_strategic_mineral),
-    ) if on]
-    if a.occupied != "none":
-        flags.append(f"occupied: {a.occupied}")
+    day = parse_date(as_of)
+    entry = ob.deals.get(deal_id)
+    s = ob.scenarios.get(scenario).item
+    v = ob.assessment(deal_id, scenario, day)
+    deal = entry.item
     return {
         "deal": deal, "origin": entry.origin, "v": v, "scenario": scenario, "as_of": as_of,
-        "run_title": run.scenario.title, "assumptions": assumptions_of(run.scenario),
-        "asset_flags": flags, "party_names": {p.id: p.name for p in deal.parties},
+        "run_title": s.title, "assumptions": all_assumptions(s, lookup=ob.scenarios.lookup),
+        "asset_flags": present.asset_flags(deal),
+        "party_names": {p.id: p.name for p in deal.parties},
         "picture": deal_picture_svg(deal, v),
     }
 
 
 @router.get("/deals/{deal_id}", response_class=HTMLResponse)
 def deal_page(request: Request, deal_id: str, scenario: str = "status-quo",
-              as_of: str = "") -> HTMLResponse:
+              as_of: str = "") -> Response:
     who = principal(request, "read")
-    try:
-        ctx = _deal_context(request, deal_id, scenario, as_of)
-    except HTTPException as exc:
-        return error_page(request, who, exc.status_code, "Not available", str(exc.detail))
+    ctx = _deal_context(request, deal_id, scenario, as_of)
+    if _json(request):
+        return JSONResponse(ctx["v"].to_dict())
     return render(request, "deal.html", who, nav="deals", scenarios=_scenario_list(request), **ctx)
 
 
 def report_html(request: Request, deal_id: str, scenario: str, as_of: str) -> str:
-    from olivebranch.api.app import _version
-    from olivebranch.reports import generated_stamp
+    from olivebranch.web.reports import generated_stamp
 
     ctx = _deal_context(request, deal_id, scenario, as_of)
     css = (HERE / "static" / "style.css").read_text(encoding="utf-8")
     template = templates.get_template("report.html")
     return template.render(
-        css=css, version=_version(), generated=generated_stamp(),
+        css=css, version=app_version(), generated=generated_stamp(),
         list_versions=state(request).store.active_versions(), **ctx,
     )
 
@@ -400,67 +348,56 @@ def report_html(request: Request, deal_id: str, scenario: str, as_of: str) -> st
 @router.get("/deals/{deal_id}/report", response_class=HTMLResponse)
 def report_page(request: Request, deal_id: str, scenario: str = "status-quo",
                 as_of: str = "") -> HTMLResponse:
-    who = principal(request, "read")
-    try:
-        return HTMLResponse(report_html(request, deal_id, scenario, as_of))
-    except HTTPException as exc:
-        return error_page(request, who, exc.status_code, "Not available", str(exc.detail))
+    principal(request, "read")
+    return HTMLResponse(report_html(request, deal_id, scenario, as_of))
 
 
 @router.get("/deals/{deal_id}/report.pdf")
 def report_pdf(request: Request, deal_id: str, scenario: str = "status-quo",
                as_of: str = "") -> Response:
-    from olivebranch.reports import html_to_pdf
+    from olivebranch.web.reports import html_to_pdf
 
-    who = principal(request, "read")
-    try:
-        page = report_html(request, deal_id, scenario, as_of)
-    except HTTPException as exc:
-        return error_page(request, who, exc.status_code, "Not available", str(exc.detail))
-    pdf = html_to_pdf(page)
+    principal(request, "read")
+    pdf = html_to_pdf(report_html(request, deal_id, scenario, as_of))
     name = f"olivebranch-{deal_id}-{scenario}.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 @router.get("/scenarios", response_class=HTMLResponse)
-def scenarios_page(request: Request, as_of: str = "") -> HTMLResponse:
-    from olivebranch.api.routers.scenarios import info
+def scenarios_page(request: Request, as_of: str = "") -> Response:
     from olivebranch.scenarios.chart import chart_svg
     from olivebranch.scenarios.engine import summarise
 
     who = principal(request, "read")
     ob = state(request)
-    assert ob.scenarios is not None
-    day = _day(as_of)
-    if day == "bad":
-        return error_page(request, who, 400, "Bad date", f"{as_of!r} is not a date (YYYY-MM-DD).")
+    day = parse_date(as_of)
     entries = list(ob.scenarios.entries().values())
-    summary = summarise(ob.matrix([e.scenario.name for e in entries], day))
+    summary = summarise(ob.matrix([e.name for e in entries], day))
+    infos = [present.scenario_info(e, ob.scenarios.lookup) for e in entries]
+    if _json(request):
+        return JSONResponse({"summary": summary.as_dict(), "scenarios": infos})
     return render(
         request, "scenarios.html", who, nav="scenarios", summary=summary.as_dict(),
-        chart=_inline_svg(chart_svg(summary)), scenarios=[info(e) for e in entries], as_of=as_of,
+        chart=_inline_svg(chart_svg(summary)), scenarios=infos, as_of=as_of,
     )
 
 
 @router.get("/scenarios/compare", response_class=HTMLResponse)
 def compare_page(request: Request, a: str = "status-quo", b: str = "us-executive-relief",
-                 as_of: str = "") -> HTMLResponse:
-    from olivebranch.api.catalogue import NotFound
-    from olivebranch.api.routers.scenarios import compare_runs
+                 as_of: str = "") -> Response:
     from olivebranch.scenarios.chart import chart_svg
     from olivebranch.scenarios.engine import diff, summarise
 
     who = principal(request, "read")
     ob = state(request)
-    day = _day(as_of)
-    if day == "bad":
-        return error_page(request, who, 400, "Bad date", f"{as_of!r} is not a date (YYYY-MM-DD).")
-    try:
-        run_a, run_b = ob.run(a, day), ob.run(b, day)
-    except NotFound as exc:
-        return error_page(request, who, 404, "Unknown scenario", str(exc))
-    cmp = compare_runs(run_a, run_b)
+    day = parse_date(as_of)
+    ob.scenarios.get(a)
+    ob.scenarios.get(b)
+    run_a, run_b = ob.run(a, day), ob.run(b, day)
+    cmp = present.compare_runs(run_a, run_b)
+    if _json(request):
+        return JSONResponse(cmp)
     diffs = diff(run_a, run_b)
     moved = [d for d in diffs if d.moves]
     moved.sort(key=lambda d: (-len(d.cleared), -len(d.moves), d.deal_id))

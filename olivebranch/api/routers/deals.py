@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from olivebranch.api.auth import require
-from olivebranch.api.catalogue import CatalogueEntry, Conflict, NotFound, deal_data
+from olivebranch.api.auth import principal_name, require
 from olivebranch.api.deps import parse_date, state
 from olivebranch.api.models import ErrorResponse
+from olivebranch.catalogue import Entry, deal_data
 from olivebranch.deals import DealError
+from olivebranch.deals.models import Deal
 
 router = APIRouter(prefix="/api/deals", tags=["Deals"])
 READ = [Depends(require("read"))]
@@ -41,6 +42,7 @@ class DealSummary(BaseModel):
 class DealDocument(BaseModel):
     id: str
     origin: str
+    revision: int = Field(0, description="saved revision (0: bundled)")
     deal: dict[str, Any]
 
 
@@ -87,8 +89,8 @@ class ValidationResult(BaseModel):
     field: str | None = None
 
 
-def _summary(entry: CatalogueEntry, verdicts: dict[str, str]) -> DealSummary:
-    d = entry.deal
+def _summary(entry: Entry[Deal], verdicts: dict[str, str]) -> DealSummary:
+    d = entry.item
     return DealSummary(
         id=d.id,
         title=d.title,
@@ -101,20 +103,9 @@ def _summary(entry: CatalogueEntry, verdicts: dict[str, str]) -> DealSummary:
     )
 
 
-def _run(request: Request, scenario: str, as_of: str | None) -> Any:
-    ob = state(request)
-    try:
-        return ob.run(scenario, parse_date(as_of))
-    except NotFound as exc:
-        raise HTTPException(404, detail=str(exc)) from None
-
-
-def assessment(request: Request, deal_id: str, scenario: str, as_of: str | None) -> Any:
-    """The DealVerdict of one catalogue deal under a scenario (from the cached run)."""
-    try:
-        return state(request).assessment(deal_id, scenario, parse_date(as_of))[1]
-    except NotFound as exc:
-        raise HTTPException(404, detail=str(exc)) from None
+def _document(entry: Entry[Deal]) -> DealDocument:
+    return DealDocument(id=entry.name, origin=entry.origin, revision=entry.revision,
+                        deal=deal_data(entry.item))
 
 
 @router.get("", response_model=list[DealSummary], dependencies=READ, summary="The deal catalogue")
@@ -123,11 +114,10 @@ def list_deals(
     verdicts: bool = Query(True, description="Include the verdict per regime"),
 ) -> list[DealSummary]:
     ob = state(request)
-    assert ob.deals is not None
-    run = _run(request, scenario, as_of) if verdicts else None
+    run = ob.run(scenario, parse_date(as_of)) if verdicts else None
     out = []
     for entry in ob.deals.entries().values():
-        row = run.verdicts[entry.deal.id].matrix_row if run and entry.deal.id in run.verdicts else {}
+        row = run.verdicts[entry.name].matrix_row if run and entry.name in run.verdicts else {}
         out.append(_summary(entry, row))
     return out
 
@@ -144,10 +134,8 @@ def schema() -> dict[str, Any]:
     summary="Check a deal without saving it",
 )
 def validate(request: Request, body: Any = Body(..., examples=[{"id": "my-deal"}])) -> ValidationResult:
-    ob = state(request)
-    assert ob.deals is not None
     try:
-        deal = ob.deals.validate(body)
+        deal = state(request).deals.validate(body)
     except DealError as exc:
         return ValidationResult(valid=False, error=exc.reason, field=exc.where)
     return ValidationResult(valid=True, id=deal.id)
@@ -156,13 +144,7 @@ def validate(request: Request, body: Any = Body(..., examples=[{"id": "my-deal"}
 @router.get("/{deal_id}", response_model=DealDocument, dependencies=READ, responses=ERRORS,
             summary="One deal as stored")
 def get_deal(request: Request, deal_id: str) -> DealDocument:
-    ob = state(request)
-    assert ob.deals is not None
-    try:
-        entry = ob.deals.get(deal_id)
-    except NotFound as exc:
-        raise HTTPException(404, detail=str(exc)) from None
-    return DealDocument(id=entry.deal.id, origin=entry.origin, deal=deal_data(entry.deal))
+    return _document(state(request).deals.get(deal_id))
 
 
 @router.get(
@@ -172,21 +154,20 @@ def get_deal(request: Request, deal_id: str) -> DealDocument:
 def assess(
     request: Request, deal_id: str, scenario: str = SCENARIO, as_of: str | None = AS_OF,
 ) -> Any:
-    return assessment(request, deal_id, scenario, as_of).to_dict()
+    return state(request).assessment(deal_id, scenario, parse_date(as_of)).to_dict()
+
+
+@router.get("/{deal_id}/history", dependencies=READ, responses=ERRORS,
+            summary="Saved revisions of a user deal")
+def history(request: Request, deal_id: str) -> list[dict[str, Any]]:
+    return [{"revision": r.revision, "deleted": r.deleted, "saved_at": r.saved_at.isoformat(),
+             "saved_by": r.saved_by} for r in state(request).deals.history(deal_id)]
 
 
 def _save(request: Request, body: Any, *, deal_id: str | None, create: bool) -> DealDocument:
     ob = state(request)
-    assert ob.deals is not None
-    try:
-        with ob.lock:
-            entry = ob.deals.save(body, deal_id=deal_id, create=create)
-            ob.catalogue_changed()
-    except DealError as exc:
-        raise HTTPException(400, detail=str(exc)) from None
-    except Conflict as exc:
-        raise HTTPException(409, detail=str(exc)) from None
-    return DealDocument(id=entry.deal.id, origin=entry.origin, deal=deal_data(entry.deal))
+    entry = ob.deals.save(body, name=deal_id, create=create, who=principal_name(request))
+    return _document(entry)
 
 
 @router.post("", response_model=DealDocument, status_code=201, dependencies=WRITE,
@@ -204,13 +185,4 @@ def update_deal(request: Request, deal_id: str, body: Any = Body(...)) -> DealDo
 @router.delete("/{deal_id}", status_code=204, dependencies=WRITE, responses=ERRORS,
                summary="Delete a user deal (analyst)")
 def delete_deal(request: Request, deal_id: str) -> None:
-    ob = state(request)
-    assert ob.deals is not None
-    try:
-        with ob.lock:
-            ob.deals.delete(deal_id)
-            ob.catalogue_changed()
-    except NotFound as exc:
-        raise HTTPException(404, detail=str(exc)) from None
-    except Conflict as exc:
-        raise HTTPException(409, detail=str(exc)) from None
+    state(request).deals.delete(deal_id, who=principal_name(request))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from olivebranch.api.auth import require
 from olivebranch.api.deps import parse_date, state
 from olivebranch.api.models import ErrorResponse
+from olivebranch.errors import NotFound
 
 router = APIRouter(prefix="/api/ownership", tags=["Ownership"],
                    dependencies=[Depends(require("read"))])
@@ -49,7 +50,7 @@ def resolve(request: Request, ref: str, as_of: str | None) -> tuple[Any, str]:
         return analysis, ref
     found = resolve_entity_id(ob.store, ref, as_of=day)
     if found is None:
-        raise HTTPException(404, detail=f"no entity {ref!r} in the lists or the ownership graph")
+        raise NotFound(f"no entity {ref!r} in the lists or the ownership graph")
     return analysis, found
 
 

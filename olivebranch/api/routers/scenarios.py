@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from olivebranch.api.auth import require
-from olivebranch.api.catalogue import Conflict, NotFound, ScenarioEntry
+from olivebranch import present
+from olivebranch.api.auth import principal_name, require
 from olivebranch.api.deps import parse_date, state
 from olivebranch.api.models import ErrorResponse
-from olivebranch.errors import OliveBranchError
+from olivebranch.catalogue import Entry
+from olivebranch.scenarios.model import Scenario
 
 router = APIRouter(prefix="/api/scenarios", tags=["Scenarios"])
 READ = [Depends(require("read"))]
@@ -35,6 +35,7 @@ class ScenarioInfo(BaseModel):
     assumptions: list[str]
     base: list[str] = []
     origin: str = Field(..., description="bundled or user")
+    revision: int = Field(0, description="saved revision (0: bundled)")
     changes: list[dict[str, Any]] = []
 
 
@@ -82,90 +83,21 @@ class Comparison(BaseModel):
     diffs: list[DealDiffModel]
 
 
-def info(entry: ScenarioEntry) -> ScenarioInfo:
-    from olivebranch.scenarios.model import action_of, all_assumptions, body_of
-
-    s = entry.scenario
-    changes = []
-    for c in s.changes:
-        changes.append({action_of(c): _plain(body_of(c))})
-    try:
-        assumptions = all_assumptions(s)
-    except OliveBranchError:
-        assumptions = list(s.assumptions)
-    return ScenarioInfo(name=s.name, title=s.title, description=s.description,
-                        assumptions=assumptions, base=list(s.base), origin=entry.origin,
-                        changes=changes)
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready form of a change body (pydantic models, dates, lists)."""
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _entry(request: Request, name: str) -> ScenarioEntry:
-    ob = state(request)
-    assert ob.scenarios is not None
-    try:
-        return ob.scenarios.get(name)
-    except NotFound as exc:
-        raise HTTPException(404, detail=str(exc)) from None
+def info(request: Request, entry: Entry[Scenario]) -> ScenarioInfo:
+    return ScenarioInfo(**present.scenario_info(entry, state(request).scenarios.lookup))
 
 
 def run_result(run: Any) -> RunResult:
-    from olivebranch.scenarios.engine import assumptions_of
-
-    rows = [
-        RunRow(
-            deal=deal_id,
-            title=run.titles.get(deal_id, deal_id),
-            verdicts={r: run.verdict(deal_id, r) for r in run.regimes},
-            blockers=[BlockerModel(**b.as_dict()) for b in run.blockers(deal_id)],
-        )
-        for deal_id in run.verdicts
-    ]
-    try:
-        assumptions = assumptions_of(run.scenario)
-    except OliveBranchError:
-        assumptions = list(run.scenario.assumptions)
-    return RunResult(
-        scenario=run.name,
-        title=run.scenario.title,
-        as_of=run.ctx.as_of.isoformat(),
-        regimes=list(run.regimes),
-        assumptions=assumptions,
-        deals=rows,
-        clear={r: run.counts(r).get("clear", 0) for r in run.regimes},
-        seconds=round(run.seconds, 3),
-    )
+    return RunResult.model_validate(present.run_result(run))
 
 
 def compare_runs(a: Any, b: Any) -> Comparison:
-    from olivebranch.scenarios.engine import diff
-
-    diffs = diff(a, b)
-    return Comparison(
-        a=a.name,
-        b=b.name,
-        as_of=b.ctx.as_of.isoformat(),
-        regimes=list(b.regimes),
-        changed=sum(1 for d in diffs if d.moves),
-        newly_clear={r: sum(1 for d in diffs if r in d.cleared) for r in b.regimes},
-        diffs=[DealDiffModel(**d.as_dict()) for d in diffs],
-    )
+    return Comparison.model_validate(present.compare_runs(a, b))
 
 
 @router.get("", response_model=list[ScenarioInfo], dependencies=READ, summary="Known scenarios")
 def list_scenarios(request: Request) -> list[ScenarioInfo]:
-    ob = state(request)
-    assert ob.scenarios is not None
-    return [info(e) for e in ob.scenarios.entries().values()]
+    return [info(request, e) for e in state(request).scenarios.entries().values()]
 
 
 @router.get("/summary", dependencies=READ, responses=ERRORS,
@@ -196,10 +128,9 @@ def chart(
 
 def _matrix(request: Request, names: list[str], as_of: str | None) -> Any:
     ob = state(request)
-    assert ob.scenarios is not None
     names = names or list(ob.scenarios.entries())
     for n in names:
-        _entry(request, n)
+        ob.scenarios.get(n)
     return ob.matrix(names, parse_date(as_of))
 
 
@@ -211,9 +142,9 @@ def compare(
     b: str = Query(..., max_length=64),
     as_of: str | None = AS_OF,
 ) -> Comparison:
-    _entry(request, a)
-    _entry(request, b)
     ob = state(request)
+    ob.scenarios.get(a)
+    ob.scenarios.get(b)
     day = parse_date(as_of)
     return compare_runs(ob.run(a, day), ob.run(b, day))
 
@@ -222,39 +153,35 @@ def compare(
              summary="Run a scenario given in the body (not saved) over the catalogue")
 def run_adhoc(request: Request, body: Any = Body(...), as_of: str | None = AS_OF) -> RunResult:
     ob = state(request)
-    assert ob.scenarios is not None
-    try:
-        scenario = ob.scenarios.parse(body)
-    except OliveBranchError as exc:
-        raise HTTPException(400, detail=str(exc)) from None
-    return run_result(ob.run_adhoc(scenario, parse_date(as_of)))
+    scenario = ob.scenarios.check(body)
+    return run_result(ob.workspace.run(scenario, parse_date(as_of)))
 
 
 @router.get("/{name}", response_model=ScenarioInfo, dependencies=READ, responses=ERRORS,
             summary="One scenario with its assumptions and changes")
 def get_scenario(request: Request, name: str) -> ScenarioInfo:
-    return info(_entry(request, name))
+    return info(request, state(request).scenarios.get(name))
 
 
 @router.get("/{name}/run", response_model=RunResult, dependencies=READ, responses=ERRORS,
             summary="Verdicts of every deal under one scenario")
 def run(request: Request, name: str, as_of: str | None = AS_OF) -> RunResult:
-    _entry(request, name)
-    return run_result(state(request).run(name, parse_date(as_of)))
+    ob = state(request)
+    ob.scenarios.get(name)
+    return run_result(ob.run(name, parse_date(as_of)))
+
+
+@router.get("/{name}/history", dependencies=READ, responses=ERRORS,
+            summary="Saved revisions of a user scenario")
+def history(request: Request, name: str) -> list[dict[str, Any]]:
+    return [{"revision": r.revision, "deleted": r.deleted, "saved_at": r.saved_at.isoformat(),
+             "saved_by": r.saved_by} for r in state(request).scenarios.history(name)]
 
 
 def _save(request: Request, body: Any, *, name: str | None, create: bool) -> ScenarioInfo:
-    ob = state(request)
-    assert ob.scenarios is not None
-    try:
-        with ob.lock:
-            entry = ob.scenarios.save(body, name=name, create=create)
-            ob.catalogue_changed()
-    except Conflict as exc:
-        raise HTTPException(409, detail=str(exc)) from None
-    except OliveBranchError as exc:
-        raise HTTPException(400, detail=str(exc)) from None
-    return info(entry)
+    entry = state(request).scenarios.save(body, name=name, create=create,
+                                          who=principal_name(request))
+    return info(request, entry)
 
 
 @router.post("", response_model=ScenarioInfo, status_code=201, dependencies=WRITE,
@@ -272,13 +199,4 @@ def update_scenario(request: Request, name: str, body: Any = Body(...)) -> Scena
 @router.delete("/{name}", status_code=204, dependencies=WRITE, responses=ERRORS,
                summary="Delete a user scenario (analyst)")
 def delete_scenario(request: Request, name: str) -> None:
-    ob = state(request)
-    assert ob.scenarios is not None
-    try:
-        with ob.lock:
-            ob.scenarios.delete(name)
-            ob.catalogue_changed()
-    except NotFound as exc:
-        raise HTTPException(404, detail=str(exc)) from None
-    except Conflict as exc:
-        raise HTTPException(409, detail=str(exc)) from None
+    state(request).scenarios.delete(name, who=principal_name(request))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from olivebranch.errors import OliveBranchError
+from olivebranch.present import PARTY_COLOURS, STATUS_RANK, party_status
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 CHROMIUM_ARGS = [
@@ -26,18 +27,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-
-#: party status -> (fill, label) for the deal picture
-PARTY_COLOURS = {
-    "listed": ("#f8c9c9", "listed"),
-    "owned": ("#ffd1b3", "owned by listed"),
-    "sectoral": ("#ffe3c2", "sectoral list"),
-    "ambiguous": ("#fdf3c4", "ambiguous match"),
-    "none": ("#d7f2dd", "no listing"),
-    "not_screened": ("#eceff3", "not screened"),
-}
-STATUS_RANK = ("not_screened", "none", "ambiguous", "sectoral", "owned", "listed")
-
 
 class ReportError(OliveBranchError):
     """The report cannot be produced (e.g. no Chromium for the PDF)."""
@@ -52,29 +41,6 @@ def chromium_path() -> str | None:
         if Path(c).exists():
             return c
     return shutil.which("chromium")
-
-
-def party_status(statuses: dict[str, Any]) -> str:
-    """The strongest status of one party across regimes (for colouring)."""
-    best = "not_screened"
-    for key, s in statuses.items():
-        if not isinstance(s, dict) or key in ("name", "role"):
-            continue
-        if s.get("listed"):
-            st = "listed"
-        elif s.get("owned"):
-            st = "owned"
-        elif s.get("sectoral"):
-            st = "sectoral"
-        elif s.get("match") == "ambiguous":
-            st = "ambiguous"
-        elif s.get("match") == "not_screened":
-            st = "not_screened"
-        else:
-            st = "none"
-        if STATUS_RANK.index(st) > STATUS_RANK.index(best):
-            best = st
-    return best
 
 
 def _q(text: str) -> str:

@@ -1,4 +1,6 @@
-"""The FastAPI application factory: one app per ``Settings``, engines held in ``app.state``."""
+"""The application factory: one FastAPI app per ``Settings`` that mounts the HTTP API
+(``olivebranch.api``) and the web UI (``olivebranch.web``) over one workspace held in
+``app.state``. The API never imports the web UI; this module is the only place both meet."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from olivebranch.api import errors
-from olivebranch.api.settings import Settings
+from olivebranch.api.settings import Settings, app_version
 from olivebranch.api.state import AppState
 
 DESCRIPTION = """\
@@ -55,7 +57,7 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
 
     app = FastAPI(
         title="olivebranch",
-        version=_version(),
+        version=app_version(),
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
@@ -143,12 +145,3 @@ def _openapi(app: FastAPI) -> dict:
     components.pop("ValidationError", None)
     app.openapi_schema = spec
     return spec
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("olivebranch")
-    except Exception:  # pragma: no cover - not installed
-        return "0"

@@ -1,0 +1,54 @@
+"""What every command shares: the workspace over the configured store, and reading options."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from olivebranch.dates import parse_date
+from olivebranch.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from olivebranch.workspace import Workspace
+
+
+def workspace() -> Workspace:
+    """The workspace over the configured store (``OLIVEBRANCH_DB`` / ``OLIVEBRANCH_HOME``);
+    imported on use, so commands that do not need it start fast."""
+    from olivebranch.workspace import Workspace
+
+    return Workspace.open(short_lived=True)
+
+
+def day(value: str | None, option: str = "--as-of") -> date | None:
+    """A date option (``YYYY-MM-DD``); errors name the option."""
+    return parse_date(value, option)
+
+
+def split(values: Sequence[str] | str | None) -> list[str]:
+    """Comma-separated and repeated option values, flattened."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def regimes(ws: Workspace, values: Sequence[str] | str | None, option: str = "--regime"
+            ) -> tuple[str, ...] | None:
+    """Regimes named by an option, checked against the registry (None: all assessed)."""
+    chosen = [r.lower() for r in split(values)]
+    if not chosen:
+        return None
+    bad = [r for r in chosen if r not in ws.registry.assessed]
+    if bad:
+        raise InvalidInput(f"{option}: unknown regime(s) {', '.join(bad)} "
+                           f"(known: {', '.join(ws.registry.assessed)})")
+    return tuple(chosen)
+
+
+def choice(value: str, allowed: Sequence[str], option: str) -> str:
+    if value not in allowed:
+        raise InvalidInput(f"{option}: unknown value {value!r} ({', '.join(allowed)})")
+    return value
