@@ -309,6 +309,10 @@ class Listings:
     def listed_regimes(self) -> list[str]:
         return [r for r in self._all() if r != OTHER]
 
+    def knows_programs(self, programs: Iterable[str]) -> bool:
+        """Does any stored list version (of any day) carry one of these programmes?"""
+        return self.store is not None and self.store.has_programs(programs)
+
     def entities(self, regime: str) -> dict[str, frozenset[DesignationKey]]:
         """``{record id: designation keys}`` of one designation regime (scenario selectors)."""
         return {e: frozenset(r.key for r in rows) for e, rows in self._all().get(regime, {}).items()}

@@ -503,6 +503,16 @@ class Store:
                                            listed, ended))
         return out
 
+    def has_programs(self, programs: Iterable[str]) -> bool:
+        """Does any version hold a designation under one of these programmes (any case)?"""
+        wanted = [p.upper() for p in programs]
+        if not wanted:
+            return False
+        q = select(designations.c.program).where(
+            func.upper(designations.c.program).in_(wanted)).limit(1)
+        with self.engine.connect() as conn:
+            return conn.execute(q).first() is not None
+
     def designation_dates(self, version_ids: Iterable[int] | None = None) -> set[str]:
         """Every distinct listing and end date (as stored) of the given (default: all) versions:
         the days on which who is listed can change."""

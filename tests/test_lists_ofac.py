@@ -18,7 +18,8 @@ from olivebranch.entities import describe_entity
 from olivebranch.errors import ParseError, WrongSourceError
 from olivebranch.lists import get_source
 from olivebranch.lists.importer import ImportReport, import_path
-from olivebranch.lists.ofac import parse_cons, parse_sdn, split_programs
+from olivebranch.lists.ofac import split_programs
+from olivebranch.lists.ofac_sources import parse_cons, parse_sdn
 from olivebranch.lists.supplement import parse as parse_supplement
 from olivebranch.paths import LISTS_DIR
 from olivebranch.store import Store

@@ -325,6 +325,37 @@ def summary_cmd(
             console.print(f"chart written to {chart}")
 
 
+@scenario_app.command("matrix")
+def matrix_cmd(
+    scenarios: list[str] = typer.Argument(None, help="Scenarios (default: the whole catalogue)."),
+    deals: list[str] = typer.Option(None, "--deals", help="Deal ids or files (comma-separated)."),
+    regime: list[str] = typer.Option(None, "--regime", help="Regimes, e.g. us,eu (default all)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or md."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date (YYYY-MM-DD)."),
+) -> None:
+    """The verdict of every deal under every regime and scenario (one row per scenario and
+    deal; JSON: scenario -> deal -> regime -> verdict)."""
+    from olivebranch.present import verdict_matrix
+
+    _check_format(fmt)
+    ws = workspace()
+    when = day(as_of)
+    ws.require_lists(when)
+    names = list(scenarios) if scenarios else list(ws.scenarios.entries())
+    m = ws.matrix(names, when, deals=split(deals) or None, regimes=regimes(ws, regime))
+    if fmt == "json":
+        typer.echo(json.dumps({
+            "as_of": m.runs[0].ctx.as_of.isoformat() if m.runs else None,
+            "regimes": list(m.regimes),
+            "scenarios": {run.name: verdict_matrix(run) for run in m.runs},
+        }, indent=2, ensure_ascii=False))
+        return
+    rows = [[run.name, deal_id, *[_verdict(run.verdict(deal_id, r), fmt) for r in m.regimes]]
+            for run in m.runs for deal_id in run.verdicts]
+    _emit_table(f"verdicts as of {m.runs[0].ctx.as_of if m.runs else when}",
+                ["scenario", "deal", *m.regimes], rows, fmt)
+
+
 @scenario_app.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of scenario files."""

@@ -9,7 +9,7 @@ from olivebranch.lists.base import ParseResult, SourceSpec
 
 #: Modules that define ``SOURCES: list[SourceSpec]``, in the order ``lists load-bundled`` uses.
 SOURCE_MODULES = (
-    "ofac",
+    "ofac_sources",
     "supplement",
     "un",
     "eu_fsf",

@@ -25,7 +25,7 @@ from followthemoney import EntityProxy
 from olivebranch.errors import ParseError
 from olivebranch.lists.base import ParseResult, SourceSpec, check_field, check_size, make
 from olivebranch.lists.textfile import LineReader, head
-from olivebranch.ownership.edges import parse_percent
+from olivebranch.shares import parse_percent
 
 REQUIRED = ("owner", "owner_id", "asset", "asset_id", "percent", "as_of", "source")
 OPTIONAL = ("role", "end_date", "owner_type", "asset_type", "uncertain")

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from olivebranch.ownership.rules import RoleClasses
+from olivebranch.shares import parse_percent
 
 #: What an edge means for the rules. ``link`` edges are shown and reported but never counted.
 KINDS = ("ownership", "control", "link")
@@ -62,20 +63,6 @@ class Edge:
             "edge_id": self.edge_id,
             "uncertain": self.uncertain,
         }
-
-
-def parse_percent(value: Any) -> float | None:
-    """``"49"``, ``"49.5 %"``, ``"0,5"`` -> float; empty/unknown -> None. Raises ValueError when
-    the text is not a number in 0..100."""
-    if value is None:
-        return None
-    text = str(value).strip().rstrip("%").strip().replace(",", ".")
-    if text == "" or text.lower() in ("?", "unknown", "n/a", "na", "-"):
-        return None
-    pct = float(text)
-    if not 0.0 <= pct <= 100.0 or pct != pct:
-        raise ValueError(f"percentage {value!r} is not between 0 and 100")
-    return pct
 
 
 def _first(props: dict[str, list[Any]], name: str) -> str | None:

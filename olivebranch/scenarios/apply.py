@@ -227,7 +227,9 @@ def _selected_keys(state: ScenarioState, sel: ListingSelector) -> dict[str, set[
             if hit:
                 found = True
                 picked.setdefault(eid, set()).update(hit)
-        if not found:
+        if not found and not state.index.knows_programs(progs):
+            # a programme no list version carries is a mistake; one the lists of this day
+            # happen to carry none of (an older day) removes nothing
             raise ScenarioError(
                 f"no {sel.regime} designation under programme {', '.join(sel.program)} "
                 f"on {state.ctx.as_of}"
