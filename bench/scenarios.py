@@ -16,13 +16,11 @@ import argparse
 import random
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 from olivebranch.deals import deal_from_data
-from olivebranch.scenarios.apply import ListingIndex
 from olivebranch.scenarios.engine import ScenarioEngine, summarise
-from olivebranch.scenarios.model import bundled_scenarios, parse_scenario
+from olivebranch.scenarios.model import parse_scenario
 
 SECTORS = [
     (["oil"], ["crude_oil"]), (["gas"], ["pipeline_gas"]), (["lng"], ["lng"]),
@@ -114,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from olivebranch.store import Store
-    from olivebranch.verdicts import Engine
+    from olivebranch.workspace import Workspace
 
     if args.db.startswith("sqlite:///"):
         Path(args.db.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -127,16 +125,17 @@ def main(argv: list[str] | None = None) -> int:
     setup_lists = time.perf_counter() - t
 
     t = time.perf_counter()
-    index = ListingIndex.from_store(store)
+    ws = Workspace(store)  # the engine every interface uses
+    index = ws.listings()  # who is listed today
     real = sorted({ns[0] for e, ns in index.names.items()
                    if ns and any(k[1] == "RUSSIA-EO14024" for k in index.entities("us").get(e, ()))})
     rng = random.Random(1)
     real = rng.sample(real, min(200, len(real)))
     deals = synthetic_deals(args.deals, real)
-    scenarios = bundled_scenarios() + [parse_scenario(v, f"<{v['name']}>") for v in VARIANTS]
+    scenarios = ws.scenarios.items() + [parse_scenario(v, f"<{v['name']}>") for v in VARIANTS]
     setup_deals = time.perf_counter() - t
 
-    verdicts = Engine(store)
+    verdicts = ws.engine
 
     def timed(fn):
         w, c = time.perf_counter(), time.process_time()
@@ -144,30 +143,29 @@ def main(argv: list[str] | None = None) -> int:
         return out, time.perf_counter() - w, time.process_time() - c
 
     # warm-up: the verdict engine matches every party and computes status-quo ownership once
-    warm_engine = ScenarioEngine(verdicts, store, deals)
-    warm_engine._indexes[date.today()] = index
-    _, warm, warm_cpu = timed(lambda: warm_engine.run(scenarios[0]))
+    lookup = ws.scenarios.lookup
+    warm_engine = ScenarioEngine(verdicts, store, deals, lookup=lookup)
+    _, warm, warm_cpu = timed(lambda: warm_engine.run(scenarios[0], as_of=ws.today()))
 
     # the full matrix, from an empty scenario cache (status quo evaluated in full again)
-    engine = ScenarioEngine(verdicts, store, deals)
-    engine._indexes = dict(warm_engine._indexes)
-    for sc in scenarios:  # listing indexes for every evaluation day (built once per day)
-        engine.context(sc)
-    matrix, full, full_cpu = timed(lambda: engine.matrix(scenarios))
+    engine = ScenarioEngine(verdicts, store, deals, lookup=lookup)
+    for sc in scenarios:  # listing snapshots of every evaluation day (one per snapshot)
+        engine.context(sc, ws.today())
+    matrix, full, full_cpu = timed(lambda: engine.matrix(scenarios, as_of=ws.today()))
     counts = dict(engine.stats)
 
     # one change: lift one more rule in a scenario already evaluated (no listing change) …
     changed = parse_scenario({**VARIANTS[0], "name": "bench-change-rule",
                               "changes": [{"restore": "US-PRICE-CAP"},
                                           {"lift": "US-EO14114-FFI"}]}, "<bench>")
-    _, incr_rule, incr_rule_cpu = timed(lambda: engine.run(changed))
+    _, incr_rule, incr_rule_cpu = timed(lambda: engine.run(changed, as_of=ws.today()))
     # … and delist one more listed entity (ownership recomputed for one regime)
     one = next(iter(sorted(index.entities("us"))))
     changed2 = parse_scenario({**VARIANTS[0], "name": "bench-change-listing",
                                "changes": [{"restore": "US-PRICE-CAP"},
                                            {"delist": {"regime": "us", "entities": [one]}}]},
                               "<bench>")
-    _, incr_list, incr_list_cpu = timed(lambda: engine.run(changed2))
+    _, incr_list, incr_list_cpu = timed(lambda: engine.run(changed2, as_of=ws.today()))
 
     summary = summarise(matrix)
     cells = len(deals) * len(scenarios) * len(engine.regimes)

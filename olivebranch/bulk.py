@@ -19,11 +19,14 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from distributed import Client, WorkerPlugin, get_worker
 
 from olivebranch.errors import OliveBranchError
+
+if TYPE_CHECKING:
+    from olivebranch.match.index import MatchIndex
 from olivebranch.match.batch import Row, count, iter_rows, screen_row
 
 #: Rows per task: big enough to amortise scheduling (~ms), small enough to spread the load.
@@ -44,7 +47,7 @@ class IndexPlugin(WorkerPlugin):
         self.code = _code_digest()
         self.name = (f"olivebranch-index-{self.code}-{store_url}-"
                      f"{as_of.isoformat() if as_of else ''}")
-        self._index: Any = None
+        self._index: MatchIndex | None = None
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from followthemoney import model
 
-from olivebranch.match import DEFAULT_THRESHOLD, MatchResult, Query
+from olivebranch.match import DEFAULT_THRESHOLD, MatchIndex, MatchResult, Query
 from olivebranch.match.score import MATCHABLE
 from olivebranch.store import Store
 
@@ -144,7 +144,7 @@ def scored_entity(result: MatchResult, lookup: Lookup, threshold: float) -> dict
 
 
 def run_query(
-    index: Any,
+    index: MatchIndex,
     query: Query,
     *,
     dataset: str = DEFAULT_DATASET,

@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from olivebranch.errors import OliveBranchError
+
+if TYPE_CHECKING:
+    from olivebranch.match.index import MatchIndex
+    from olivebranch.workspace import Workspace
 from olivebranch.match.batch import (  # noqa: F401 - re-exported for callers of the CLI module
     BATCH_COLUMNS,
     SCHEMATA,
@@ -36,18 +40,40 @@ def _as_of(value: str | None) -> date | None:
 _schema = schema_name
 
 
-def _index(as_of: date | None) -> Any:
+def _index(as_of: date | None) -> MatchIndex:
     """The screening index of the workspace: the active lists, or those in force on a day."""
+    return _screening(as_of)[1]
+
+
+def _screening(as_of: date | None) -> tuple[Workspace, MatchIndex]:
     from olivebranch.cli.common import workspace
 
     ws = workspace()
     if not ws.store.active_versions(as_of):
         raise OliveBranchError("no lists imported yet: run `olivebranch lists load-bundled`")
     with err_console.status("loading the screening index …"):
-        return ws.snapshots.current_index() if as_of is None else ws.index(as_of)
+        return ws, ws.snapshots.current_index() if as_of is None else ws.index(as_of)
 
 
-def run_batch(index: Any, src: Path, dst: Path, *, limit: int, threshold: float | None) -> dict[str, int]:
+def counting(ws: Workspace, as_of: date | None, results: list[Any]) -> dict[str, list[str]]:
+    """How each result's listings count on the day (``us: blocking``, ``superseded by
+    gb_fcdo``), from the same listing snapshot verdicts read."""
+    from olivebranch.lists import registry as sources
+
+    listings = ws.listings(as_of)
+    listings.prefetch(r.entity_id for r in results)
+    out: dict[str, list[str]] = {}
+    for r in results:
+        rows = sorted({f"{x.regime}: {x.kind}" for x in listings.of(r.entity_id)})
+        for src in r.sources:
+            if src in listings.dropped:
+                sup = sources()[src].superseded
+                rows.append(f"superseded by {sup.by}" if sup else "superseded")
+        out[r.entity_id] = rows or ["not in force on the day"]
+    return out
+
+
+def run_batch(index: MatchIndex, src: Path, dst: Path, *, limit: int, threshold: float | None) -> dict[str, int]:
     """Screen every row of ``src`` into ``dst`` (JSON lines); returns counts."""
     from rich.progress import Progress
 
@@ -95,7 +121,8 @@ def _run_dask(src: Path, dst: Path, *, limit: int, threshold: float | None, as_o
         close(client)
 
 
-def _print_results(query: Any, results: list[Any], threshold: float) -> None:
+def _print_results(query: Any, results: list[Any], threshold: float,
+                   counts: dict[str, list[str]] | None = None) -> None:
     names = ", ".join(query.names)
     if not results:
         console.print(f"No listed entity scores {threshold:.2f} or more for [bold]{names}[/bold].")
@@ -107,6 +134,7 @@ def _print_results(query: Any, results: list[Any], threshold: float) -> None:
     table.add_column("source")
     table.add_column("programme")
     table.add_column("record no.")
+    table.add_column("counts as")
     table.add_column("why", ratio=3)
     for r in results:
         colour = "red" if r.match else "yellow"
@@ -116,6 +144,7 @@ def _print_results(query: Any, results: list[Any], threshold: float) -> None:
             "\n".join(r.sources),
             "\n".join(r.programs[:4]) + ("\n…" if len(r.programs) > 4 else ""),
             "\n".join(r.source_ids[:3]),
+            "\n".join((counts or {}).get(r.entity_id, [])),
             "\n".join(f.text + (f" ({f.value:+.2f})" if f.name != "name" and f.value else "")
                       for f in r.features),
         )
@@ -180,16 +209,20 @@ def register(app: typer.Typer) -> None:
             raise OliveBranchError(f"--birth-date: cannot read '{birth_date}'")
         query = Query(name=name, schema=_schema(schema), birth_date=birth_date,
                       countries=[c.lower() for c in country], identifiers=list(identifier))
-        index = _index(_as_of(as_of))
+        day = _as_of(as_of)
+        ws, index = _screening(day)
         results = index.search(query, limit=limit, threshold=threshold)
+        counts = counting(ws, day, results)
         if as_json:
             print(json.dumps({"query": {"name": name, "schema": query.schema},
                               "threshold": DEFAULT_THRESHOLD if threshold is None else threshold,
                               "results": [result_row(r) | {
+                                  "counts": counts[r.entity_id],
                                   "features": [f.__dict__ for f in r.features]} for r in results]},
                              ensure_ascii=False, indent=2))
             return
-        _print_results(query, results, DEFAULT_THRESHOLD if threshold is None else threshold)
+        _print_results(query, results, DEFAULT_THRESHOLD if threshold is None else threshold,
+                       counts)
 
     @app.command("compare")
     def compare_cmd(

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from olivebranch.ownership.rules import RoleClasses
 from olivebranch.shares import parse_percent
+
+if TYPE_CHECKING:
+    from olivebranch.store import Store
 
 #: What an edge means for the rules. ``link`` edges are shown and reported but never counted.
 KINDS = ("ownership", "control", "link")
@@ -134,7 +137,7 @@ def edges_from_ftm(
 
 
 def edges_from_store(
-    store: Any,
+    store: Store,
     *,
     as_of: date | None = None,
     roles: RoleClasses | None = None,

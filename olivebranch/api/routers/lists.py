@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from olivebranch.api.auth import require
 from olivebranch.api.deps import state
+from olivebranch.errors import InvalidInput, NotFound
 
 router = APIRouter(prefix="/api/lists", tags=["Lists"], dependencies=[Depends(require("read"))])
 
@@ -77,9 +78,9 @@ def diff(request: Request, old_id: int, new_id: int) -> DiffModel:
     try:
         d = diff_versions(state(request).store, old_id, new_id)
     except KeyError as exc:
-        raise HTTPException(404, detail=str(exc).strip("'\"")) from None
+        raise NotFound(str(exc).strip("'\"")) from None
     except ValueError as exc:
-        raise HTTPException(400, detail=str(exc)) from None
+        raise InvalidInput(str(exc)) from None
     return DiffModel(
         source=d.source,
         old_version=d.old_version,

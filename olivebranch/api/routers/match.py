@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from olivebranch.api import screening
@@ -22,7 +22,9 @@ from olivebranch.api.models import (
     SearchResponse,
     ValidationErrorResponse,
 )
+from olivebranch.errors import InvalidInput, NotFound
 from olivebranch.match import DEFAULT_THRESHOLD
+from olivebranch.match.index import MatchIndex
 
 #: Batches up to this size are scored on the event loop; larger ones in the thread pool, so a
 #: 100-query batch does not hold up other callers.
@@ -73,7 +75,7 @@ def _dataset(request: Request, dataset: str) -> None:
         screening.check_dataset(dataset, state(request).lookup)
     except KeyError:
         known = ", ".join(["default", *sorted(state(request).lookup.published)])
-        raise HTTPException(404, detail=f"unknown dataset {dataset!r}; known: {known}") from None
+        raise NotFound(f"unknown dataset {dataset!r}; known: {known}") from None
 
 
 @router.post(
@@ -113,21 +115,19 @@ async def match(
     try:
         screening.resolve_algorithm(algorithm)
     except screening.BadQuery as exc:
-        raise HTTPException(400, detail=str(exc)) from None
+        raise InvalidInput(str(exc)) from None
     if not body.queries:
-        raise HTTPException(400, detail="No queries provided.")
+        raise InvalidInput("No queries provided.")
     max_queries = settings(request).max_queries
     if len(body.queries) > max_queries:
-        raise HTTPException(
-            400, detail=f"Too many queries in one batch ({len(body.queries)}; limit: "
-            f"{max_queries})"
-        )
+        raise InvalidInput(f"Too many queries in one batch ({len(body.queries)}; limit: "
+                           f"{max_queries})")
     prepared = []
     for qid, example in body.queries.items():
         try:
             prepared.append((qid, example, screening.make_query(example.schema_, example.properties)))
         except screening.BadQuery as exc:
-            raise HTTPException(400, detail=f"query {qid!r}: {exc}") from None
+            raise InvalidInput(f"query {qid!r}: {exc}") from None
     args = (ob.index, ob.lookup, prepared, dataset, limit, threshold, cutoff)
     if len(prepared) <= INLINE_QUERIES:
         # a few milliseconds of CPU: cheaper inline than a hop through the thread pool
@@ -141,7 +141,7 @@ async def match(
 
 
 def _answer(
-    index: Any, lookup: Any, prepared: list[tuple[str, Any, Any]], dataset: str, limit: int,
+    index: MatchIndex, lookup: screening.Lookup, prepared: list[tuple[str, Any, Any]], dataset: str, limit: int,
     threshold: float, cutoff: float | None,
 ) -> dict[str, Any]:
     responses = {}
@@ -179,7 +179,7 @@ def search(
     try:
         query = screening.make_query(schema, {"name": [q]})
     except screening.BadQuery as exc:
-        raise HTTPException(400, detail=str(exc)) from None
+        raise InvalidInput(str(exc)) from None
     results = screening.run_query(
         ob.index, query, dataset=dataset, limit=limit + offset, threshold=DEFAULT_THRESHOLD,
         cutoff=threshold,
@@ -227,7 +227,7 @@ def entity(request: Request, entity_id: str = Path(..., max_length=255)) -> Resp
     ob = state(request)
     resolved = resolve_entity_id(ob.store, entity_id)
     if resolved is None:
-        raise HTTPException(404, detail=f"no entity {entity_id!r} in the active lists")
+        raise NotFound(f"no entity {entity_id!r} in the active lists")
     proxy = ob.store.get_entity(resolved)
     assert proxy is not None
     datasets = sorted({d["source"] for d in ob.lookup.designations.get(resolved, [])})
