@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 #: authority names, else not counted
 DEFAULT_LISTING = (ListingRule("blocking"), ListingRule("blocking", by_authority=True),
                    ListingRule("other"))
+#: queries for a few records before the snapshot reads every listing at once
+BULK_AFTER = 40
 #: one designation, as scenarios select it: (sanction id, programme, source, kind)
 DesignationKey = tuple[str, str | None, str, str]
 _NAMED = ("LegalEntity", "Company", "Organization", "PublicBody", "Person", "Vessel", "Airplane")
@@ -170,6 +172,8 @@ class Listings:
         self._parties = dict(parties or {})
         self._by_entity: dict[str, tuple[Listed, ...]] = {}
         self._by_regime: dict[str, dict[str, tuple[Listed, ...]]] | None = None
+        self._queries = 0
+        self._keys: dict[str, dict[str, frozenset[DesignationKey]]] = {}
         self._names: dict[str, tuple[str, ...]] | None = (
             {k: tuple(v) for k, v in names.items()} if names is not None else None)
         if rows is not None:
@@ -255,11 +259,16 @@ class Listings:
         return hit
 
     def prefetch(self, entity_ids: Iterable[str]) -> None:
-        """Read the designations of these records in one query (cheaper than one each)."""
+        """Read the designations of these records in one query (cheaper than one each). After
+        many such queries (a whole catalogue being assessed) everything is read at once."""
         if self._by_regime is not None:
             return
         want = [e for e in set(entity_ids) if e not in self._by_entity]
         if not want:
+            return
+        self._queries += 1
+        if self._queries > BULK_AFTER:
+            self._all()
             return
         found: dict[str, list[Listed]] = {e: [] for e in want}
         if self.store is not None and self.version_ids:
@@ -314,8 +323,13 @@ class Listings:
         return self.store is not None and self.store.has_programs(programs)
 
     def entities(self, regime: str) -> dict[str, frozenset[DesignationKey]]:
-        """``{record id: designation keys}`` of one designation regime (scenario selectors)."""
-        return {e: frozenset(r.key for r in rows) for e, rows in self._all().get(regime, {}).items()}
+        """``{record id: designation keys}`` of one designation regime (scenario selectors;
+        built once per regime, do not mutate)."""
+        hit = self._keys.get(regime)
+        if hit is None:
+            hit = self._keys[regime] = {e: frozenset(r.key for r in rows)
+                                        for e, rows in self._all().get(regime, {}).items()}
+        return hit
 
     @property
     def names(self) -> dict[str, tuple[str, ...]]:

@@ -18,9 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from followthemoney import EntityProxy, model
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -43,6 +42,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
+
+if TYPE_CHECKING:
+    from followthemoney import EntityProxy
 
 metadata = MetaData()
 
@@ -413,6 +415,8 @@ class Store:
                     yield vid, data
 
     def iter_entities(self, **kwargs: Any) -> Iterator[EntityProxy]:
+        from followthemoney import model
+
         for _vid, data in self.iter_entity_dicts(**kwargs):
             yield model.get_proxy(data, cleaned=True)
 
@@ -427,6 +431,8 @@ class Store:
         q = select(entities.c.data).where(
             and_(entities.c.id == entity_id, entities.c.version_id.in_(vids))
         )
+        from followthemoney import model
+
         merged: EntityProxy | None = None
         with self.engine.connect() as conn:
             for (data,) in conn.execute(q):
@@ -449,6 +455,8 @@ class Store:
     ) -> list[EntityProxy]:
         """Entities (sanctions, addresses, links, ownerships) whose properties point at
         ``entity_id``. Uses a LIKE pre-filter, then checks entity-typed properties exactly."""
+        from followthemoney import model
+
         vids = self._version_ids(None, as_of)
         if not vids:
             return []

@@ -16,16 +16,6 @@ from olivebranch.errors import OliveBranchError
 if TYPE_CHECKING:
     from olivebranch.match.index import MatchIndex
     from olivebranch.workspace import Workspace
-from olivebranch.match.batch import (  # noqa: F401 - re-exported for callers of the CLI module
-    BATCH_COLUMNS,
-    SCHEMATA,
-    count,
-    iter_rows,
-    result_row,
-    row_query,
-    schema_name,
-    screen_row,
-)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -35,9 +25,6 @@ def _as_of(value: str | None) -> date | None:
     from olivebranch.cli.common import day
 
     return day(value)
-
-
-_schema = schema_name
 
 
 def _index(as_of: date | None) -> MatchIndex:
@@ -76,6 +63,8 @@ def counting(ws: Workspace, as_of: date | None, results: list[Any]) -> dict[str,
 def run_batch(index: MatchIndex, src: Path, dst: Path, *, limit: int, threshold: float | None) -> dict[str, int]:
     """Screen every row of ``src`` into ``dst`` (JSON lines); returns counts."""
     from rich.progress import Progress
+
+    from olivebranch.match.batch import count, iter_rows, screen_row
 
     counts = {"rows": 0, "errors": 0, "with_hits": 0}
     total = sum(1 for _ in src.open(encoding="utf-8-sig")) - 1
@@ -185,6 +174,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Screen a name (or a CSV of names) against every active sanctions list."""
         from olivebranch.match import DEFAULT_THRESHOLD, Query
+        from olivebranch.match.batch import result_row
+        from olivebranch.match.batch import schema_name as _schema
         from olivebranch.match.score import parse_date
 
         if input_file is not None:
@@ -233,6 +224,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Score two names with the screening scorer and explain the score."""
         from olivebranch.match import DEFAULT_THRESHOLD, Query, compare
+        from olivebranch.match.batch import schema_name as _schema
 
         s = _schema(schema)
         score, features = compare(Query(name=a, schema=s), Query(name=b, schema=s))
