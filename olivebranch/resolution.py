@@ -49,7 +49,7 @@ def party_key(party: Party) -> tuple:
             tuple(party.identifiers), tuple(party.cleared))
 
 
-class PartyResolver:
+class PartyMatcher:
     """Resolves parties against one screening index, remembering each answer."""
 
     def __init__(self, index: MatchIndex) -> None:

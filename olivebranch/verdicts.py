@@ -41,7 +41,7 @@ from olivebranch.findings import DealVerdict, Finding, RegimeVerdict
 from olivebranch.listings import Listings
 from olivebranch.ownership.graph import OwnershipGraph
 from olivebranch.regimes import Registry, registry
-from olivebranch.resolution import AMBIGUITY_MARGIN, CROSS_SOURCE_MARGIN, Candidate, PartyResolver
+from olivebranch.resolution import AMBIGUITY_MARGIN, CROSS_SOURCE_MARGIN, Candidate, PartyMatcher
 from olivebranch.rules.model import PackDirs, load_general_licences, load_rules
 from olivebranch.snapshot import Snapshot, Snapshots
 from olivebranch.standing import PartyStatus, apply_ownership, listing_status
@@ -76,8 +76,8 @@ class Engine:
         self.snapshots = snapshots or Snapshots(store, reg=self.registry, index=match_index)
         self.packs = packs
         self._facts: dict[str, tuple[str, dict[str, Any]]] = {}
-        self._resolvers: dict[int, PartyResolver] = {}
-        self._by_day: dict[date, PartyResolver] = {}
+        self._resolvers: dict[int, PartyMatcher] = {}
+        self._by_day: dict[date, PartyMatcher] = {}
         self._lock = threading.RLock()
 
     @property
@@ -111,7 +111,7 @@ class Engine:
             self._resolvers.clear()
             self._by_day.clear()
 
-    def resolver(self, day: date | None = None) -> PartyResolver:
+    def resolver(self, day: date | None = None) -> PartyMatcher:
         day = day or date.today()
         hit = self._by_day.get(day)
         if hit is not None:
@@ -120,7 +120,7 @@ class Engine:
         with self._lock:
             hit = self._resolvers.get(id(index))
             if hit is None or hit.index is not index:
-                hit = self._resolvers[id(index)] = PartyResolver(index)
+                hit = self._resolvers[id(index)] = PartyMatcher(index)
                 if len(self._resolvers) > 8:
                     self._resolvers.pop(next(iter(self._resolvers)))
             if len(self._by_day) > 64:

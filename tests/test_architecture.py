@@ -159,6 +159,11 @@ def _literals(tree: ast.AST) -> Iterator[tuple[int, list[str]]]:
             yield node.lineno, strings
 
 
+#: files whose literals merely share words with a vocabulary, and why
+NOT_VOCABULARY = {
+    "olivebranch/parties/refs.py": "record-number schemes (UN, UK, EU references), not regimes",
+}
+
 VOCABULARIES = {
     "regimes": (set(registry().ids), 3),
     "rule kinds": (set(registry().kind_ids), 3),
@@ -175,6 +180,8 @@ def test_vocabulary_is_defined_once(vocabulary: str) -> None:
     words, at_least = VOCABULARIES[vocabulary]
     offenders = []
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        if str(path.relative_to(REPO_DIR)) in NOT_VOCABULARY:
+            continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for line, strings in _literals(tree):
             hits = sorted(set(strings) & words)

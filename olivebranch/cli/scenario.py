@@ -67,7 +67,7 @@ def list_cmd() -> None:
     ws = workspace()
     t = Table(title="Scenarios (bundled: data/scenarios; saved: in the store)",
               title_justify="left")
-    t.add_column("name", style="bold")
+    t.add_column("name", style="bold", no_wrap=True)
     t.add_column("title")
     t.add_column("base")
     t.add_column("changes", justify="right")

@@ -37,20 +37,19 @@ RELATION_SCHEMATA: dict[str, tuple[str, str]] = {
     "Membership": ("member", "organization"),
     "Representation": ("agent", "client"),
 }
-#: Sources that publish one entry under one id across several files (one family: two of
-#: their records are two entries of one publisher).
-FAMILIES: dict[str, str] = {
-    "us_ofac_sdn": "us_ofac",
-    "us_ofac_cons": "us_ofac",
-    "us_ofac_sdn_supplement": "us_ofac",
-}
 NAME_PROPS = ("name", "alias", "previousName")
 COUNTRY_PROPS = ("country", "jurisdiction", "mainCountry", "flag", "birthCountry")
 NATIONALITY_PROPS = ("nationality", "citizenship")
 
 
 def family_of(source: str) -> str:
-    return FAMILIES.get(source, source)
+    """Sources that publish one entry under one id across several files form a family (two of
+    their records are two entries of one publisher): those sharing an id prefix on their specs
+    (OFAC's SDN, non-SDN and supplement files all number entries ``ofac-<n>``)."""
+    from olivebranch.lists import registry
+
+    spec = registry().get(source)
+    return f"prefix:{spec.id_prefix}" if spec is not None and spec.id_prefix else source
 
 
 @dataclass
