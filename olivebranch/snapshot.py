@@ -34,7 +34,7 @@ from olivebranch.listings import Listings, supersession_days
 from olivebranch.ownership.edges import EDGE_SCHEMATA, Edge, edges_from_ftm
 from olivebranch.ownership.graph import OwnershipGraph
 from olivebranch.ownership.rules import load_params
-from olivebranch.paths import DATA_DIR, PACKAGE_DIR
+from olivebranch.paths import DATA_DIR, PACKAGE_DIR, workspace_cache
 from olivebranch.regimes import Registry, registry
 from olivebranch.store import Store, Version
 
@@ -50,7 +50,7 @@ KEEP = 4
 
 
 def cache_root() -> Path:
-    return Path(os.environ.get("OLIVEBRANCH_HOME", "var")) / "workspace-cache"
+    return workspace_cache()
 
 
 # ---------------------------------------------------------------------------- dates as stored
@@ -122,9 +122,7 @@ class Timeline:
         self.cache_dir = cache_dir
         self.versions: list[Version] = store.versions()
         self.active_ids = tuple(sorted(v.id for v in self.versions if v.active))
-        self.stamp = hashlib.sha1(repr(sorted(
-            (v.id, v.source, v.active, str(v.published), v.file_hash)
-            for v in self.versions)).encode()).hexdigest()[:12]
+        self.stamp = store.versions_stamp()
         self._lock = threading.Lock()
         self._on: dict[date, tuple[int, ...]] = {}
         self._index_days: list[date] | None = None

@@ -109,14 +109,12 @@ TABLE_MODULES = ("olivebranch.ownership.tables", "olivebranch.api.tables", "oliv
 
 def _load_table_modules() -> None:
     import importlib
-    import importlib.util
 
+    package = Path(__file__).resolve().parent
     for name in TABLE_MODULES:
-        try:
-            found = importlib.util.find_spec(name) is not None
-        except ModuleNotFoundError:
-            found = False
-        if found:
+        # look for the file first: importing a missing submodule would import its package
+        rel = Path(*name.split(".")[1:])
+        if (package / rel.with_suffix(".py")).is_file() or (package / rel / "__init__.py").is_file():
             importlib.import_module(name)
 
 
@@ -210,6 +208,14 @@ class Store:
             q = q.where(versions.c.source == source)
         with self.engine.connect() as conn:
             return [Version.from_row(r) for r in conn.execute(q)]
+
+    def versions_stamp(self) -> str:
+        """Changes whenever a version is imported, activated or deleted."""
+        import hashlib
+
+        parts = sorted((v.id, v.source, v.active, str(v.published), v.file_hash)
+                       for v in self.versions())
+        return hashlib.sha1(repr(parts).encode()).hexdigest()[:12]
 
     def active_versions(self, as_of: date | None = None) -> list[Version]:
         """The active version of each source; with ``as_of``, the newest version of each source

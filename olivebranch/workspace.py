@@ -24,19 +24,24 @@ from olivebranch.deals.loader import DEALS_DIR
 from olivebranch.deals.models import Deal
 from olivebranch.errors import NotFound, OliveBranchError
 from olivebranch.findings import DealVerdict
-from olivebranch.listings import Listings
+from olivebranch.memo import ResultCache, code_digest, digest, files_digest, registry_files
+from olivebranch.paths import workspace_cache
 from olivebranch.regimes import Registry, registry
-from olivebranch.rules.model import PackDirs
-from olivebranch.scenarios.apply import ScenarioState
-from olivebranch.scenarios.engine import Matrix, ScenarioEngine, ScenarioRun
-from olivebranch.scenarios.model import SCENARIOS_DIR, Scenario
-from olivebranch.snapshot import Snapshots
+from olivebranch.rules.model import PACKS_DIR, PackDirs
+from olivebranch.scenarios.model import SCENARIOS_DIR, Scenario, scenario_chain
+from olivebranch.scenarios.results import Matrix, ScenarioRun
 from olivebranch.store import Store
-from olivebranch.verdicts import Engine
 
 if TYPE_CHECKING:
+    # the engine and the lists are loaded when a question needs them (a command whose answer
+    # is on disk never loads them)
+    from olivebranch.listings import Listings
     from olivebranch.match.index import MatchIndex
     from olivebranch.ownership.analysis import OwnershipAnalysis
+    from olivebranch.scenarios.apply import ScenarioState
+    from olivebranch.scenarios.engine import ScenarioEngine
+    from olivebranch.snapshot import Snapshots
+    from olivebranch.verdicts import Engine
 
 log = logging.getLogger("olivebranch.workspace")
 #: whole-catalogue scenario runs kept in memory (oldest dropped first)
@@ -85,6 +90,7 @@ class Workspace:
         index_cache: bool = True,
         cache_dir: Path | None = None,
         short_lived: bool = False,
+        result_cache: bool | None = None,
     ) -> None:
         self.store = store
         self.clock: Clock = clock or SystemClock()
@@ -92,14 +98,49 @@ class Workspace:
         self.packs = packs
         self.deals = DealCatalogue(store, deals_dir)
         self.scenarios = ScenarioCatalogue(store, scenarios_dir)
-        self.snapshots = Snapshots(store, reg=self.registry, index=index,
-                                   use_cache=index_cache, cache_dir=cache_dir,
-                                   freeze=short_lived)
-        self.engine = Engine(store, snapshots=self.snapshots, packs=packs, reg=self.registry)
+        self._index, self._index_cache, self._cache_dir = index, index_cache, cache_dir
+        self._short_lived = short_lived
+        self._snapshots: Snapshots | None = None
+        self._engine: Engine | None = None
+        # whole answers on disk: for short-lived processes (a CLI command), which would
+        # otherwise load the lists and the index for every question
+        on_disk = short_lived if result_cache is None else result_cache
+        self.results = ResultCache(self._cache_root() / "results") if on_disk else None
+        self._inputs: str | None = None
         self.lock = threading.RLock()
         self._scenario_engine: tuple[int, ScenarioEngine] | None = None
         self._runs: OrderedDict[tuple, ScenarioRun] = OrderedDict()
         self._ownership: OrderedDict[tuple, OwnershipAnalysis] = OrderedDict()
+
+    @property
+    def snapshots(self) -> Snapshots:
+        """The states of the lists, by day (built on first use)."""
+        if self._snapshots is None:
+            from olivebranch.snapshot import Snapshots
+
+            with self.lock:
+                if self._snapshots is None:
+                    self._snapshots = Snapshots(
+                        self.store, reg=self.registry, index=self._index,
+                        use_cache=self._index_cache, cache_dir=self._cache_dir,
+                        freeze=self._short_lived)
+        return self._snapshots
+
+    @property
+    def engine(self) -> Engine:
+        """The verdict engine (built on first use)."""
+        if self._engine is None:
+            from olivebranch.verdicts import Engine
+
+            snapshots = self.snapshots
+            with self.lock:
+                if self._engine is None:
+                    self._engine = Engine(self.store, snapshots=snapshots, packs=self.packs,
+                                          reg=self.registry)
+        return self._engine
+
+    def _cache_root(self) -> Path:
+        return self._cache_dir or workspace_cache()
 
     @classmethod
     def open(cls, url: str | None = None, **kwargs: object) -> Workspace:
@@ -127,9 +168,12 @@ class Workspace:
 
     def refresh(self) -> bool:
         """Forget everything derived from the lists if they changed (after an import)."""
+        if self._snapshots is None:
+            return False
         changed = self.snapshots.refresh()
         if changed:
             self.engine.forget()
+            self._inputs = None
             with self.lock:
                 self._runs.clear()
                 self._ownership.clear()
@@ -138,8 +182,25 @@ class Workspace:
 
     def generation(self) -> tuple[str, int, int]:
         """Changes when the lists or the catalogues change (by this process or another)."""
-        return (self.snapshots.timeline().stamp, self.deals.generation(),
+        return (self.store.versions_stamp(), self.deals.generation(),
                 self.scenarios.generation())
+
+    # ------------------------------------------------------------------ answers on disk
+    def _key(self, kind: str, day: date, *parts: object) -> str | None:
+        """Key of a stored answer: everything it depends on (see ``olivebranch.memo``)."""
+        if self.results is None:
+            return None
+        if self._inputs is None:
+            packs = self.packs if self.packs is not None else PACKS_DIR
+            dirs = [packs] if isinstance(packs, str | Path) else list(packs)
+            self._inputs = digest(
+                code_digest(), files_digest(registry_files(self.registry.path)),
+                files_digest(p for d in dirs for p in Path(d).glob("*.yaml")), self.store.url)
+        return digest(self._inputs, self.store.versions_stamp(), kind, day.isoformat(), *parts)
+
+    def _chain(self, scenario: Scenario) -> list[str]:
+        return [s.model_dump_json() for s in scenario_chain(scenario,
+                                                            lookup=self.scenarios.lookup)]
 
     # ------------------------------------------------------------------ lists
     def index(self, as_of: date | None = None) -> MatchIndex:
@@ -191,6 +252,8 @@ class Workspace:
     def scenario_engine(self) -> ScenarioEngine:
         """The scenario engine over the catalogue's deals (rebuilt when the catalogue
         changes; it shares the verdict engine's memo either way)."""
+        from olivebranch.scenarios.engine import ScenarioEngine
+
         gen = self.deals.generation()
         with self.lock:
             if self._scenario_engine is None or self._scenario_engine[0] != gen:
@@ -222,7 +285,14 @@ class Workspace:
             if key is not None and key in self._runs:
                 self._runs.move_to_end(key)
                 return self._runs[key]
-            run = self.scenario_engine().run(s, deals=chosen, regimes=regs, as_of=day)
+            items = chosen if chosen is not None else self.deals.items()
+            disk = self._key("run", day, self._chain(s),
+                             [d.model_dump_json() for d in items], regs)
+            run = self.results.get(disk) if self.results is not None and disk else None
+            if not isinstance(run, ScenarioRun):
+                run = self.scenario_engine().run(s, deals=chosen, regimes=regs, as_of=day)
+                if self.results is not None and disk:
+                    self.results.put(disk, run.stored())
             if key is not None:
                 self._runs[key] = run
                 while len(self._runs) > MAX_RUNS:
@@ -240,10 +310,32 @@ class Workspace:
         """One deal's verdict per regime, with findings, evidence and each party's standing.
         Under the status quo this evaluates just the deal; under another scenario it takes the
         deal's row of the (cached) catalogue run when the deal is in the catalogue."""
-        d = self.deal(deal)
+        return self.assess_many([deal], scenario, as_of, regimes)[0]
+
+    def assess_many(self, deals: Sequence[str | Deal], scenario: str | Scenario = "status-quo",
+                    as_of: date | None = None, regimes: Iterable[str] | None = None
+                    ) -> list[DealVerdict]:
+        """Several deals' verdicts under one scenario on one day (each kept on disk in a
+        short-lived process, so asking again reads it back)."""
+        items = [self.deal(d) for d in deals]
         day = self.day(as_of)
-        regs = tuple(regimes) if regimes is not None else self.engine.regimes
-        with self.lock:
-            state = self.context(scenario, day)
-            verdict = self.engine.assess(d, state.ctx, regs)
-        return verdict
+        s = self.scenario(scenario)
+        regs = tuple(regimes) if regimes is not None else self.registry.assessed
+        out: list[DealVerdict | None] = [None] * len(items)
+        keys: list[str | None] = [None] * len(items)
+        if self.results is not None:
+            chain = self._chain(s)
+            for i, d in enumerate(items):
+                keys[i] = self._key("assess", day, chain, d.model_dump_json(), regs)
+                hit = self.results.get(keys[i] or "")
+                if isinstance(hit, DealVerdict):
+                    out[i] = hit
+        todo = [i for i, v in enumerate(out) if v is None]
+        if todo:
+            with self.lock:
+                state = self.context(s, day)
+                for i in todo:
+                    out[i] = self.engine.assess(items[i], state.ctx, regs)
+                    if self.results is not None and keys[i]:
+                        self.results.put(keys[i] or "", out[i])
+        return [v for v in out if v is not None]

@@ -232,3 +232,24 @@ def test_saved_through_the_cli_seen_by_the_api(client, env, tmp_path) -> None:
     assert [h["revision"] for h in history] == [1, 2]
     assert all(h["saved_by"].startswith("cli") for h in history)
     assert client.get("/deals", params={"format": "json"}).json()["deals"]
+
+
+# ---------------------------------------------------------------------- answers kept on disk
+def test_a_command_reads_its_answer_back_and_never_a_stale_one(client, analyst, env, home) -> None:
+    deal = client.get("/api/deals/vostok-oil-us-stake").json()["deal"]
+    mine = {**deal, "id": "test-cached", "title": "First title"}
+    assert client.put("/api/deals/test-cached", json=mine, headers=analyst).status_code == 200
+    first = run_cli(env, "assess", "test-cached", "--format", "json")
+    stored = sorted((home / "workspace-cache" / "results").glob("result-*.pickle"))
+    again = run_cli(env, "assess", "test-cached", "--format", "json")
+    assert again == first and stored
+    assert sorted((home / "workspace-cache" / "results").glob("result-*.pickle")) == stored
+    # the deal changes through the API: the next command answers for the new deal
+    changed = {**mine, "title": "Second title"}
+    assert client.put("/api/deals/test-cached", json=changed, headers=analyst).status_code == 200
+    out = json.loads(run_cli(env, "assess", "test-cached", "--format", "json"))
+    assert out[0]["title"] == "Second title"
+    # and another day is another answer
+    past = json.loads(run_cli(env, "assess", "test-cached", "--format", "json",
+                              "--as-of", BEFORE.isoformat()))
+    assert past[0]["as_of"] == BEFORE.isoformat()

@@ -135,8 +135,7 @@ def register(app: typer.Typer) -> None:
         when = day(as_of)
         ws.require_lists(when)
         items = ws.deals.items() if all_ or not deals else [ws.deal(d) for d in deals]
-        state = ws.context(scenario, when)
-        verdicts = ws.engine.assess_all(items, state.ctx, regs)
+        verdicts = ws.assess_many(items, scenario, when, regs)
         if explain:
             if fmt == "json":
                 typer.echo(json.dumps([v.to_dict() for v in verdicts], indent=2, default=str))
@@ -145,7 +144,8 @@ def register(app: typer.Typer) -> None:
             return
         if fmt == "table":
             if sys.stdout.isatty():
-                _table(verdicts, regs, state.ctx.as_of, state.ctx.scenario)
+                _table(verdicts, regs, verdicts[0].as_of if verdicts else ws.day(when),
+                       verdicts[0].scenario if verdicts else scenario)
             else:
                 typer.echo(render_matrix(verdicts, regs, "md"))
             return

@@ -25,18 +25,38 @@ Public API (what consumers use)::
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from olivebranch.parties.judgements import NEGATIVE, NO_JUDGEMENT, POSITIVE, UNSURE
-from olivebranch.parties.parties import Parties, PartiesNotResolved
-from olivebranch.parties.resolver import PartyResolver, RunReport
-from olivebranch.store import Store
+if TYPE_CHECKING:
+    from olivebranch.parties.judgements import NEGATIVE, NO_JUDGEMENT, POSITIVE, UNSURE
+    from olivebranch.parties.parties import Parties, PartiesNotResolved
+    from olivebranch.parties.resolver import PartyResolver, RunReport
+    from olivebranch.store import Store
+
+#: public names -> the module defining them, imported on first use (the store imports
+#: ``parties.tables`` at every start; the matcher the resolver needs is loaded only when used)
+_LAZY = {
+    "NEGATIVE": "judgements", "NO_JUDGEMENT": "judgements", "POSITIVE": "judgements",
+    "UNSURE": "judgements", "Parties": "parties", "PartiesNotResolved": "parties",
+    "PartyResolver": "resolver", "RunReport": "resolver",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 
 def after_import(store: Store, *, progress: Callable[[str], None] | None = None) -> RunReport:
     """Bring the parties up to date after a list import (incremental: only pairs touching the
     imported source's new or changed records are decided again). The importer calls this once
     after storing a version; ``lists load-bundled`` once after all bundled sources."""
+    from olivebranch.parties.resolver import PartyResolver
+
     return PartyResolver(store).run(progress=progress)
 
 
