@@ -15,10 +15,14 @@ if TYPE_CHECKING:
 
 def workspace() -> Workspace:
     """The workspace over the configured store (``OLIVEBRANCH_DB`` / ``OLIVEBRANCH_HOME``);
-    imported on use, so commands that do not need it start fast."""
+    imported on use, so commands that do not need it start fast. Answers are kept on disk
+    between commands unless ``OLIVEBRANCH_ANSWERS=0``."""
+    import os
+
     from olivebranch.workspace import Workspace
 
-    return Workspace.open(short_lived=True)
+    keep = os.environ.get("OLIVEBRANCH_ANSWERS", "1").strip().lower() not in ("0", "no", "false")
+    return Workspace.open(short_lived=True, result_cache=keep)
 
 
 def day(value: str | None, option: str = "--as-of") -> date | None:
