@@ -385,7 +385,7 @@ class Store:
         """
         from olivebranch.store_lock import acquire, release
 
-        token = acquire(self.engine, holder, wait=wait)
+        token = acquire(self.engine, import_locks, holder, wait=wait)
         try:
             yield
         finally:

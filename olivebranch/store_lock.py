@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, text
+from sqlalchemy import Table, and_, delete, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -35,34 +35,31 @@ STALE_SECONDS = 6 * 3600
 
 @dataclass
 class Token:
-    """What ``release`` needs: the holder row's identity and, on PostgreSQL, the session."""
+    """What ``release`` needs: the lock table, the holder row's identity and, on PostgreSQL,
+    the session."""
 
+    table: Table
     host: str
     pid: int
     acquired_at: datetime
     session: Connection | None = None
 
 
-def _table() -> Any:
-    from olivebranch.store import import_locks
-
-    return import_locks
-
-
-def acquire(engine: Engine, holder: str, wait: float = 0.0) -> Token:
-    """Take the lock; while another holds it, retry for ``wait`` seconds, then raise."""
+def acquire(engine: Engine, table: Table, holder: str, wait: float = 0.0) -> Token:
+    """Take the lock (a row of ``table``, the store's ``import_lock``); while another holds
+    it, retry for ``wait`` seconds, then raise."""
     deadline = time.monotonic() + max(wait, 0.0)
     while True:
         try:
-            return _acquire(engine, holder)
+            return _acquire(engine, table, holder)
         except ImportLockedError:
             if time.monotonic() >= deadline:
                 raise
             time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
 
 
-def _acquire(engine: Engine, holder: str) -> Token:
-    token = Token(socket.gethostname()[:255], os.getpid(), datetime.now(UTC))
+def _acquire(engine: Engine, table: Table, holder: str) -> Token:
+    token = Token(table, socket.gethostname()[:255], os.getpid(), datetime.now(UTC))
     row = {"name": LOCK_NAME, "holder": holder[:500], "host": token.host, "pid": token.pid,
            "acquired_at": token.acquired_at}
     if engine.dialect.name == "postgresql":
@@ -75,14 +72,14 @@ def _acquire(engine: Engine, holder: str) -> Token:
             session.close()
             raise
         if not held:
-            current = holder_row(engine)
+            current = holder_row(engine, table)
             session.close()
             raise ImportLockedError(message(current))
         token.session = session
         try:
             with engine.begin() as conn:  # we hold the lock: any row left is stale
-                conn.execute(delete(_table()).where(_table().c.name == LOCK_NAME))
-                conn.execute(insert(_table()).values(**row))
+                conn.execute(delete(table).where(table.c.name == LOCK_NAME))
+                conn.execute(insert(table).values(**row))
         except Exception:
             release(engine, token)
             raise
@@ -90,13 +87,13 @@ def _acquire(engine: Engine, holder: str) -> Token:
     for attempt in range(2):
         try:
             with engine.begin() as conn:
-                conn.execute(insert(_table()).values(**row))
+                conn.execute(insert(table).values(**row))
             return token
         except IntegrityError:
-            current = holder_row(engine)
+            current = holder_row(engine, table)
             if attempt == 0 and (current is None or is_stale(current)):
                 if current is not None:
-                    _delete(engine, current["host"], current["pid"])
+                    _delete(engine, table, current["host"], current["pid"])
                 continue
             raise ImportLockedError(message(current)) from None
         except OperationalError as exc:
@@ -106,14 +103,14 @@ def _acquire(engine: Engine, holder: str) -> Token:
                     "it has finished"
                 ) from None
             raise
-    raise ImportLockedError(message(holder_row(engine)))
+    raise ImportLockedError(message(holder_row(engine, table)))
 
 
 def release(engine: Engine, token: Token) -> None:
     """Remove our row (retrying while SQLite is busy) and free the advisory lock."""
     for attempt in range(10):
         try:
-            _delete(engine, token.host, token.pid)
+            _delete(engine, token.table, token.host, token.pid)
             break
         except OperationalError as exc:
             if not _busy(exc) or attempt == 9:
@@ -128,8 +125,8 @@ def release(engine: Engine, token: Token) -> None:
             token.session = None
 
 
-def holder_row(engine: Engine) -> dict[str, Any] | None:
-    t = _table()
+def holder_row(engine: Engine, table: Table) -> dict[str, Any] | None:
+    t = table
     with engine.connect() as conn:
         row = conn.execute(select(t).where(t.c.name == LOCK_NAME)).first()
     return dict(row._mapping) if row is not None else None
@@ -167,9 +164,9 @@ def _as_utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _delete(engine: Engine, host: str, pid: int) -> None:
+def _delete(engine: Engine, table: Table, host: str, pid: int) -> None:
     """Remove the lock row if (and only if) it is the one of ``host``/``pid``."""
-    t = _table()
+    t = table
     with engine.begin() as conn:
         conn.execute(delete(t).where(and_(t.c.name == LOCK_NAME, t.c.host == host, t.c.pid == pid)))
 

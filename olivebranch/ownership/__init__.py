@@ -5,7 +5,7 @@ Public API (see docs/ownership-csv.md for the CSV format):
 - :func:`analyse` (store -> :class:`OwnershipAnalysis`: ``.status(entity_id)`` per regime with paths)
 - :func:`build_graph`, :class:`OwnershipGraph` (``with_edges`` adds deal-declared :class:`Edge`)
 - :func:`compute_status` (pure: graph, seeds, params -> ``{regime: {entity_id: Status}}``)
-- :func:`load_params` (rule parameters from ``olivebranch/rules/ownership.yaml``)
+- :func:`load_params` (each regime's ownership rule, from the registry ``data/regimes.yaml``)
 - :func:`explain` / :func:`paths` (explanation paths for one entity)
 """
 
