@@ -148,3 +148,88 @@ def test_build_from_entities_merges_records_sharing_an_id() -> None:
     assert [r.entity_id for r in res] == ["ofac-1"] and res[0].programs == ["RUSSIA-EO14024"]
     res = idx.search(Query("Something Else", schema="Company", identifiers=["8904075357"]))
     assert res and res[0].entity_id == "ofac-1"
+
+
+# ---------------------------------------------------------------- the on-disk index
+
+
+def _queries(index: MatchIndex, n: int = 300) -> list[Query]:
+    """A few hundred queries of every kind, made from the listed names themselves: exact, with
+    a letter dropped, words reversed, in lower case, with a birth date, a country or an
+    identifier, under another schema, and names on no list."""
+    import random
+
+    rnd = random.Random(17)
+    entries = [index.entries[i] for i in rnd.sample(range(len(index)), n // 3)]
+    out: list[Query] = []
+    for k, e in enumerate(entries):
+        name = rnd.choice(e.profile.names)
+        words = name.split()
+        out.append(Query(name, schema=e.schema))
+        cut = rnd.randrange(len(name))
+        out.append(Query(name[:cut] + name[cut + 1 :], schema="LegalEntity",
+                         birth_date=(e.profile.birth_dates or (None,))[0],
+                         countries=sorted(e.profile.countries)[:1]))
+        if k % 2:
+            out.append(Query(" ".join(reversed(words)).lower(), schema=e.schema,
+                             identifiers=sorted(e.profile.identifiers)[:1]))
+        else:
+            out.append(Query(name, schema="Vessel" if e.schema == "Person" else "Person",
+                             birth_date="1960-01-01", countries=["zz"]))
+    out += [Query(f"{a} {b}") for a, b in zip(
+        ["Maria", "Olga", "Hans", "Nordic", "Volga", "Li"],
+        ["Schmidt", "Kowalski", "Energy Ltd", "Grid AG", "Trading OOO", "Wei"], strict=True)]
+    return out
+
+
+def _result_view(results: list) -> list[tuple]:  # type: ignore[type-arg]
+    return [(r.entity_id, r.score, r.match, r.explanation, r.caption, r.schema, r.sources,
+             r.source_ids, r.programs, r.datasets, [f.__dict__ for f in r.features], r.entity)
+            for r in results]
+
+
+def test_saved_index_gives_identical_results(index: MatchIndex, tmp_path: Path) -> None:
+    """The memory-mapped index answers exactly as the freshly built one: same entities,
+    scores, explanations and records, over a few hundred queries of every kind."""
+    import numpy as np
+
+    index.save(tmp_path / "idx")
+    loaded = MatchIndex.open(tmp_path / "idx")
+    assert isinstance(loaded.parts.key_text.base, np.memmap)  # mapped, not read in
+    assert len(loaded) == len(index) and loaded.version_ids == index.version_ids
+    queries = _queries(index)
+    assert len(queries) >= 300
+    found = 0
+    for q in queries:
+        for threshold in (None, 0.0):
+            a = _result_view(index.search(q, limit=5, threshold=threshold))
+            b = _result_view(loaded.search(q, limit=5, threshold=threshold))
+            assert a == b, q
+            found += bool(a)
+    assert found > 300  # the comparison is not over empty answers
+    for e in list(index.entries)[:50]:
+        assert loaded.entry(e.id).profile == e.profile  # type: ignore[union-attr]
+        assert loaded.get(e.id).to_dict() == index.get(e.id).to_dict()  # type: ignore[union-attr]
+
+
+def test_load_index_uses_the_cache_and_rebuilds_a_broken_one(
+        bundled_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from olivebranch.match import cache
+
+    monkeypatch.setenv("OLIVEBRANCH_HOME", str(tmp_path))
+    built = cache.load_index(bundled_store)
+    path = cache.index_path(bundled_store)
+    assert (path / "meta.json").exists()
+    t = time.perf_counter()
+    opened = cache.load_index(bundled_store)
+    assert time.perf_counter() - t < 1.0  # memory-mapped, not rebuilt
+    q = Query("Игорь Сечин", schema="Person")
+    assert _result_view(opened.search(q)) == _result_view(built.search(q))
+    # a truncated file is noticed and the index rebuilt, not used half-read
+    blob = path / "entries.bin"
+    blob.write_bytes(blob.read_bytes()[:1000])
+    again = cache.load_index(bundled_store)
+    assert _result_view(again.search(q)) == _result_view(built.search(q))
+    assert (path / "entries.bin").stat().st_size > 1000
