@@ -18,9 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from followthemoney import EntityProxy, model
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -43,6 +42,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
+
+if TYPE_CHECKING:  # followthemoney takes ~0.5 s to import; reading versions does not need it
+    from followthemoney import EntityProxy
 
 metadata = MetaData()
 
@@ -174,6 +176,12 @@ class Designation:
     listing_date: str | None = None
     end_date: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _model() -> Any:
+    from followthemoney import model
+
+    return model
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -409,7 +417,7 @@ class Store:
 
     def iter_entities(self, **kwargs: Any) -> Iterator[EntityProxy]:
         for _vid, data in self.iter_entity_dicts(**kwargs):
-            yield model.get_proxy(data, cleaned=True)
+            yield _model().get_proxy(data, cleaned=True)
 
     def get_entity(
         self, entity_id: str, *, as_of: date | None = None, version_ids: Iterable[int] | None = None
@@ -425,7 +433,7 @@ class Store:
         merged: EntityProxy | None = None
         with self.engine.connect() as conn:
             for (data,) in conn.execute(q):
-                proxy = model.get_proxy(data, cleaned=True)
+                proxy = _model().get_proxy(data, cleaned=True)
                 merged = proxy if merged is None else merged.merge(proxy)
         return merged
 
@@ -458,7 +466,7 @@ class Store:
         out = []
         with self.engine.connect() as conn:
             for (data,) in conn.execute(q):
-                proxy = model.get_proxy(data, cleaned=True)
+                proxy = _model().get_proxy(data, cleaned=True)
                 for prop, value in proxy.itervalues():
                     if prop.type.name == "entity" and value == entity_id:
                         out.append(proxy)

@@ -40,13 +40,15 @@ _schema = schema_name
 
 
 def _index(as_of: date | None) -> Any:
-    from olivebranch.match.cache import load_index
+    from olivebranch.match.cache import index_path, load_index
     from olivebranch.store import Store
 
     store = Store()
     if not store.active_versions(as_of):
         raise OliveBranchError("no lists imported yet: run `olivebranch lists load-bundled`")
-    with err_console.status("loading the screening index …"):
+    if index_path(store, as_of).is_dir():
+        return load_index(store, as_of)  # memory-mapped: milliseconds
+    with err_console.status("building the screening index (once per list version) …"):
         return load_index(store, as_of)
 
 
