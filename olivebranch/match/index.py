@@ -512,7 +512,7 @@ class MatchIndex:
                 wk = w * idf[k] * tw
                 th[ids] = np.maximum(th[ids], wk)
                 touched.append(ids)
-            if touched:
+            if touched and any(len(t) for t in touched):
                 u = np.concatenate(touched) if len(touched) > 1 else touched[0].copy()
                 u.sort()
                 u = u[np.concatenate(([True], u[1:] != u[:-1]))]
@@ -744,13 +744,12 @@ def _compile(entries: list[_Listed], version_ids: tuple[int, ...]) -> Parts:
     post_key: list[int] = []
     post_val: list[int] = []
     # analysed forms, one per distinct (name, kind); tokens one per object analyze made
-    form_id: dict[tuple[str, str], int] = {}
     form_blobs: list[bytes] = []
     entry_forms: list[int] = []
     entry_form_off = [0]
     token_id: dict[int, int] = {}
     token_objs: list[Token] = []  # keeps the tokens alive, so their ids stay theirs
-    token_key_ids: dict[int, tuple[int, ...]] = {}  # token number -> its posting-key numbers
+    token_key_ids: dict[int, tuple[int, ...]] = {}  # id(token) -> its posting-key numbers
 
     def token_number(t: Token) -> int:
         num = token_id.get(id(t))
@@ -759,36 +758,44 @@ def _compile(entries: list[_Listed], version_ids: tuple[int, ...]) -> Parts:
             token_objs.append(t)
         return num
 
+    # per distinct (name, kind): form number, form, dedup signature, posting-key numbers
+    known: dict[tuple[str, str], tuple[int, NameForm, tuple[str, ...] | None, tuple[int, ...]]]
+    known = {}
     form_values = attrgetter(*_FORM_FIELDS)
+
+    def learn(name: str, kind: str) -> tuple[int, NameForm, tuple[str, ...] | None,
+                                             tuple[int, ...]]:
+        form = analyze(name, kind)
+        fid = len(form_blobs)
+        form_blobs.append(_encode_form(form_values(form), token_number))  # registers tokens
+        if not form.tokens:
+            got = known[(name, kind)] = (fid, form, None, ())
+            return got
+        keys: set[int] = set()
+        for tok in form.tokens:
+            tk = token_key_ids.get(id(tok))
+            if tk is None:
+                tk = token_key_ids[id(tok)] = tuple(key_id.setdefault(k, len(key_id))
+                                                    for k in token_keys(tok))
+            keys.update(tk)
+        # the same name in another case, script or word order adds nothing
+        sig = tuple(sorted(t.fold for t in form.tokens)) + (form.compact,)
+        got = known[(name, kind)] = (fid, form, sig, tuple(keys))
+        return got
+
     for i, e in enumerate(entries):
         kind = kind_of(e.schema)
         seen: set[tuple[str, ...]] = set()
         for weak, group in ((False, e.profile.names), (True, e.profile.weak_names)):
             for name in group:
-                form = analyze(name, kind)
-                fid = form_id.get((name, kind))
-                if fid is None:
-                    fid = form_id[(name, kind)] = len(form_blobs)
-                    form_blobs.append(_encode_form(form_values(form), token_number))
+                fid, form, sig, keys = known.get((name, kind)) or learn(name, kind)
                 entry_forms.append(fid)
-                if not form.tokens:
-                    continue
-                # the same name in another case, script or word order adds nothing
-                sig = tuple(sorted(t.fold for t in form.tokens)) + (form.compact,)
-                if sig in seen:
+                if sig is None or sig in seen:
                     continue
                 seen.add(sig)
                 n = len(names)
                 names.append((i, form, weak))
                 name_form.append(fid)
-                keys: set[int] = set()
-                for tok in form.tokens:
-                    num = token_number(tok)
-                    tk = token_key_ids.get(num)
-                    if tk is None:
-                        tk = token_key_ids[num] = tuple(key_id.setdefault(k, len(key_id))
-                                                        for k in token_keys(tok))
-                    keys.update(tk)
                 post_key.extend(keys)
                 post_val.extend([n] * len(keys))
         entry_form_off.append(len(entry_forms))
@@ -797,12 +804,16 @@ def _compile(entries: list[_Listed], version_ids: tuple[int, ...]) -> Parts:
             post_val.append(-1 - i)
     token_values = attrgetter(*_TOKEN_FIELDS)
     token_blobs = [_encode(token_values(t)) for t in token_objs]
-    # keys sorted by their UTF-8 bytes; postings grouped by key, in insertion order
-    texts = [k.encode() for k in key_id]
+    # keys sorted by their UTF-8 bytes (only keys something is posted under); postings grouped
+    # by key, in insertion order
+    pk_raw = np.asarray(post_key, dtype=np.int64) if post_key else np.zeros(0, np.int64)
+    used = np.bincount(pk_raw, minlength=len(key_id)) > 0
+    texts = [k.encode() for k, u in zip(key_id, used.tolist(), strict=True) if u]
+    old_ids = np.flatnonzero(used)
     order = sorted(range(len(texts)), key=texts.__getitem__)
-    rank = np.empty(len(texts), dtype=np.int64)
-    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(texts), dtype=np.int64)
-    pk = rank[np.asarray(post_key, dtype=np.int64)] if post_key else np.zeros(0, np.int64)
+    rank = np.full(len(key_id), -1, dtype=np.int64)
+    rank[old_ids[np.asarray(order, dtype=np.int64)]] = np.arange(len(texts), dtype=np.int64)
+    pk = rank[pk_raw]
     grouped = np.argsort(pk, kind="stable")
     postings = np.asarray(post_val, dtype=np.int32)[grouped]
     sizes = np.bincount(pk, minlength=len(texts)).astype(np.int64)
