@@ -50,8 +50,10 @@ def _zero() -> Counts:
 
 def screen_rows(index: Any, rows: Iterable[Row], *, limit: int, threshold: float | None,
                 encoder: LineEncoder) -> tuple[str, Counts]:
-    """The JSON lines for some read rows, in their order, and their counts."""
+    """The JSON lines for some read rows, in their order, and their counts (``repeats``: rows
+    answered from the encoder's memo of earlier identical queries)."""
     counts = _zero()
+    before = encoder.repeats
     lines = []
     for item in rows:
         text, kind = encoder.line(index, item, limit=limit, threshold=threshold)
@@ -61,6 +63,7 @@ def screen_rows(index: Any, rows: Iterable[Row], *, limit: int, threshold: float
             counts["errors"] += 1
         elif kind == "hit":
             counts["with_hits"] += 1
+    counts["repeats"] = encoder.repeats - before
     return "".join(lines), counts
 
 
@@ -170,6 +173,7 @@ class _Progress:
         self.settings = settings
         self.partitions = self.rows = self.size = 0
         self.counts = _zero()
+        self.repeats = 0  # this session's rows answered from the memo (not checkpointed)
         self._tail = b""  # the output's last bytes: a resumed run checks they are still there
         if self.path.exists() and not restart:
             self._resume()
@@ -226,8 +230,9 @@ class _Progress:
         self.size += len(raw)
         if raw:
             self._tail = (self._tail + raw)[-64:]
-        for key, n in counts.items():
-            self.counts[key] += n
+        for key in self.counts:
+            self.counts[key] += counts[key]
+        self.repeats += counts.get("repeats", 0)
         self.rows = self.counts["rows"]
         self._save()
 
@@ -256,10 +261,11 @@ class _Later:
 def _drive(src: Path, dst: Path, settings: dict[str, Any],
            submit: Callable[[list[Row]], _Result], *, window: int, partition_rows: int,
            restart: bool, progress: Callable[[int], None] | None,
-           log: Callable[[str], None] | None) -> Counts:
+           log: Callable[[str], None] | None, stats: dict[str, int] | None) -> Counts:
     """Feed partitions of ``src`` to ``submit`` (at most ``window`` in flight) and write their
     results to ``dst`` in input order, checkpointing after each."""
     state = _Progress(dst, settings, restart=restart)
+    resumed = state.rows
     try:
         if state.rows:
             if log is not None:
@@ -286,6 +292,8 @@ def _drive(src: Path, dst: Path, settings: dict[str, Any],
         state.close()
         raise
     state.finish()
+    if stats is not None:
+        stats.update(resumed_rows=resumed, repeats=state.repeats)
     return dict(state.counts)
 
 
@@ -301,9 +309,12 @@ def _settings(src: Path, *, limit: int, threshold: float | None, partition_rows:
 def run_local(index: Any, src: Path, dst: Path, *, limit: int = 5,
               threshold: float | None = None, partition_rows: int = PARTITION_ROWS,
               restart: bool = False, progress: Callable[[int], None] | None = None,
-              log: Callable[[str], None] | None = None) -> Counts:
+              log: Callable[[str], None] | None = None,
+              stats: dict[str, int] | None = None) -> Counts:
     """Screen every row of ``src`` into ``dst`` in this process (resumable, as
-    :func:`run_bulk`); returns the counts (rows, errors, with_hits)."""
+    :func:`run_bulk`); returns the counts (rows, errors, with_hits). ``stats``, if given,
+    receives ``resumed_rows`` (finished before this call) and ``repeats`` (rows that repeated
+    an earlier row's query)."""
     encoder = LineEncoder()
     settings = _settings(src, limit=limit, threshold=threshold, partition_rows=partition_rows,
                          identity=_index_identity(index.version_ids, index.as_of))
@@ -313,17 +324,19 @@ def run_local(index: Any, src: Path, dst: Path, *, limit: int = 5,
                                           encoder=encoder))
 
     return _drive(src, dst, settings, submit, window=1, partition_rows=partition_rows,
-                  restart=restart, progress=progress, log=log)
+                  restart=restart, progress=progress, log=log, stats=stats)
 
 
 def run_bulk(client: Client, store_url: str, src: Path, dst: Path, *, limit: int = 5,
              threshold: float | None = None, as_of: date | None = None,
              partition_rows: int = PARTITION_ROWS, restart: bool = False,
              progress: Callable[[int], None] | None = None,
-             log: Callable[[str], None] | None = None) -> Counts:
+             log: Callable[[str], None] | None = None,
+             stats: dict[str, int] | None = None) -> Counts:
     """Screen every row of ``src`` into ``dst`` on the cluster behind ``client``; returns
     the same counts as the single-process batch. ``progress(n)`` is called as rows finish.
-    An unfinished run into the same ``dst`` continues where it stopped (see module doc)."""
+    An unfinished run into the same ``dst`` continues where it stopped (see module doc);
+    ``stats`` as for :func:`run_local`."""
     from olivebranch.store import Store
 
     vids = [v.id for v in Store(store_url).active_versions(as_of)]
@@ -342,7 +355,8 @@ def run_bulk(client: Client, store_url: str, src: Path, dst: Path, *, limit: int
 
     # a bounded window of partitions in flight keeps memory flat for millions of rows
     return _drive(src, dst, settings, submit, window=max(4, 3 * workers),
-                  partition_rows=partition_rows, restart=restart, progress=progress, log=log)
+                  partition_rows=partition_rows, restart=restart, progress=progress, log=log,
+                  stats=stats)
 
 
 def connect(scheduler: str | None = None, workers: int | None = None) -> Client:

@@ -233,3 +233,29 @@ def test_load_index_uses_the_cache_and_rebuilds_a_broken_one(
     again = cache.load_index(bundled_store)
     assert _result_view(again.search(q)) == _result_view(built.search(q))
     assert (path / "entries.bin").stat().st_size > 1000
+
+
+def test_line_encoder_writes_what_json_dumps_would(index: MatchIndex) -> None:
+    """Pre-encoded entity fields and the memo of repeated queries change nothing in the
+    output: every line equals json.dumps of screen_row's record."""
+    from olivebranch.match.batch import LineEncoder, screen_row
+
+    rows: list = [  # type: ignore[type-arg]
+        (2, {"id": "a", "schema": "Company", "name": "Arctic LNG 2", "country": "ru"}, None),
+        (3, {"id": "b", "schema": "Person", "name": "Игорь Сечин"}, None),
+        (4, {"id": "c", "schema": "Company", "name": "Arctic LNG 2", "country": "ru"}, None),
+        (5, {"id": "d", "schema": "Company", "name": "Arctic LNG 2"}, None),  # other query
+        (6, {"id": "", "schema": "Person", "name": "Игорь Сечин"}, None),
+        (7, None, "unreadable CSV row: x"),
+        (8, {"id": "e", "schema": "Spaceship", "name": "Enterprise"}, None),
+        (9, {"id": "f", "name": "Nobody Known Atall \"quoted\" ünïcode"}, None),
+    ]
+    enc = LineEncoder()
+    kinds = []
+    for item in rows:
+        line, kind = enc.line(index, item, limit=5, threshold=None)
+        assert line == json.dumps(screen_row(index, item, limit=5, threshold=None),
+                                  ensure_ascii=False) + "\n"
+        kinds.append(kind)
+    assert kinds == ["hit", "hit", "hit", "hit", "hit", "error", "error", "none"]
+    assert enc.repeats == 2  # rows c and the second Сечин

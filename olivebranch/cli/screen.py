@@ -58,7 +58,8 @@ def _count_rows(src: Path) -> int:
 
 
 def run_batch(index: Any, src: Path, dst: Path, *, limit: int, threshold: float | None,
-              restart: bool = False, partition_rows: int = 1000) -> dict[str, int]:
+              restart: bool = False, partition_rows: int = 1000,
+              stats: dict[str, int] | None = None) -> dict[str, int]:
     """Screen every row of ``src`` into ``dst`` (JSON lines) in this process; an unfinished
     run into ``dst`` continues where it stopped (see ``olivebranch.bulk``). Returns counts."""
     from rich.progress import Progress
@@ -69,7 +70,7 @@ def run_batch(index: Any, src: Path, dst: Path, *, limit: int, threshold: float 
         task = bar.add_task("screening", total=_count_rows(src))
         return run_local(index, src, dst, limit=limit, threshold=threshold, restart=restart,
                          partition_rows=partition_rows, progress=lambda n: bar.advance(task, n),
-                         log=err_console.print)
+                         log=err_console.print, stats=stats)
 
 
 def _run_dask(src: Path, dst: Path, *, limit: int, threshold: float | None, as_of: date | None,
