@@ -9,6 +9,12 @@ workers need the store URL to be reachable (PostgreSQL, or a shared SQLite path)
 their own cache. Partitions come back in input order and are written as the JSON lines
 :func:`olivebranch.match.batch.screen_row` describes.
 
+Repeated parties: the driver reads every row's query (names, schema, birth date, countries,
+identifiers) and sends each distinct query to be screened once; a row that repeats an earlier
+row's query gets that row's results (search is a pure function of the query), from a bounded
+memo of the last ``REPEAT_MEMO`` distinct queries. Customer and payment files repeat parties
+often; a file without repeats costs the same as before.
+
 Resuming: beside the output ``OUT`` the driver keeps ``OUT.progress`` (JSON): the run's
 settings (input file, limit, threshold, date, partition size, matching code and list
 versions) and how many partitions, rows and bytes of ``OUT`` are finished. It is rewritten
@@ -22,8 +28,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import islice
@@ -33,13 +40,23 @@ from typing import Any, Protocol
 from distributed import Client, WorkerPlugin, get_worker
 
 from olivebranch.errors import OliveBranchError
-from olivebranch.match.batch import LineEncoder, Row, iter_rows
+from olivebranch.match.batch import (
+    LineEncoder,
+    QueryKey,
+    Row,
+    Screened,
+    iter_rows,
+    record_line,
+    row_key,
+)
 
 #: Rows per task: big enough to amortise scheduling (~ms), small enough to spread the load and
 #: to lose little work when a run is killed.
 PARTITION_ROWS = 1_000
 CHECKPOINT_SUFFIX = ".progress"
 CHECKPOINT_FORMAT = 1
+#: Distinct queries whose results the driver keeps for rows that repeat them.
+REPEAT_MEMO = 200_000
 
 Counts = dict[str, int]
 
@@ -48,23 +65,69 @@ def _zero() -> Counts:
     return {"rows": 0, "errors": 0, "with_hits": 0}
 
 
-def screen_rows(index: Any, rows: Iterable[Row], *, limit: int, threshold: float | None,
-                encoder: LineEncoder) -> tuple[str, Counts]:
-    """The JSON lines for some read rows, in their order, and their counts (``repeats``: rows
-    answered from the encoder's memo of earlier identical queries)."""
-    counts = _zero()
-    before = encoder.repeats
-    lines = []
-    for item in rows:
-        text, kind = encoder.line(index, item, limit=limit, threshold=threshold)
-        lines.append(text)
-        counts["rows"] += 1
-        if kind == "error":
-            counts["errors"] += 1
-        elif kind == "hit":
-            counts["with_hits"] += 1
-    counts["repeats"] = encoder.repeats - before
-    return "".join(lines), counts
+def screen_keys(index: Any, keys: Iterable[QueryKey], *, limit: int, threshold: float | None,
+                encoder: LineEncoder) -> list[Screened]:
+    """Each distinct query screened and encoded, in order."""
+    return [encoder.screen(index, key, limit=limit, threshold=threshold) for key in keys]
+
+
+class _Plan:
+    """One partition as the driver plans it: per row its id, line and where its screened
+    query comes from - its own (an error found reading the row), one sent to be screened,
+    or an earlier row's (a shared cell, filled when that row's partition comes back)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, int, list[Screened | None]]] = []
+        self.send: list[QueryKey] = []
+        self.cells: list[list[Screened | None]] = []  # cells of the sent queries, in order
+        self.repeats = 0
+
+    def fill(self, screened: list[Screened]) -> tuple[str, Counts]:
+        """The partition's output lines once its sent queries are screened."""
+        for cell, value in zip(self.cells, screened, strict=True):
+            cell[0] = value
+        counts = _zero()
+        lines = []
+        for rid, line, cell in self.rows:
+            value = cell[0]
+            assert value is not None  # filled by this or an earlier partition
+            lines.append(record_line(rid, line, value))
+            counts["rows"] += 1
+            if value[0] == "error":
+                counts["errors"] += 1
+            elif value[0] == "hit":
+                counts["with_hits"] += 1
+        counts["repeats"] = self.repeats
+        return "".join(lines), counts
+
+
+class _Memo:
+    """The driver's memo: query key -> cell of its screened value (least recently used
+    dropped beyond ``size``; a plan keeps the cells it needs)."""
+
+    def __init__(self, size: int = REPEAT_MEMO) -> None:
+        self.size = size
+        self.cells: OrderedDict[QueryKey, list[Screened | None]] = OrderedDict()
+
+    def plan(self, chunk: list[Row]) -> _Plan:
+        plan = _Plan()
+        for item in chunk:
+            rid, line, key, error = row_key(item)
+            if key is None:
+                plan.rows.append((rid, line, [("error", error or "")]))
+                continue
+            cell = self.cells.get(key)
+            if cell is not None:
+                self.cells.move_to_end(key)
+                plan.repeats += 1
+            else:
+                cell = self.cells[key] = [None]
+                if len(self.cells) > self.size:
+                    self.cells.popitem(last=False)
+                plan.send.append(key)
+                plan.cells.append(cell)
+            plan.rows.append((rid, line, cell))
+        return plan
 
 
 class IndexPlugin(WorkerPlugin):
@@ -109,11 +172,13 @@ class IndexPlugin(WorkerPlugin):
             return self._index
 
 
-def screen_partition(plugin_name: str, rows: list[Row], limit: int,
-                     threshold: float | None) -> tuple[str, Counts]:
-    """Worker task: the JSON lines for one partition, in its order, and their counts."""
+def screen_partition(plugin_name: str, keys: bytes, limit: int,
+                     threshold: float | None) -> list[Screened]:
+    """Worker task: one partition's distinct queries screened and encoded, in order. They
+    come pickled: as one bytes argument Dask does not walk a thousand queries looking for
+    futures (which cost the driver more than reading the CSV)."""
     plugin = get_worker().plugins[plugin_name]
-    return screen_rows(plugin.index(), rows, limit=limit, threshold=threshold,
+    return screen_keys(plugin.index(), pickle.loads(keys), limit=limit, threshold=threshold,
                        encoder=plugin.encoder)
 
 
@@ -245,25 +310,26 @@ class _Progress:
 
 
 class _Result(Protocol):
-    def result(self) -> tuple[str, Counts]: ...
+    def result(self) -> list[Screened]: ...
 
 
 class _Later:
-    """A partition screened in this process when its result is asked for."""
+    """Queries screened in this process when their result is asked for."""
 
-    def __init__(self, fn: Callable[[], tuple[str, Counts]]) -> None:
+    def __init__(self, fn: Callable[[], list[Screened]]) -> None:
         self.fn = fn
 
-    def result(self) -> tuple[str, Counts]:
+    def result(self) -> list[Screened]:
         return self.fn()
 
 
 def _drive(src: Path, dst: Path, settings: dict[str, Any],
-           submit: Callable[[list[Row]], _Result], *, window: int, partition_rows: int,
+           submit: Callable[[list[QueryKey]], _Result], *, window: int, partition_rows: int,
            restart: bool, progress: Callable[[int], None] | None,
            log: Callable[[str], None] | None, stats: dict[str, int] | None) -> Counts:
-    """Feed partitions of ``src`` to ``submit`` (at most ``window`` in flight) and write their
-    results to ``dst`` in input order, checkpointing after each."""
+    """Feed the distinct queries of each partition of ``src`` to ``submit`` (at most
+    ``window`` partitions in flight) and write the partitions' lines to ``dst`` in input
+    order, checkpointing after each."""
     state = _Progress(dst, settings, restart=restart)
     resumed = state.rows
     try:
@@ -274,16 +340,19 @@ def _drive(src: Path, dst: Path, settings: dict[str, Any],
             if progress is not None:
                 progress(state.rows)
         rows = islice(iter_rows(src), state.rows, None)
-        pending: deque[_Result] = deque()
+        memo = _Memo()
+        pending: deque[tuple[_Plan, _Result | None]] = deque()
 
         def drain_one() -> None:
-            text, counts = pending.popleft().result()
+            plan, result = pending.popleft()
+            text, counts = plan.fill(result.result() if result is not None else [])
             state.add(text, counts)
             if progress is not None:
                 progress(counts["rows"])
 
         for chunk in partitions(rows, partition_rows):
-            pending.append(submit(chunk))
+            plan = memo.plan(chunk)
+            pending.append((plan, submit(plan.send) if plan.send else None))
             if len(pending) >= window:
                 drain_one()
         while pending:
@@ -319,8 +388,8 @@ def run_local(index: Any, src: Path, dst: Path, *, limit: int = 5,
     settings = _settings(src, limit=limit, threshold=threshold, partition_rows=partition_rows,
                          identity=_index_identity(index.version_ids, index.as_of))
 
-    def submit(chunk: list[Row]) -> _Result:
-        return _Later(lambda: screen_rows(index, chunk, limit=limit, threshold=threshold,
+    def submit(keys: list[QueryKey]) -> _Result:
+        return _Later(lambda: screen_keys(index, keys, limit=limit, threshold=threshold,
                                           encoder=encoder))
 
     return _drive(src, dst, settings, submit, window=1, partition_rows=partition_rows,
@@ -348,9 +417,10 @@ def run_bulk(client: Client, store_url: str, src: Path, dst: Path, *, limit: int
     if not all(client.run(_has_plugin, plugin.name).values()):
         client.register_plugin(plugin)
 
-    def submit(chunk: list[Row]) -> _Result:
-        future: _Result = client.submit(screen_partition, plugin.name, chunk, limit, threshold,
-                                        pure=False)
+    def submit(keys: list[QueryKey]) -> _Result:
+        future: _Result = client.submit(
+            screen_partition, plugin.name, pickle.dumps(keys, pickle.HIGHEST_PROTOCOL), limit,
+            threshold, pure=False)
         return future
 
     # a bounded window of partitions in flight keeps memory flat for millions of rows

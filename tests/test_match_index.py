@@ -235,10 +235,13 @@ def test_load_index_uses_the_cache_and_rebuilds_a_broken_one(
     assert (path / "entries.bin").stat().st_size > 1000
 
 
-def test_line_encoder_writes_what_json_dumps_would(index: MatchIndex) -> None:
-    """Pre-encoded entity fields and the memo of repeated queries change nothing in the
-    output: every line equals json.dumps of screen_row's record."""
-    from olivebranch.match.batch import LineEncoder, screen_row
+def test_batch_lines_are_what_json_dumps_would_write(index: MatchIndex, tmp_path: Path) -> None:
+    """Pre-encoded entity fields and the bulk driver's memo of repeated queries change nothing
+    in the output: every line equals json.dumps of screen_row's record."""
+    import csv
+
+    from olivebranch.bulk import run_local
+    from olivebranch.match.batch import LineEncoder, iter_rows, screen_row
 
     rows: list = [  # type: ignore[type-arg]
         (2, {"id": "a", "schema": "Company", "name": "Arctic LNG 2", "country": "ru"}, None),
@@ -258,4 +261,23 @@ def test_line_encoder_writes_what_json_dumps_would(index: MatchIndex) -> None:
                                   ensure_ascii=False) + "\n"
         kinds.append(kind)
     assert kinds == ["hit", "hit", "hit", "hit", "hit", "error", "error", "none"]
-    assert enc.repeats == 2  # rows c and the second Сечин
+
+    # the same rows through the bulk driver, with repeats inside and across partitions
+    src = tmp_path / "in.csv"
+    with src.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "schema", "name", "country"])
+        for k in range(3):
+            for _, row, _ in rows:
+                if row is not None:
+                    w.writerow([f"{row['id']}{k}" if row["id"] else "", row.get("schema", ""),
+                                row["name"], row.get("country", "")])
+    stats: dict[str, int] = {}
+    counts = run_local(index, src, tmp_path / "out.jsonl", partition_rows=4, stats=stats)
+    expected = "".join(json.dumps(screen_row(index, item, limit=5, threshold=None),
+                                  ensure_ascii=False) + "\n" for item in iter_rows(src))
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == expected
+    assert counts == {"rows": 21, "errors": 3, "with_hits": 15}
+    # 4 distinct queries (Arctic LNG 2 with and without ru, Сечин, the unknown name); the
+    # Spaceship rows are errors before they are queries: 21 - 3 errors - 4 distinct
+    assert stats["repeats"] == 14

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -137,25 +136,53 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-#: Distinct queries whose encoded results a :class:`LineEncoder` keeps for repeated rows.
-REPEAT_MEMO = 50_000
+#: What a query is, for telling repeated rows apart: (names, schema, birth date, countries,
+#: identifiers) as read from the row - the row id and line number do not change the results.
+QueryKey = tuple[tuple[str, ...], str, str | None, tuple[str, ...], tuple[str, ...]]
+#: One screened query, encoded: (``"hit"``/``"none"``, the results' JSON without brackets) or
+#: (``"error"``, the reason the search refused it).
+Screened = tuple[str, str]
+
+
+def query_key(q: Query) -> QueryKey:
+    return (tuple(q.names), q.schema, q.birth_date, tuple(q.countries), tuple(q.identifiers))
+
+
+def key_query(key: QueryKey) -> Query:
+    names, schema, birth, countries, idents = key
+    return Query(name=list(names), schema=schema, birth_date=birth, countries=list(countries),
+                 identifiers=list(idents))
+
+
+def row_key(item: Row) -> tuple[str, int, QueryKey | None, str | None]:
+    """(row id, line, query key, error) of one read row: the key when the row is a valid
+    query, else the reason it is not."""
+    line, row, error = item
+    rid = (row or {}).get("id") or f"row-{line}"
+    if error is None:
+        try:
+            return rid, line, query_key(row_query(row or {}, line)), None
+        except ValueError as exc:
+            error = str(exc)
+    return rid, line, None, error
+
+
+def record_line(rid: str, line: int, screened: Screened) -> str:
+    """The output line (with its newline) of one row, given its screened query."""
+    kind, text = screened
+    if kind == "error":
+        return _dumps({"id": rid, "line": line, "error": text, "results": []}) + "\n"
+    return f'{{"id": {_dumps(rid)}, "results": [{text}]}}\n'
 
 
 class LineEncoder:
     """The JSON line of each output record, byte for byte ``json.dumps(record,
     ensure_ascii=False)`` of :func:`screen_row`'s record, without re-encoding on every row
-    what does not change: each listed entity's id, caption, schema, sources, record
-    numbers, programmes and datasets are encoded once, and a row that repeats an earlier
-    row's query (same names, schema, birth date, countries and identifiers; customer and
-    payment files repeat parties often) reuses its encoded results - search is a pure
-    function of the query, so the line is the one a new search would give. One encoder
-    serves one index; ``repeats`` counts the rows answered from the memo."""
+    what does not change: each listed entity's id, caption, schema, sources, record numbers,
+    programmes and datasets are encoded once. One encoder serves one index."""
 
-    def __init__(self, memo: int = REPEAT_MEMO) -> None:
+    def __init__(self) -> None:
         self._fixed: dict[str, tuple[str, str]] = {}
-        self._memo: OrderedDict[tuple[Any, ...], tuple[str, bool]] = OrderedDict()
-        self._memo_size = memo
-        self.repeats = 0
 
     def _parts(self, r: Any) -> tuple[str, str]:
         parts = self._fixed.get(r.entity_id)
@@ -179,36 +206,19 @@ class LineEncoder:
                 f'{"true" if r.match else "false"}, {tail}, "explanation": '
                 f"{_dumps(r.explanation)}}}")
 
+    def screen(self, index: Any, key: QueryKey, *, limit: int,
+               threshold: float | None) -> Screened:
+        """Search one query and encode its results."""
+        try:
+            results = index.search(key_query(key), limit=limit, threshold=threshold)
+        except ValueError as exc:
+            return "error", str(exc)
+        return ("hit" if results else "none"), ", ".join(self.result(r) for r in results)
+
     def line(self, index: Any, item: Row, *, limit: int,
              threshold: float | None) -> tuple[str, str]:
         """(JSON line with its newline, ``"error"``/``"hit"``/``"none"``) for one read row."""
-        line, row, error = item
-        rid = (row or {}).get("id") or f"row-{line}"
-        if error is None:
-            try:
-                q = row_query(row or {}, line)
-            except ValueError as exc:
-                error = str(exc)
-            else:
-                key = (tuple(q.names), q.schema, q.birth_date, tuple(q.countries),
-                       tuple(q.identifiers), limit, threshold)
-                got = self._memo.get(key)
-                if got is not None:
-                    self._memo.move_to_end(key)
-                    self.repeats += 1
-                else:
-                    try:
-                        results = index.search(q, limit=limit, threshold=threshold)
-                    except ValueError as exc:
-                        error = str(exc)
-                    else:
-                        got = (", ".join(self.result(r) for r in results), bool(results))
-                        self._memo[key] = got
-                        if len(self._memo) > self._memo_size:
-                            self._memo.popitem(last=False)
-                if got is not None:
-                    body, hit = got
-                    return (f'{{"id": {_dumps(rid)}, "results": [{body}]}}\n',
-                            "hit" if hit else "none")
-        record = {"id": rid, "line": line, "error": error, "results": []}
-        return _dumps(record) + "\n", "error"
+        rid, line, key, error = row_key(item)
+        screened = ("error", error or "") if key is None else self.screen(
+            index, key, limit=limit, threshold=threshold)
+        return record_line(rid, line, screened), screened[0]
