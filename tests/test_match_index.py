@@ -213,71 +213,24 @@ def test_saved_index_gives_identical_results(index: MatchIndex, tmp_path: Path) 
 
 
 def test_load_index_uses_the_cache_and_rebuilds_a_broken_one(
-        bundled_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        index: MatchIndex, bundled_store: Store, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
     from olivebranch.match import cache
 
     monkeypatch.setenv("OLIVEBRANCH_HOME", str(tmp_path))
-    built = cache.load_index(bundled_store)
     path = cache.index_path(bundled_store)
-    assert (path / "meta.json").exists()
+    index.save(path)  # as load_index would after building it
     t = time.perf_counter()
     opened = cache.load_index(bundled_store)
     assert time.perf_counter() - t < 1.0  # memory-mapped, not rebuilt
     q = Query("Игорь Сечин", schema="Person")
-    assert _result_view(opened.search(q)) == _result_view(built.search(q))
-    # a truncated file is noticed and the index rebuilt, not used half-read
+    assert _result_view(opened.search(q)) == _result_view(index.search(q))
+    # a truncated file is noticed and the index rebuilt (and saved), not used half-read
     blob = path / "entries.bin"
     blob.write_bytes(blob.read_bytes()[:1000])
     again = cache.load_index(bundled_store)
-    assert _result_view(again.search(q)) == _result_view(built.search(q))
+    assert _result_view(again.search(q)) == _result_view(index.search(q))
     assert (path / "entries.bin").stat().st_size > 1000
-
-
-def test_batch_lines_are_what_json_dumps_would_write(index: MatchIndex, tmp_path: Path) -> None:
-    """Pre-encoded entity fields and the bulk driver's memo of repeated queries change nothing
-    in the output: every line equals json.dumps of screen_row's record."""
-    import csv
-
-    from olivebranch.bulk import run_local
-    from olivebranch.match.batch import LineEncoder, iter_rows, screen_row
-
-    rows: list = [  # type: ignore[type-arg]
-        (2, {"id": "a", "schema": "Company", "name": "Arctic LNG 2", "country": "ru"}, None),
-        (3, {"id": "b", "schema": "Person", "name": "Игорь Сечин"}, None),
-        (4, {"id": "c", "schema": "Company", "name": "Arctic LNG 2", "country": "ru"}, None),
-        (5, {"id": "d", "schema": "Company", "name": "Arctic LNG 2"}, None),  # other query
-        (6, {"id": "", "schema": "Person", "name": "Игорь Сечин"}, None),
-        (7, None, "unreadable CSV row: x"),
-        (8, {"id": "e", "schema": "Spaceship", "name": "Enterprise"}, None),
-        (9, {"id": "f", "name": "Nobody Known Atall \"quoted\" ünïcode"}, None),
-    ]
-    enc = LineEncoder()
-    kinds = []
-    for item in rows:
-        line, kind = enc.line(index, item, limit=5, threshold=None)
-        assert line == json.dumps(screen_row(index, item, limit=5, threshold=None),
-                                  ensure_ascii=False) + "\n"
-        kinds.append(kind)
-    assert kinds == ["hit", "hit", "hit", "hit", "hit", "error", "error", "none"]
-
-    # the same rows through the bulk driver, with repeats inside and across partitions
-    src = tmp_path / "in.csv"
-    with src.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["id", "schema", "name", "country"])
-        for k in range(3):
-            for _, row, _ in rows:
-                if row is not None:
-                    w.writerow([f"{row['id']}{k}" if row["id"] else "", row.get("schema", ""),
-                                row["name"], row.get("country", "")])
-    stats: dict[str, int] = {}
-    counts = run_local(index, src, tmp_path / "out.jsonl", partition_rows=4, stats=stats)
-    expected = "".join(json.dumps(screen_row(index, item, limit=5, threshold=None),
-                                  ensure_ascii=False) + "\n" for item in iter_rows(src))
-    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == expected
-    assert counts == {"rows": 21, "errors": 3, "with_hits": 15}
-    # 4 distinct queries (Arctic LNG 2 with and without ru, Сечин, the unknown name); the
-    # Spaceship rows are errors before they are queries: 21 - 3 errors - 4 distinct
-    assert stats["repeats"] == 14
+    assert not list(path.parent.glob(".*.tmp"))  # no half-written copies left behind
