@@ -151,9 +151,8 @@ class Parts:
     """Everything an index holds. E listed entities (sorted by id), N listed names, K keys.
 
     * ``entry_ids`` (E, ``S<w>``, sorted): entity ids, UTF-8; position = entity number;
-    * ``entries`` blob, ``entry_off`` (E+1): per entity a marshalled tuple (schema, caption,
-      names, weak names, birth dates, countries, identifiers, sources, source ids,
-      programmes, datasets);
+    * ``entries`` blob, ``entry_off`` (E+1): per entity its caption, sources, source ids,
+      programmes and datasets, then the fields of its scorer ``Profile`` (see :func:`_encode`);
     * ``data`` blob, ``data_off`` (E+1): per entity its merged FtM dict, marshalled;
     * ``forms`` blob, ``form_off`` (F+1): the scorer's analysed form (``NameForm``) of each
       distinct (name, kind), its tokens as numbers into the ``tokens`` blob, ``token_off``
@@ -261,17 +260,19 @@ def _lookup(table: np.ndarray, keys: Sequence[bytes]) -> list[int]:
 _FORM_FIELDS = tuple(f.name for f in fields(NameForm))
 _TOKEN_FIELDS = tuple(f.name for f in fields(Token))
 _FORM_TOKEN_FIELDS = tuple(i for i, f in enumerate(fields(NameForm)) if "Token" in str(f.type))
+#: A listed entity's scorer profile is stored the same way (whatever fields it has).
+_PROFILE_FIELDS = tuple(f.name for f in fields(Profile))
 
 
-def _encode(values: tuple[Any, ...]) -> bytes:
+def _encode(values: Any) -> bytes:
     try:
         return b"m" + marshal.dumps(values)
     except ValueError:  # a field type marshal does not know: pickle is slower but general
         return b"p" + pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _decode(raw: bytes) -> tuple[Any, ...]:
-    values: tuple[Any, ...] = marshal.loads(raw[1:]) if raw[:1] == b"m" else pickle.loads(raw[1:])
+def _decode(raw: bytes) -> Any:
+    values: Any = marshal.loads(raw[1:]) if raw[:1] == b"m" else pickle.loads(raw[1:])
     return values
 
 
@@ -401,12 +402,10 @@ class MatchIndex:
         e = self._cache.get(i)
         if e is None:
             p = self.parts
-            rec = marshal.loads(p.entries[int(p.entry_off[i]) : int(p.entry_off[i + 1])])
-            (schema, caption, names, weak, births, countries, idents, sources, source_ids,
-             programs, datasets) = rec
-            profile = Profile(schema=schema, names=names, weak_names=weak, birth_dates=births,
-                              countries=countries, identifiers=idents)
-            e = Entry(id=p.entry_ids[i].decode(), schema=schema, caption=caption,
+            rec = _decode(p.entries[int(p.entry_off[i]) : int(p.entry_off[i + 1])])
+            caption, sources, source_ids, programs, datasets = rec[:5]
+            profile = _build_object(Profile, _PROFILE_FIELDS, rec[5:])
+            e = Entry(id=p.entry_ids[i].decode(), schema=profile.schema, caption=caption,
                       profile=profile, sources=list(sources), source_ids=list(source_ids),
                       programs=list(programs), datasets=list(datasets), _index=self, _pos=i)
             self._cache[i] = e
@@ -415,7 +414,7 @@ class MatchIndex:
     def entity_data(self, i: int) -> dict[str, Any]:
         """The merged FtM dict of entity number ``i`` (a fresh copy on each call)."""
         p = self.parts
-        data: dict[str, Any] = marshal.loads(p.data[int(p.data_off[i]) : int(p.data_off[i + 1])])
+        data: dict[str, Any] = _decode(p.data[int(p.data_off[i]) : int(p.data_off[i + 1])])
         return data
 
     def position(self, entity_id: str) -> int | None:
@@ -837,13 +836,12 @@ def _compile(entries: list[_Listed], version_ids: tuple[int, ...]) -> Parts:
     np.cumsum(per_party, out=party_off[1:])
     # entity records and FtM dicts, marshalled back to back
     recs, datas = [], []
+    profile_values = attrgetter(*_PROFILE_FIELDS)
     for e in entries:
         pr = e.profile
-        recs.append(marshal.dumps((
-            e.schema, e.caption, pr.names, pr.weak_names, pr.birth_dates, pr.countries,
-            pr.identifiers, tuple(e.sources), tuple(e.source_ids), tuple(e.programs),
-            tuple(e.datasets))))
-        datas.append(marshal.dumps(e.data))
+        recs.append(_encode((e.caption, tuple(e.sources), tuple(e.source_ids), tuple(e.programs),
+                             tuple(e.datasets)) + profile_values(pr)))
+        datas.append(_encode(e.data))
     return Parts(
         entry_ids=_sorted_bytes([e.id.encode() for e in entries]),
         entry_off=_offsets(recs),
