@@ -26,17 +26,38 @@ Public API (what consumers use)::
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from olivebranch.parties.judgements import NEGATIVE, NO_JUDGEMENT, POSITIVE, UNSURE
-from olivebranch.parties.parties import Parties, PartiesNotResolved
-from olivebranch.parties.resolver import PartyResolver, RunReport
-from olivebranch.store import Store
+if TYPE_CHECKING:
+    from olivebranch.parties.judgements import NEGATIVE, NO_JUDGEMENT, POSITIVE, UNSURE
+    from olivebranch.parties.parties import Parties, PartiesNotResolved
+    from olivebranch.parties.resolver import PartyResolver, RunReport
+    from olivebranch.store import Store
+
+#: The public names, imported on first use: the store imports ``olivebranch.parties.tables``
+#: on every start, and this package's modules (followthemoney among them) would otherwise
+#: load with it, in every CLI command.
+_LAZY = {"NEGATIVE": "judgements", "NO_JUDGEMENT": "judgements", "POSITIVE": "judgements",
+         "UNSURE": "judgements", "Parties": "parties", "PartiesNotResolved": "parties",
+         "PartyResolver": "resolver", "RunReport": "resolver"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'olivebranch.parties' has no attribute {name!r}")
+    value = getattr(import_module(f"olivebranch.parties.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 def after_import(store: Store, *, progress: Callable[[str], None] | None = None) -> RunReport:
     """Bring the parties up to date after a list import (incremental: only pairs touching the
     imported source's new or changed records are decided again). The importer calls this once
     after storing a version; ``lists load-bundled`` once after all bundled sources."""
+    from olivebranch.parties.resolver import PartyResolver
+
     return PartyResolver(store).run(progress=progress)
 
 
