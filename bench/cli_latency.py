@@ -59,12 +59,13 @@ print(f"{load:.4f} {rss / 1024:.1f}")
 
 
 def run_once(code_dir: Path, args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """(wall s, CPU s, exit code) of one ``olivebranch ARGS`` process from ``code_dir``."""
+    """(wall s, CPU s, exit code) of one ``olivebranch ARGS`` process from ``code_dir`` (run
+    in ``$OLIVEBRANCH_HOME``, so nothing is written into either checkout)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-c", "from olivebranch.cli import main; main()", *args],
-        env={**env, "PYTHONPATH": str(code_dir), "COLUMNS": "160"}, cwd=code_dir,
+        env={**env, "PYTHONPATH": str(code_dir), "COLUMNS": "160"}, cwd=env["OLIVEBRANCH_HOME"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -92,6 +93,8 @@ def main() -> None:
     env = {**os.environ, "OLIVEBRANCH_DB": str(store.url), "OLIVEBRANCH_HOME": str(homes / "ours")}
     base_env = {**env, "OLIVEBRANCH_HOME": str(homes / "baseline")}
     only = [c for c in args.only.split(",") if c] or list(COMMANDS)
+    for e in (env, base_env):
+        Path(e["OLIVEBRANCH_HOME"]).mkdir(parents=True, exist_ok=True)
 
     # index build (this process), then the on-disk cache every command below opens
     from olivebranch.match import MatchIndex
