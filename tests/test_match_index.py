@@ -234,3 +234,40 @@ def test_load_index_uses_the_cache_and_rebuilds_a_broken_one(
     assert _result_view(again.search(q)) == _result_view(index.search(q))
     assert (path / "entries.bin").stat().st_size > 1000
     assert not list(path.parent.glob(".*.tmp"))  # no half-written copies left behind
+
+
+def test_cli_screen_loads_only_what_it_needs(index: MatchIndex, bundled_store: Store,
+                                             tmp_path: Path) -> None:
+    """``olivebranch screen NAME`` opens the on-disk index and imports neither the web stack,
+    followthemoney, Dask nor the other commands' engines (start-up is most of its time)."""
+    import os
+    import subprocess
+    import sys
+
+    from olivebranch.match import cache
+
+    env = {**os.environ, "OLIVEBRANCH_DB": bundled_store.url, "OLIVEBRANCH_HOME": str(tmp_path)}
+    os.environ["OLIVEBRANCH_HOME"], saved = str(tmp_path), os.environ.get("OLIVEBRANCH_HOME")
+    try:
+        path = cache.index_path(bundled_store)
+        index.save(path)
+    finally:
+        if saved is None:
+            os.environ.pop("OLIVEBRANCH_HOME")
+        else:
+            os.environ["OLIVEBRANCH_HOME"] = saved
+    meta_mtime = (path / "meta.json").stat().st_mtime_ns
+    heavy = ("fastapi", "followthemoney", "distributed", "matplotlib", "olivebranch.verdicts",
+             "olivebranch.scenarios.engine", "olivebranch.parties.resolver", "olivebranch.api.app")
+    code = ("import sys, json\nfrom olivebranch.cli import main\n"
+            "sys.argv = ['olivebranch', 'screen', 'Игорь Сечин', '--schema', 'Person', '--json']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]), file=sys.stderr)\n")
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         cwd=tmp_path, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stderr.strip().splitlines()[-1]) == []
+    assert any("SECHIN" in r["caption"].upper() for r in json.loads(res.stdout)["results"])
+    # opened, not rebuilt: the saved index is the only one and was not rewritten
+    assert [p.name for p in (tmp_path / "match-cache").iterdir()] == [path.name]
+    assert (path / "meta.json").stat().st_mtime_ns == meta_mtime
