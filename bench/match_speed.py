@@ -4,7 +4,9 @@
 
 Queries are the 860 dev queries plus the 80 Putin spellings (all scripts), run one at a time
 on one core over the whole bundled universe (every listed entity of every bundled list).
-The first pass is cold (transliteration and analysis caches empty); later passes are warm.
+The index is built, saved and opened again from disk (memory-mapped, as every process opens
+it); the queries run on the opened one. The first pass is cold (transliteration and analysis
+caches empty, listed names decoded as reached); later passes are warm.
 Beside it, the same process runs a brute-force rapidfuzz scan (WRatio over the ASCII form of
 every listed name, top 5) on ``--brute`` queries.
 Targets: ≥ 500 queries/s, p99 ≤ 10 ms, build ≤ 10 s, resident memory ≤ 1 GB.
@@ -15,9 +17,10 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import pickle
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -64,13 +67,17 @@ def main() -> None:
     index = MatchIndex.from_store(store)
     build_wall, build_cpu = time.perf_counter() - t0, time.process_time() - c0
     index_rss = rss_mb()
-    blob = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-    gc.disable()  # as olivebranch.match.cache.load_index does
+    # the on-disk form every CLI call, API start and bulk worker opens (memory-mapped)
+    tmp = Path(tempfile.mkdtemp(prefix="match-speed-"))
     t0 = time.perf_counter()
-    pickle.loads(blob)
+    index.save(tmp / "index")
+    save_wall = time.perf_counter() - t0
+    del index
+    gc.collect()
+    t0 = time.perf_counter()
+    index = MatchIndex.open(tmp / "index")
     load_wall = time.perf_counter() - t0
-    gc.enable()
-    del blob
+    open_rss = rss_mb()
     queries = [to_query(r) for r in load_queries(edir / "screening_dev.csv")]
     queries += [Query(name=n, schema="Person") for n in load_putin(edir / "putin_names.txt")]
 
@@ -106,9 +113,11 @@ def main() -> None:
     print(table(["measure", "value", "target"], [
         ["index build (wall)", f"{build_wall:.1f} s", "≤ 10 s"],
         ["index build (CPU)", f"{build_cpu:.1f} s", ""],
-        ["index load from the on-disk cache (unpickle)", f"{load_wall:.1f} s", ""],
+        ["index save to disk", f"{save_wall:.2f} s", ""],
+        ["index open from disk (memory-mapped)", f"{load_wall * 1000:.1f} ms", ""],
         ["RSS before index", f"{base_rss:.0f} MB", ""],
         ["RSS after build", f"{index_rss:.0f} MB", "≤ 1024 MB"],
+        ["RSS after dropping it and opening the saved one", f"{open_rss:.0f} MB", ""],
         ["RSS after queries", f"{peak_rss:.0f} MB", "≤ 1024 MB"],
     ]))
     rows = []
@@ -121,6 +130,9 @@ def main() -> None:
                  max(brute_lat) * 1000])
     print()
     print(table(["run", "queries/s", "q/s per CPU-s", "p50 ms", "p99 ms", "max ms"], rows))
+    shutil.rmtree(tmp, ignore_errors=True)
+    print("queries run on the opened (memory-mapped) index; the cold pass also decodes the "
+          "listed names it reaches")
     print("targets: ≥ 500 queries/s, p99 ≤ 10 ms (wall-clock figures suffer when other "
           "processes share the core; 'q/s per CPU-s' counts only this process's CPU time)")
 

@@ -43,7 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # followthemoney takes ~0.5 s to import; reading versions does not need it
     from followthemoney import EntityProxy
 
 metadata = MetaData()
@@ -174,6 +174,12 @@ class Designation:
     listing_date: str | None = None
     end_date: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _model() -> Any:
+    from followthemoney import model
+
+    return model
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -421,10 +427,8 @@ class Store:
                     yield vid, data
 
     def iter_entities(self, **kwargs: Any) -> Iterator[EntityProxy]:
-        from followthemoney import model
-
         for _vid, data in self.iter_entity_dicts(**kwargs):
-            yield model.get_proxy(data, cleaned=True)
+            yield _model().get_proxy(data, cleaned=True)
 
     def get_entity(
         self, entity_id: str, *, as_of: date | None = None, version_ids: Iterable[int] | None = None
@@ -437,12 +441,10 @@ class Store:
         q = select(entities.c.data).where(
             and_(entities.c.id == entity_id, entities.c.version_id.in_(vids))
         )
-        from followthemoney import model
-
         merged: EntityProxy | None = None
         with self.engine.connect() as conn:
             for (data,) in conn.execute(q):
-                proxy = model.get_proxy(data, cleaned=True)
+                proxy = _model().get_proxy(data, cleaned=True)
                 merged = proxy if merged is None else merged.merge(proxy)
         return merged
 
@@ -461,8 +463,6 @@ class Store:
     ) -> list[EntityProxy]:
         """Entities (sanctions, addresses, links, ownerships) whose properties point at
         ``entity_id``. Uses a LIKE pre-filter, then checks entity-typed properties exactly."""
-        from followthemoney import model
-
         vids = self._version_ids(None, as_of)
         if not vids:
             return []
@@ -477,7 +477,7 @@ class Store:
         out = []
         with self.engine.connect() as conn:
             for (data,) in conn.execute(q):
-                proxy = model.get_proxy(data, cleaned=True)
+                proxy = _model().get_proxy(data, cleaned=True)
                 for prop, value in proxy.itervalues():
                     if prop.type.name == "entity" and value == entity_id:
                         out.append(proxy)

@@ -148,3 +148,126 @@ def test_build_from_entities_merges_records_sharing_an_id() -> None:
     assert [r.entity_id for r in res] == ["ofac-1"] and res[0].programs == ["RUSSIA-EO14024"]
     res = idx.search(Query("Something Else", schema="Company", identifiers=["8904075357"]))
     assert res and res[0].entity_id == "ofac-1"
+
+
+# ---------------------------------------------------------------- the on-disk index
+
+
+def _queries(index: MatchIndex, n: int = 300) -> list[Query]:
+    """A few hundred queries of every kind, made from the listed names themselves: exact, with
+    a letter dropped, words reversed, in lower case, with a birth date, a country or an
+    identifier, under another schema, and names on no list."""
+    import random
+
+    rnd = random.Random(17)
+    entries = [index.entries[i] for i in rnd.sample(range(len(index)), n // 3)]
+    out: list[Query] = []
+    for k, e in enumerate(entries):
+        name = rnd.choice(e.profile.names)
+        words = name.split()
+        out.append(Query(name, schema=e.schema))
+        cut = rnd.randrange(len(name))
+        out.append(Query(name[:cut] + name[cut + 1 :], schema="LegalEntity",
+                         birth_date=(e.profile.birth_dates or (None,))[0],
+                         countries=sorted(e.profile.countries)[:1]))
+        if k % 2:
+            out.append(Query(" ".join(reversed(words)).lower(), schema=e.schema,
+                             identifiers=sorted(e.profile.identifiers)[:1]))
+        else:
+            out.append(Query(name, schema="Vessel" if e.schema == "Person" else "Person",
+                             birth_date="1960-01-01", countries=["zz"]))
+    out += [Query(f"{a} {b}") for a, b in zip(
+        ["Maria", "Olga", "Hans", "Nordic", "Volga", "Li"],
+        ["Schmidt", "Kowalski", "Energy Ltd", "Grid AG", "Trading OOO", "Wei"], strict=True)]
+    return out
+
+
+def _result_view(results: list) -> list[tuple]:  # type: ignore[type-arg]
+    return [(r.entity_id, r.score, r.match, r.explanation, r.caption, r.schema, r.sources,
+             r.source_ids, r.programs, r.datasets, [f.__dict__ for f in r.features], r.entity)
+            for r in results]
+
+
+def test_saved_index_gives_identical_results(index: MatchIndex, tmp_path: Path) -> None:
+    """The memory-mapped index answers exactly as the freshly built one: same entities,
+    scores, explanations and records, over a few hundred queries of every kind."""
+    import numpy as np
+
+    index.save(tmp_path / "idx")
+    loaded = MatchIndex.open(tmp_path / "idx")
+    assert isinstance(loaded.parts.key_text.base, np.memmap)  # mapped, not read in
+    assert len(loaded) == len(index) and loaded.version_ids == index.version_ids
+    queries = _queries(index)
+    assert len(queries) >= 300
+    found = 0
+    for q in queries:
+        for threshold in (None, 0.0):
+            a = _result_view(index.search(q, limit=5, threshold=threshold))
+            b = _result_view(loaded.search(q, limit=5, threshold=threshold))
+            assert a == b, q
+            found += bool(a)
+    assert found > 300  # the comparison is not over empty answers
+    for e in list(index.entries)[:50]:
+        assert loaded.entry(e.id).profile == e.profile  # type: ignore[union-attr]
+        assert loaded.get(e.id).to_dict() == index.get(e.id).to_dict()  # type: ignore[union-attr]
+
+
+def test_load_index_uses_the_cache_and_rebuilds_a_broken_one(
+        index: MatchIndex, bundled_store: Store, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from olivebranch.match import cache
+
+    monkeypatch.setenv("OLIVEBRANCH_HOME", str(tmp_path))
+    path = cache.index_path(bundled_store)
+    index.save(path)  # as load_index would after building it
+    t = time.perf_counter()
+    opened = cache.load_index(bundled_store)
+    assert time.perf_counter() - t < 1.0  # memory-mapped, not rebuilt
+    q = Query("Игорь Сечин", schema="Person")
+    assert _result_view(opened.search(q)) == _result_view(index.search(q))
+    # a truncated file is noticed and the index rebuilt (and saved), not used half-read
+    blob = path / "entries.bin"
+    blob.write_bytes(blob.read_bytes()[:1000])
+    again = cache.load_index(bundled_store)
+    assert _result_view(again.search(q)) == _result_view(index.search(q))
+    assert (path / "entries.bin").stat().st_size > 1000
+    assert not list(path.parent.glob(".*.tmp"))  # no half-written copies left behind
+
+
+def test_cli_screen_loads_only_what_it_needs(index: MatchIndex, bundled_store: Store,
+                                             tmp_path: Path) -> None:
+    """``olivebranch screen NAME`` opens the on-disk index and imports neither the web stack,
+    followthemoney, Dask nor the other commands' engines (start-up is most of its time)."""
+    import os
+    import subprocess
+    import sys
+
+    from olivebranch.match import cache
+
+    env = {**os.environ, "OLIVEBRANCH_DB": bundled_store.url, "OLIVEBRANCH_HOME": str(tmp_path)}
+    os.environ["OLIVEBRANCH_HOME"], saved = str(tmp_path), os.environ.get("OLIVEBRANCH_HOME")
+    try:
+        path = cache.index_path(bundled_store)
+        index.save(path)
+    finally:
+        if saved is None:
+            os.environ.pop("OLIVEBRANCH_HOME")
+        else:
+            os.environ["OLIVEBRANCH_HOME"] = saved
+    meta_mtime = (path / "meta.json").stat().st_mtime_ns
+    heavy = ("fastapi", "followthemoney", "distributed", "matplotlib", "olivebranch.verdicts",
+             "olivebranch.scenarios.engine", "olivebranch.parties.resolver", "olivebranch.api.app")
+    code = ("import sys, json\nfrom olivebranch.cli import main\n"
+            "sys.argv = ['olivebranch', 'screen', 'Игорь Сечин', '--schema', 'Person', '--json']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]), file=sys.stderr)\n")
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         cwd=tmp_path, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stderr.strip().splitlines()[-1]) == []
+    assert any("SECHIN" in r["caption"].upper() for r in json.loads(res.stdout)["results"])
+    # opened, not rebuilt: the saved index is the only one and was not rewritten
+    assert [p.name for p in (tmp_path / "match-cache").iterdir()] == [path.name]
+    assert (path / "meta.json").stat().st_mtime_ns == meta_mtime

@@ -60,26 +60,30 @@ def counting(ws: Workspace, as_of: date | None, results: list[Any]) -> dict[str,
     return out
 
 
-def run_batch(index: MatchIndex, src: Path, dst: Path, *, limit: int, threshold: float | None) -> dict[str, int]:
-    """Screen every row of ``src`` into ``dst`` (JSON lines); returns counts."""
+def _count_rows(src: Path) -> int:
+    with src.open("rb") as f:
+        return max(sum(1 for _ in f) - 1, 0)
+
+
+def run_batch(index: Any, src: Path, dst: Path, *, limit: int, threshold: float | None,
+              restart: bool = False, partition_rows: int = 1000,
+              stats: dict[str, int] | None = None) -> dict[str, int]:
+    """Screen every row of ``src`` into ``dst`` (JSON lines) in this process; an unfinished
+    run into ``dst`` continues where it stopped (see ``olivebranch.bulk``). Returns counts."""
     from rich.progress import Progress
 
-    from olivebranch.match.batch import count, iter_rows, screen_row
+    from olivebranch.bulk import run_local
 
-    counts = {"rows": 0, "errors": 0, "with_hits": 0}
-    total = sum(1 for _ in src.open(encoding="utf-8-sig")) - 1
-    with dst.open("w", encoding="utf-8") as out, Progress(console=err_console, transient=True) as bar:
-        task = bar.add_task("screening", total=max(total, 0))
-        for item in iter_rows(src):
-            record = screen_row(index, item, limit=limit, threshold=threshold)
-            count(counts, record)
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            bar.advance(task)
-    return counts
+    with Progress(console=err_console, transient=True) as bar:
+        task = bar.add_task("screening", total=_count_rows(src))
+        return run_local(index, src, dst, limit=limit, threshold=threshold, restart=restart,
+                         partition_rows=partition_rows, progress=lambda n: bar.advance(task, n),
+                         log=err_console.print, stats=stats)
 
 
 def _run_dask(src: Path, dst: Path, *, limit: int, threshold: float | None, as_of: date | None,
-              workers: int | None, scheduler: str | None) -> dict[str, int]:
+              workers: int | None, scheduler: str | None, restart: bool = False,
+              partition_rows: int = 1000) -> dict[str, int]:
     """The batch on a Dask cluster (see ``olivebranch.bulk``), with a progress bar."""
     import gc
     import os
@@ -95,17 +99,18 @@ def _run_dask(src: Path, dst: Path, *, limit: int, threshold: float | None, as_o
     index_as_of = None if as_of is None else ws.snapshots.timeline().index_as_of(as_of)
     _index(as_of)
     gc.collect()
-    total = sum(1 for _ in src.open(encoding="utf-8-sig")) - 1
+    total = _count_rows(src)
     with err_console.status("starting Dask …"):
         client = connect(scheduler, workers or os.cpu_count() or 2)
     try:
         err_console.print(f"Dask: {len(client.scheduler_info(n_workers=-1)['workers'])} workers "
                           f"at {client.scheduler.address}")
         with Progress(console=err_console, transient=True) as bar:
-            task = bar.add_task("screening", total=max(total, 0))
+            task = bar.add_task("screening", total=total)
             return run_bulk(client, str(ws.store.url), src, dst, limit=limit,
-                            threshold=threshold, as_of=index_as_of,
-                            progress=lambda n: bar.advance(task, n))
+                            threshold=threshold, as_of=index_as_of, restart=restart,
+                            partition_rows=partition_rows,
+                            progress=lambda n: bar.advance(task, n), log=err_console.print)
     finally:
         close(client)
 
@@ -171,6 +176,11 @@ def register(app: typer.Typer) -> None:
         scheduler: str | None = typer.Option(None, "--scheduler", help="Batch with --dask: "
                                              "address of a running Dask scheduler, e.g. "
                                              "tcp://host:8786."),
+        partition_rows: int = typer.Option(1000, "--partition-rows", min=1, help="Batch: rows "
+                                           "per task and per checkpoint."),
+        restart: bool = typer.Option(False, "--restart", help="Batch: screen from the first "
+                                     "row even if --output holds an unfinished run (which is "
+                                     "otherwise continued)."),
     ) -> None:
         """Screen a name (or a CSV of names) against every active sanctions list."""
         from olivebranch.match import DEFAULT_THRESHOLD, Query
@@ -185,11 +195,13 @@ def register(app: typer.Typer) -> None:
                 raise OliveBranchError(f"{input_file}: no such file")
             if dask or workers or scheduler:
                 counts = _run_dask(input_file, output_file, limit=limit, threshold=threshold,
-                                   as_of=_as_of(as_of), workers=workers, scheduler=scheduler)
+                                   as_of=_as_of(as_of), workers=workers, scheduler=scheduler,
+                                   restart=restart, partition_rows=partition_rows)
             else:
                 index = _index(_as_of(as_of))
                 counts = run_batch(index, input_file, output_file, limit=limit,
-                                   threshold=threshold)
+                                   threshold=threshold, restart=restart,
+                                   partition_rows=partition_rows)
             err_console.print(
                 f"screened {counts['rows']} rows: {counts['with_hits']} with results, "
                 f"{counts['errors']} errors → {output_file}")

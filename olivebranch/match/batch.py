@@ -7,6 +7,7 @@ Shared by the single-process ``olivebranch screen --input`` and the Dask bulk jo
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -99,19 +100,27 @@ def iter_rows(path: Path) -> Iterator[Row]:
             yield line, dict(zip(header, values, strict=False)), None
 
 
-def screen_row(index: Any, item: Row, *, limit: int, threshold: float | None) -> dict[str, Any]:
-    """The output record for one read row: its results, or the reason it could not be screened
-    (``{"id", "line", "error", "results": []}``)."""
+def _screen(index: Any, item: Row, *, limit: int,
+            threshold: float | None) -> tuple[str, list[Any] | None, int, str | None]:
+    """(row id, results or None, line, error) for one read row."""
     line, row, error = item
     rid = (row or {}).get("id") or f"row-{line}"
     if error is None:
         try:
             q = row_query(row or {}, line)
-            results = index.search(q, limit=limit, threshold=threshold)
-            return {"id": rid, "results": [result_row(r) for r in results]}
+            return rid, index.search(q, limit=limit, threshold=threshold), line, None
         except ValueError as exc:
             error = str(exc)
-    return {"id": rid, "line": line, "error": error, "results": []}
+    return rid, None, line, error
+
+
+def screen_row(index: Any, item: Row, *, limit: int, threshold: float | None) -> dict[str, Any]:
+    """The output record for one read row: its results, or the reason it could not be screened
+    (``{"id", "line", "error", "results": []}``)."""
+    rid, results, line, error = _screen(index, item, limit=limit, threshold=threshold)
+    if results is None:
+        return {"id": rid, "line": line, "error": error, "results": []}
+    return {"id": rid, "results": [result_row(r) for r in results]}
 
 
 def count(counts: dict[str, int], record: dict[str, Any]) -> None:
@@ -121,3 +130,95 @@ def count(counts: dict[str, int], record: dict[str, Any]) -> None:
         counts["errors"] += 1
     elif record["results"]:
         counts["with_hits"] += 1
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+#: What a query is, for telling repeated rows apart: (names, schema, birth date, countries,
+#: identifiers) as read from the row - the row id and line number do not change the results.
+QueryKey = tuple[tuple[str, ...], str, str | None, tuple[str, ...], tuple[str, ...]]
+#: One screened query, encoded: (``"hit"``/``"none"``, the results' JSON without brackets) or
+#: (``"error"``, the reason the search refused it).
+Screened = tuple[str, str]
+
+
+def query_key(q: Query) -> QueryKey:
+    return (tuple(q.names), q.schema, q.birth_date, tuple(q.countries), tuple(q.identifiers))
+
+
+def key_query(key: QueryKey) -> Query:
+    names, schema, birth, countries, idents = key
+    return Query(name=list(names), schema=schema, birth_date=birth, countries=list(countries),
+                 identifiers=list(idents))
+
+
+def row_key(item: Row) -> tuple[str, int, QueryKey | None, str | None]:
+    """(row id, line, query key, error) of one read row: the key when the row is a valid
+    query, else the reason it is not."""
+    line, row, error = item
+    rid = (row or {}).get("id") or f"row-{line}"
+    if error is None:
+        try:
+            return rid, line, query_key(row_query(row or {}, line)), None
+        except ValueError as exc:
+            error = str(exc)
+    return rid, line, None, error
+
+
+def record_line(rid: str, line: int, screened: Screened) -> str:
+    """The output line (with its newline) of one row, given its screened query."""
+    kind, text = screened
+    if kind == "error":
+        return _dumps({"id": rid, "line": line, "error": text, "results": []}) + "\n"
+    return f'{{"id": {_dumps(rid)}, "results": [{text}]}}\n'
+
+
+class LineEncoder:
+    """The JSON line of each output record, byte for byte ``json.dumps(record,
+    ensure_ascii=False)`` of :func:`screen_row`'s record, without re-encoding on every row
+    what does not change: each listed entity's id, caption, schema, sources, record numbers,
+    programmes and datasets are encoded once. One encoder serves one index."""
+
+    def __init__(self) -> None:
+        self._fixed: dict[str, tuple[str, str]] = {}
+
+    def _parts(self, r: Any) -> tuple[str, str]:
+        parts = self._fixed.get(r.entity_id)
+        if parts is None:
+            head = _dumps({"entity_id": r.entity_id, "caption": r.caption, "schema": r.schema})
+            tail = _dumps({
+                "source": r.sources[0] if r.sources else None,
+                "sources": r.sources,
+                "source_id": r.source_ids[0] if r.source_ids else None,
+                "source_ids": r.source_ids,
+                "programs": r.programs,
+                "datasets": r.datasets,
+            })
+            parts = self._fixed[r.entity_id] = (head[:-1], tail[1:-1])
+        return parts
+
+    def result(self, r: Any) -> str:
+        """One result as :func:`result_row` would give it, encoded."""
+        head, tail = self._parts(r)
+        return (f'{head}, "score": {float.__repr__(round(r.score, 4))}, "match": '
+                f'{"true" if r.match else "false"}, {tail}, "explanation": '
+                f"{_dumps(r.explanation)}}}")
+
+    def screen(self, index: Any, key: QueryKey, *, limit: int,
+               threshold: float | None) -> Screened:
+        """Search one query and encode its results."""
+        try:
+            results = index.search(key_query(key), limit=limit, threshold=threshold)
+        except ValueError as exc:
+            return "error", str(exc)
+        return ("hit" if results else "none"), ", ".join(self.result(r) for r in results)
+
+    def line(self, index: Any, item: Row, *, limit: int,
+             threshold: float | None) -> tuple[str, str]:
+        """(JSON line with its newline, ``"error"``/``"hit"``/``"none"``) for one read row."""
+        rid, line, key, error = row_key(item)
+        screened = ("error", error or "") if key is None else self.screen(
+            index, key, limit=limit, threshold=threshold)
+        return record_line(rid, line, screened), screened[0]

@@ -1,17 +1,20 @@
 """Loading the screening index for a store, with an on-disk cache keyed by list versions.
 
-Building the index reads and analyses every listed name (seconds); the CLI and the API load
-it often, so a pickled copy is kept under ``$OLIVEBRANCH_HOME`` (default ``var/``), named for
-the store and the ids of the versions it was built from. A new list version changes the key,
-so a stale index is never used; only the few newest files are kept.
+Building the index reads and analyses every listed name (seconds); the CLI, the API and each
+bulk-screening worker load it often, so the built index is kept under ``$OLIVEBRANCH_HOME``
+(default ``var/``) as a directory of flat ``numpy`` arrays and byte blobs (see
+:class:`olivebranch.match.index.Parts`), named for the store and the ids of the versions it
+was built from. Opening it memory-maps those files: milliseconds, and processes that open the
+same index share its pages. A new list version changes the key, so a stale index is never
+used; only the few newest are kept.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
-import pickle
+import shutil
+import sys
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +23,7 @@ from typing import Any
 from olivebranch.match.index import MatchIndex
 
 #: Bump when the index layout or the scorer's analysis changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 #: Cached indexes kept per store.
 KEEP = 3
 
@@ -31,8 +34,8 @@ def cache_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
-    """Digest of the matching code and its word lists: a pickled index holds objects of these
-    classes, so any change to them must invalidate it (a stale pickle fails at query time)."""
+    """Digest of the matching code and its word lists: the stored keys and records are what
+    this code derives from the lists, so any change to it must invalidate them."""
     h = hashlib.sha1()
     here = Path(__file__).resolve().parent
     for path in sorted(here.glob("*.py")):
@@ -48,43 +51,55 @@ def _code_digest() -> str:
 
 
 def _key(store: Any, version_ids: list[int], as_of: date | None = None) -> str:
-    raw = (f"{CACHE_FORMAT}|{_code_digest()}|{store.url}|"
+    # records are marshalled: the Python version is part of the format
+    raw = (f"{CACHE_FORMAT}|{sys.version_info[:2]}|{_code_digest()}|{store.url}|"
            f"{','.join(map(str, sorted(version_ids)))}|{as_of.isoformat() if as_of else ''}")
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
+def index_path(store: Any, as_of: date | None = None) -> Path:
+    """Where the cached index of the store's active versions (or as of a date) lives."""
+    vids = [v.id for v in store.active_versions(as_of)]
+    prefix = hashlib.sha1(str(store.url).encode()).hexdigest()[:8]
+    return cache_dir() / f"index-{prefix}-{_key(store, vids, as_of)}"
+
+
 def load_index(store: Any, as_of: date | None = None, *, use_cache: bool = True) -> MatchIndex:
     """The index over the store's listed entities (active versions, or as of a date)."""
-    vids = [v.id for v in store.active_versions(as_of)]
     if not use_cache:
         return MatchIndex.from_store(store, as_of)
-    directory = cache_dir()
-    prefix = hashlib.sha1(str(store.url).encode()).hexdigest()[:8]
-    path = directory / f"index-{prefix}-{_key(store, vids, as_of)}.pickle"
-    if path.exists():
+    path = index_path(store, as_of)
+    if path.is_dir():
         try:
-            gc.disable()
-            try:
-                with path.open("rb") as f:
-                    index = pickle.load(f)
-            finally:
-                gc.enable()
-            if isinstance(index, MatchIndex):
-                return index
-        except Exception:  # noqa: BLE001 - a broken cache file is rebuilt, never fatal
-            pass
+            return MatchIndex.open(path)
+        except Exception:  # noqa: BLE001 - a broken cache is rebuilt, never fatal
+            shutil.rmtree(path, ignore_errors=True)
     index = MatchIndex.from_store(store, as_of)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-        # keep the few newest (today's lists and a couple of --as-of views), drop the rest
-        files = sorted(directory.glob(f"index-{prefix}-*.pickle"),
-                       key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in files[KEEP:]:
-            old.unlink(missing_ok=True)
+        _save(index, path)
     except OSError:
         pass
     return index
+
+
+def _save(index: MatchIndex, path: Path) -> None:
+    """Write the index beside its final place and rename it there (concurrent builders each
+    write their own copy; the first rename wins, the others are dropped)."""
+    directory = path.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f".{path.name}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    index.save(tmp)
+    try:
+        tmp.rename(path)
+    except OSError:  # another process finished first
+        shutil.rmtree(tmp, ignore_errors=True)
+    # keep the few newest (today's lists and a couple of --as-of views), drop the rest;
+    # processes still using a dropped one keep their memory maps
+    prefix = path.name.rsplit("-", 1)[0]
+    cached = sorted((p for p in directory.glob(f"{prefix}-*") if p.is_dir()),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in cached[KEEP:]:
+        shutil.rmtree(old, ignore_errors=True)
+    for old in directory.glob(f"{prefix}-*.pickle"):  # the format before memory maps
+        old.unlink(missing_ok=True)

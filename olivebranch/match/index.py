@@ -1,41 +1,62 @@
-"""The in-memory screening index over every listed entity of the active list versions.
+"""The screening index over every listed entity of the active list versions.
 
 Candidate retrieval never scans all names: each name token is posted under its
 romanisation-folded form, its consonant skeleton and its single-letter deletions (a SymSpell-
 style neighbourhood, so one typo still meets), and identifiers under their normalised form.
 A query collects entities from those posting lists, weighted by how rare each key is, and
 only the best few dozen candidates are scored in full.
+
+Layout: everything the index holds is a handful of flat arrays and a few byte blobs (see
+:class:`Parts`), so that the on-disk cache (``cache.py``) is opened with ``numpy`` memory maps
+in milliseconds instead of unpickling a million Python objects. Sorted fixed-width byte arrays
+stand in for dictionaries (posting keys, entity ids: a binary search each), listed entities
+and the scorer's analysed forms of their names (stored field by field, so a change to the
+scorer's ``NameForm`` needs only a cache-format bump) are decoded from the blobs only when a
+query reaches them. A freshly built index and an opened one run exactly the same code on
+exactly the same arrays.
 """
 
 from __future__ import annotations
 
 import gc
+import json
+import marshal
 import math
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from operator import attrgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from followthemoney import EntityProxy, model
 
 from olivebranch.match.model import DEFAULT_THRESHOLD, MatchResult, Query
 from olivebranch.match.names import NameForm, Token, analyze, kind_of
 from olivebranch.match.profile import dict_profile, query_profile
 from olivebranch.match.score import MATCHABLE, Profile, explain, schema_compatible, score_profiles
 
+if TYPE_CHECKING:  # followthemoney takes ~0.5 s to import: only ``get`` and building need it
+    from followthemoney import EntityProxy
+
 #: Candidates scored in full per query.
 CANDIDATES = 30
 #: Keys posted for more entities than this are too common to select anything.
 MAX_POSTING = 4000
+#: Listed names kept in the per-token retrieval memo (8 bytes each), per index.
+SHARE_CACHE = 8_000_000
 ID_SCHEMATA = ("Identification", "Passport")
 ALL_KINDS = ("person", "org", "object")
 
 
-@dataclass
+@dataclass(eq=False)
 class Entry:
-    """One listed entity as the index keeps it."""
+    """One listed entity as the index keeps it; ``data`` (the merged FtM dict) is decoded on
+    each access, so holding entries does not hold every listed record."""
 
     id: str
     schema: str
@@ -45,7 +66,13 @@ class Entry:
     source_ids: list[str]
     programs: list[str]
     datasets: list[str]
-    data: dict[str, Any]
+    _index: MatchIndex | None = field(default=None, repr=False)
+    _pos: int = field(default=-1, repr=False)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        assert self._index is not None
+        return self._index.entity_data(self._pos)
 
 
 def _deletions(s: str) -> set[str]:
@@ -110,61 +137,201 @@ def _query_keys(fold: str, skel: str, lossy: bool, numeric: bool) -> list[tuple[
     return keys
 
 
+# ---------------------------------------------------------------------------- stored layout
+
+#: The arrays of :class:`Parts`, in the order they are written.
+ARRAYS = ("entry_ids", "entry_off", "data_off", "entry_form_off", "entry_forms", "form_off",
+          "token_off", "name_entry", "name_form", "name_weak", "name_norm", "key_text",
+          "key_off", "postings", "idf", "party", "party_off", "party_members")
+BLOBS = ("entries", "data", "forms", "tokens")
+
+
+@dataclass
+class Parts:
+    """Everything an index holds. E listed entities (sorted by id), N listed names, K keys.
+
+    * ``entry_ids`` (E, ``S<w>``, sorted): entity ids, UTF-8; position = entity number;
+    * ``entries`` blob, ``entry_off`` (E+1): per entity its caption, sources, source ids,
+      programmes and datasets, then the fields of its scorer ``Profile`` (see :func:`_encode`);
+    * ``data`` blob, ``data_off`` (E+1): per entity its merged FtM dict, marshalled;
+    * ``forms`` blob, ``form_off`` (F+1): the scorer's analysed form (``NameForm``) of each
+      distinct (name, kind), its tokens as numbers into the ``tokens`` blob, ``token_off``
+      (T+1) (see :func:`_encode`); ``entry_form_off`` (E+1)/``entry_forms``: the form
+      numbers of each entity's names then weak names;
+    * ``name_entry``/``name_form``/``name_weak``/``name_norm`` (N): a listed name's entity,
+      its form number, whether it is a weak alias, and 1/√weight;
+    * ``key_text`` (K, ``S<w>``, sorted), ``key_off`` (K+1), ``postings``, ``idf`` (K): the
+      posting lists in CSR form (name numbers; identifier keys hold ``-1 - entity``);
+    * ``party`` (E): party number of each entity (records of one party on several lists),
+      ``party_off`` (E+1)/``party_members``: the entities of each party of two or more.
+    """
+
+    entry_ids: np.ndarray
+    entry_off: np.ndarray
+    data_off: np.ndarray
+    entry_form_off: np.ndarray
+    entry_forms: np.ndarray
+    form_off: np.ndarray
+    token_off: np.ndarray
+    name_entry: np.ndarray
+    name_form: np.ndarray
+    name_weak: np.ndarray
+    name_norm: np.ndarray
+    key_text: np.ndarray
+    key_off: np.ndarray
+    postings: np.ndarray
+    idf: np.ndarray
+    party: np.ndarray
+    party_off: np.ndarray
+    party_members: np.ndarray
+    entries: bytes | Any
+    data: bytes | Any
+    forms: bytes | Any
+    tokens: bytes | Any
+    version_ids: tuple[int, ...] = ()
+    as_of: str = ""  # the day the listings were taken as of ("" = the active versions)
+
+    def save(self, directory: Path) -> None:
+        """Write the parts as ``.npy`` files and raw blobs into an (empty) directory."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for name in ARRAYS:
+            np.save(directory / f"{name}.npy", np.ascontiguousarray(getattr(self, name)),
+                    allow_pickle=False)
+        for name in BLOBS:
+            (directory / f"{name}.bin").write_bytes(getattr(self, name))
+        meta = {"entries": int(len(self.entry_ids)), "names": int(len(self.name_entry)),
+                "keys": int(len(self.key_text)), "version_ids": list(self.version_ids),
+                "as_of": self.as_of}
+        (directory / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+
+    @classmethod
+    def open(cls, directory: Path) -> Parts:
+        """Memory-map the parts written by :meth:`save` (pages are read when touched)."""
+        import mmap
+
+        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        # plain ndarray views of the maps: np.memmap's Python-level __getitem__ is slow
+        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r",
+                                allow_pickle=False).view(np.ndarray) for name in ARRAYS}
+        blobs: dict[str, Any] = {}
+        for name in BLOBS:
+            with (directory / f"{name}.bin").open("rb") as f:
+                size = f.seek(0, 2)
+                blobs[name] = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        parts = cls(**arrays, **blobs, version_ids=tuple(meta.get("version_ids", ())),
+                    as_of=meta.get("as_of", ""))
+        if (len(parts.entry_ids) != meta["entries"] or len(parts.name_entry) != meta["names"]
+                or len(parts.key_text) != meta["keys"]
+                or int(parts.entry_off[-1]) != len(parts.entries)
+                or int(parts.data_off[-1]) != len(parts.data)
+                or int(parts.form_off[-1]) != len(parts.forms)
+                or int(parts.token_off[-1]) != len(parts.tokens)):
+            raise ValueError(f"{directory}: index files do not agree with meta.json")
+        return parts
+
+
+def _sorted_bytes(values: Sequence[bytes]) -> np.ndarray:
+    width = max((len(v) for v in values), default=1) or 1
+    return np.array(values, dtype=f"S{width}")
+
+
+def _lookup(table: np.ndarray, keys: Sequence[bytes]) -> list[int]:
+    """Positions of ``keys`` in a sorted fixed-width byte array (-1 where absent)."""
+    width = table.dtype.itemsize
+    out = [-1] * len(keys)
+    if not len(table) or not keys:
+        return out
+    fits = [i for i, k in enumerate(keys) if len(k) <= width]
+    if not fits:
+        return out
+    q = np.array([keys[i] for i in fits], dtype=table.dtype)
+    pos = np.searchsorted(table, q)
+    pos[pos >= len(table)] = len(table) - 1
+    found = table[pos] == q
+    for i, p, ok in zip(fits, pos.tolist(), found.tolist(), strict=True):
+        if ok:
+            out[i] = p
+    return out
+
+
+#: The scorer's analysed forms are stored field by field, whatever fields they have; fields
+#: holding tokens hold token numbers (tokens are stored once and shared, as ``analyze``
+#: shares them).
+_FORM_FIELDS = tuple(f.name for f in fields(NameForm))
+_TOKEN_FIELDS = tuple(f.name for f in fields(Token))
+_FORM_TOKEN_FIELDS = tuple(i for i, f in enumerate(fields(NameForm)) if "Token" in str(f.type))
+#: A listed entity's scorer profile is stored the same way (whatever fields it has).
+_PROFILE_FIELDS = tuple(f.name for f in fields(Profile))
+
+
+def _encode(values: Any) -> bytes:
+    try:
+        return b"m" + marshal.dumps(values)
+    except ValueError:  # a field type marshal does not know: pickle is slower but general
+        return b"p" + pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _decode(raw: bytes) -> Any:
+    values: Any = marshal.loads(raw[1:]) if raw[:1] == b"m" else pickle.loads(raw[1:])
+    return values
+
+
+def _encode_form(fields_of_form: tuple[Any, ...], token_number: Callable[[Token], int]) -> bytes:
+    values = list(fields_of_form)
+    for i in _FORM_TOKEN_FIELDS:
+        values[i] = tuple(token_number(t) for t in values[i])
+    return _encode(tuple(values))
+
+
+def _build_object(cls: type, names: tuple[str, ...], values: Sequence[Any]) -> Any:
+    """An instance of a (frozen, slotted) dataclass from its field values, as pickle would
+    make it: no ``__init__`` run."""
+    obj = object.__new__(cls)
+    for name, value in zip(names, values, strict=True):
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+class _Entries(Sequence[Entry]):
+    """The listed entities as a read-only sequence, decoded on access."""
+
+    def __init__(self, index: MatchIndex) -> None:
+        self._index = index
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __getitem__(self, i: int) -> Entry:  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self._index._entry(j) for j in range(*i.indices(len(self)))]  # type: ignore[return-value]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        return self._index._entry(i)
+
+    def __iter__(self) -> Iterator[Entry]:
+        for i in range(len(self)):
+            yield self._index._entry(i)
+
+
 class MatchIndex:
     """Listed entities with postings for fast candidate retrieval; see module doc."""
 
-    def __init__(self, entries: list[Entry], version_ids: tuple[int, ...] = ()) -> None:
-        self.entries = entries
-        self.version_ids = version_ids
-        self._by_id = {e.id: i for i, e in enumerate(entries)}
-        # one record per (entity, listed name); postings point at name records
-        names: list[tuple[int, NameForm, bool]] = []
-        postings: dict[str, list[int]] = {}
-        for i, e in enumerate(entries):
-            kind = kind_of(e.schema)
-            seen: set[tuple[str, ...]] = set()
-            for weak, group in ((False, e.profile.names), (True, e.profile.weak_names)):
-                for name in group:
-                    form = analyze(name, kind)
-                    if not form.tokens:
-                        continue
-                    # the same name in another case, script or word order adds nothing
-                    sig = tuple(sorted(t.fold for t in form.tokens)) + (form.compact,)
-                    if sig in seen:
-                        continue
-                    seen.add(sig)
-                    n = len(names)
-                    names.append((i, form, weak))
-                    keys: set[str] = set()
-                    for tok in form.tokens:
-                        keys |= token_keys(tok)
-                    for k in keys:
-                        postings.setdefault(k, []).append(n)
-            for ident in e.profile.identifiers:
-                postings.setdefault("i:" + ident, []).append(-1 - i)
-        self._names = names
-        # names covered by the query's words rank before longer names sharing one word
-        self._norm = np.asarray(
-            [1.0 / math.sqrt(max(sum(t.weight for t in f.tokens), 1.0)) for _, f, _ in names],
-            dtype=np.float32,
-        )
-        # postings in CSR form: key -> slot; slot's name ids are flat[offsets[slot]:offsets[slot+1]]
-        self._slot: dict[str, int] = {}
-        offsets = [0]
-        flat: list[int] = []
-        for k, v in postings.items():
-            self._slot[k] = len(offsets) - 1
-            flat.extend(v)
-            offsets.append(len(flat))
-        self._offsets = np.asarray(offsets, dtype=np.int64)
-        self._flat = np.asarray(flat, dtype=np.int32)
-        sizes = np.diff(self._offsets).astype(np.float64)
-        self._idf = np.log1p(max(len(names), 1) / np.maximum(sizes, 1.0))
-        self.party = _parties(entries, names)
-        members: dict[int, list[int]] = {}
-        for i, p in enumerate(self.party):
-            members.setdefault(p, []).append(i)
-        self._members = {p: m for p, m in members.items() if len(m) > 1}
+    def __init__(self, parts: Parts) -> None:
+        self.parts = parts
+        self.version_ids = parts.version_ids
+        self.as_of = date.fromisoformat(parts.as_of) if parts.as_of else None
+        self._n_names = len(parts.name_entry)
+        self._cache: dict[int, Entry] = {}
+        self._forms: dict[int, tuple[tuple[NameForm, bool], ...]] = {}
+        self._form_cache: dict[int, NameForm] = {}
+        self._token_cache: dict[int, Token] = {}
+        self._local = threading.local()
+        self._shares: OrderedDict[tuple[Any, ...], tuple[Any, int]] = OrderedDict()
+        self._share_size = 0
+        self._share_lock = threading.Lock()
 
     # ---------------------------------------------------------------- building
     @classmethod
@@ -186,7 +353,15 @@ class MatchIndex:
         )
         # designations(as_of=…) also drops listings dated after the day (time travel)
         listed = store.designations(as_of=as_of) if as_of else store.designations(version_ids=vids)
-        return cls._from_dicts(dicts, listed, tuple(sorted(vids)))
+        return cls._from_dicts(dicts, listed, tuple(sorted(vids)), as_of)
+
+    @classmethod
+    def open(cls, directory: Path) -> MatchIndex:
+        """The index saved by :meth:`save`, memory-mapped."""
+        return cls(Parts.open(directory))
+
+    def save(self, directory: Path) -> None:
+        self.parts.save(directory)
 
     @classmethod
     def _from_dicts(
@@ -194,97 +369,164 @@ class MatchIndex:
         dicts: Iterable[dict[str, Any]],
         designations: Iterable[Any],
         version_ids: tuple[int, ...] = (),
+        as_of: date | None = None,
     ) -> MatchIndex:
         # building creates ~1M small objects; the cyclic GC would rescan them again and again
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return cls._build(dicts, designations, version_ids)
+            parts = _compile(_merge(dicts, designations), version_ids)
+            parts.as_of = as_of.isoformat() if as_of else ""
+            return cls(parts)
         finally:
             if enabled:
                 gc.enable()
 
-    @classmethod
-    def _build(
-        cls,
-        dicts: Iterable[dict[str, Any]],
-        designations: Iterable[Any],
-        version_ids: tuple[int, ...],
-    ) -> MatchIndex:
-        listed: dict[str, list[Any]] = {}
-        for d in designations:
-            listed.setdefault(d.entity_id, []).append(d)
-        merged: dict[str, dict[str, Any]] = {}
-        sources: dict[str, list[str]] = {}
-        ids_of: dict[str, list[str]] = {}
-        for data in dicts:
-            schema = data.get("schema")
-            props = data.get("properties") or {}
-            if schema in ID_SCHEMATA:
-                for holder in props.get("holder", []):
-                    if holder in listed:
-                        ids_of.setdefault(holder, []).extend(props.get("number", []))
-                continue
-            eid = data.get("id")
-            if eid not in listed or schema not in MATCHABLE:
-                continue
-            src = data.get("_source")
-            if src:
-                sources.setdefault(eid, []).append(src)
-            cur = merged.get(eid)
-            if cur is None:
-                merged[eid] = {"id": eid, "schema": schema,
-                               "properties": {k: list(v) for k, v in props.items()}}
-                continue
-            if cur["schema"] != schema:
-                cur["schema"] = _common_schema(cur["schema"], schema)
-            for k, vals in props.items():
-                have = cur["properties"].setdefault(k, [])
-                for v in vals:
-                    if v not in have:
-                        have.append(v)
-        entries = []
-        for eid, data in merged.items():
-            props = data["properties"]
-            extra = ids_of.get(eid)
-            if extra:
-                props = {**props, "idNumber": list(props.get("idNumber", [])) + extra}
-            profile = dict_profile(data["schema"], props)
-            if not profile.names:
-                continue
-            ds = listed[eid]
-            entries.append(
-                Entry(
-                    id=eid,
-                    schema=data["schema"],
-                    caption=(props.get("name") or [eid])[0],
-                    profile=profile,
-                    sources=_unique(d.source for d in ds),
-                    source_ids=_unique(d.source_id for d in ds if d.source_id),
-                    programs=_unique(d.program for d in ds if d.program),
-                    datasets=_unique(sources.get(eid, []) or [d.source for d in ds]),
-                    data=data,
-                )
-            )
-        entries.sort(key=lambda e: e.id)
-        return cls(entries, version_ids)
-
-    # ---------------------------------------------------------------- querying
+    # ---------------------------------------------------------------- entities
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.parts.entry_ids)
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
 
+    @property
+    def entries(self) -> Sequence[Entry]:
+        return _Entries(self)
+
+    @property
+    def party(self) -> np.ndarray:
+        """Party number of each entity (see :func:`_parties`)."""
+        return self.parts.party
+
+    def _entry(self, i: int) -> Entry:
+        e = self._cache.get(i)
+        if e is None:
+            p = self.parts
+            rec = _decode(p.entries[int(p.entry_off[i]) : int(p.entry_off[i + 1])])
+            caption, sources, source_ids, programs, datasets = rec[:5]
+            profile = _build_object(Profile, _PROFILE_FIELDS, rec[5:])
+            e = Entry(id=p.entry_ids[i].decode(), schema=profile.schema, caption=caption,
+                      profile=profile, sources=list(sources), source_ids=list(source_ids),
+                      programs=list(programs), datasets=list(datasets), _index=self, _pos=i)
+            self._cache[i] = e
+        return e
+
+    def entity_data(self, i: int) -> dict[str, Any]:
+        """The merged FtM dict of entity number ``i`` (a fresh copy on each call)."""
+        p = self.parts
+        data: dict[str, Any] = _decode(p.data[int(p.data_off[i]) : int(p.data_off[i + 1])])
+        return data
+
+    def position(self, entity_id: str) -> int | None:
+        """The entity number of an id (entities are sorted by id), or None."""
+        pos = _lookup(self.parts.entry_ids, [entity_id.encode()])[0]
+        return None if pos < 0 else pos
+
     def get(self, entity_id: str) -> EntityProxy | None:
-        i = self._by_id.get(entity_id)
+        i = self.position(entity_id)
         if i is None:
             return None
-        return model.get_proxy(self.entries[i].data, cleaned=False)
+        from followthemoney import model
+
+        return model.get_proxy(self.entity_data(i), cleaned=False)
 
     def entry(self, entity_id: str) -> Entry | None:
-        i = self._by_id.get(entity_id)
-        return None if i is None else self.entries[i]
+        i = self.position(entity_id)
+        return None if i is None else self._entry(i)
+
+    def _token(self, t: int) -> Token:
+        tok = self._token_cache.get(t)
+        if tok is None:
+            p = self.parts
+            values = _decode(p.tokens[int(p.token_off[t]) : int(p.token_off[t + 1])])
+            tok = _build_object(Token, _TOKEN_FIELDS, values)
+            self._token_cache[t] = tok
+        return tok
+
+    def form(self, f: int) -> NameForm:
+        """Stored form number ``f``: what ``analyze`` gave for that name when the index was
+        built."""
+        form = self._form_cache.get(f)
+        if form is None:
+            p = self.parts
+            values = list(_decode(p.forms[int(p.form_off[f]) : int(p.form_off[f + 1])]))
+            for k in _FORM_TOKEN_FIELDS:
+                values[k] = tuple(self._token(t) for t in values[k])
+            form = _build_object(NameForm, _FORM_FIELDS, values)
+            self._form_cache[f] = form
+        return form
+
+    def _all_forms(self, i: int) -> list[tuple[NameForm, bool]]:
+        """Every (non-weak) name of entity ``i`` analysed: what an identifier hit or a party
+        member is compared on (a new list each call: callers may extend it)."""
+        forms = self._forms.get(i)
+        if forms is None:
+            p = self.parts
+            start = int(p.entry_form_off[i])
+            ids = p.entry_forms[start : start + len(self._entry(i).profile.names)].tolist()
+            forms = tuple((self.form(f), False) for f in ids)
+            self._forms[i] = forms
+        return list(forms)
+
+
+    # ---------------------------------------------------------------- querying
+    def _buffers(self) -> tuple[np.ndarray, np.ndarray]:
+        """Two zeroed float32 arrays over all names, reused per thread (callers re-zero what
+        they touch)."""
+        bufs = getattr(self._local, "bufs", None)
+        if bufs is None:
+            bufs = (np.zeros(self._n_names, dtype=np.float32),
+                    np.zeros(self._n_names, dtype=np.float32))
+            self._local.bufs = bufs
+        return bufs
+
+    def _share(self, tok: Token) -> tuple[np.ndarray, np.ndarray] | None:
+        """What one query token adds to each listed name's retrieval score: the names it
+        reaches (ascending) and, per name, the best of its keys' weights (rarer keys weigh
+        more), in float32. None when no usable key is posted. Memoised per token, within a
+        bounded number of stored postings."""
+        sig = (tok.fold, tok.skel, tok.lossy, tok.numeric, tok.alts, tok.patronymic,
+               tok.initial, tok.weight)
+        with self._share_lock:
+            hit = self._shares.get(sig)
+            if hit is not None:
+                self._shares.move_to_end(sig)
+                return hit[0]
+        keys = query_keys(tok)
+        p = self.parts
+        offsets, flat, idf = p.key_off, p.postings, p.idf
+        slots = _lookup(p.key_text, [k.encode() for k, _ in keys])
+        tw = tok.weight * (0.3 if tok.patronymic else 1.0)
+        th = self._buffers()[1]
+        touched: list[np.ndarray] = []
+        share: tuple[np.ndarray, np.ndarray] | None = None
+        try:
+            for (_, w), k in zip(keys, slots, strict=True):
+                if k < 0:
+                    continue
+                a, b = offsets[k], offsets[k + 1]
+                if b - a > MAX_POSTING:
+                    continue
+                ids = flat[a:b]
+                wk = w * idf[k] * tw
+                th[ids] = np.maximum(th[ids], wk)
+                touched.append(ids)
+            if touched and any(len(t) for t in touched):
+                u = np.concatenate(touched) if len(touched) > 1 else touched[0].copy()
+                u.sort()
+                u = u[np.concatenate(([True], u[1:] != u[:-1]))]
+                share = (u, th[u])
+        finally:
+            for ids in touched:
+                th[ids] = 0.0
+        size = 0 if share is None else len(share[0])
+        with self._share_lock:
+            self._shares[sig] = (share, size)
+            self._share_size += size
+            while self._share_size > SHARE_CACHE and len(self._shares) > 1:
+                _, (_, dropped) = self._shares.popitem(last=False)
+                self._share_size -= dropped
+        return share
 
     def candidates(
         self, profile: Profile, limit: int = CANDIDATES
@@ -297,52 +539,59 @@ class MatchIndex:
             for kind in kinds:
                 for tok in analyze(name, kind).tokens:
                     tokens.setdefault(tok.fold, tok)
-        slot, offsets, flat, idf = self._slot, self._offsets, self._flat, self._idf
-        acc = np.zeros(len(self._names), dtype=np.float32)
-        for tok in tokens.values():
-            th: np.ndarray | None = None
-            tw = tok.weight * (0.3 if tok.patronymic else 1.0)
-            for key, w in query_keys(tok):
-                k = slot.get(key)
-                if k is None:
-                    continue
-                a, b = offsets[k], offsets[k + 1]
-                if b - a > MAX_POSTING:
-                    continue
-                ids = flat[a:b]
-                wk = w * idf[k] * tw
-                if th is None:
-                    th = np.zeros(len(self._names), dtype=np.float32)
-                th[ids] = np.maximum(th[ids], wk)
-            if th is not None:
-                acc += th
+        p = self.parts
+        offsets, flat = p.key_off, p.postings
+        # each token's share of the score of every name it reaches (memoised per token)
+        shares = [c for c in (self._share(tok) for tok in tokens.values()) if c is not None]
+        if shares:
+            acc = self._buffers()[0]
+            try:
+                # summed in token order, in float32, as one dense pass per token would
+                for ids, vals in shares:
+                    acc[ids] += vals
+                if len(shares) == 1:
+                    hit = shares[0][0]
+                else:
+                    hit = np.concatenate([ids for ids, _ in shares])
+                    hit.sort()
+                    hit = hit[np.concatenate(([True], hit[1:] != hit[:-1]))]
+                vals = acc[hit]
+            finally:
+                for ids, _ in shares:
+                    acc[ids] = 0.0
+            keep = vals != 0.0
+            if not keep.all():
+                hit, vals = hit[keep], vals[keep]
+            vals = vals * p.name_norm[hit]
+        else:
+            hit = np.zeros(0, dtype=np.int32)
+        idents = ["i:" + ident for ident in profile.identifiers]
+        slots = _lookup(p.key_text, [k.encode() for k in idents]) if idents else []
         out: dict[int, list[tuple[NameForm, bool]]] = {}
-        for ident in profile.identifiers:
-            k = slot.get("i:" + ident)
-            if k is None:
+        for k in slots:
+            if k < 0:
                 continue
             for neg in flat[offsets[k] : offsets[k + 1]].tolist():
                 i = -1 - neg
-                e = self.entries[i]
-                kind = kind_of(e.schema)
-                out[i] = [(analyze(n, kind), False) for n in e.profile.names]
-        hit = np.flatnonzero(acc)
+                out[i] = self._all_forms(i)
         if len(hit):
-            vals = acc[hit] * self._norm[hit]
             if len(hit) > limit:
                 part = np.argpartition(-vals, limit - 1)[:limit]
                 hit, vals = hit[part], vals[part]
             top = hit[np.argsort(-vals, kind="stable")]
-            for n in top.tolist():
-                i, form, weak = self._names[n]
-                out.setdefault(i, []).append((form, weak))
+            for i, f, weak in zip(p.name_entry[top].tolist(), p.name_form[top].tolist(),
+                                  p.name_weak[top].tolist(), strict=True):
+                out.setdefault(i, []).append((self.form(f), weak))
         # the other records of the same party (on other lists) come along
-        for i in list(out):
-            for j in self._members.get(self.party[i], ()):
-                if j not in out:
-                    e = self.entries[j]
-                    kind = kind_of(e.schema)
-                    out[j] = [(analyze(n, kind), False) for n in e.profile.names]
+        if out:
+            cands = np.fromiter(out, dtype=np.int64, count=len(out))
+            q = p.party[cands]
+            grouped = p.party_off[q + 1] > p.party_off[q]
+            for a, b in zip(p.party_off[q[grouped]].tolist(),
+                            p.party_off[q[grouped] + 1].tolist(), strict=True):
+                for j in p.party_members[a:b].tolist():
+                    if j not in out:
+                        out[j] = self._all_forms(j)
         return out
 
     def search(
@@ -363,19 +612,21 @@ class MatchIndex:
         scored: list[tuple[float, int]] = []
         cands = self.candidates(profile)
         for i, only in cands.items():
-            e = self.entries[i]
+            e = self._entry(i)
             if not schema_compatible(profile.schema, e.schema):
                 continue
             s, _, _ = score_profiles(profile, e.profile, explain=False, only=only)
             if s >= cut and s > 0.0:
                 scored.append((s, i))
-        scored.sort(key=lambda x: (-x[0], self.entries[x[1]].id))
+        # entities are numbered in id order: the entity number breaks ties as the id would
+        scored.sort(key=lambda x: (-x[0], x[1]))
         # ``limit`` counts parties: the records of one person or company on several lists
         # (OFAC, EU, UK…) come together and take one place.
+        party = self.parts.party
         parties: set[int] = set()
         chosen = []
         for s, i in scored:
-            p = self.party[i]
+            p = int(party[i])
             if p not in parties:
                 if len(parties) >= limit:
                     continue
@@ -384,7 +635,7 @@ class MatchIndex:
         match_cut = threshold if threshold else DEFAULT_THRESHOLD
         out = []
         for _, i in chosen:
-            e = self.entries[i]
+            e = self._entry(i)
             s, features, _ = score_profiles(profile, e.profile, explain=True, only=cands[i])
             out.append(
                 MatchResult(
@@ -393,19 +644,240 @@ class MatchIndex:
                     schema=e.schema,
                     score=s,
                     match=s >= match_cut,
-                    sources=e.sources,
-                    source_ids=e.source_ids,
-                    programs=e.programs,
-                    datasets=e.datasets,
+                    sources=list(e.sources),
+                    source_ids=list(e.source_ids),
+                    programs=list(e.programs),
+                    datasets=list(e.datasets),
                     features=features,
                     explanation=explain(features),
-                    entity=e.data,
+                    entity=self.entity_data(i),
                 )
             )
         return out
 
 
-def _parties(entries: list[Entry], names: list[tuple[int, NameForm, bool]]) -> list[int]:
+# ---------------------------------------------------------------------------- building
+
+
+@dataclass
+class _Listed:
+    id: str
+    schema: str
+    caption: str
+    profile: Profile
+    sources: list[str]
+    source_ids: list[str]
+    programs: list[str]
+    datasets: list[str]
+    data: dict[str, Any]
+
+
+def _merge(dicts: Iterable[dict[str, Any]], designations: Iterable[Any]) -> list[_Listed]:
+    """The listed entities (records sharing an id merged, identification numbers joined to
+    their holder), sorted by id."""
+    listed: dict[str, list[Any]] = {}
+    for d in designations:
+        listed.setdefault(d.entity_id, []).append(d)
+    merged: dict[str, dict[str, Any]] = {}
+    sources: dict[str, list[str]] = {}
+    ids_of: dict[str, list[str]] = {}
+    for data in dicts:
+        schema = data.get("schema")
+        props = data.get("properties") or {}
+        if schema in ID_SCHEMATA:
+            for holder in props.get("holder", []):
+                if holder in listed:
+                    ids_of.setdefault(holder, []).extend(props.get("number", []))
+            continue
+        eid = data.get("id")
+        if eid not in listed or schema not in MATCHABLE:
+            continue
+        src = data.get("_source")
+        if src:
+            sources.setdefault(eid, []).append(src)
+        cur = merged.get(eid)
+        if cur is None:
+            merged[eid] = {"id": eid, "schema": schema,
+                           "properties": {k: list(v) for k, v in props.items()}}
+            continue
+        if cur["schema"] != schema:
+            cur["schema"] = _common_schema(cur["schema"], schema)
+        for k, vals in props.items():
+            have = cur["properties"].setdefault(k, [])
+            for v in vals:
+                if v not in have:
+                    have.append(v)
+    entries = []
+    for eid, data in merged.items():
+        props = data["properties"]
+        extra = ids_of.get(eid)
+        if extra:
+            props = {**props, "idNumber": list(props.get("idNumber", [])) + extra}
+        profile = dict_profile(data["schema"], props)
+        if not profile.names:
+            continue
+        ds = listed[eid]
+        entries.append(
+            _Listed(
+                id=eid,
+                schema=data["schema"],
+                caption=(props.get("name") or [eid])[0],
+                profile=profile,
+                sources=_unique(d.source for d in ds),
+                source_ids=_unique(d.source_id for d in ds if d.source_id),
+                programs=_unique(d.program for d in ds if d.program),
+                datasets=_unique(sources.get(eid, []) or [d.source for d in ds]),
+                data=data,
+            )
+        )
+    entries.sort(key=lambda e: e.id)
+    return entries
+
+
+def _compile(entries: list[_Listed], version_ids: tuple[int, ...]) -> Parts:
+    """The flat arrays and blobs of the index (see :class:`Parts`)."""
+    # one record per (entity, listed name); postings point at name records
+    names: list[tuple[int, NameForm, bool]] = []
+    name_form: list[int] = []
+    key_id: dict[str, int] = {}
+    post_key: list[int] = []
+    post_val: list[int] = []
+    # analysed forms, one per distinct (name, kind); tokens one per object analyze made
+    form_blobs: list[bytes] = []
+    entry_forms: list[int] = []
+    entry_form_off = [0]
+    token_id: dict[int, int] = {}
+    token_objs: list[Token] = []  # keeps the tokens alive, so their ids stay theirs
+    token_key_ids: dict[int, tuple[int, ...]] = {}  # id(token) -> its posting-key numbers
+
+    def token_number(t: Token) -> int:
+        num = token_id.get(id(t))
+        if num is None:
+            num = token_id[id(t)] = len(token_objs)
+            token_objs.append(t)
+        return num
+
+    # per distinct (name, kind): form number, form, dedup signature, posting-key numbers
+    known: dict[tuple[str, str], tuple[int, NameForm, tuple[str, ...] | None, tuple[int, ...]]]
+    known = {}
+    form_values = attrgetter(*_FORM_FIELDS)
+
+    def learn(name: str, kind: str) -> tuple[int, NameForm, tuple[str, ...] | None,
+                                             tuple[int, ...]]:
+        form = analyze(name, kind)
+        fid = len(form_blobs)
+        form_blobs.append(_encode_form(form_values(form), token_number))  # registers tokens
+        if not form.tokens:
+            got = known[(name, kind)] = (fid, form, None, ())
+            return got
+        keys: set[int] = set()
+        for tok in form.tokens:
+            tk = token_key_ids.get(id(tok))
+            if tk is None:
+                tk = token_key_ids[id(tok)] = tuple(key_id.setdefault(k, len(key_id))
+                                                    for k in token_keys(tok))
+            keys.update(tk)
+        # the same name in another case, script or word order adds nothing
+        sig = tuple(sorted(t.fold for t in form.tokens)) + (form.compact,)
+        got = known[(name, kind)] = (fid, form, sig, tuple(keys))
+        return got
+
+    for i, e in enumerate(entries):
+        kind = kind_of(e.schema)
+        seen: set[tuple[str, ...]] = set()
+        for weak, group in ((False, e.profile.names), (True, e.profile.weak_names)):
+            for name in group:
+                fid, form, sig, keys = known.get((name, kind)) or learn(name, kind)
+                entry_forms.append(fid)
+                if sig is None or sig in seen:
+                    continue
+                seen.add(sig)
+                n = len(names)
+                names.append((i, form, weak))
+                name_form.append(fid)
+                post_key.extend(keys)
+                post_val.extend([n] * len(keys))
+        entry_form_off.append(len(entry_forms))
+        for ident in e.profile.identifiers:
+            post_key.append(key_id.setdefault("i:" + ident, len(key_id)))
+            post_val.append(-1 - i)
+    token_values = attrgetter(*_TOKEN_FIELDS)
+    token_blobs = [_encode(token_values(t)) for t in token_objs]
+    # keys sorted by their UTF-8 bytes (only keys something is posted under); postings grouped
+    # by key, in insertion order
+    pk_raw = np.asarray(post_key, dtype=np.int64) if post_key else np.zeros(0, np.int64)
+    used = np.bincount(pk_raw, minlength=len(key_id)) > 0
+    texts = [k.encode() for k, u in zip(key_id, used.tolist(), strict=True) if u]
+    old_ids = np.flatnonzero(used)
+    order = sorted(range(len(texts)), key=texts.__getitem__)
+    rank = np.full(len(key_id), -1, dtype=np.int64)
+    rank[old_ids[np.asarray(order, dtype=np.int64)]] = np.arange(len(texts), dtype=np.int64)
+    pk = rank[pk_raw]
+    grouped = np.argsort(pk, kind="stable")
+    postings = np.asarray(post_val, dtype=np.int32)[grouped]
+    sizes = np.bincount(pk, minlength=len(texts)).astype(np.int64)
+    key_off = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=key_off[1:])
+    idf = np.log1p(max(len(names), 1) / np.maximum(sizes.astype(np.float64), 1.0))
+    # names covered by the query's words rank before longer names sharing one word
+    norm = np.asarray(
+        [1.0 / math.sqrt(max(sum(t.weight for t in f.tokens), 1.0)) for _, f, _ in names],
+        dtype=np.float32,
+    )
+    party = _parties(entries, names)
+    party_arr = np.asarray(party, dtype=np.int32)
+    # entities of each party of two or more, ascending, in CSR form over party numbers
+    counts = np.bincount(party_arr, minlength=len(entries)) if len(entries) else np.zeros(0)
+    multi = counts[party_arr] > 1 if len(entries) else np.zeros(0, dtype=bool)
+    members = np.flatnonzero(multi).astype(np.int32)
+    members = members[np.argsort(party_arr[members], kind="stable")]
+    per_party = np.where(counts > 1, counts, 0).astype(np.int64)
+    party_off = np.zeros(len(entries) + 1, dtype=np.int64)
+    np.cumsum(per_party, out=party_off[1:])
+    # entity records and FtM dicts, marshalled back to back
+    recs, datas = [], []
+    profile_values = attrgetter(*_PROFILE_FIELDS)
+    for e in entries:
+        pr = e.profile
+        recs.append(_encode((e.caption, tuple(e.sources), tuple(e.source_ids), tuple(e.programs),
+                             tuple(e.datasets)) + profile_values(pr)))
+        datas.append(_encode(e.data))
+    return Parts(
+        entry_ids=_sorted_bytes([e.id.encode() for e in entries]),
+        entry_off=_offsets(recs),
+        data_off=_offsets(datas),
+        entry_form_off=np.asarray(entry_form_off, dtype=np.int64),
+        entry_forms=np.asarray(entry_forms, dtype=np.int32),
+        form_off=_offsets(form_blobs),
+        token_off=_offsets(token_blobs),
+        name_entry=np.asarray([i for i, _, _ in names], dtype=np.int32),
+        name_form=np.asarray(name_form, dtype=np.int32),
+        name_weak=np.asarray([w for _, _, w in names], dtype=np.bool_),
+        name_norm=norm,
+        key_text=_sorted_bytes([texts[j] for j in order]),
+        key_off=key_off,
+        postings=postings,
+        idf=idf,
+        party=party_arr,
+        party_off=party_off,
+        party_members=members,
+        entries=b"".join(recs),
+        data=b"".join(datas),
+        forms=b"".join(form_blobs),
+        tokens=b"".join(token_blobs),
+        version_ids=version_ids,
+    )
+
+
+def _offsets(chunks: list[bytes]) -> np.ndarray:
+    off = np.zeros(len(chunks) + 1, dtype=np.int64)
+    if chunks:
+        np.cumsum(np.fromiter((len(c) for c in chunks), dtype=np.int64, count=len(chunks)),
+                  out=off[1:])
+    return off
+
+
+def _parties(entries: Sequence[_Listed], names: list[tuple[int, NameForm, bool]]) -> list[int]:
     """Group the records of one party across lists: same kind, same full name (word order and
     romanisation folded away, 2+ words) and no conflicting birth dates. Union-find."""
     parent = list(range(len(entries)))
@@ -448,6 +920,8 @@ def _unique(values: Iterable[str | None]) -> list[str]:
 
 
 def _common_schema(a: str, b: str) -> str:
+    from followthemoney import model
+
     try:
         return model.common_schema(a, b).name
     except Exception:  # noqa: BLE001 - incompatible schemata: keep the first

@@ -25,8 +25,8 @@ Public API (what consumers use)::
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -35,20 +35,21 @@ if TYPE_CHECKING:
     from olivebranch.parties.resolver import PartyResolver, RunReport
     from olivebranch.store import Store
 
-#: public names -> the module defining them, imported on first use (the store imports
-#: ``parties.tables`` at every start; the matcher the resolver needs is loaded only when used)
-_LAZY = {
-    "NEGATIVE": "judgements", "NO_JUDGEMENT": "judgements", "POSITIVE": "judgements",
-    "UNSURE": "judgements", "Parties": "parties", "PartiesNotResolved": "parties",
-    "PartyResolver": "resolver", "RunReport": "resolver",
-}
+#: The public names, imported on first use: the store imports ``olivebranch.parties.tables``
+#: on every start, and this package's modules (followthemoney among them) would otherwise
+#: load with it, in every CLI command.
+_LAZY = {"NEGATIVE": "judgements", "NO_JUDGEMENT": "judgements", "POSITIVE": "judgements",
+         "UNSURE": "judgements", "Parties": "parties", "PartiesNotResolved": "parties",
+         "PartyResolver": "resolver", "RunReport": "resolver"}
 
 
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        raise AttributeError(f"module 'olivebranch.parties' has no attribute {name!r}")
+    value = getattr(import_module(f"olivebranch.parties.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 def after_import(store: Store, *, progress: Callable[[str], None] | None = None) -> RunReport:
