@@ -258,6 +258,85 @@ def write(tables: Table | Sequence[Table], dest: str | Path, fmt: str | None = N
     return chosen
 
 
+#: the most rows a worksheet holds (XLSX), header included
+XLSX_MAX_ROWS = 1_048_576
+
+
+def stream(columns: Sequence[str], rows: Iterable[Sequence[Any]], dest: str | Path,
+           fmt: str | None = None, *, name: str = "results", bom: bool = False,
+           stdout: BinaryIO | None = None) -> int:
+    """Write one large table row by row (batch results): CSV and JSON lines stream; XLSX
+    uses openpyxl's write-only mode (no styling, constant memory per row) and refuses more
+    rows than a worksheet holds. Returns the rows written."""
+    to_stdout = str(dest) == "-"
+    chosen = choose_format(None if to_stdout else dest, fmt)
+    if to_stdout:
+        out = stdout if stdout is not None else sys.stdout.buffer
+        if chosen == "xlsx" and _isatty(out):
+            raise InvalidInput("XLSX is binary: redirect standard output to a file "
+                               "(… > results.xlsx) or give --output FILE.xlsx")
+        return _stream_to(out, columns, rows, chosen, name, bom)
+    path = Path(dest)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with tmp.open("wb") as f:
+            n = _stream_to(f, columns, rows, chosen, name, bom)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return n
+
+
+def _stream_to(out: BinaryIO, columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str,
+               name: str, bom: bool) -> int:
+    n = 0
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(_sheet_title(name, set()))
+        ws.freeze_panes = "A2"
+        ws.append(list(columns))
+        for row in rows:
+            if n + 2 > XLSX_MAX_ROWS:
+                raise InvalidInput(f"more than {XLSX_MAX_ROWS - 1:,} rows do not fit in one "
+                                   "XLSX worksheet; write CSV or JSON lines instead")
+            cells = []
+            for value in row:
+                v = _xlsx_value(value)
+                cell = WriteOnlyCell(ws, value=v)
+                if isinstance(v, str):
+                    cell.data_type = "s"
+                cells.append(cell)
+            ws.append(cells)
+            n += 1
+        buf = io.BytesIO()
+        wb.save(buf)
+        out.write(buf.getvalue())
+    elif fmt == "csv":
+        text = io.TextIOWrapper(out, encoding="utf-8-sig" if bom else "utf-8", newline="",
+                                write_through=True)
+        try:
+            w = csv.writer(text)
+            w.writerow([_safe(c) for c in columns])
+            for row in rows:
+                w.writerow([_safe(cell_text(c)) if not isinstance(c, int | float) or
+                            isinstance(c, bool) else cell_text(c) for c in row])
+                n += 1
+            text.flush()
+        finally:
+            text.detach()
+    else:
+        for row in rows:
+            rec = {k: _json_cell(v) for k, v in zip(columns, row, strict=False)}
+            out.write((json.dumps(rec, ensure_ascii=False, default=str) + "\n").encode("utf-8"))
+            n += 1
+    out.flush()
+    return n
+
+
 def _isatty(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
@@ -348,6 +427,18 @@ def findings_table(verdict: Any) -> Table:
                  title=f"{d.get('title', '')} ({d.get('deal_id', '')}): findings",
                  notes=[f"scenario {d.get('scenario')}", f"as of {d.get('as_of')}", _legend()],
                  verdict_columns={"regime verdict", "effect"})
+
+
+def all_findings_table(verdicts: Iterable[Any]) -> Table:
+    """The findings of several deals as one table (a ``deal`` column first)."""
+    rows: list[list[Any]] = []
+    notes: list[str] = []
+    for v in verdicts:
+        d = v if isinstance(v, Mapping) else v.to_dict()
+        notes = [f"scenario {d.get('scenario')}", f"as of {d.get('as_of')}", _legend()]
+        rows += [[d.get("deal_id"), *row] for row in findings_table(d).rows]
+    return Table("findings", ["deal", *FINDING_COLUMNS], rows, title="Findings per deal",
+                 notes=notes, verdict_columns={"regime verdict", "effect"})
 
 
 def comparison_table(run_a: Any, run_b: Any, *, only_moved: bool = False) -> Table:
@@ -445,6 +536,62 @@ def screening_table(records: Iterable[Mapping[str, Any]]) -> Table:
                  title="Screening results (one row per result)")
 
 
+def batch_work_path(dest: str | Path, fmt: str) -> Path | None:
+    """Where a batch writes its JSON lines before they become ``fmt`` at ``dest``: ``dest``
+    itself for a JSON lines file (None: nothing to convert), else ``DEST.jsonl`` beside it
+    (kept between runs, so an interrupted batch continues), or a file in the temporary
+    directory for standard output."""
+    if str(dest) == "-":
+        import tempfile
+
+        return Path(tempfile.mkdtemp(prefix="olivebranch-batch-")) / "results.jsonl"
+    if fmt == "jsonl":
+        return None
+    return Path(dest).with_name(Path(dest).name + ".jsonl")
+
+
+def finish_batch(work: Path | None, dest: str | Path, fmt: str, *, bom: bool = False,
+                 stdout: BinaryIO | None = None) -> int:
+    """Turn a finished batch's JSON lines (``work``) into ``fmt`` at ``dest`` (one row per
+    result, :data:`SCREENING_COLUMNS`) and remove them. Returns the rows written."""
+    if work is None:
+        return 0
+    if str(dest) == "-" and fmt == "jsonl":
+        out = stdout if stdout is not None else sys.stdout.buffer
+        with work.open("rb") as f:
+            import shutil
+
+            shutil.copyfileobj(f, out)
+        out.flush()
+        n = 0
+    else:
+        n = stream(SCREENING_COLUMNS, screening_rows(read_jsonl(work)), dest, fmt,
+                   name="screening", bom=bom, stdout=stdout)
+    work.unlink(missing_ok=True)
+    if str(dest) == "-":
+        try:
+            work.parent.rmdir()
+        except OSError:
+            pass
+    return n
+
+
+def entities_table(entities: Iterable[Mapping[str, Any]], *, name: str = "entities") -> Table:
+    """FollowTheMoney entity dicts (``olivebranch export``) as one table: id, schema, caption,
+    datasets, referents, then a column per property (the most used first), values joined."""
+    items = list(entities)
+    counts: dict[str, int] = {}
+    for e in items:
+        for prop in (e.get("properties") or {}):
+            counts[prop] = counts.get(prop, 0) + 1
+    props = sorted(counts, key=lambda p: (-counts[p], p))
+    rows = [[e.get("id"), e.get("schema"), e.get("caption"), e.get("datasets") or [],
+             e.get("referents") or [], *[(e.get("properties") or {}).get(p) or [] for p in props]]
+            for e in items]
+    return Table(name, ["id", "schema", "caption", "datasets", "referents", *props], rows,
+                 title="Entities of the lists in force")
+
+
 def read_jsonl(path: str | Path) -> Iterable[dict[str, Any]]:
     """The records of a JSON lines file, lazily."""
     with Path(path).open(encoding="utf-8") as f:
@@ -454,8 +601,8 @@ def read_jsonl(path: str | Path) -> Iterable[dict[str, Any]]:
 
 
 __all__ = [
-    "EXTENSIONS", "FORMATS", "MEDIA_TYPES", "Table", "cell_text", "choose_format",
-    "comparison_table", "findings_table", "heatmap_table", "read_jsonl", "render",
-    "screening_rows", "screening_table", "summary_tables", "to_csv", "to_jsonl", "to_xlsx",
+    "EXTENSIONS", "FORMATS", "MEDIA_TYPES", "Table", "batch_work_path", "cell_text",
+    "all_findings_table", "choose_format", "comparison_table", "entities_table", "findings_table", "finish_batch", "heatmap_table", "read_jsonl", "render",
+    "screening_rows", "screening_table", "stream", "summary_tables", "to_csv", "to_jsonl", "to_xlsx",
     "unlock_table", "verdicts_table", "write",
 ]

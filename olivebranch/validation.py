@@ -780,6 +780,11 @@ def _entity_checks(data: Mapping[str, Any], exists: Callable[[Iterable[str]], se
             for loc, v in wanted if v not in found]
 
 
+def entity_checker(store: Any) -> Callable[[Iterable[str]], set[str]]:
+    """``entity_ids`` for :func:`validate_deal`: which of the ids the store holds."""
+    return lambda ids: set(store.get_entities(ids))
+
+
 # --------------------------------------------------------------------------------- scenarios
 @lru_cache(maxsize=1)
 def _rules() -> dict[str, Any]:
@@ -1012,6 +1017,6 @@ def validate_file(path: str | Path, kind: Kind | None = None, **options: Any) ->
 
 __all__ = [
     "Document", "InvalidDocument", "Problem", "Report", "country_suggestion", "date_suggestion",
-    "detect_kind", "humanise", "parse_strict_date", "read_document", "suggest", "validate_deal",
+    "detect_kind", "entity_checker", "humanise", "parse_strict_date", "read_document", "suggest", "validate_deal",
     "validate_file", "validate_scenario",
 ]
