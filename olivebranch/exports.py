@@ -114,13 +114,16 @@ def _safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def to_csv(table: Table, *, bom: bool = False) -> bytes:
-    """One table as CSV (RFC 4180, ``\\r\\n`` line ends), UTF-8 with a BOM if ``bom``."""
+def to_csv(table: Table, *, bom: bool = False, safe: bool = True) -> bytes:
+    """One table as CSV (RFC 4180, ``\\r\\n`` line ends), UTF-8 with a BOM if ``bom``.
+    ``safe=False`` keeps text exactly (a file for a program, e.g. a batch's input, not for a
+    spreadsheet)."""
+    guard = _safe if safe else str
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow([_safe(c) for c in table.columns])
+    w.writerow([guard(c) for c in table.columns])
     for row in table.rows:
-        w.writerow([_safe(cell_text(c)) if not isinstance(c, int | float) or isinstance(c, bool)
+        w.writerow([guard(cell_text(c)) if not isinstance(c, int | float) or isinstance(c, bool)
                     else cell_text(c) for c in row])
     return (b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8")
 
@@ -592,6 +595,82 @@ def entities_table(entities: Iterable[Mapping[str, Any]], *, name: str = "entiti
                  title="Entities of the lists in force")
 
 
+#: the most rows :func:`read_upload` reads from one file
+UPLOAD_MAX_ROWS = 1_000_000
+
+
+def read_upload(data: bytes, filename: str | None = None, *,
+                max_rows: int = UPLOAD_MAX_ROWS) -> Table:
+    """A table a person uploaded (batch screening): XLSX (the first sheet) or CSV (UTF-8,
+    with or without a BOM; comma, semicolon or tab separated, as spreadsheets in different
+    locales write it). The first row is the header; cells are text, empty rows are
+    skipped. Errors name the file and the row (:class:`InvalidInput`)."""
+    name = filename or "upload"
+    if data[:2] == b"PK" or name.lower().endswith(".xlsx"):
+        return _read_xlsx(data, name, max_rows)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{name}: not UTF-8 text (byte {exc.start}); save it as "
+                           "\"CSV UTF-8\" or as XLSX") from None
+    sample = text[:20_000]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader, None)
+        if not header or not any(h.strip() for h in header):
+            raise InvalidInput(f"{name}: no header row (the first row names the columns)")
+        rows = []
+        for row in reader:
+            if not any(c.strip() for c in row):
+                continue
+            if len(rows) >= max_rows:
+                raise InvalidInput(f"{name}: more than {max_rows:,} rows")
+            rows.append(row)
+    except csv.Error as exc:
+        raise InvalidInput(f"{name}, row {reader.line_num}: {exc}") from None
+    return Table(Path(name).stem or "upload", [h.strip() for h in header], rows, title=name)
+
+
+def _read_xlsx(data: bytes, name: str, max_rows: int) -> Table:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InvalidInput(f"{name}: not a readable XLSX workbook ({exc})") from None
+    try:
+        ws = wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
+        header = next(it, None)
+        if not header or not any(h is not None and str(h).strip() for h in header):
+            raise InvalidInput(f"{name}: no header row (the first row names the columns)")
+        rows = []
+        for row in it:
+            cells = ["" if v is None else cell_text(_day(v)) for v in row]
+            if not any(c.strip() for c in cells):
+                continue
+            if len(rows) >= max_rows:
+                raise InvalidInput(f"{name}: more than {max_rows:,} rows")
+            rows.append(cells)
+    finally:
+        wb.close()
+    return Table(Path(name).stem or "upload", ["" if h is None else str(h).strip()
+                                               for h in header], rows, title=name)
+
+
+def _day(value: Any) -> Any:
+    """A spreadsheet date (a datetime at midnight) as the date it stands for."""
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date()
+    return value
+
+
 def read_jsonl(path: str | Path) -> Iterable[dict[str, Any]]:
     """The records of a JSON lines file, lazily."""
     with Path(path).open(encoding="utf-8") as f:
@@ -603,6 +682,6 @@ def read_jsonl(path: str | Path) -> Iterable[dict[str, Any]]:
 __all__ = [
     "EXTENSIONS", "FORMATS", "MEDIA_TYPES", "Table", "batch_work_path", "cell_text",
     "all_findings_table", "choose_format", "comparison_table", "entities_table", "findings_table", "finish_batch", "heatmap_table", "read_jsonl", "render",
-    "screening_rows", "screening_table", "stream", "summary_tables", "to_csv", "to_jsonl", "to_xlsx",
+    "read_upload", "screening_rows", "screening_table", "stream", "summary_tables", "to_csv", "to_jsonl", "to_xlsx",
     "unlock_table", "verdicts_table", "write",
 ]
