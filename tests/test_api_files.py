@@ -15,6 +15,7 @@ from test_validation import BROKEN_DEAL, BROKEN_SCENARIO
 
 from olivebranch.api.state import AppState
 from olivebranch.app import create_app
+from olivebranch.validation import read_document
 
 YAML = {"Content-Type": "application/yaml"}
 
@@ -129,3 +130,17 @@ def test_heatmap_and_compare_downloads(client: TestClient) -> None:
     jsonl = client.get("/api/exports/compare", params={"b": "us-executive-relief"},
                        headers={"Accept": "application/x-ndjson"})
     assert len(jsonl.text.splitlines()) == len(api["diffs"])
+
+
+def test_saving_a_broken_scenario_lists_every_problem(client: TestClient, ob: AppState) -> None:
+    from olivebranch.api import auth
+
+    key = auth.create_key(ob.store, "files analyst 2", "analyst")[0]
+    # (yaml.safe_load itself would crash on 2026-02-31: the validator's reader keeps dates text)
+    resp = client.post("/api/scenarios", json=read_document(BROKEN_SCENARIO).data,
+                       headers={"X-API-Key": key})
+    assert resp.status_code == 400
+    detail = resp.json()["detail"]
+    for path in ("name", "assumptions", "changes[0].lift.regime", "changes[1].set_date",
+                 "changes[3]"):
+        assert f"  - {path}: " in detail, detail

@@ -123,6 +123,12 @@ def test_assess_and_scenario_tables(env, tmp_path: Path) -> None:
     srows = _sheet(summary, "summary")
     assert [r["scenario"] for r in srows] == ["status-quo", "us-executive-relief"]
     assert srows[1]["us clear"] >= srows[0]["us clear"]
+    ran = tmp_path / "run.csv"
+    run(env, "scenario", "run", "us-executive-relief", "--output", str(ran))
+    rrows = {r["deal"]: r for r in _csv(ran)}
+    assert rrows["arctic-lng-2-us-stake"]["us (us-executive-relief)"] == "clear"
+    run(env, "scenario", "run", "us-executive-relief", "--baseline", "", "--output", str(ran))
+    assert {r["scenario"] for r in _csv(ran)} == {"us-executive-relief"}
     # xlsx refused on a terminal is tested in test_exports; jsonl to stdout here
     out = run(env, "scenario", "compare", "status-quo", "us-executive-relief", "--format",
               "jsonl").stdout

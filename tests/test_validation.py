@@ -228,3 +228,13 @@ def test_screening_birth_dates_must_be_calendar_days() -> None:
     assert parse_date("29.02.1960") == "1960-02-29" and parse_date("1958-12") == "1958-12"
     with pytest.raises(ValueError, match="birth_date"):
         row_query({"name": "Ivan Petrov", "birth_date": "31/02/1960"}, 2)
+
+
+def test_pinned_entity_ids_checked_against_the_store(bundled_store) -> None:
+    from olivebranch.validation import entity_checker
+
+    deal = yaml.safe_load((DEALS_DIR / "dobra-lithium-us-psa.yaml").read_text())
+    real = next(iter(bundled_store.iter_entity_dicts()))[1]["id"]
+    deal["parties"][0]["pin"] = [real, "ofac-no-such-entity"]
+    report = validate_deal(deal, entity_ids=entity_checker(bundled_store))
+    assert [(p.path, p.code) for p in report.problems] == [("parties[0].pin[1]", "reference")]

@@ -229,9 +229,16 @@ def run_cmd(
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or md."),
     as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date (YYYY-MM-DD)."),
     baseline: str = typer.Option("status-quo", help="Scenario to diff against ('' for none)."),
+    output: str | None = typer.Option(
+        None, "--output", "-o", help="Write the table to a .csv, .xlsx or .jsonl file, or - for "
+        "standard output (--format csv/xlsx/jsonl overrides the extension)."),
+    bom: bool = typer.Option(False, "--bom", help="CSV: start with a UTF-8 byte-order mark (Excel)."),
 ) -> None:
     """Every deal's verdict per regime under a scenario, what moved and what still blocks."""
-    _check_format(fmt)
+    if output is None and fmt in ("xlsx", "jsonl"):
+        output = "-"  # a file format asked for without a file: standard output
+    if output is None:
+        _check_format(fmt)
     ws = workspace()
     s = ws.scenario(name)  # file errors before the (slower) engine is built
     base_s = ws.scenario(baseline) if baseline and baseline != s.name else None
@@ -241,6 +248,15 @@ def run_cmd(
     chosen = split(deals) or None
     run = ws.run(s, when, deals=chosen, regimes=regs)
     base = ws.run(base_s, when, deals=chosen, regimes=regs) if base_s is not None else None
+    if output is not None:
+        from types import SimpleNamespace
+
+        from olivebranch.exports import comparison_table, heatmap_table
+
+        table = (comparison_table(base, run) if base is not None else
+                 heatmap_table(SimpleNamespace(runs=[run], regimes=run.regimes)))
+        _write(table, output, fmt, bom)
+        return
     _run_output(base, run, fmt)
 
 
