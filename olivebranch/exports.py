@@ -499,20 +499,36 @@ def summary_tables(summary: Any) -> list[Table]:
     return [counts, obstacles]
 
 
-#: the "what would it take" list: one row per step that would move a deal's verdict
-UNLOCK_COLUMNS = ["deal", "regime", "verdict now", "verdict after", "step", "rule",
-                  "instrument", "lifted by", "parties", "note"]
+#: the "what would it take" list: one row per move of each path that unlocks a deal
+UNLOCK_COLUMNS = ["deal", "regime", "verdict now", "target", "path", "path cost",
+                  "verdict after", "move", "kind", "who", "what", "rules", "still firing"]
 
 
-def unlock_table(steps: Iterable[Mapping[str, Any]], *, title: str = "What would it take") -> Table:
-    """The "what would it take" list as a table. Each step is a mapping with (some of) the
-    keys ``deal, regime, now, after, step, rule_id, instrument, lifted_by, parties, note``;
-    missing keys are empty cells (the unlock module builds the steps)."""
-    keys = ["deal", "regime", "now", "after", "step", "rule_id", "instrument", "lifted_by",
-            "parties", "note"]
-    rows = [[s.get(k) for k in keys] for s in steps]
+def unlock_table(unlocks: Any, *, title: str = "What would it take") -> Table:
+    """The "what would it take" answer (``olivebranch.unlock.Unlock`` or its ``as_dict()``,
+    or several) as a table: for each deal and regime, each path (cheapest first, numbered)
+    with one row per move and who can make it; a regime with nothing in the way gets one
+    row saying so."""
+    items = unlocks if isinstance(unlocks, list | tuple) else [unlocks]
+    rows: list[list[Any]] = []
+    for u in items:
+        d = u if isinstance(u, Mapping) else u.as_dict()
+        actors = d.get("actors") or {}
+        for regime, r in (d.get("regimes") or {}).items():
+            head = [d.get("deal"), regime, r.get("verdict"), r.get("target")]
+            paths = r.get("paths") or []
+            if not paths:
+                what = ("nothing in the way" if r.get("unlocked_already")
+                        else r.get("note") or "no path found")
+                rows.append([*head, None, None, None, None, None, None, what, [], []])
+            for n, p in enumerate(paths, start=1):
+                for m in p.get("moves") or []:
+                    who = m.get("actor_title") or actors.get(m.get("actor")) or m.get("actor")
+                    rows.append([*head, n, p.get("cost"), p.get("verdict_after"),
+                                 m.get("move"), m.get("kind"), who, m.get("what"),
+                                 m.get("rules") or [], p.get("still_firing") or []])
     return Table("unlock", list(UNLOCK_COLUMNS), rows, title=title,
-                 verdict_columns={"verdict now", "verdict after"})
+                 verdict_columns={"verdict now", "verdict after", "target"})
 
 
 SCREENING_COLUMNS = ["id", "line", "error", "rank", "score", "match", "entity_id", "caption",

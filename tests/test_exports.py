@@ -121,9 +121,30 @@ def test_builders_shape() -> None:
     assert recs[0]["list entries"] == ["us_ofac_sdn 1 ACME (ofac-1)"]
     assert recs[0]["ownership paths"] == ["a → b (60%)"]
     assert recs[0]["facts"] == ["asset.arctic = True"] and recs[1]["title"] == "no rule fired"
-    u = unlock_table([{"deal": "d1", "regime": "us", "now": "prohibited", "after": "clear",
-                       "step": "delist ACME", "lifted_by": "executive"}])
-    assert u.records()[0]["verdict after"] == "clear" and u.records()[0]["rule"] is None
+    # the shape of olivebranch.unlock.Unlock.as_dict()
+    unlock = {"deal": "d1", "title": "Deal one", "as_of": "2026-12-07", "target": "clear",
+              "actors": {"us_president": "US President alone"},
+              "regimes": {
+                  "us": {"regime": "us", "verdict": "prohibited", "target": "clear",
+                         "unlocked_already": False, "paths": [
+                             {"cost": 1, "verdict_after": "clear", "still_firing": [],
+                              "moves": [{"move": "delist:us:acme", "kind": "delist",
+                                         "actor": "us_president", "what": "delist ACME",
+                                         "rules": ["US-X"]}]},
+                             {"cost": 2, "verdict_after": "clear", "still_firing": ["US-R"],
+                              "moves": [{"move": "lift:US-X", "kind": "lift",
+                                         "actor": "us_president", "what": "lift US-X",
+                                         "rules": ["US-X"]},
+                                        {"move": "lift:US-Y", "kind": "lift",
+                                         "actor": "us_president", "what": "lift US-Y",
+                                         "rules": ["US-Y"]}]}]},
+                  "eu": {"regime": "eu", "verdict": "clear", "target": "clear",
+                         "unlocked_already": True, "paths": []}}}
+    u = unlock_table(unlock).records()
+    assert [(r["regime"], r["path"], r["move"]) for r in u] == [
+        ("us", 1, "delist:us:acme"), ("us", 2, "lift:US-X"), ("us", 2, "lift:US-Y"),
+        ("eu", None, None)]
+    assert u[0]["who"] == "US President alone" and u[3]["what"] == "nothing in the way"
     s = screening_table([{"id": "r1", "results": [{"entity_id": "e", "score": 0.9}]},
                          {"id": "r2", "line": 3, "error": "no name", "results": []}])
     assert [(r["id"], r["rank"], r["error"]) for r in s.records()] == [
