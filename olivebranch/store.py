@@ -104,7 +104,8 @@ import_locks = Table(
 
 #: Modules that add their own tables to ``metadata`` (imported before ``create_all``).
 TABLE_MODULES = ("olivebranch.ownership.tables", "olivebranch.api.tables", "olivebranch.audit",
-                 "olivebranch.parties.tables", "olivebranch.catalogue")
+                 "olivebranch.parties.tables", "olivebranch.catalogue",
+                 "olivebranch.reviews.tables")
 
 
 def _load_table_modules() -> None:
@@ -216,11 +217,16 @@ class Store:
             return [Version.from_row(r) for r in conn.execute(q)]
 
     def versions_stamp(self) -> str:
-        """Changes whenever a version is imported, activated or deleted."""
+        """Changes whenever a version is imported, activated or deleted, or the records are
+        resolved into parties again (a new resolution run)."""
         import hashlib
 
-        parts = sorted((v.id, v.source, v.active, str(v.published), v.file_hash)
-                       for v in self.versions())
+        from olivebranch.parties.lookup import parties_mark
+
+        parts: list[object] = sorted((v.id, v.source, v.active, str(v.published), v.file_hash)
+                                     for v in self.versions())
+        # the parties the records are resolved into are part of the lists' state
+        parts.append(("parties", parties_mark(self)))
         return hashlib.sha1(repr(parts).encode()).hexdigest()[:12]
 
     def active_versions(self, as_of: date | None = None) -> list[Version]:

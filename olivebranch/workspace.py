@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from olivebranch.listings import Listings
     from olivebranch.match.index import MatchIndex
     from olivebranch.ownership.analysis import OwnershipAnalysis
+    from olivebranch.parties.lookup import PartyLookup
     from olivebranch.scenarios.apply import ScenarioState
     from olivebranch.scenarios.engine import ScenarioEngine
     from olivebranch.snapshot import Snapshots
@@ -209,6 +210,10 @@ class Workspace:
 
     def listings(self, as_of: date | None = None) -> Listings:
         return self.engine.listings(self.day(as_of))
+
+    def parties(self, as_of: date | None = None) -> PartyLookup:
+        """Which records are one party, as the lists of ``as_of`` (default: today) use it."""
+        return self.snapshots.on(self.day(as_of)).parties()
 
     def ownership(self, as_of: date | None = None) -> OwnershipAnalysis:
         """Every regime's ownership status over the whole stored graph on ``as_of``."""

@@ -44,20 +44,36 @@ def _screening(as_of: date | None) -> tuple[Workspace, MatchIndex]:
 
 def counting(ws: Workspace, as_of: date | None, results: list[Any]) -> dict[str, list[str]]:
     """How each result's listings count on the day (``us: blocking``, ``superseded by
-    gb_fcdo``), from the same listing snapshot verdicts read."""
+    gb_fcdo``), from the same listing snapshot verdicts read: a party's from all its
+    records."""
     from olivebranch.lists import registry as sources
 
     listings = ws.listings(as_of)
-    listings.prefetch(r.entity_id for r in results)
+    listings.prefetch(rid for r in results for rid in _record_ids(r))
     out: dict[str, list[str]] = {}
     for r in results:
-        rows = sorted({f"{x.regime}: {x.kind}" for x in listings.of(r.entity_id)})
+        rows = sorted({f"{x.regime}: {x.kind}" for rid in _record_ids(r)
+                       for x in listings.of_party(rid)})
         for src in r.sources:
             if src in listings.dropped:
                 sup = sources()[src].superseded
                 rows.append(f"superseded by {sup.by}" if sup else "superseded")
         out[r.entity_id] = rows or ["not in force on the day"]
     return out
+
+
+def _record_ids(r: Any) -> list[str]:
+    return [x.entity_id for x in getattr(r, "records", ())] or [r.entity_id]
+
+
+def _listing_lines(r: Any) -> list[str]:
+    """One line per listing of a party result: source, programme, record number, date."""
+    rows = getattr(r, "listings", None)
+    if not rows:
+        return [f"{src}" for src in r.sources]
+    return [" · ".join(x for x in (d["source"], d["program"], d["source_id"],
+                                   d["listing_date"][:10] if d["listing_date"] else None) if x)
+            for d in rows]
 
 
 def _count_rows(src: Path) -> int:
@@ -124,20 +140,21 @@ def _print_results(query: Any, results: list[Any], threshold: float,
     table = Table(title=f"Screening '{names}' ({query.schema}), threshold {threshold:.2f}",
                   show_lines=True)
     table.add_column("score", justify="right")
-    table.add_column("listed entity")
-    table.add_column("source")
-    table.add_column("programme")
-    table.add_column("record no.")
+    table.add_column("listed party")
+    table.add_column("listings (source · programme · record no. · listed)", ratio=2)
     table.add_column("counts as")
     table.add_column("why", ratio=3)
     for r in results:
         colour = "red" if r.match else "yellow"
+        records = _record_ids(r)
+        party = getattr(r, "party_id", "") or r.entity_id
+        cleared = getattr(r, "review", None)
         table.add_row(
-            f"[{colour}]{r.score:.2f}[/{colour}]",
-            f"{r.caption}\n[dim]{r.entity_id} · {r.schema}[/dim]",
-            "\n".join(r.sources),
-            "\n".join(r.programs[:4]) + ("\n…" if len(r.programs) > 4 else ""),
-            "\n".join(r.source_ids[:3]),
+            f"[{colour}]{r.score:.2f}[/{colour}]" + (f"\n[green]{cleared}[/green]"
+                                                    if cleared else ""),
+            f"{r.caption}\n[dim]{party} · {r.schema}[/dim]\n[dim]"
+            + "\n".join(records) + "[/dim]",
+            "\n".join(_listing_lines(r)),
             "\n".join((counts or {}).get(r.entity_id, [])),
             "\n".join(f.text + (f" ({f.value:+.2f})" if f.name != "name" and f.value else "")
                       for f in r.features),
@@ -214,13 +231,14 @@ def register(app: typer.Typer) -> None:
                       countries=[c.lower() for c in country], identifiers=list(identifier))
         day = _as_of(as_of)
         ws, index = _screening(day)
-        results = index.search(query, limit=limit, threshold=threshold)
+        results = index.search_parties(query, limit=limit, threshold=threshold)
         counts = counting(ws, day, results)
         if as_json:
             print(json.dumps({"query": {"name": name, "schema": query.schema},
                               "threshold": DEFAULT_THRESHOLD if threshold is None else threshold,
                               "results": [result_row(r) | {
                                   "counts": counts[r.entity_id],
+                                  "listings": r.listings,
                                   "features": [f.__dict__ for f in r.features]} for r in results]},
                              ensure_ascii=False, indent=2))
             return

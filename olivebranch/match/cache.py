@@ -23,7 +23,7 @@ from typing import Any
 from olivebranch.match.index import MatchIndex
 
 #: Bump when the index layout or the scorer's analysis changes.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 #: Cached indexes kept per store.
 KEEP = 3
 
@@ -51,9 +51,16 @@ def _code_digest() -> str:
 
 
 def _key(store: Any, version_ids: list[int], as_of: date | None = None) -> str:
+    from olivebranch.parties.lookup import current_run_id
+
+    try:  # the index groups records into the parties of the current resolution run
+        run = current_run_id(store, version_ids)
+    except Exception:  # noqa: BLE001 - a store without the parties' tables
+        run = None
     # records are marshalled: the Python version is part of the format
     raw = (f"{CACHE_FORMAT}|{sys.version_info[:2]}|{_code_digest()}|{store.url}|"
-           f"{','.join(map(str, sorted(version_ids)))}|{as_of.isoformat() if as_of else ''}")
+           f"{','.join(map(str, sorted(version_ids)))}|{as_of.isoformat() if as_of else ''}|"
+           f"parties:{run}")
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
