@@ -22,7 +22,7 @@ MODULES = ("lists", "screen", "owners", "assess", "deals", "scenario", "serve", 
 #: Top-level command or group name -> the module that registers it.
 COMMANDS = {"lists": "lists", "entity": "lists", "screen": "screen", "compare": "screen",
             "owners": "owners", "assess": "assess", "deals": "deals", "scenario": "scenario", "serve": "serve",
-            "keys": "serve", "parties": "parties", "export": "export"}
+            "keys": "serve", "parties": "parties", "export": "export", "review": "screen"}
 
 
 def build_app(modules: Sequence[str] = MODULES, *, group: bool = False) -> typer.Typer:

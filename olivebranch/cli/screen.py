@@ -148,11 +148,16 @@ def _print_results(query: Any, results: list[Any], threshold: float,
         colour = "red" if r.match else "yellow"
         records = _record_ids(r)
         party = getattr(r, "party_id", "") or r.entity_id
-        cleared = getattr(r, "review", None)
+        review = getattr(r, "review", None)
+        if review is not None and review.suppressed:
+            colour = "green"
+        note = ""
+        if review is not None:
+            tint = "green" if review.suppressed else "red" if review.state == "re-raised" else "red"
+            note = f"\n[{tint}]{review.text}[/{tint}]"
         table.add_row(
-            f"[{colour}]{r.score:.2f}[/{colour}]" + (f"\n[green]{cleared}[/green]"
-                                                    if cleared else ""),
-            f"{r.caption}\n[dim]{party} · {r.schema}[/dim]\n[dim]"
+            f"[{colour}]{r.score:.2f}[/{colour}]",
+            f"{r.caption}{note}\n[dim]{party} · {r.schema}[/dim]\n[dim]"
             + "\n".join(records) + "[/dim]",
             "\n".join(_listing_lines(r)),
             "\n".join((counts or {}).get(r.entity_id, [])),
@@ -231,7 +236,10 @@ def register(app: typer.Typer) -> None:
                       countries=[c.lower() for c in country], identifiers=list(identifier))
         day = _as_of(as_of)
         ws, index = _screening(day)
+        from olivebranch.reviews import Reviews
+
         results = index.search_parties(query, limit=limit, threshold=threshold)
+        results = Reviews(ws.store).apply(results, name=name)
         counts = counting(ws, day, results)
         if as_json:
             print(json.dumps({"query": {"name": name, "schema": query.schema},
@@ -239,11 +247,75 @@ def register(app: typer.Typer) -> None:
                               "results": [result_row(r) | {
                                   "counts": counts[r.entity_id],
                                   "listings": r.listings,
+                                  **({"review": r.review.to_dict()} if r.review else {}),
                                   "features": [f.__dict__ for f in r.features]} for r in results]},
                              ensure_ascii=False, indent=2))
             return
         _print_results(query, results, DEFAULT_THRESHOLD if threshold is None else threshold,
                        counts)
+
+    review_app = typer.Typer(help="Reviewers' decisions on screening hits: a false positive "
+                             "stays cleared until the listed party's records change.",
+                             no_args_is_help=True)
+    app.add_typer(review_app, name="review")
+
+    @review_app.command("add")
+    def review_add(
+        name: str = typer.Argument(..., help="The screened name (as screened)."),
+        hit: str = typer.Argument(..., help="The hit: a record id of the listed party (or its "
+                                  "party id), as `screen` shows it."),
+        decision: str = typer.Option(..., "--decision", "-d",
+                                     help="false_positive or true_match."),
+        reviewer: str = typer.Option(..., "--reviewer", help="Who decides."),
+        reason: str | None = typer.Option(None, "--reason", help="Why (kept with the decision)."),
+        customer: str | None = typer.Option(None, "--customer", help="A customer id: the "
+                                            "decision then applies to that batch-file id."),
+        schema: str | None = typer.Option(None, "--schema", help="Schema the name was "
+                                          "screened as."),
+    ) -> None:
+        """Record a decision on the hit HIT for NAME (it is screened again to find the hit)."""
+        from olivebranch.match.batch import schema_name as _schema
+        from olivebranch.reviews import Reviews
+        from olivebranch.reviews.memory import find_hit
+
+        ws, index = _screening(None)
+        result = find_hit(index, name, hit, schema=_schema(schema))
+        rv = Reviews(ws.store).decide(result, decision, reviewer=reviewer, name=name,
+                                      customer=customer, reason=reason)
+        console.print(f"review {rv.id}: {rv.decision} for '{name}' against {result.caption} "
+                      f"({rv.party_id}: {', '.join(rv.record_ids)}) by {rv.reviewer}")
+
+    @review_app.command("list")
+    def review_list(
+        name: str | None = typer.Argument(None, help="Only decisions for this screened name."),
+        as_json: bool = typer.Option(False, "--json"),
+        withdrawn: bool = typer.Option(False, "--withdrawn", help="Include withdrawn and "
+                                       "superseded decisions."),
+    ) -> None:
+        """Reviewers' decisions on screening hits."""
+        from olivebranch.cli.common import workspace
+        from olivebranch.reviews import Reviews, subject_of
+
+        subject = subject_of(name=name)[1] if name else None
+        rows = Reviews(workspace().store).list(subject=subject, include_withdrawn=withdrawn)
+        if as_json:
+            print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+            return
+        t = Table("id", "subject", "party", "records", "decision", "reviewer", "date", "reason")
+        for r in rows:
+            t.add_row(str(r.id), r.subject, r.party_id, "\n".join(r.record_ids), r.decision,
+                      r.reviewer, r.created_at[:10], r.reason or "")
+        console.print(t)
+
+    @review_app.command("withdraw")
+    def review_withdraw(review_id: int = typer.Argument(...)) -> None:
+        """Withdraw a decision (the hit is raised again at the next screening)."""
+        from olivebranch.cli.common import workspace
+        from olivebranch.reviews import Reviews
+
+        if not Reviews(workspace().store).withdraw(review_id):
+            raise OliveBranchError(f"no live review {review_id}")
+        console.print(f"review {review_id} withdrawn")
 
     @app.command("compare")
     def compare_cmd(

@@ -27,6 +27,8 @@ class PartyMatch(MatchResult):
     records: list[MatchResult] = field(default_factory=list)
     #: each listing of each record: entity_id, source, source_id, program, listing_date
     listings: list[dict[str, Any]] = field(default_factory=list)
+    #: a reviewer's decision covering this hit (``olivebranch.reviews``), once applied
+    review: Any = None
 
     @property
     def record_ids(self) -> list[str]:
@@ -36,6 +38,8 @@ class PartyMatch(MatchResult):
         out = super().to_dict()
         out.update(party_id=self.party_id, records=self.record_ids, listings=self.listings,
                    record_scores={r.entity_id: round(r.score, 4) for r in self.records})
+        if self.review is not None:
+            out["review"] = self.review.to_dict()
         return out
 
     @classmethod

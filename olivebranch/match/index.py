@@ -712,7 +712,7 @@ class MatchIndex:
                     match=sj >= match_cut, sources=list(e.sources),
                     source_ids=list(e.source_ids), programs=list(e.programs),
                     datasets=list(e.datasets), features=features, explanation=explain(features),
-                    entity=self.entity_data(j)))
+                    entity={**self.entity_data(j), "identifiers": sorted(e.profile.identifiers)}))
                 listings.extend({"entity_id": e.id, "source": src, "source_id": sid,
                                  "program": prog, "listing_date": day}
                                 for src, sid, prog, day in e.listings)
