@@ -41,13 +41,15 @@ class Lookup:
     designations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     published: dict[str, datetime] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
+    #: where reviewers' decisions are read (``olivebranch.reviews``)
+    store: Store | None = None
 
     @classmethod
     def build(cls, store: Store) -> Lookup:
         from olivebranch.lists import registry
 
         versions = store.active_versions()
-        out = cls()
+        out = cls(store=store)
         reg = registry()
         for v in versions:
             when = v.published
@@ -141,7 +143,8 @@ def scored_entity(result: MatchResult, lookup: Lookup, threshold: float) -> dict
     merged party, its record ids as ``referents``, the lists of all of them as ``datasets``."""
     features, explanations = _features(result)
     eid, referents = party_ids(result)
-    return {
+    review = getattr(result, "review", None)
+    out = {
         "id": eid,
         "caption": result.caption,
         "schema": result.schema,
@@ -154,11 +157,37 @@ def scored_entity(result: MatchResult, lookup: Lookup, threshold: float) -> dict
         "last_change": None,
         "designations": merged_designations(lookup, referents or [result.entity_id]),
         "score": round(result.score, 4),
-        "match": result.score >= threshold,
+        # a hit a reviewer cleared is still returned, but not as a match (see "review")
+        "match": result.score >= threshold and not (review is not None and review.suppressed),
         "features": features,
         "explanations": explanations,
         "explanation": [f.text for f in result.features if f.text],
     }
+    if review is not None:
+        out["review"] = review.to_dict()
+    return out
+
+
+def apply_reviews(lookup: Lookup, batch: list[tuple[Query, list[MatchResult]]]
+                  ) -> list[list[MatchResult]]:
+    """Reviewers' decisions on the queries' names, applied to their results (one database
+    query for the whole batch; see ``olivebranch.reviews``)."""
+    if lookup.store is None or not batch:
+        return [results for _q, results in batch]
+    from olivebranch.reviews import Reviews, annotate, subject_of
+
+    subjects = [[subject_of(name=n) for n in q.names if n.strip()] for q, _r in batch]
+    try:
+        reviews = Reviews(lookup.store).for_subjects(s for ss in subjects for s in ss)
+    except Exception:  # noqa: BLE001 - a store without the reviews table: nothing to apply
+        reviews = []
+    if not reviews:
+        return [results for _q, results in batch]
+    out = []
+    for mine, (_q, results) in zip(subjects, batch, strict=True):
+        keys = {s for _k, s in mine}
+        out.append(annotate(results, [r for r in reviews if r.subject in keys]))  # type: ignore[arg-type]
+    return out
 
 
 def run_query(

@@ -25,16 +25,19 @@ if TYPE_CHECKING:
 CHUNK = 500
 
 
+def _version_key(version_ids: Iterable[int]) -> str:
+    """As ``parties.store.version_key`` (not imported: that module loads the resolver)."""
+    return ",".join(str(v) for v in sorted(set(version_ids)))
+
+
 def current_run_id(store: Store, version_ids: Iterable[int] | None = None) -> int | None:
     """The newest complete run of exactly these list versions, else the newest complete run
     (a past day's records are grouped as the newest resolution groups them), else ``None``."""
-    from olivebranch.parties.store import version_key
-
     with store.engine.connect() as conn:
         if version_ids is not None:
             q = (select(func.max(party_runs.c.id))
                  .where(party_runs.c.complete.is_(True),
-                        party_runs.c.version_ids == version_key(version_ids)))
+                        party_runs.c.version_ids == _version_key(version_ids)))
             found = conn.execute(q).scalar()
             if found is not None:
                 return int(found)

@@ -145,10 +145,11 @@ def _answer(
     threshold: float, cutoff: float | None,
 ) -> dict[str, Any]:
     responses = {}
-    for qid, example, query in prepared:
-        results = screening.run_query(
-            index, query, dataset=dataset, limit=limit, threshold=threshold, cutoff=cutoff
-        )
+    found = [(query, screening.run_query(index, query, dataset=dataset, limit=limit,
+                                         threshold=threshold, cutoff=cutoff))
+             for _qid, _example, query in prepared]
+    reviewed = screening.apply_reviews(lookup, found)
+    for (qid, example, _query), results in zip(prepared, reviewed, strict=True):
         responses[qid] = {
             "status": 200,
             "results": [screening.scored_entity(r, lookup, threshold) for r in results],
