@@ -444,6 +444,19 @@ class MatchIndex:
 
         return model.get_proxy(self.entity_data(i), cleaned=False)
 
+    def party_records(self, entity_id: str) -> list[str]:
+        """The listed records of the record's party (itself included; just itself if it is
+        not in the index or stands alone)."""
+        i = self.position(entity_id)
+        if i is None:
+            return [entity_id]
+        p = self.parts
+        q = int(p.party[i])
+        a, b = int(p.party_off[q]), int(p.party_off[q + 1])
+        if b <= a:
+            return [entity_id]
+        return [p.entry_ids[j].decode() for j in p.party_members[a:b].tolist()]
+
     def entry(self, entity_id: str) -> Entry | None:
         i = self.position(entity_id)
         return None if i is None else self._entry(i)
