@@ -175,3 +175,14 @@ def test_match_api_returns_the_merged_party(client: TestClient) -> None:
     assert "ИГОРЬ ИВАНОВИЧ СЕЧИН".lower() in {n.lower() for n in by_record["properties"]["name"]
                                               + by_record["properties"].get("alias", [])} \
         or len(by_record["properties"]["name"]) > 1
+
+
+def test_web_entity_page_is_the_party_page(client: TestClient) -> None:
+    page = client.get("/entity/ofac-17022")
+    assert page.status_code == 200, page.text[:500]
+    html = page.text
+    assert 'id="party"' in html and 'id="party-status"' in html
+    assert "gb-fcdo-RUS3064" in html and "RUS3064" in html
+    status = html[html.index('id="party-status"'):]
+    uk = status[status.index(">uk<"):][:200]
+    assert "designated" in uk
