@@ -135,3 +135,31 @@ def test_api_analyst_records_a_decision_and_match_shows_it(resolved: Store,
         assert hit["review"]["review"]["reviewer"] == "a"
         listed_reviews = client.get("/api/reviews", params={"name": NAME}, headers=reader)
         assert [r["party_id"] for r in listed_reviews.json()] == [hit["id"]]
+
+
+def test_batch_file_decisions_by_customer_id(resolved: Store, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from olivebranch.cli import app
+
+    index = MatchIndex.from_store(resolved)
+    hit = find_hit(index, NAME, "ofac-5", schema="Person")
+    Reviews(resolved).decide(hit, "false_positive", reviewer="anna", customer="C-17",
+                             reason="customer file: born 1992")
+    src = tmp_path / "customers.csv"
+    src.write_text("id,schema,name\nC-17,Person,Maria Schmidt\nC-18,Person,Maria Schmidt\n",
+                   encoding="utf-8")
+    dst = tmp_path / "out.jsonl"
+    monkeypatch.setenv("OLIVEBRANCH_DB", str(resolved.url))
+    monkeypatch.setenv("OLIVEBRANCH_HOME", str(tmp_path / "home"))
+    result = CliRunner().invoke(app, ["screen", "--input", str(src), "--output", str(dst),
+                                      "--threshold", "0.5"])
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r for r in map(json.loads, dst.read_text(encoding="utf-8").splitlines())}
+    mine = next(r for r in rows["C-17"]["results"] if "ofac-5" in r["records"])
+    other = next(r for r in rows["C-18"]["results"] if "ofac-5" in r["records"])
+    assert mine["review"]["state"] == CLEARED and mine["match"] is False
+    assert "review" not in other  # the decision was for customer C-17 only

@@ -76,6 +76,58 @@ def _listing_lines(r: Any) -> list[str]:
             for d in rows]
 
 
+def review_batch(ws: Workspace, get_index: Any, src: Path, dst: Path, *, limit: int,
+                 threshold: float | None) -> int:
+    """Reviewers' decisions on the batch's rows (by customer id or by name), written into the
+    output: each reviewed hit gets its ``review`` (a cleared one ``"match": false``), nothing
+    is dropped. Only rows with a decision are screened again; the file is rewritten in place
+    (atomically) when any changed. Returns the number of rows changed."""
+    import os
+
+    from olivebranch.match.batch import iter_rows, row_query
+    from olivebranch.reviews import Reviews, annotate, subject_of
+
+    reviews = Reviews(ws.store).list()
+    if not reviews or not dst.exists():
+        return 0
+    index = get_index()
+    by_subject: dict[tuple[str, str], list[Any]] = {}
+    for rv in reviews:
+        by_subject.setdefault((rv.subject_kind, rv.subject), []).append(rv)
+    changed = 0
+    tmp = dst.with_name(dst.name + ".reviews.tmp")
+    with dst.open(encoding="utf-8") as out_lines, tmp.open("w", encoding="utf-8") as out:
+        for (line, row, _error), text in zip(iter_rows(src), out_lines, strict=False):
+            record = None
+            if row is not None:
+                rid = (row.get("id") or "").strip()
+                keys = [("customer", rid)] if rid else []
+                if (row.get("name") or "").strip():
+                    keys.append(subject_of(name=row["name"]))
+                mine = [rv for k in keys for rv in by_subject.get(k, ())]
+                if mine:
+                    record = json.loads(text)
+                    try:
+                        found = index.search_parties(row_query(row, line), limit=limit,
+                                                     threshold=threshold)
+                    except ValueError:
+                        found = []
+                    status = {r.party_id: r.review for r in annotate(found, mine)
+                              if r.review is not None}
+                    for res in record.get("results", []):
+                        st = status.get(res.get("party_id"))
+                        if st is not None:
+                            res["review"] = st.to_dict()
+                            res["match"] = bool(res["match"]) and not st.suppressed
+                            changed += 1
+            out.write(text if record is None else json.dumps(record, ensure_ascii=False) + "\n")
+    if changed:
+        os.replace(tmp, dst)
+    else:
+        tmp.unlink(missing_ok=True)
+    return changed
+
+
 def _count_rows(src: Path) -> int:
     with src.open("rb") as f:
         return max(sum(1 for _ in f) - 1, 0)
@@ -224,9 +276,15 @@ def register(app: typer.Typer) -> None:
                 counts = run_batch(index, input_file, output_file, limit=limit,
                                    threshold=threshold, restart=restart,
                                    partition_rows=partition_rows)
+            from olivebranch.cli.common import workspace
+
+            ws = workspace()
+            reviewed = review_batch(ws, lambda: _index(_as_of(as_of)), input_file, output_file,
+                                    limit=limit, threshold=threshold)
             err_console.print(
                 f"screened {counts['rows']} rows: {counts['with_hits']} with results, "
-                f"{counts['errors']} errors → {output_file}")
+                f"{counts['errors']} errors → {output_file}"
+                + (f"; {reviewed} hits carry a reviewer's decision" if reviewed else ""))
             return
         if not name:
             raise OliveBranchError("give a NAME to screen, or --input FILE.csv --output FILE.jsonl")
