@@ -274,13 +274,13 @@ class Listings:
     def prefetch(self, entity_ids: Iterable[str]) -> None:
         """Read the designations of these records in one query (cheaper than one each). After
         many such queries (a whole catalogue being assessed) everything is read at once."""
-        if self._by_regime is not None:
-            return
         entity_ids = set(entity_ids)
         lookup = self.parties
         if lookup.resolved:
             lookup.prefetch(entity_ids)
             entity_ids |= {r for e in list(entity_ids) for r in lookup.records(e)}
+        if self._by_regime is not None:
+            return
         want = [e for e in entity_ids if e not in self._by_entity]
         if not want:
             return

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 #: records per IN (...) query
 CHUNK = 500
+#: batches of records asked about before the whole run is read at once
+BULK_AFTER = 40
 
 
 def _version_key(version_ids: Iterable[int]) -> str:
@@ -67,6 +69,7 @@ class PartyLookup:
         self._party: dict[str, str] = {}
         self._members: dict[str, tuple[str, ...]] = {}
         self._asked: set[str] = set()
+        self._queries = 0
         self._full = False
         if mapping is not None:
             self._fill(mapping.items())
@@ -116,6 +119,11 @@ class PartyLookup:
             return
         want = [r for r in set(record_ids) if r not in self._asked]
         if not want:
+            return
+        self._queries += 1
+        if self._queries > BULK_AFTER:
+            # a whole catalogue or graph is being asked about: one read of the run is cheaper
+            self.load_all()
             return
         self._asked.update(want)
         pm = party_members.c
