@@ -452,8 +452,10 @@ class ListingsView:
             (r.kind, r.designation) for r in self.base.of_party(entity_id)
             if r.regime in lists
             and r.designation.entity_id not in self.delisted.get(r.regime, ())]
+        records = self.base.records_of(entity_id)
         for lr in lists:
-            if entity_id in (self.added.get(lr) or {}):
+            added = self.added.get(lr) or {}
+            if any(r in added for r in records):
                 out.append(("blocking", None))
         return out
 
@@ -462,9 +464,11 @@ class ListingsView:
         reg = self.base.registry
         lists = reg.get(regime).lists if regime in reg.regimes else (regime,)
         for lr in lists:
-            note = (self.added.get(lr) or {}).get(entity_id)
-            if note is not None:
-                return note or None
+            added = self.added.get(lr) or {}
+            for r in self.base.records_of(entity_id):
+                note = added.get(r)
+                if note is not None:
+                    return note or None
         return None
 
 
