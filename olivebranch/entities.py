@@ -21,8 +21,16 @@ DETAIL_SCHEMATA = ("Address", "Identification", "Passport", "UnknownLink", "Owne
 def resolve_entity_id(store: Store, ref: str, *, as_of: date | None = None) -> str | None:
     """Accept a full entity id, or a publisher's own record number: an OFAC entry number
     (``46030`` -> ``ofac-46030``), a UK Unique ID (``RUS3064`` -> ``gb-fcdo-RUS3064``), an EU
-    reference or logical id, a UN reference (each list source's ``id_prefix``)."""
+    reference or logical id, a UN reference (each list source's ``id_prefix``), or a party id
+    (one of its records)."""
     for c in record_candidates(ref):
+        if store.get_entity(c, as_of=as_of) is not None:
+            return c
+    # a party id (``NK-…``): its first record in force
+    from olivebranch.parties.lookup import PartyLookup
+
+    lookup = PartyLookup.of(store)
+    for c in lookup.members(ref.strip()) if lookup.resolved else ():
         if store.get_entity(c, as_of=as_of) is not None:
             return c
     return None
