@@ -51,16 +51,13 @@ def _code_digest() -> str:
 
 
 def _key(store: Any, version_ids: list[int], as_of: date | None = None) -> str:
-    from olivebranch.parties.lookup import current_run_id
-
-    try:  # the index groups records into the parties of the current resolution run
-        run = current_run_id(store, version_ids)
-    except Exception:  # noqa: BLE001 - a store without the parties' tables
-        run = None
+    # the index groups records into the parties the store resolved them into
+    groups = store.record_groups(version_ids) if hasattr(store, "record_groups") else None
+    run = groups[0] if groups is not None else None
     # records are marshalled: the Python version is part of the format
     raw = (f"{CACHE_FORMAT}|{sys.version_info[:2]}|{_code_digest()}|{store.url}|"
            f"{','.join(map(str, sorted(version_ids)))}|{as_of.isoformat() if as_of else ''}|"
-           f"parties:{run}")
+           f"{run}")
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 

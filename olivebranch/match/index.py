@@ -360,10 +360,9 @@ class MatchIndex:
         )
         # designations(as_of=…) also drops listings dated after the day (time travel)
         listed = store.designations(as_of=as_of) if as_of else store.designations(version_ids=vids)
-        from olivebranch.parties.lookup import PartyLookup
-
-        parties = PartyLookup.of(store, vids)
-        party_of = parties.mapping() if parties.resolved else None
+        # the records of one party on several lists, as the store resolved them
+        groups = store.record_groups(vids) if hasattr(store, "record_groups") else None
+        party_of = groups[1]() if groups is not None else None
         return cls._from_dicts(dicts, listed, tuple(sorted(vids)), as_of, party_of=party_of)
 
     @classmethod

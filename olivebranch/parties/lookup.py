@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from olivebranch.parties.tables import party_members, party_runs
+from olivebranch.parties.tables import current_run, newest_run, party_members
 
 if TYPE_CHECKING:
     from olivebranch.store import Store
@@ -27,36 +27,18 @@ CHUNK = 500
 BULK_AFTER = 40
 
 
-def _version_key(version_ids: Iterable[int]) -> str:
-    """As ``parties.store.version_key`` (not imported: that module loads the resolver)."""
-    return ",".join(str(v) for v in sorted(set(version_ids)))
-
-
 def current_run_id(store: Store, version_ids: Iterable[int] | None = None) -> int | None:
-    """The newest complete run of exactly these list versions, else the newest complete run
-    (a past day's records are grouped as the newest resolution groups them), else ``None``."""
-    with store.engine.connect() as conn:
-        if version_ids is not None:
-            q = (select(func.max(party_runs.c.id))
-                 .where(party_runs.c.complete.is_(True),
-                        party_runs.c.version_ids == _version_key(version_ids)))
-            found = conn.execute(q).scalar()
-            if found is not None:
-                return int(found)
-        found = conn.execute(select(func.max(party_runs.c.id))
-                             .where(party_runs.c.complete.is_(True))).scalar()
-    return int(found) if found is not None else None
+    """The newest complete run of exactly these list versions, else the newest complete run,
+    else ``None`` (``parties.tables.current_run``)."""
+    return current_run(store, None if version_ids is None else list(version_ids))
 
 
 def parties_mark(store: Store) -> int:
     """Changes whenever a resolution run is stored (caches keyed by the lists add it)."""
     try:
-        with store.engine.connect() as conn:
-            found = conn.execute(select(func.max(party_runs.c.id))
-                                 .where(party_runs.c.complete.is_(True))).scalar()
+        return newest_run(store)
     except Exception:  # noqa: BLE001 - a store without the parties' tables has no runs
         return 0
-    return int(found or 0)
 
 
 class PartyLookup:
