@@ -86,11 +86,12 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         lists,
         match,
         ownership,
+        reviews,
         scenarios,
     )
     from olivebranch.web import views
 
-    for module in (health, match, lists, ownership, deals, scenarios, files, admin):
+    for module in (health, match, lists, ownership, deals, scenarios, files, reviews, admin):
         app.include_router(module.router)
     views.mount(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

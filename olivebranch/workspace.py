@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from olivebranch.listings import Listings
     from olivebranch.match.index import MatchIndex
     from olivebranch.ownership.analysis import OwnershipAnalysis
+    from olivebranch.parties.lookup import PartyLookup
     from olivebranch.rules.model import PackDirs
     from olivebranch.scenarios.apply import ScenarioState
     from olivebranch.scenarios.engine import ScenarioEngine
@@ -238,6 +239,10 @@ class Workspace:
         """Who is listed where on ``as_of``: the snapshot the engine reads too (without
         building the engine, so ``screen`` stays light)."""
         return self.snapshots.on(self.day(as_of)).listings
+
+    def parties(self, as_of: date | None = None) -> PartyLookup:
+        """Which records are one party, as the lists of ``as_of`` (default: today) use it."""
+        return self.snapshots.on(self.day(as_of)).parties()
 
     def ownership(self, as_of: date | None = None) -> OwnershipAnalysis:
         """Every regime's ownership status over the whole stored graph on ``as_of``."""

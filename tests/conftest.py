@@ -37,10 +37,13 @@ def fixtures() -> Path:
 
 @pytest.fixture(scope="session")
 def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """A store with every bundled list imported once per test session (read-only for tests)."""
+    """A store with every bundled list imported once per test session, its records resolved
+    into parties as ``lists load-bundled`` does (read-only for tests)."""
     from olivebranch.lists.importer import import_bundled
+    from olivebranch.parties import after_import
 
     path = tmp_path_factory.mktemp("bundled") / "bundled.sqlite"
     s = Store(f"sqlite:///{path}")
     import_bundled(s)
+    after_import(s)
     return s
