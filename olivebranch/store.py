@@ -205,7 +205,9 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
         _load_table_modules()
-        metadata.create_all(self.engine)
+        from olivebranch.migrations import ensure_schema
+
+        ensure_schema(self.engine, metadata)
 
     # ------------------------------------------------------------------ versions
     def versions(self, source: str | None = None) -> list[Version]:
