@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import itertools
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+import pgserver
 import pytest
 from hypothesis import settings as hypothesis_settings
 
@@ -69,8 +69,6 @@ def backend(pytestconfig: pytest.Config) -> str:
 def pg_server(backend: str) -> Iterator[str]:
     """The URL of a PostgreSQL server where we may create databases: ``OLIVEBRANCH_TEST_PG``, or
     a throwaway server started (once per session, on first use) from the local installation."""
-    import pgserver
-
     base = os.environ.get("OLIVEBRANCH_TEST_PG")
     if base:
         yield base
@@ -87,28 +85,6 @@ def pg_server(backend: str) -> Iterator[str]:
         pgserver.stop(server)
 
 
-def _create_database(server_url: str, prefix: str) -> str:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(server_url)
-    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False),
-                         autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_database(database_url: str) -> None:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(database_url)
-    admin = url.set(drivername="postgresql", database="postgres")
-    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="session")
 def pg_database(backend: str, request: pytest.FixtureRequest) -> Iterator[str | None]:
     """On ``--backend postgresql``: the URL of a database made for this session (dropped at its
@@ -116,22 +92,22 @@ def pg_database(backend: str, request: pytest.FixtureRequest) -> Iterator[str | 
     if backend != "postgresql":
         yield None
         return
-    url = _create_database(request.getfixturevalue("pg_server"), "ob_test")
+    url = pgserver.create_database(request.getfixturevalue("pg_server"), "ob_test")
     try:
         yield url
     finally:
-        _drop_database(url)
+        pgserver.drop_database(url)
 
 
 @pytest.fixture
 def pg_url(pg_server: str) -> Iterator[str]:
     """A fresh, empty PostgreSQL database, whatever the session's back-end (for tests that are
     about PostgreSQL itself: advisory locks, concurrent sessions)."""
-    url = _create_database(pg_server, "ob_pg")
+    url = pgserver.create_database(pg_server, "ob_pg")
     try:
         yield url
     finally:
-        _drop_database(url)
+        pgserver.drop_database(url)
 
 
 _schemas = itertools.count(1)
@@ -176,14 +152,18 @@ def fixtures() -> Path:
 
 
 @pytest.fixture(scope="session")
-def bundled_store(tmp_path_factory: pytest.TempPathFactory, pg_database: str | None) -> Store:
+def bundled_store(tmp_path_factory: pytest.TempPathFactory,
+                  pg_database: str | None) -> Iterator[Store]:
     """A store with every bundled list imported once per test session (read-only for tests)."""
     from olivebranch.lists.importer import import_bundled
 
     if pg_database is None:
         url = f"sqlite:///{tmp_path_factory.mktemp('bundled') / 'bundled.sqlite'}"
-    else:
-        url = _pg_schema_url(pg_database, "bundled")
+    else:  # a database of its own, so that tests can copy it whole (copy_store)
+        url = pgserver.create_database(pg_database, "ob_bundled")
     s = Store(url)
     import_bundled(s)
-    return s
+    yield s
+    s.engine.dispose()
+    if pg_database is not None:
+        pgserver.drop_database(url)

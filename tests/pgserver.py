@@ -97,6 +97,48 @@ def stop(server: Server) -> None:
     shutil.rmtree(server.root, ignore_errors=True)
 
 
+def _admin(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url).set(drivername="postgresql", database="postgres", query={})
+    return u.render_as_string(hide_password=False)
+
+
+def create_database(server_url: str, prefix: str, template: str | None = None) -> str:
+    """A new database on the server of ``server_url`` (a copy of ``template``, if given, which
+    must have no open connections); returns its SQLAlchemy URL."""
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(_admin(server_url), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(database_url: str) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    with psycopg.connect(_admin(database_url), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{make_url(database_url).database}" WITH (FORCE)')
+
+
+def copy_database(database_url: str, prefix: str = "ob_copy") -> str:
+    """A copy of a whole database (PostgreSQL copies its files: seconds, not a re-import).
+    Other sessions on the source are ended first (a template must have none)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    source = make_url(database_url).database
+    with psycopg.connect(_admin(database_url), autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE datname = %s AND pid <> pg_backend_pid()", (source,))
+    return create_database(database_url, prefix, template=source)
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 2 or argv[0] != "run" or "--" not in argv:
         print("usage: python tests/pgserver.py run -- CMD ...", file=sys.stderr)
