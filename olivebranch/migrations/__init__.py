@@ -29,7 +29,10 @@ HERE = Path(__file__).resolve().parent
 PG_MIGRATE_KEY = 0x6F6C_696D
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: Connection | None = None,
+                   metadata: MetaData | None = None) -> Config:
+    """Alembic's configuration for our revisions, on ``connection``; ``metadata`` (the store's,
+    with every table module loaded) is needed by autogenerate only."""
     from alembic.config import Config
 
     cfg = Config()
@@ -38,6 +41,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     cfg.set_main_option("version_locations", str(HERE / "versions"))
     if connection is not None:
         cfg.attributes["connection"] = connection
+    cfg.attributes["metadata"] = metadata
     return cfg
 
 
@@ -58,12 +62,15 @@ def ensure_schema(engine: Engine, metadata: MetaData) -> None:
             rev = None
         conn.rollback()
     if rev != HEAD:
-        upgrade(engine)
+        upgrade(engine, legacy_metadata=metadata)
     metadata.create_all(engine)
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run the missing revisions (one process at a time on PostgreSQL)."""
+def upgrade(engine: Engine, revision: str = "head", *,
+            legacy_metadata: MetaData | None = None) -> None:
+    """Run the missing revisions (one process at a time on PostgreSQL). A store made before
+    migrations (tables, no ``alembic_version``) gets the tables of ``legacy_metadata`` it lacks
+    (the baseline's), then is stamped at the baseline."""
     from alembic import command
 
     with engine.begin() as conn:
@@ -72,9 +79,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         cfg = alembic_config(conn)
         if current_revision(conn) is None and inspect(conn).has_table("versions"):
             # made before migrations: its tables are the baseline's (created by create_all)
-            from olivebranch.store import metadata
-
-            metadata.create_all(conn)
+            if legacy_metadata is not None:
+                legacy_metadata.create_all(conn)
             command.stamp(cfg, BASELINE)
         command.upgrade(cfg, revision)
 
