@@ -38,6 +38,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--backend", choices=("sqlite", "postgresql"),
                      default=os.environ.get("OLIVEBRANCH_TEST_BACKEND", "sqlite"),
                      help="the store back-end of the store fixtures (default: sqlite)")
+    parser.addoption("--pg-tests", choices=("all", "fresh"),
+                     default=os.environ.get("OLIVEBRANCH_TEST_PG_TESTS", "all"),
+                     help="on PostgreSQL: every test that uses a store (all), or only those on "
+                          "fresh stores, without the bundled-lists store and its import (fresh)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,9 +55,13 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if config.getoption("--backend") != "postgresql":
         return
+    fresh_only = config.getoption("--pg-tests") == "fresh"
     keep, drop = [], []
     for item in items:
-        uses_store = STORE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        names = set(getattr(item, "fixturenames", ()))
+        uses_store = bool(STORE_FIXTURES & names)
+        if fresh_only and "bundled_store" in names:
+            uses_store = False
         (keep if uses_store and not item.get_closest_marker("sqlite_only") else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
