@@ -39,9 +39,10 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 if TYPE_CHECKING:  # followthemoney takes ~0.5 s to import; reading versions does not need it
     from followthemoney import EntityProxy
@@ -216,7 +217,9 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
         _load_table_modules()
-        metadata.create_all(self.engine)
+        from olivebranch.migrations import ensure_schema
+
+        ensure_schema(self.engine, metadata)
 
     # ------------------------------------------------------------------ versions
     def versions(self, source: str | None = None) -> list[Version]:
@@ -572,6 +575,19 @@ class Store:
         )
         with self.engine.connect() as conn:
             return {s: n for s, n in conn.execute(q)}
+
+
+def serialize(conn: Connection, key: str) -> None:
+    """Make concurrent transactions that call this with the same ``key`` run one after the other
+    (until the calling transaction ends): a read-then-write such as "supersede the live
+    judgement on this pair, then add mine" stays whole when two users do it at once.
+
+    PostgreSQL (READ COMMITTED) would let both read, then both write: a transaction-level
+    advisory lock on the key's hash makes the second wait. SQLite already runs one writing
+    transaction at a time (the first write takes the database's write lock).
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": key})
 
 
 def _chunks(rows: list[Any], size: int) -> Iterator[list[Any]]:
