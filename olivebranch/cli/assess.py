@@ -136,6 +136,11 @@ def register(app: typer.Typer) -> None:
         ws.require_lists(when)
         items = ws.deals.items() if all_ or not deals else [ws.deal(d) for d in deals]
         verdicts = ws.assess_many(items, scenario, when, regs)
+        from olivebranch.monitor.freshness import warnings as list_age
+
+        for line in list_age(ws.store, verdicts[0].as_of if verdicts else ws.day(when),
+                             as_of=when):
+            typer.secho(f"warning: {line}", fg=typer.colors.YELLOW, err=True)
         if explain:
             if fmt == "json":
                 typer.echo(json.dumps([v.to_dict() for v in verdicts], indent=2, default=str))
