@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
+from ofac_excerpt import write_set
 
 from olivebranch.api.settings import Settings
 from olivebranch.api.state import AppState
@@ -16,7 +17,6 @@ from olivebranch.monitor import freshness
 from olivebranch.monitor.freshness import source_ages, warnings
 from olivebranch.store import Store
 from olivebranch.workspace import Workspace
-from ofac_excerpt import write_set
 
 
 @pytest.fixture(scope="module")
