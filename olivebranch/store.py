@@ -104,7 +104,8 @@ import_locks = Table(
 
 #: Modules that add their own tables to ``metadata`` (imported before ``create_all``).
 TABLE_MODULES = ("olivebranch.ownership.tables", "olivebranch.api.tables", "olivebranch.audit",
-                 "olivebranch.parties.tables", "olivebranch.catalogue")
+                 "olivebranch.audit.tables", "olivebranch.parties.tables", "olivebranch.catalogue",
+                 "olivebranch.monitor.tables")
 
 
 def _load_table_modules() -> None:
