@@ -78,12 +78,22 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         upload_bytes=settings.max_upload_bytes,
     )
 
-    from olivebranch.api.routers import admin, deals, health, lists, match, ownership, scenarios
-    from olivebranch.web import views
+    from olivebranch.api.routers import (
+        admin,
+        deals,
+        health,
+        lists,
+        match,
+        monitor,
+        ownership,
+        scenarios,
+    )
+    from olivebranch.web import alerts, views
 
-    for module in (health, match, lists, ownership, deals, scenarios, admin):
+    for module in (health, match, lists, ownership, deals, scenarios, admin, monitor):
         app.include_router(module.router)
     views.mount(app)
+    app.include_router(alerts.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -285,3 +285,28 @@ def test_refused_files_keep_the_active_version(setup, change, why):
     assert active_sdn(store) == before
     assert [a.kind for a in report.alerts] == ["update_failed"]
     assert report.status == "partial"
+
+
+def test_alerts_page_and_api_show_the_run(setup):
+    from fastapi.testclient import TestClient
+
+    from olivebranch.api.settings import Settings
+    from olivebranch.api.state import AppState
+    from olivebranch.app import create_app
+
+    store, ws, mirror, tmp = setup
+    run_monitor(ws, MonitorConfig(update=False, scenarios=["status-quo"]))
+    report = run_monitor(ws, MonitorConfig(mirror=mirror.url, sources=["us_ofac_sdn"],
+                                           scenarios=["status-quo"], downloads=tmp / "dl"))
+    assert report.alerts
+    settings = Settings(db_url=store.url, deals_dir=tmp / "d", scenarios_dir=tmp / "s",
+                        import_bundled_if_empty=False, warm_up=False, index_cache=False)
+    ob = AppState(settings=settings, workspace=ws)
+    ob.ready = True
+    with TestClient(create_app(settings, state=ob)) as client:
+        api = client.get("/api/monitor/alerts").json()
+        assert {a["entity_id"] for a in api} >= {"ofac-16806", "ofac-16807"}
+        assert client.get("/api/monitor/runs").json()[0]["status"] == "ok"
+        page = client.get("/alerts").text
+        assert "OOO TRANSOIL" in page and "beta-transoil" in page
+        assert "<strong>prohibited</strong>" in page
