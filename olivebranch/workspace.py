@@ -35,6 +35,7 @@ from olivebranch.store import Store
 if TYPE_CHECKING:
     # the engine and the lists are loaded when a question needs them (a command whose answer
     # is on disk never loads them)
+    from olivebranch.audit.hooks import Recorder
     from olivebranch.listings import Listings
     from olivebranch.match.index import MatchIndex
     from olivebranch.ownership.analysis import OwnershipAnalysis
@@ -91,6 +92,7 @@ class Workspace:
         cache_dir: Path | None = None,
         short_lived: bool = False,
         result_cache: bool | None = None,
+        audit: bool = True,
     ) -> None:
         self.store = store
         self.clock: Clock = clock or SystemClock()
@@ -111,6 +113,13 @@ class Workspace:
         self._scenario_engine: tuple[int, ScenarioEngine] | None = None
         self._runs: OrderedDict[tuple, ScenarioRun] = OrderedDict()
         self._ownership: OrderedDict[tuple, OwnershipAnalysis] = OrderedDict()
+        # every answer is recorded in the audit trail (olivebranch.audit), whichever interface
+        # asked; ``audit=False`` for benches' baselines and internal re-computations
+        self.audit: Recorder | None = None
+        if audit:
+            from olivebranch.audit.hooks import Recorder
+
+            self.audit = Recorder(self)
 
     @property
     def snapshots(self) -> Snapshots:
@@ -297,7 +306,11 @@ class Workspace:
                 self._runs[key] = run
                 while len(self._runs) > MAX_RUNS:
                     self._runs.popitem(last=False)
-            return run
+        if self.audit is not None:
+            from olivebranch.present import verdict_matrix
+
+            self.audit.scenario_run(s, day, chosen, verdict_matrix(run))
+        return run
 
     def matrix(self, scenarios: Sequence[str | Scenario], as_of: date | None = None, *,
                deals: Sequence[str | Deal] | None = None,
@@ -338,4 +351,7 @@ class Workspace:
                     out[i] = self.engine.assess(items[i], state.ctx, regs)
                     if self.results is not None and keys[i]:
                         self.results.put(keys[i] or "", out[i])
-        return [v for v in out if v is not None]
+        verdicts = [v for v in out if v is not None]
+        if self.audit is not None:
+            self.audit.assessments(items, s, day, regs, verdicts)
+        return verdicts

@@ -1,0 +1,187 @@
+"""Writing, reading and verifying the hash-chained audit trail."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import threading
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from olivebranch.audit.tables import audit_blobs, audit_records
+from olivebranch.errors import NotFound
+from olivebranch.store import Store
+
+GENESIS = "0" * 64
+#: Who is asking, for the records written in this context (the API sets it per request).
+ACTOR: ContextVar[str | None] = ContextVar("olivebranch_actor", default=None)
+
+
+def actor() -> str:
+    """The current actor: set by the API per request (``api:<key id>``), else the local user."""
+    who = ACTOR.get()
+    if who:
+        return who
+    try:
+        return f"local:{getpass.getuser()}"
+    except Exception:  # no user name (containers)
+        return "local:unknown"
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str).encode()
+
+
+def sha(value: Any) -> str:
+    return hashlib.sha256(canonical(value)).hexdigest()
+
+
+def record_hash(prev: str, at: str, who: str, action: str, subject: str | None,
+                inputs: Any, result_digest: str) -> str:
+    return sha({"prev": prev, "at": at, "who": who, "action": action, "subject": subject,
+                "inputs": inputs, "result": result_digest})
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    id: int
+    at: datetime
+    who: str
+    action: str
+    subject: str | None
+    inputs: dict[str, Any]
+    result: Any
+    result_digest: str
+    prev_hash: str
+    hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "at": _iso(self.at)}
+
+
+def _iso(at: datetime) -> str:
+    """The stored time as hashed: UTC, microseconds, no zone suffix (SQLite drops zones)."""
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return at.isoformat(timespec="microseconds")
+
+
+class AuditLog:
+    """The audit trail of one store. Thread-safe; writers in other processes are kept in one
+    chain by the unique ``prev_hash`` (a lost race retries on the new last record)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._blobs: set[str] = set()
+
+    def blob(self, kind: str, content: Any) -> str:
+        """Keep ``content`` once under its hash; returns the hash."""
+        digest = sha(content)
+        if digest in self._blobs:
+            return digest
+        with self.store.engine.begin() as conn:
+            if conn.execute(select(audit_blobs.c.digest).where(audit_blobs.c.digest == digest)
+                            ).first() is None:
+                try:
+                    conn.execute(insert(audit_blobs).values(digest=digest, kind=kind,
+                                                            content=content))
+                except IntegrityError:
+                    pass
+        self._blobs.add(digest)
+        return digest
+
+    def get_blob(self, digest: str) -> Any:
+        with self.store.engine.connect() as conn:
+            row = conn.execute(select(audit_blobs.c.content).where(audit_blobs.c.digest == digest)
+                               ).first()
+        if row is None:
+            raise NotFound(f"audit: no stored content with hash {digest}")
+        return row[0]
+
+    def record(self, action: str, *, inputs: dict[str, Any], result: Any,
+               subject: str | None = None, who: str | None = None) -> int:
+        """Append one record; returns its id."""
+        who = who or actor()
+        # as the database gives them back (JSON types only), so that verify hashes the same
+        inputs, result = json.loads(canonical(inputs)), json.loads(canonical(result))
+        result_digest = sha(result)
+        with self._lock:
+            for _attempt in range(20):
+                at = datetime.now(UTC).replace(tzinfo=None)
+                with self.store.engine.begin() as conn:
+                    last = conn.execute(select(audit_records.c.hash)
+                                        .order_by(audit_records.c.id.desc()).limit(1)).first()
+                    prev = last[0] if last else GENESIS
+                    h = record_hash(prev, _iso(at), who, action, subject, inputs, result_digest)
+                    try:
+                        res = conn.execute(insert(audit_records).values(
+                            at=at, who=who, action=action, subject=subject, inputs=inputs,
+                            result=result, result_digest=result_digest, prev_hash=prev, hash=h))
+                        return int(res.inserted_primary_key[0])
+                    except IntegrityError:
+                        conn.rollback()
+                        continue
+            raise RuntimeError("audit: could not append a record (chain contended)")
+
+    def list(self, *, action: str | None = None, limit: int = 50,
+             subject: str | None = None) -> list[AuditRecord]:
+        q = select(audit_records).order_by(audit_records.c.id.desc()).limit(limit)
+        if action:
+            q = q.where(audit_records.c.action == action)
+        if subject:
+            q = q.where(audit_records.c.subject == subject)
+        with self.store.engine.connect() as conn:
+            return [_row(r) for r in conn.execute(q)]
+
+    def get(self, record_id: int) -> AuditRecord:
+        with self.store.engine.connect() as conn:
+            row = conn.execute(select(audit_records).where(audit_records.c.id == record_id)).first()
+        if row is None:
+            raise NotFound(f"no audit record {record_id}")
+        return _row(row)
+
+    def count(self) -> int:
+        with self.store.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(audit_records)).scalar() or 0)
+
+    def verify(self) -> VerifyReport:
+        """Walk the chain from the first record: each record's result matches its digest, its
+        hash matches its content, and it names the previous record's hash."""
+        prev, n = GENESIS, 0
+        with self.store.engine.connect() as conn:
+            for r in conn.execute(select(audit_records).order_by(audit_records.c.id)):
+                rec = _row(r)
+                n += 1
+                if rec.prev_hash != prev:
+                    return VerifyReport(False, n, rec.id, "does not follow the previous record "
+                                        "(a record before it was deleted, inserted or edited)")
+                if sha(rec.result) != rec.result_digest:
+                    return VerifyReport(False, n, rec.id, "its result was edited (digest differs)")
+                expected = record_hash(prev, _iso(rec.at), rec.who, rec.action, rec.subject,
+                                       rec.inputs, rec.result_digest)
+                if expected != rec.hash:
+                    return VerifyReport(False, n, rec.id, "its content was edited (hash differs)")
+                prev = rec.hash
+        return VerifyReport(True, n, None, "chain intact")
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    ok: bool
+    checked: int
+    broken_at: int | None
+    reason: str
+
+
+def _row(r: Any) -> AuditRecord:
+    m = r._mapping
+    return AuditRecord(m["id"], m["at"], m["who"], m["action"], m["subject"], m["inputs"] or {},
+                       m["result"], m["result_digest"], m["prev_hash"], m["hash"])
