@@ -88,3 +88,46 @@ def test_verify_detects_an_edited_record(ws):
                      .values(result_digest=sha({**target.result, "us": "clear"})))
     bad = log.verify()
     assert not bad.ok and bad.broken_at == target.id and "hash differs" in bad.reason
+
+
+def test_every_interface_records_through_one_path(ws, tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from olivebranch.api.settings import Settings
+    from olivebranch.api.state import AppState
+    from olivebranch.app import create_app
+    from olivebranch.cli import app
+
+    log = AuditLog(ws.store)
+    imported = log.list(action="list_import")
+    assert [r.subject for r in imported] == ["us_ofac_sdn"]
+    assert imported[0].result["designations"] > 200 and imported[0].who.startswith("local:")
+
+    settings = Settings(db_url=ws.store.url, deals_dir=tmp_path / "d", scenarios_dir=tmp_path / "s",
+                        import_bundled_if_empty=False, warm_up=False, index_cache=False)
+    ob = AppState(settings=settings, workspace=ws)
+    ob.ready = True
+    with TestClient(create_app(settings, state=ob)) as client:
+        body = client.get("/api/deals/alpha-volga/assessment", params={"as_of": "2026-12-01"})
+        assert body.status_code == 200
+        client.get("/deals/alpha-volga", params={"as_of": "2026-12-01"})
+    api, web = log.list(action="assessment", limit=2)
+    assert web.who == api.who == "api:anonymous" and api.subject == "alpha-volga"
+
+    monkeypatch.setenv("OLIVEBRANCH_DB", ws.store.url)
+    monkeypatch.setenv("OLIVEBRANCH_HOME", str(tmp_path / "home"))
+    out = CliRunner().invoke(app, ["screen", "OOO Volga Group", "--json"])
+    assert out.exit_code == 0, out.output
+    rec = log.list(action="screening")[0]
+    assert rec.subject == "OOO Volga Group" and rec.who.startswith("local:")
+    assert rec.result[0]["entity_id"] == "ofac-16806"
+    src = tmp_path / "batch.csv"
+    src.write_text("id,name\n1,OOO Volga Group\n2,Jane Nobody\n")
+    out = CliRunner().invoke(app, ["screen", "--input", str(src), "--output",
+                                   str(tmp_path / "out.jsonl")])
+    assert out.exit_code == 0, out.output
+    rec = log.list(action="screening")[0]
+    assert rec.subject == "batch.csv" and rec.result["rows"] == 2 and len(rec.inputs["file_hash"]) == 64
+    out = CliRunner().invoke(app, ["audit", "verify"])
+    assert out.exit_code == 0 and "intact" in out.output

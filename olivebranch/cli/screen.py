@@ -205,6 +205,11 @@ def register(app: typer.Typer) -> None:
             err_console.print(
                 f"screened {counts['rows']} rows: {counts['with_hits']} with results, "
                 f"{counts['errors']} errors → {output_file}")
+            from olivebranch.audit.hooks import record_batch_screening
+            from olivebranch.store import Store
+
+            record_batch_screening(Store(), input_file, output_file, counts, day=_as_of(as_of),
+                                   limit=limit, threshold=threshold)
             return
         if not name:
             raise OliveBranchError("give a NAME to screen, or --input FILE.csv --output FILE.jsonl")
@@ -215,6 +220,9 @@ def register(app: typer.Typer) -> None:
         day = _as_of(as_of)
         ws, index = _screening(day)
         results = index.search(query, limit=limit, threshold=threshold)
+        from olivebranch.audit.hooks import record_query
+
+        record_query(ws.store, query, results, day=day, limit=limit, threshold=threshold)
         counts = counting(ws, day, results)
         if as_json:
             print(json.dumps({"query": {"name": name, "schema": query.schema},
