@@ -51,28 +51,34 @@ class Recorder:
         return self.log.blob("scenario", self.ws._chain(s))
 
     def deal(self, d: Deal) -> dict[str, Any]:
-        entry = self.ws.deals.entries().get(d.id)
-        data = d.model_dump(mode="json", by_alias=True)
-        rev = entry.revision if entry is not None and entry.item == d else None
-        return {"id": d.id, "revision": rev, "hash": self.log.blob("deal", data)}
+        return self.deals([d])[0]
+
+    def deals(self, items: list[Deal]) -> list[dict[str, Any]]:
+        """Each deal's id, catalogue revision (None for a deal file) and content hash."""
+        entries = self.ws.deals.entries()
+        hashes = self.log.blobs("deal", [d.model_dump(mode="json", by_alias=True) for d in items])
+        out = []
+        for d, h in zip(items, hashes, strict=True):
+            entry = entries.get(d.id)
+            out.append({"id": d.id, "revision": entry.revision if entry is not None
+                        and entry.item == d else None, "hash": h})
+        return out
 
     def assessments(self, deals: list[Deal], scenario: Scenario, day: date,
                     regimes: tuple[str, ...], verdicts: list[DealVerdict]) -> list[int]:
         common = {"as_of": day.isoformat(), "regimes": list(regimes),
                   "lists": self.versions(day), "rules": self.rules(),
                   "scenario": {"name": scenario.name, "hash": self.scenario(scenario)}}
-        ids = []
-        for d, v in zip(deals, verdicts, strict=True):
-            result = {r: rv.verdict for r, rv in v.regimes.items()}
-            ids.append(self.log.record("assessment", subject=d.id,
-                                       inputs={**common, "deal": self.deal(d)}, result=result))
-        return ids
+        return self.log.record_many([
+            ("assessment", d.id, {**common, "deal": ref},
+             {r: rv.verdict for r, rv in v.regimes.items()})
+            for d, ref, v in zip(deals, self.deals(deals), verdicts, strict=True)])
 
     def scenario_run(self, scenario: Scenario, day: date, deals: list[Deal] | None,
                      matrix: dict[str, dict[str, str]]) -> int:
         inputs = {"as_of": day.isoformat(), "lists": self.versions(day), "rules": self.rules(),
                   "scenario": {"name": scenario.name, "hash": self.scenario(scenario)},
-                  "deals": [self.deal(d) for d in deals] if deals is not None else "catalogue",
+                  "deals": self.deals(deals) if deals is not None else "catalogue",
                   "catalogue_generation": self.ws.deals.generation()}
         return self.log.record("scenario_run", subject=scenario.name, inputs=inputs, result=matrix)
 

@@ -84,19 +84,26 @@ class AuditLog:
 
     def blob(self, kind: str, content: Any) -> str:
         """Keep ``content`` once under its hash; returns the hash."""
-        digest = sha(content)
-        if digest in self._blobs:
-            return digest
-        with self.store.engine.begin() as conn:
-            if conn.execute(select(audit_blobs.c.digest).where(audit_blobs.c.digest == digest)
-                            ).first() is None:
-                try:
-                    conn.execute(insert(audit_blobs).values(digest=digest, kind=kind,
-                                                            content=content))
-                except IntegrityError:
-                    pass
-        self._blobs.add(digest)
-        return digest
+        return self.blobs(kind, [content])[0]
+
+    def blobs(self, kind: str, contents: list[Any]) -> list[str]:
+        """Keep each content once under its hash (one query for those not known yet)."""
+        digests = [sha(c) for c in contents]
+        todo = {d: c for d, c in zip(digests, contents, strict=True) if d not in self._blobs}
+        if todo:
+            with self.store.engine.begin() as conn:
+                have = {r[0] for r in conn.execute(select(audit_blobs.c.digest).where(
+                    audit_blobs.c.digest.in_(list(todo))))}
+                for d, c in todo.items():
+                    if d not in have:
+                        try:
+                            with conn.begin_nested():
+                                conn.execute(insert(audit_blobs).values(digest=d, kind=kind,
+                                                                        content=c))
+                        except IntegrityError:
+                            pass
+            self._blobs.update(todo)
+        return digests
 
     def get_blob(self, digest: str) -> Any:
         with self.store.engine.connect() as conn:
@@ -109,27 +116,38 @@ class AuditLog:
     def record(self, action: str, *, inputs: dict[str, Any], result: Any,
                subject: str | None = None, who: str | None = None) -> int:
         """Append one record; returns its id."""
+        return self.record_many([(action, subject, inputs, result)], who=who)[0]
+
+    def record_many(self, items: list[tuple[str, str | None, dict[str, Any], Any]], *,
+                    who: str | None = None) -> list[int]:
+        """Append ``(action, subject, inputs, result)`` records in one transaction, chained in
+        order; returns their ids."""
         who = who or actor()
         # as the database gives them back (JSON types only), so that verify hashes the same
-        inputs, result = json.loads(canonical(inputs)), json.loads(canonical(result))
-        result_digest = sha(result)
+        rows = [(a, subj, json.loads(canonical(i)), json.loads(canonical(r)))
+                for a, subj, i, r in items]
         with self._lock:
             for _attempt in range(20):
                 at = datetime.now(UTC).replace(tzinfo=None)
+                ids: list[int] = []
                 with self.store.engine.begin() as conn:
                     last = conn.execute(select(audit_records.c.hash)
                                         .order_by(audit_records.c.id.desc()).limit(1)).first()
                     prev = last[0] if last else GENESIS
-                    h = record_hash(prev, _iso(at), who, action, subject, inputs, result_digest)
                     try:
-                        res = conn.execute(insert(audit_records).values(
-                            at=at, who=who, action=action, subject=subject, inputs=inputs,
-                            result=result, result_digest=result_digest, prev_hash=prev, hash=h))
-                        return int(res.inserted_primary_key[0])
-                    except IntegrityError:
+                        for action, subject, inputs, result in rows:
+                            digest = sha(result)
+                            h = record_hash(prev, _iso(at), who, action, subject, inputs, digest)
+                            res = conn.execute(insert(audit_records).values(
+                                at=at, who=who, action=action, subject=subject, inputs=inputs,
+                                result=result, result_digest=digest, prev_hash=prev, hash=h))
+                            ids.append(int(res.inserted_primary_key[0]))
+                            prev = h
+                    except IntegrityError:  # another writer took this place in the chain
                         conn.rollback()
                         continue
-            raise RuntimeError("audit: could not append a record (chain contended)")
+                return ids
+            raise RuntimeError("audit: could not append records (chain contended)")
 
     def list(self, *, action: str | None = None, limit: int = 50,
              subject: str | None = None) -> list[AuditRecord]:
