@@ -180,12 +180,14 @@ def _verdicts(ws: Workspace, scenarios: list[str], deals: list[str] | None,
 
 
 # ---------------------------------------------------------------------------- screening
-def changed_index(store: Store, diffs: list[VersionDiff]) -> MatchIndex | None:
+def changed_records(store: Store, diffs: list[VersionDiff]
+                    ) -> tuple[MatchIndex | None, list[dict[str, Any]]]:
     """An index of only the added and amended records of the changed sources (their new
-    versions)."""
+    versions), and those records."""
     from olivebranch.match.index import MatchIndex
 
-    dicts, listed = [], []
+    dicts: list[dict[str, Any]] = []
+    listed: list[Any] = []
     for d in diffs:
         ids = [i for i, _, _ in d.added] + [c.entity_id for c in d.changed]
         if not ids:
@@ -196,8 +198,9 @@ def changed_index(store: Store, diffs: list[VersionDiff]) -> MatchIndex | None:
                 dicts.append({**data, "_source": d.source})
         listed += store.designations(version_ids=[d.new_version], entity_ids=ids)
     if not dicts:
-        return None
-    return MatchIndex._from_dicts(iter(dicts), listed, tuple(d.new_version for d in diffs), None)
+        return None, []
+    return (MatchIndex._from_dicts(iter(dicts), listed, tuple(d.new_version for d in diffs), None),
+            dicts)
 
 
 def screen_changes(index: MatchIndex | None, entries: Iterable[WatchEntry],
@@ -295,7 +298,8 @@ def run_monitor(ws: Workspace, config: MonitorConfig | None = None,
     t = time.perf_counter()
     active = {v.source: v.id for v in store.active_versions()}
     diffs: list[VersionDiff] = []
-    whole: list[str] = []  # sources new to the store or whose ownership links moved
+    whole: list[str] = []  # sources new to the store (or gone from it): every deal
+    moved: set[str] = set()  # entities whose owners may have changed
     for source, vid in sorted(active.items()):
         old = seen.get(source)
         if old == vid:
@@ -304,23 +308,34 @@ def run_monitor(ws: Workspace, config: MonitorConfig | None = None,
             whole.append(source)
             continue
         diffs.append(diff_versions(store, old, vid))
-        if _ownership_moved(store, old, vid):
-            whole.append(source)
+        moved |= _ownership_moved(store, old, vid)
     whole += [s for s in seen if s not in active]  # a source deleted
     timings["diff_s"] = round(time.perf_counter() - t, 3)
     removed = {i for d in diffs for i, _, _ in d.removed}
     amended = {c.entity_id for d in diffs for c in d.changed}
     added = {i for d in diffs for i, _, _ in d.added}
 
-    # 3. re-screen the watchlists against what changed
+    # 3. re-screen the watchlists against what changed: deal parties directly, saved
+    # watchlists through their own index (only the entries a changed record could match)
     t = time.perf_counter()
     deals = ws.deals.items()
     entries = deal_entries(deals)
+    index, records = changed_records(store, diffs)
+    hits = screen_changes(index, entries, config.threshold)
+    saved: list[WatchEntry] = []
     if config.watchlists is None or config.watchlists:
-        entries += list(stored_entries(store, config.watchlists))
-    index = changed_index(store, diffs)
-    hits = screen_changes(index, entries, config.threshold,
-                          progress=lambda n: say(f"re-screened {n:,} watch entries"))
+        saved = list(stored_entries(store, config.watchlists))
+    if saved and index is not None:
+        from olivebranch.monitor import inverse
+
+        t1 = time.perf_counter()
+        windex = inverse.cached(saved, watch_cache(ws))
+        timings["watch_index_s"] = round(time.perf_counter() - t1, 3)
+        keys = inverse.candidates(windex, records)
+        todo_entries = [e for e in saved if inverse.entry_key(e) in keys]
+        timings["candidates"] = len(todo_entries)
+        hits.update(screen_changes(index, todo_entries, config.threshold))
+    entries += saved
     timings["screen_s"] = round(time.perf_counter() - t, 3)
     by_entry = {(e.watchlist, e.entry_id): e for e in entries}
     new_hits, cleared = _record_hits(store, run_id, hits, removed, amended)
@@ -328,7 +343,7 @@ def run_monitor(ws: Workspace, config: MonitorConfig | None = None,
     # 4. re-assess the touched deals
     rules = rules_digest(ws)
     rules_moved = (get_state(store, "rules") not in (None, rules))
-    changed_ids = removed | amended | added
+    changed_ids = removed | amended | added | moved
     touched: dict[str, set[str]] = {}  # deal id -> entity ids that touch it
     for (wl, eid), found in hits.items():
         e = by_entry[(wl, eid)]
@@ -364,8 +379,8 @@ def run_monitor(ws: Workspace, config: MonitorConfig | None = None,
         moves = _moves(baseline.get(deal_id), item)
         if moves and deal_id not in explained:
             why = ("rule packs changed" if rules_moved else
-                   f"sources replaced or ownership links changed: {', '.join(whole)}" if whole
-                   else "lists changed")
+                   f"sources added or removed: {', '.join(whole)}" if whole
+                   else "ownership links changed" if moved else "lists changed")
             alerts.append(Alert("verdict_changed", f"{deal_id}: verdict changed ({why})",
                                 {"why": why, "deals": [{"deal_id": deal_id,
                                                         "title": item["title"],
@@ -402,12 +417,37 @@ def run_monitor(ws: Workspace, config: MonitorConfig | None = None,
     return report
 
 
-def _ownership_moved(store: Store, old: int, new: int) -> bool:
-    def edges(vid: int) -> set[str]:
-        return {digest(data.get("properties")) for _v, data in
-                store.iter_entity_dicts(version_ids=[vid], schemata=list(OWNERSHIP_SCHEMATA))}
+def _edges(store: Store, version_ids: list[int]) -> dict[str, tuple[list[str], list[str]]]:
+    """Ownership-like links of versions: digest -> (owners, assets)."""
+    out = {}
+    for _v, data in store.iter_entity_dicts(version_ids=version_ids,
+                                            schemata=list(OWNERSHIP_SCHEMATA)):
+        props = data.get("properties") or {}
+        owners = props.get("owner") or props.get("subject") or []
+        assets = props.get("asset") or props.get("object") or []
+        out[digest(data.get("schema"), sorted(owners), sorted(assets), props)] = (owners, assets)
+    return out
 
-    return edges(old) != edges(new)
+
+def _ownership_moved(store: Store, old: int, new: int) -> set[str]:
+    """Entities whose ownership may have moved between two versions of a source: the ends of
+    every link added or removed, and everything they own, directly or down a chain, in the
+    lists now in force."""
+    a, b = _edges(store, [old]), _edges(store, [new])
+    seeds = {x for k in set(a) ^ set(b) for side in (a.get(k) or b[k]) for x in side}
+    if not seeds:
+        return set()
+    owned: dict[str, set[str]] = {}
+    for owners, assets in _edges(store, [v.id for v in store.active_versions()]).values():
+        for o in owners:
+            owned.setdefault(o, set()).update(assets)
+    out, todo = set(seeds), list(seeds)
+    while todo:
+        for nxt in owned.get(todo.pop(), ()):
+            if nxt not in out:
+                out.add(nxt)
+                todo.append(nxt)
+    return out
 
 
 def _record_hits(store: Store, run_id: int, hits: dict[tuple[str, str], dict[str, float]],
@@ -522,6 +562,10 @@ def _cleared_on(store: Store, entity_id: str, run_id: int) -> list[dict[str, Any
         return [dict(r._mapping) for r in conn.execute(q)]
 
 
+def watch_cache(ws: Workspace) -> Path:
+    return ws._cache_root() / "watchlists"
+
+
 def screen_watchlist(ws: Workspace, name: str, threshold: float | None = None,
                      progress: Callable[[int], None] | None = None) -> int:
     """Screen a saved watchlist against every list in force (when it is saved, or to start
@@ -538,4 +582,7 @@ def screen_watchlist(ws: Workspace, name: str, threshold: float | None = None,
                 for ent, score in found.items()]
         if rows:
             conn.execute(insert(watch_hits), rows)
+    from olivebranch.monitor import inverse
+
+    inverse.cached(list(stored_entries(ws.store)), watch_cache(ws))  # ready for the next run
     return len(rows)

@@ -113,7 +113,8 @@ def remove(store: Store, name: str) -> None:
 
 def stored_entries(store: Store, only: Iterable[str] | None = None) -> Iterator[WatchEntry]:
     """The entries of the saved watchlists (all, or those named)."""
-    q = select(watchlist_entries)
+    q = select(watchlist_entries).order_by(watchlist_entries.c.watchlist,
+                                           watchlist_entries.c.entry_id)
     if only is not None:
         q = q.where(watchlist_entries.c.watchlist.in_(list(only)))
     with store.engine.connect() as conn:
