@@ -119,7 +119,7 @@ class Workspace:
         if audit:
             from olivebranch.audit.hooks import Recorder
 
-            self.audit = Recorder(self)
+            self.audit = Recorder(self, PACKS_DIR)
 
     @property
     def snapshots(self) -> Snapshots:

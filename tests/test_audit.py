@@ -12,9 +12,9 @@ from sqlalchemy import update
 from test_monitor_e2e import ADDED, DEAL, REMOVED, base_entries, write_entries
 
 from olivebranch.audit.log import ACTOR, AuditLog
-from olivebranch.audit.replay import replay
 from olivebranch.audit.tables import audit_records
 from olivebranch.lists.importer import import_path
+from olivebranch.replay import replay
 from olivebranch.scenarios.model import SCENARIOS_DIR
 from olivebranch.store import Store
 from olivebranch.workspace import Workspace

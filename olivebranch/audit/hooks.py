@@ -24,16 +24,15 @@ if TYPE_CHECKING:
 class Recorder:
     """The workspace's audit recorder (one per workspace; caches the rule-pack hash)."""
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, default_packs: Path) -> None:
         self.ws = ws
+        self.default_packs = default_packs
         self.log = AuditLog(ws.store)
         self._rules: str | None = None
 
     def rules(self) -> str:
         if self._rules is None:
-            from olivebranch.rules.model import PACKS_DIR
-
-            packs = self.ws.packs if self.ws.packs is not None else PACKS_DIR
+            packs = self.ws.packs if self.ws.packs is not None else self.default_packs
             dirs = [packs] if isinstance(packs, str | Path) else list(packs)
             files = {f"{i}/{p.name}": p.read_text(encoding="utf-8")
                      for i, d in enumerate(dirs) for p in sorted(Path(d).glob("*.yaml"))}
@@ -88,56 +87,3 @@ class Recorder:
                                inputs={**inputs, "lists": self.versions(day or self.ws.today())},
                                result=result)
 
-
-def record_import(store: Any, report: Any) -> int | None:
-    """A list import (every interface imports through ``lists.importer.import_path``)."""
-    v = report.version
-    if v is None:
-        return None
-    inputs = {"source": report.source, "file": report.path, "file_hash": v.file_hash,
-              "skipped": report.skipped}
-    result = {"version": v.id, "published": str(v.published) if v.published else None,
-              "entities": v.entity_count,
-              "designations": int((v.counts or {}).get("schema", {}).get("Sanction", 0)),
-              "warnings": list(report.warnings)}
-    return AuditLog(store).record("list_import", subject=report.source, inputs=inputs,
-                                  result=result)
-
-
-def _file_digest(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _lists(store: Any, day: date | None) -> list[dict[str, Any]]:
-    return [{"id": v.id, "source": v.source, "file_hash": v.file_hash}
-            for v in sorted(store.active_versions(day), key=lambda v: v.source)]
-
-
-def record_batch_screening(store: Any, src: Path, dst: Path, counts: dict[str, int], *,
-                           day: date | None, limit: int, threshold: float | None) -> int:
-    """A batch screen: the input file by hash, the lists, the options; the counts and the hash
-    of the output file (which holds every result)."""
-    inputs = {"file": src.name, "file_hash": _file_digest(src), "as_of": str(day) if day else None,
-              "limit": limit, "threshold": threshold, "lists": _lists(store, day)}
-    result = {**counts, "output": str(dst), "output_hash": _file_digest(dst)}
-    return AuditLog(store).record("screening", subject=src.name, inputs=inputs, result=result)
-
-
-def record_query(store: Any, query: Any, results: list[Any], *, day: date | None, limit: int,
-                 threshold: float | None) -> int:
-    """One screened name: the query, the lists, and each result's record id and score."""
-    inputs = {"query": {"names": query.names, "schema": query.schema,
-                        "birth_date": query.birth_date, "countries": query.countries,
-                        "identifiers": query.identifiers},
-              "as_of": str(day) if day else None, "limit": limit, "threshold": threshold,
-              "lists": _lists(store, day)}
-    result = [{"entity_id": r.entity_id, "score": round(r.score, 4), "match": r.match}
-              for r in results]
-    return AuditLog(store).record("screening", subject=query.names[0] if query.names else None,
-                                  inputs=inputs, result=result)

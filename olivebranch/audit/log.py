@@ -8,7 +8,8 @@ import json
 import threading
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -203,3 +204,58 @@ def _row(r: Any) -> AuditRecord:
     m = r._mapping
     return AuditRecord(m["id"], m["at"], m["who"], m["action"], m["subject"], m["inputs"] or {},
                        m["result"], m["result_digest"], m["prev_hash"], m["hash"])
+
+# ---------------------------------------------------------------- records of lower layers
+# (the importer and the CLI's screening record through these; they depend on the store only)
+def record_import(store: Any, report: Any) -> int | None:
+    """A list import (every interface imports through ``lists.importer.import_path``)."""
+    v = report.version
+    if v is None:
+        return None
+    inputs = {"source": report.source, "file": report.path, "file_hash": v.file_hash,
+              "skipped": report.skipped}
+    result = {"version": v.id, "published": str(v.published) if v.published else None,
+              "entities": v.entity_count,
+              "designations": int((v.counts or {}).get("schema", {}).get("Sanction", 0)),
+              "warnings": list(report.warnings)}
+    return AuditLog(store).record("list_import", subject=report.source, inputs=inputs,
+                                  result=result)
+
+
+def _file_digest(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _lists(store: Any, day: date | None) -> list[dict[str, Any]]:
+    return [{"id": v.id, "source": v.source, "file_hash": v.file_hash}
+            for v in sorted(store.active_versions(day), key=lambda v: v.source)]
+
+
+def record_batch_screening(store: Any, src: Path, dst: Path, counts: dict[str, int], *,
+                           day: date | None, limit: int, threshold: float | None) -> int:
+    """A batch screen: the input file by hash, the lists, the options; the counts and the hash
+    of the output file (which holds every result)."""
+    inputs = {"file": src.name, "file_hash": _file_digest(src), "as_of": str(day) if day else None,
+              "limit": limit, "threshold": threshold, "lists": _lists(store, day)}
+    result = {**counts, "output": str(dst), "output_hash": _file_digest(dst)}
+    return AuditLog(store).record("screening", subject=src.name, inputs=inputs, result=result)
+
+
+def record_query(store: Any, query: Any, results: list[Any], *, day: date | None, limit: int,
+                 threshold: float | None) -> int:
+    """One screened name: the query, the lists, and each result's record id and score."""
+    inputs = {"query": {"names": query.names, "schema": query.schema,
+                        "birth_date": query.birth_date, "countries": query.countries,
+                        "identifiers": query.identifiers},
+              "as_of": str(day) if day else None, "limit": limit, "threshold": threshold,
+              "lists": _lists(store, day)}
+    result = [{"entity_id": r.entity_id, "score": round(r.score, 4), "match": r.match}
+              for r in results]
+    return AuditLog(store).record("screening", subject=query.names[0] if query.names else None,
+                                  inputs=inputs, result=result)

@@ -54,7 +54,7 @@ def verify_cmd() -> None:
 @audit_app.command("replay")
 def replay_cmd(record_id: int, as_json: bool = typer.Option(False, "--json")) -> None:
     """Compute a recorded answer again from its recorded inputs; exit 1 if it differs."""
-    from olivebranch.audit.replay import replay
+    from olivebranch.replay import replay
     from olivebranch.store import Store
 
     result = replay(Store(), record_id)

@@ -205,7 +205,7 @@ def register(app: typer.Typer) -> None:
             err_console.print(
                 f"screened {counts['rows']} rows: {counts['with_hits']} with results, "
                 f"{counts['errors']} errors → {output_file}")
-            from olivebranch.audit.hooks import record_batch_screening
+            from olivebranch.audit.log import record_batch_screening
             from olivebranch.store import Store
 
             record_batch_screening(Store(), input_file, output_file, counts, day=_as_of(as_of),
@@ -220,7 +220,7 @@ def register(app: typer.Typer) -> None:
         day = _as_of(as_of)
         ws, index = _screening(day)
         results = index.search(query, limit=limit, threshold=threshold)
-        from olivebranch.audit.hooks import record_query
+        from olivebranch.audit.log import record_query
 
         record_query(ws.store, query, results, day=day, limit=limit, threshold=threshold)
         counts = counting(ws, day, results)

@@ -103,7 +103,7 @@ def import_path(
             report = _import(store, spec, path, published, force, note, accept_shrink,
                              max_shrink, label or str(path), shown=path)
     if not report.skipped:  # the audit trail records every new version (olivebranch.audit)
-        from olivebranch.audit.hooks import record_import
+        from olivebranch.audit.log import record_import
 
         record_import(store, report)
     return report
