@@ -310,3 +310,37 @@ def test_alerts_page_and_api_show_the_run(setup):
         page = client.get("/alerts").text
         assert "OOO TRANSOIL" in page and "beta-transoil" in page
         assert "<strong>prohibited</strong>" in page
+
+
+def test_cli_lists_update_and_monitor_run(setup, monkeypatch):
+    from typer.testing import CliRunner
+
+    from olivebranch.cli import app
+
+    store, ws, mirror, tmp = setup
+    monkeypatch.setenv("OLIVEBRANCH_DB", store.url)
+    monkeypatch.setenv("OLIVEBRANCH_HOME", str(tmp / "home"))
+    import yaml
+
+    user = Workspace(store)  # user deals, saved in the store's catalogue (as the API does)
+    for deal_id, name in (("alpha-volga", "OOO Volga Group"), ("beta-transoil", "OOO Transoil")):
+        user.deals.save(yaml.safe_load(DEAL.format(id=deal_id, name=name)), create=True)
+    runner = CliRunner(env={"COLUMNS": "200"})
+    mirror.faults = {"alt.csv": "404"}
+    out = runner.invoke(app, ["lists", "update", "us_ofac_sdn", "--mirror", mirror.url,
+                              "--retries", "0"])
+    assert out.exit_code == 1 and "HTTP 404" in out.output and "alt.csv" in out.output
+    assert "active version 1 kept" in out.output.replace("\n", " ")
+    out = runner.invoke(app, ["monitor", "run", "--no-update", "--scenario", "status-quo",
+                              "--json"])
+    assert out.exit_code == 0, out.output
+    assert '"baseline": true' in out.output
+    mirror.faults = {}
+    out = runner.invoke(app, ["lists", "update", "us_ofac_sdn", "--mirror", mirror.url])
+    assert out.exit_code == 0 and "imported" in out.output, out.output
+    out = runner.invoke(app, ["monitor", "run", "--no-update", "--scenario", "status-quo"])
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.output.split())
+    assert "designation added: OOO TRANSOIL" in text and "beta-transoil" in text
+    out = runner.invoke(app, ["monitor", "alerts"])
+    assert "OOO VOLGA GROUP" in out.output

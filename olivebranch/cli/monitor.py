@@ -55,10 +55,13 @@ def _print(report, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     rows = [(a, d, v) for a in report.alerts for d in a.payload.get("deals", [])
             for v in d.get("verdicts", []) if v.get("changed", True)]
     if rows:
-        t = Table("alert", "deal", "scenario", "regime", "before", "after",
+        t = Table("designation", "deal", "scenario", "regime", "before", "after",
                   title="verdicts that changed")
+        t.columns[1].overflow = "fold"
         for a, d, v in rows:
-            t.add_row(a.title[:60], d["deal_id"], v["scenario"], v["regime"], str(v["before"]),
+            what = (f"{a.payload.get('change', '')} {a.payload.get('caption', '')}".strip()
+                    or a.kind.replace("_", " "))
+            t.add_row(what, d["deal_id"], v["scenario"], v["regime"], str(v["before"]),
                       str(v["after"]))
         console.print(t)
     for a in report.alerts:

@@ -241,7 +241,19 @@ def _open_hits(store: Store, entity_ids: set[str]) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------- the run
 def run_monitor(ws: Workspace, config: MonitorConfig | None = None,
                 say: Callable[[str], None] | None = None) -> MonitorReport:
-    """One monitoring pass (see module doc)."""
+    """One monitoring pass (see module doc). The answers it computes are recorded in the audit
+    trail as the monitor's (``monitor:<user>``)."""
+    from olivebranch.audit.log import ACTOR, actor
+
+    token = ACTOR.set(f"monitor:{actor().split(':', 1)[-1]}")
+    try:
+        return _run(ws, config, say)
+    finally:
+        ACTOR.reset(token)
+
+
+def _run(ws: Workspace, config: MonitorConfig | None,
+         say: Callable[[str], None] | None) -> MonitorReport:
     config = config or MonitorConfig()
     say = say or (lambda _m: None)
     store = ws.store
@@ -356,7 +368,8 @@ def run_monitor(ws: Workspace, config: MonitorConfig | None = None,
     everything = bool(whole) or rules_moved
     todo = sorted(digests) if everything else sorted(touched)
     t = time.perf_counter()
-    after = _verdicts(ws, scenarios, todo, scenario_errors) if todo and not baseline_run else {}
+    # (on a first run the baseline was computed above, before the update: compare with it)
+    after = _verdicts(ws, scenarios, todo, scenario_errors) if todo else {}
     timings["assess_s"] = round(time.perf_counter() - t, 3)
 
     # 5. alerts
