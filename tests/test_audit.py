@@ -131,3 +131,29 @@ def test_every_interface_records_through_one_path(ws, tmp_path, monkeypatch):
     assert rec.subject == "batch.csv" and rec.result["rows"] == 2 and len(rec.inputs["file_hash"]) == 64
     out = CliRunner().invoke(app, ["audit", "verify"])
     assert out.exit_code == 0 and "intact" in out.output
+
+
+def test_concurrent_writers_keep_one_chain(tmp_path):
+    import threading
+
+    url = f"sqlite:///{tmp_path / 'chain.sqlite'}"
+    Store(url)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        log = AuditLog(Store(url))  # its own engine, as another process would have
+        try:
+            for i in range(15):
+                log.record("screening", subject=f"w{n}-{i}", inputs={"i": i}, result=[n, i])
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    log = AuditLog(Store(url))
+    report = log.verify()
+    assert report.ok and report.checked == 45

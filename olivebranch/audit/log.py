@@ -6,6 +6,7 @@ import getpass
 import hashlib
 import json
 import threading
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from olivebranch.audit.tables import audit_blobs, audit_records
 from olivebranch.errors import NotFound
@@ -128,26 +129,32 @@ class AuditLog:
         rows = [(a, subj, json.loads(canonical(i)), json.loads(canonical(r)))
                 for a, subj, i, r in items]
         with self._lock:
-            for _attempt in range(20):
+            for _attempt in range(50):
                 at = datetime.now(UTC).replace(tzinfo=None)
-                ids: list[int] = []
-                with self.store.engine.begin() as conn:
-                    last = conn.execute(select(audit_records.c.hash)
-                                        .order_by(audit_records.c.id.desc()).limit(1)).first()
-                    prev = last[0] if last else GENESIS
-                    try:
+                try:
+                    with self.store.engine.begin() as conn:
+                        last = conn.execute(select(audit_records.c.hash)
+                                            .order_by(audit_records.c.id.desc()).limit(1)).first()
+                        prev = last[0] if last else GENESIS
+                        values = []
                         for action, subject, inputs, result in rows:
                             digest = sha(result)
                             h = record_hash(prev, _iso(at), who, action, subject, inputs, digest)
-                            res = conn.execute(insert(audit_records).values(
-                                at=at, who=who, action=action, subject=subject, inputs=inputs,
-                                result=result, result_digest=digest, prev_hash=prev, hash=h))
-                            ids.append(int(res.inserted_primary_key[0]))
+                            values.append({"at": at, "who": who, "action": action,
+                                           "subject": subject, "inputs": inputs,
+                                           "result": result, "result_digest": digest,
+                                           "prev_hash": prev, "hash": h})
                             prev = h
-                    except IntegrityError:  # another writer took this place in the chain
-                        conn.rollback()
-                        continue
-                return ids
+                        conn.execute(insert(audit_records), values)  # one statement for all
+                        found = dict(conn.execute(
+                            select(audit_records.c.hash, audit_records.c.id).where(
+                                audit_records.c.hash.in_([v["hash"] for v in values]))).all())
+                    return [int(found[v["hash"]]) for v in values]
+                except (IntegrityError, OperationalError):
+                    # another writer took this place in the chain (or holds the database's
+                    # write lock): read the new last record and try again
+                    time.sleep(0.005 * (1 + _attempt))
+                    continue
             raise RuntimeError("audit: could not append records (chain contended)")
 
     def list(self, *, action: str | None = None, limit: int = 50,
