@@ -28,13 +28,12 @@ from olivebranch.store import Store
 if TYPE_CHECKING:
     # imported where used: ``screen`` builds a workspace for its listing snapshot only and
     # should not pay for the deal and scenario models (pydantic) at every start
-    from olivebranch.catalogue import DealCatalogue, ScenarioCatalogue
-    from olivebranch.deals.models import Deal
-    from olivebranch.findings import DealVerdict
-
     # the engine and the lists are loaded when a question needs them (a command whose answer
     # is on disk never loads them)
     from olivebranch.audit.hooks import Recorder
+    from olivebranch.catalogue import DealCatalogue, ScenarioCatalogue
+    from olivebranch.deals.models import Deal
+    from olivebranch.findings import DealVerdict
     from olivebranch.listings import Listings
     from olivebranch.match.index import MatchIndex
     from olivebranch.ownership.analysis import OwnershipAnalysis
@@ -49,6 +48,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("olivebranch.workspace")
 #: whole-catalogue scenario runs kept in memory (oldest dropped first)
 MAX_RUNS = 48
+
+
+def _default_packs() -> Path:
+    from olivebranch.rules.model import PACKS_DIR
+
+    return PACKS_DIR
 
 
 class Clock(Protocol):
@@ -122,7 +127,7 @@ class Workspace:
         if audit:
             from olivebranch.audit.hooks import Recorder
 
-            self.audit = Recorder(self, PACKS_DIR)
+            self.audit = Recorder(self, _default_packs)
 
     @property
     def deals(self) -> DealCatalogue:

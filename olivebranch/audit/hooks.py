@@ -8,6 +8,7 @@ hash; kept once), the day and the regimes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 class Recorder:
     """The workspace's audit recorder (one per workspace; caches the rule-pack hash)."""
 
-    def __init__(self, ws: Workspace, default_packs: Path) -> None:
+    def __init__(self, ws: Workspace, default_packs: Callable[[], Path]) -> None:
         self.ws = ws
         self.default_packs = default_packs
         self.log = AuditLog(ws.store)
@@ -32,7 +33,7 @@ class Recorder:
 
     def rules(self) -> str:
         if self._rules is None:
-            packs = self.ws.packs if self.ws.packs is not None else self.default_packs
+            packs = self.ws.packs if self.ws.packs is not None else self.default_packs()
             dirs = [packs] if isinstance(packs, str | Path) else list(packs)
             files = {f"{i}/{p.name}": p.read_text(encoding="utf-8")
                      for i, d in enumerate(dirs) for p in sorted(Path(d).glob("*.yaml"))}
