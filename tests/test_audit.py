@@ -33,8 +33,17 @@ def ws(tmp_path):
     scen = tmp_path / "scenarios"
     scen.mkdir()
     shutil.copy(SCENARIOS_DIR / "status-quo.yaml", scen)
-    return Workspace(store, deals_dir=deals, scenarios_dir=scen, cache_dir=tmp_path / "cache",
-                     index_cache=False)
+    yield Workspace(store, deals_dir=deals, scenarios_dir=scen, cache_dir=tmp_path / "cache",
+                    index_cache=False)
+
+
+@pytest.fixture(autouse=True)
+def local_session():
+    """Answers here are a local user's (API tests earlier in the process leave the caller set
+    in the main thread's context)."""
+    token = ACTOR.set(None)
+    yield
+    ACTOR.reset(token)
 
 
 def test_replay_reproduces_a_past_verdict_after_a_newer_list(ws, tmp_path):

@@ -138,9 +138,12 @@ def register(app: typer.Typer) -> None:
         verdicts = ws.assess_many(items, scenario, when, regs)
         from olivebranch.monitor.freshness import warnings as list_age
 
-        for line in list_age(ws.store, verdicts[0].as_of if verdicts else ws.day(when),
-                             as_of=when):
-            typer.secho(f"warning: {line}", fg=typer.colors.YELLOW, err=True)
+        # on the terminal formats; JSON and CSV stay machine-readable (the API's assessment
+        # carries the same warnings as ``list_age``)
+        if fmt in ("table", "md") or explain and fmt != "json":
+            for line in list_age(ws.store, verdicts[0].as_of if verdicts else ws.day(when),
+                                 as_of=when):
+                typer.secho(f"warning: {line}", fg=typer.colors.YELLOW, err=True)
         if explain:
             if fmt == "json":
                 typer.echo(json.dumps([v.to_dict() for v in verdicts], indent=2, default=str))
