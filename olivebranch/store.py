@@ -115,8 +115,8 @@ RECORD_GROUPS: dict[str, RecordGroups] = {}
 
 #: Modules that add their own tables to ``metadata`` (imported before ``create_all``).
 TABLE_MODULES = ("olivebranch.ownership.tables", "olivebranch.api.tables", "olivebranch.audit",
-                 "olivebranch.parties.tables", "olivebranch.catalogue",
-                 "olivebranch.reviews.tables")
+                 "olivebranch.audit.tables", "olivebranch.parties.tables", "olivebranch.catalogue",
+                 "olivebranch.reviews.tables", "olivebranch.monitor.tables")
 
 
 def _load_table_modules() -> None:

@@ -243,33 +243,39 @@ def diff_cmd(
 @lists_app.command("update")
 def update_cmd(
     sources: list[str] | None = typer.Argument(None, help="Sources to update (default: all with a known URL)."),
+    mirror: str | None = typer.Option(
+        None, help="Folder or http(s) URL laid out as <mirror>/<source>/<official file name>."),
     timeout: float = typer.Option(30.0, help="Seconds per request."),
+    retries: int = typer.Option(2, help="Retries of a download that may succeed later."),
+    max_mb: int | None = typer.Option(None, "--max-mb", help="Largest file accepted (MB)."),
     accept_shrink: bool = typer.Option(
         False, "--accept-shrink",
         help="Import a download even if it is much smaller than the active version.",
     ),
 ) -> None:
-    """Download current files from the official publishers; without network, keep the bundle."""
-    from olivebranch.lists.importer import import_path
-    from olivebranch.lists.update import fetch_source, fetchable_sources
+    """Download current files from the official publishers (or a mirror) and import them;
+    whatever fails leaves that source's active version as it was, and says why."""
+    import os
+
+    from olivebranch.lists.base import MAX_FILE_BYTES
+    from olivebranch.lists.update import update_sources
 
     store = _store()
-    root = Path("var/downloads")
-    any_ok = False
-    for spec in fetchable_sources(sources):
-        res = fetch_source(spec, root, timeout=timeout)
-        if res.error or res.path is None:
-            console.print(f"[yellow]{spec.name}[/yellow]: could not download ({res.error}); using the bundled snapshot")
-            continue
-        try:
-            _print_report(import_path(store, res.path, spec.name, accept_shrink=accept_shrink))
-            any_ok = True
-        except ParseError as exc:
-            console.print(f"[red]{spec.name}[/red]: downloaded file rejected: {exc}; active version unchanged")
-    if not any_ok:
-        console.print("no source was updated; the active versions (bundled snapshots) stay in use")
+    root = Path(os.environ.get("OLIVEBRANCH_HOME", "var")) / "downloads"
+    results = update_sources(
+        store, sources or None, root=root, mirror=mirror, timeout=timeout, retries=retries,
+        max_bytes=max_mb * 1024 * 1024 if max_mb else MAX_FILE_BYTES,
+        accept_shrink=accept_shrink,
+        on_result=lambda r: console.print(
+            f"[{ {'imported': 'green', 'failed': 'red'}.get(r.status, 'dim') }]{r.source}[/]: "
+            f"{r.status}" + (f" (version {r.version})" if r.status == "imported" else "")
+            + (f": {r.reason}" if r.reason else "")))
+    if not any(r.status == "imported" for r in results):
+        console.print("no source was updated; the active versions stay in use")
     else:
         resolve_parties(store)
+    if any(r.status == "failed" for r in results):
+        raise typer.Exit(1)
 
 
 def entity_cmd(

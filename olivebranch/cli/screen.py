@@ -300,6 +300,11 @@ def register(app: typer.Typer) -> None:
                 f"screened {counts['rows']} rows: {counts['with_hits']} with results, "
                 f"{counts['errors']} errors → {output_file}"
                 + (f"; {reviewed} hits carry a reviewer's decision" if reviewed else ""))
+            from olivebranch.audit.log import record_batch_screening
+            from olivebranch.store import Store
+
+            record_batch_screening(Store(), input_file, output_file, counts, day=_as_of(as_of),
+                                   limit=limit, threshold=threshold)
             return
         if not name:
             raise OliveBranchError("give a NAME to screen, or --input FILE.csv --output "
@@ -314,6 +319,9 @@ def register(app: typer.Typer) -> None:
 
         results = index.search_parties(query, limit=limit, threshold=threshold)
         results = Reviews(ws.store).apply(results, name=name)
+        from olivebranch.audit.log import record_query
+
+        record_query(ws.store, query, results, day=day, limit=limit, threshold=threshold)
         counts = counting(ws, day, results)
         if as_json:
             print(json.dumps({"query": {"name": name, "schema": query.schema},
