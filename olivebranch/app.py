@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from olivebranch.api import errors
+from olivebranch.api import errors, guard
 from olivebranch.api.settings import Settings, app_version
 from olivebranch.api.state import AppState
 
@@ -71,12 +71,12 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     errors.install(app)
     from olivebranch.api.fastpath import FastMatch
 
-    app.add_middleware(FastMatch)  # inner: sees the body the size limit let through
-    app.add_middleware(
-        errors.BodyLimitMiddleware,
-        max_bytes=settings.max_body_bytes,
-        upload_bytes=settings.max_upload_bytes,
-    )
+    app.add_middleware(FastMatch)  # inner: sees the body the guard let through
+    from olivebranch.api.security import SecurityMiddleware
+
+    app.add_middleware(SecurityMiddleware, settings=settings)  # headers, CSRF, base URL
+    # outermost: sizes, keys, rate limits and queues before a byte of the body is read
+    app.state.guard = guard.install(app, settings)
 
     from olivebranch.api.routers import admin, deals, health, lists, match, ownership, scenarios
     from olivebranch.web import views

@@ -23,11 +23,14 @@ class KeyModel(BaseModel):
     created_at: datetime
     last_used_at: datetime | None = None
     revoked: bool = False
+    expires_at: datetime | None = Field(None, description="when the key stops working")
 
 
 class NewKey(BaseModel):
     name: str = Field(..., min_length=1, max_length=200, examples=["payments screening"])
     role: str = Field(..., pattern="^(read|analyst|admin)$", examples=["read"])
+    days: int | None = Field(None, ge=1, le=3660, description="The key stops working after "
+                             "this many days (default: the server's OLIVEBRANCH_KEY_DAYS)")
 
 
 class CreatedKey(KeyModel):
@@ -51,6 +54,7 @@ def _key_model(k: auth.KeyInfo) -> KeyModel:
         created_at=k.created_at,
         last_used_at=k.last_used_at,
         revoked=k.revoked,
+        expires_at=k.expires_at,
     )
 
 
@@ -61,7 +65,8 @@ def keys(request: Request) -> list[KeyModel]:
 
 @router.post("/keys", response_model=CreatedKey, status_code=201, summary="Create an API key")
 def create_key(request: Request, body: NewKey) -> CreatedKey:
-    key, info = auth.create_key(state(request).store, body.name, body.role)
+    days = body.days or request.app.state.settings.key_days or None
+    key, info = auth.create_key(state(request).store, body.name, body.role, days=days)
     return CreatedKey(key=key, **_key_model(info).model_dump())
 
 

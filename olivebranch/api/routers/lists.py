@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
 
 from olivebranch.api.auth import require
@@ -13,6 +13,10 @@ from olivebranch.api.deps import state
 from olivebranch.errors import InvalidInput, NotFound
 
 router = APIRouter(prefix="/api/lists", tags=["Lists"], dependencies=[Depends(require("read"))])
+
+
+#: a version id as the database can hold it (a larger number is a 422, not an overflow)
+VERSION_ID = Path(..., ge=1, le=2**63 - 1)
 
 
 class VersionModel(BaseModel):
@@ -63,7 +67,7 @@ def active_lists(request: Request) -> list[VersionModel]:
 @router.get(
     "/versions", response_model=list[VersionModel], summary="Every stored version of every list"
 )
-def all_versions(request: Request, source: str | None = None) -> list[VersionModel]:
+def all_versions(request: Request, source: str | None = Query(None, max_length=64)) -> list[VersionModel]:
     return [version_model(v) for v in state(request).store.versions(source)]
 
 
@@ -72,7 +76,7 @@ def all_versions(request: Request, source: str | None = None) -> list[VersionMod
     response_model=DiffModel,
     summary="What changed between two versions of one list",
 )
-def diff(request: Request, old_id: int, new_id: int) -> DiffModel:
+def diff(request: Request, old_id: int = VERSION_ID, new_id: int = VERSION_ID) -> DiffModel:
     from olivebranch.lists.diff import diff_versions
 
     try:
