@@ -100,6 +100,21 @@ BODY_SCHEMAS = {
 }
 
 
+#: answers of the outer guard (any route): status -> description
+GUARD_ANSWERS = {
+    "400": "Bad request (a malformed parameter or URL)",
+    "401": "API key missing, invalid, revoked or expired",
+    "403": "API key lacks the role",
+    "404": "No such item",
+    "413": "Request body too large (checked before it is read)",
+    "414": "A URL path segment is too long",
+    "422": "Invalid input (including text that is not valid Unicode, or a scenario over the "
+           "size limits)",
+    "429": "Rate limit or queue full; see Retry-After",
+    "503": "Busy: waited in the queue too long; see Retry-After",
+}
+
+
 def _openapi(app: FastAPI) -> dict:
     """FastAPI's document plus the deal and scenario file schemas for the bodies that carry
     them (deal files and scenario files are the same shapes as on disk)."""
@@ -141,6 +156,17 @@ def _openapi(app: FastAPI) -> dict:
             if bad is not None:
                 bad["content"] = {"application/json": {
                     "schema": {"$ref": "#/components/schemas/ValidationErrorResponse"}}}
+    # what the guard and the error handler may answer on any route (api.guard, api.limits)
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+    for path, ops in spec.get("paths", {}).items():
+        for op in ops.values():
+            responses = op.setdefault("responses", {})
+            for status, text in GUARD_ANSWERS.items():
+                if status == "503" and not path.startswith("/api/scenarios"):
+                    continue
+                if status == "404" and "{" not in path:
+                    continue
+                responses.setdefault(status, {"description": text, "content": error})
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
     app.openapi_schema = spec

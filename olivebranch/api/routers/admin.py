@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from olivebranch.api import auth
 from olivebranch.api.deps import parse_date, state
-from olivebranch.api.routers.lists import VersionModel, version_model
+from olivebranch.api.routers.lists import VersionModel, utc, version_model
 
 router = APIRouter(prefix="/api/admin", tags=["Admin"], dependencies=[Depends(auth.require("admin"))])
 
@@ -51,10 +51,10 @@ def _key_model(k: auth.KeyInfo) -> KeyModel:
         key_id=k.key_id,
         name=k.name,
         role=k.role,
-        created_at=k.created_at,
-        last_used_at=k.last_used_at,
+        created_at=utc(k.created_at),
+        last_used_at=utc(k.last_used_at),
         revoked=k.revoked,
-        expires_at=k.expires_at,
+        expires_at=utc(k.expires_at),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -41,6 +41,14 @@ class DiffModel(BaseModel):
     changed: list[dict[str, Any]]
 
 
+def utc(value: datetime | None) -> datetime | None:
+    """A stored time as UTC with its offset (SQLite gives times back without one; RFC 3339,
+    which the API document promises, needs it)."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
 def version_model(v: Any) -> VersionModel:
     from olivebranch.lists import registry
 
@@ -51,7 +59,7 @@ def version_model(v: Any) -> VersionModel:
         title=spec.title if spec else None,
         regime=spec.regime if spec else None,
         published=v.published,
-        imported_at=v.imported_at,
+        imported_at=utc(v.imported_at),
         entity_count=v.entity_count,
         active=v.active,
         counts=v.counts,
