@@ -105,7 +105,7 @@ GUARD_ANSWERS = {
     "400": "Bad request (a malformed parameter or URL)",
     "401": "API key missing, invalid, revoked or expired",
     "403": "API key lacks the role",
-    "404": "No such item",
+    "404": "No such item (deal, scenario, entity, list version)",
     "413": "Request body too large (checked before it is read)",
     "414": "A URL path segment is too long",
     "422": "Invalid input (including text that is not valid Unicode, or a scenario over the "
@@ -163,8 +163,6 @@ def _openapi(app: FastAPI) -> dict:
             responses = op.setdefault("responses", {})
             for status, text in GUARD_ANSWERS.items():
                 if status == "503" and not path.startswith("/api/scenarios"):
-                    continue
-                if status == "404" and "{" not in path:
                     continue
                 responses.setdefault(status, {"description": text, "content": error})
     components.pop("HTTPValidationError", None)

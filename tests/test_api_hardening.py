@@ -394,6 +394,19 @@ def test_odd_ids_get_4xx(client: TestClient, keys: dict[str, str]) -> None:
                        json=_delist([LUKOIL]) | {"name": "s" * 500}).status_code in (400, 422)
 
 
+def test_scenario_parameters_never_name_server_files(client: TestClient, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text((Path(__file__).resolve().parents[1] / "data" / "scenarios"
+                        / "status-quo.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    for path in ("/api/deals", "/api/scenarios/compare?b=status-quo&a=",
+                 "/api/scenarios/summary?scenarios="):
+        sep = "&" if "?" in path else "?"
+        url = f"{path}{str(outside)}" if path.endswith("=") else f"{path}{sep}scenario={outside}"
+        resp = client.get(url)
+        assert resp.status_code in (404, 422), (url, resp.status_code, resp.text[:200])
+        assert str(tmp_path) not in resp.text
+
+
 # ---------------------------------------------------------------------- web security
 def test_security_headers_everywhere(client: TestClient) -> None:
     for path in ("/deals", "/api/lists", "/healthz", "/static/style.css", "/nowhere"):

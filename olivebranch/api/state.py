@@ -126,15 +126,20 @@ class AppState:
 
     # ------------------------------------------------------------------ the workspace
     def run(self, scenario: str, as_of: date | None = None) -> ScenarioRun:
-        """A whole-catalogue run of one named scenario (cached by the workspace)."""
+        """A whole-catalogue run of one named scenario (cached by the workspace). Only names
+        in the catalogue: a caller never gets the server to read a file path."""
+        self.scenarios.get(scenario)  # NotFound for an unknown name
         return self.workspace.run(scenario, as_of)
 
     def assessment(self, deal_id: str, scenario: str, as_of: date | None = None) -> DealVerdict:
         """One catalogue deal's verdict with each party's standing per regime."""
         self.deals.get(deal_id)  # NotFound for an unknown deal
+        self.scenarios.get(scenario)
         return self.workspace.assess(deal_id, scenario, as_of)
 
     def matrix(self, names: list[str], as_of: date | None = None) -> Matrix:
+        for name in names:
+            self.scenarios.get(name)
         return self.workspace.matrix(names, as_of)
 
     def ownership(self, as_of: date | None) -> OwnershipAnalysis:
