@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -49,6 +50,9 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # CPU-bound work (a scenario run, an index build) runs in worker threads; a short GIL
+        # switch interval lets the event loop in often, so /healthz and cheap pages stay fast
+        sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
         if getattr(app.state, "ob", None) is None:
             app.state.ob = AppState.start(settings)
             if settings.warm_up:

@@ -61,8 +61,8 @@ class Settings:
     max_scenario_names: int = 100
     #: scenario runs and PDF renders computed at once; callers beyond wait in a queue of at
     #: most ``queue_length`` for ``queue_seconds``, then get 503 (a full queue: 429)
-    max_concurrent_runs: int = 2
-    max_concurrent_renders: int = 2
+    max_concurrent_runs: int = 1
+    max_concurrent_renders: int = 1
     queue_length: int = 8
     queue_seconds: float = 20.0
     #: requests per key (or per client address, for anonymous callers) per minute on the
@@ -92,8 +92,8 @@ class Settings:
             max_queries=_int("OLIVEBRANCH_MAX_QUERIES", 100),
             max_scenario_changes=_int("OLIVEBRANCH_MAX_SCENARIO_CHANGES", 100),
             max_scenario_names=_int("OLIVEBRANCH_MAX_SCENARIO_NAMES", 100),
-            max_concurrent_runs=_int("OLIVEBRANCH_MAX_CONCURRENT_RUNS", 2),
-            max_concurrent_renders=_int("OLIVEBRANCH_MAX_CONCURRENT_RENDERS", 2),
+            max_concurrent_runs=_int("OLIVEBRANCH_MAX_CONCURRENT_RUNS", 1),
+            max_concurrent_renders=_int("OLIVEBRANCH_MAX_CONCURRENT_RENDERS", 1),
             queue_length=_int("OLIVEBRANCH_QUEUE_LENGTH", 8),
             queue_seconds=float(_int("OLIVEBRANCH_QUEUE_SECONDS", 20)),
             expensive_per_minute=_int("OLIVEBRANCH_EXPENSIVE_PER_MINUTE", 60),
