@@ -5,13 +5,14 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from olivebranch.api import errors
+from olivebranch.api import errors, guard
 from olivebranch.api.settings import Settings, app_version
 from olivebranch.api.state import AppState
 
@@ -49,6 +50,9 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # CPU-bound work (a scenario run, an index build) runs in worker threads; a short GIL
+        # switch interval lets the event loop in often, so /healthz and cheap pages stay fast
+        sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
         if getattr(app.state, "ob", None) is None:
             app.state.ob = AppState.start(settings)
             if settings.warm_up:
@@ -71,12 +75,12 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     errors.install(app)
     from olivebranch.api.fastpath import FastMatch
 
-    app.add_middleware(FastMatch)  # inner: sees the body the size limit let through
-    app.add_middleware(
-        errors.BodyLimitMiddleware,
-        max_bytes=settings.max_body_bytes,
-        upload_bytes=settings.max_upload_bytes,
-    )
+    app.add_middleware(FastMatch)  # inner: sees the body the guard let through
+    from olivebranch.api.security import SecurityMiddleware
+
+    app.add_middleware(SecurityMiddleware, settings=settings)  # headers, CSRF, base URL
+    # outermost: sizes, keys, rate limits and queues before a byte of the body is read
+    app.state.guard = guard.install(app, settings)
 
     from olivebranch.api.routers import (
         admin,
@@ -110,6 +114,21 @@ BODY_SCHEMAS = {
     ("/api/scenarios", "post"): "Scenario",
     ("/api/scenarios/{name}", "put"): "Scenario",
     ("/api/scenarios/run", "post"): "Scenario",
+}
+
+
+#: answers of the outer guard (any route): status -> description
+GUARD_ANSWERS = {
+    "400": "Bad request (a malformed parameter or URL)",
+    "401": "API key missing, invalid, revoked or expired",
+    "403": "API key lacks the role",
+    "404": "No such item (deal, scenario, entity, list version)",
+    "413": "Request body too large (checked before it is read)",
+    "414": "A URL path segment is too long",
+    "422": "Invalid input (including text that is not valid Unicode, or a scenario over the "
+           "size limits)",
+    "429": "Rate limit or queue full; see Retry-After",
+    "503": "Busy: waited in the queue too long; see Retry-After",
 }
 
 
@@ -154,6 +173,15 @@ def _openapi(app: FastAPI) -> dict:
             if bad is not None:
                 bad["content"] = {"application/json": {
                     "schema": {"$ref": "#/components/schemas/ValidationErrorResponse"}}}
+    # what the guard and the error handler may answer on any route (api.guard, api.limits)
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+    for path, ops in spec.get("paths", {}).items():
+        for op in ops.values():
+            responses = op.setdefault("responses", {})
+            for status, text in GUARD_ANSWERS.items():
+                if status == "503" and not path.startswith("/api/scenarios"):
+                    continue
+                responses.setdefault(status, {"description": text, "content": error})
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
     app.openapi_schema = spec

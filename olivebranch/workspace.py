@@ -119,6 +119,7 @@ class Workspace:
         self.results = ResultCache(self._cache_root() / "results") if on_disk else None
         self._inputs: str | None = None
         self.lock = threading.RLock()
+        self._computing = threading.RLock()  # one scenario computation at a time
         self._scenario_engine: tuple[int, ScenarioEngine] | None = None
         self._runs: OrderedDict[tuple, ScenarioRun] = OrderedDict()
         self._ownership: OrderedDict[tuple, OwnershipAnalysis] = OrderedDict()
@@ -317,8 +318,9 @@ class Workspace:
     def context(self, scenario: str | Scenario = "status-quo", as_of: date | None = None
                 ) -> ScenarioState:
         """The evaluation context of a scenario on a day (its own ``set_date`` wins)."""
-        with self.lock:
-            return self.scenario_engine().context(self.scenario(scenario), self.day(as_of))
+        engine = self.scenario_engine()
+        with self._computing:
+            return engine.context(self.scenario(scenario), self.day(as_of))
 
     def run(self, scenario: str | Scenario = "status-quo", as_of: date | None = None, *,
             deals: Sequence[str | Deal] | None = None,
@@ -343,10 +345,16 @@ class Workspace:
             disk = self._key("run", day, self._chain(s),
                              [d.model_dump_json() for d in items], regs)
             run = self.results.get(disk) if self.results is not None and disk else None
-            if not isinstance(run, ScenarioRun):
-                run = self.scenario_engine().run(s, deals=chosen, regimes=regs, as_of=day)
-                if self.results is not None and disk:
+            engine = self.scenario_engine()
+        if not isinstance(run, ScenarioRun):
+            # computed outside the workspace lock: a long run (an ad hoc scenario) must not
+            # hold up pages that read cached answers; runs take turns on the engine's memos
+            with self._computing:
+                run = engine.run(s, deals=chosen, regimes=regs, as_of=day)
+            if self.results is not None and disk:
+                with self.lock:
                     self.results.put(disk, run.stored())
+        with self.lock:
             if key is not None:
                 self._runs[key] = run
                 while len(self._runs) > MAX_RUNS:
@@ -394,7 +402,7 @@ class Workspace:
                     out[i] = hit
         todo = [i for i, v in enumerate(out) if v is None]
         if todo:
-            with self.lock:
+            with self._computing:
                 state = self.context(s, day)
                 for i in todo:
                     out[i] = self.engine.assess(items[i], state.ctx, regs)

@@ -363,15 +363,18 @@ def test_web_sign_in(closed: TestClient, keys: dict[str, str]) -> None:
     closed.cookies.clear()
     first = closed.get("/deals", follow_redirects=False)
     assert first.status_code == 303 and first.headers["location"].startswith("/login")
-    refused = closed.post("/login", data={"key": "ob_nope_nope", "next": "/deals"})
+    closed.get("/login")  # the form sets the CSRF cookie its posts must echo (issue 11)
+    csrf = closed.cookies.get("ob_csrf")
+    refused = closed.post("/login", data={"key": "ob_nope_nope", "next": "/deals", "csrf": csrf})
     assert refused.status_code == 401 and "unknown or revoked" in refused.text
-    ok = closed.post("/login", data={"key": keys["read"], "next": "/deals"},
+    ok = closed.post("/login", data={"key": keys["read"], "next": "/deals", "csrf": csrf},
                      follow_redirects=False)
     assert ok.status_code == 303 and ok.headers["location"] == "/deals"
     assert closed.get("/lists").status_code == 200  # the cookie signs the browser in
     # the cookie is not enough for a write: that needs the key in a header
     assert closed.post("/api/deals/validate", json={}).status_code == 401
-    assert closed.post("/login", data={"key": keys["read"], "next": "//evil.example"},
+    assert closed.post("/login", data={"key": keys["read"], "next": "//evil.example",
+                                       "csrf": csrf},
                        follow_redirects=False).headers["location"] == "/"
     closed.get("/logout")
     closed.cookies.clear()

@@ -10,6 +10,7 @@ with a 500 that leaks nothing.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,9 +18,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from olivebranch.errors import OliveBranchError
+from olivebranch.text_hygiene import TextHygieneError
 
 log = logging.getLogger("olivebranch.api")
 
@@ -40,6 +41,18 @@ def _describe(errors: list[dict[str, Any]]) -> str:
         parts.append(f"{where}: {msg}")
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
     return "; ".join(parts) + more
+
+
+#: an absolute file path on the server (or a SQLite URL): messages show its last part only
+_SERVER_PATH = re.compile(
+    r"(?:sqlite:/{3,4}|(?<![\w/.:]))/?(?:home|tmp|var|usr|work|opt|root|srv|etc|mnt|data|app|"
+    r"Users|private|run|nix)/(?:[\w.@+\-]+/)*([\w.@+\-]*)")
+
+
+def scrub(message: str) -> str:
+    """A message without the server's directories (``/srv/ob/var/deals/x.yaml`` -> ``x.yaml``):
+    callers learn which file, not where the server keeps it."""
+    return _SERVER_PATH.sub(lambda m: m.group(1) or "…", message)
 
 
 async def validation_handler(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -64,10 +77,20 @@ PageRenderer = Callable[[Request, int, str], Response]
 async def user_error_handler(request: Request, exc: OliveBranchError) -> Response:
     """The one mapping of typed errors to HTTP answers."""
     status = getattr(exc, "status", 400)
+    retry = getattr(exc, "retry_after", None)
+    headers = {"Retry-After": str(retry)} if retry is not None else None
     render = getattr(request.app.state, "error_page", None)
     if render is not None and wants_page(request):
-        return render(request, status, str(exc))
-    return JSONResponse(status_code=status, content={"detail": str(exc)})
+        page = render(request, status, scrub(str(exc)))
+        if headers:
+            page.headers.update(headers)
+        return page
+    return JSONResponse(status_code=status, content={"detail": scrub(str(exc))}, headers=headers)
+
+
+async def text_error_handler(request: Request, exc: TextHygieneError) -> Response:
+    """Text no store can hold (a lone surrogate) or longer than its field: 422 / 413."""
+    return JSONResponse(status_code=exc.status_code, content={"detail": scrub(str(exc))})
 
 
 def wants_page(request: Request) -> bool:
@@ -91,6 +114,13 @@ async def unexpected_handler(request: Request, exc: Exception) -> Response:
     )
 
 
+async def unencodable_handler(request: Request, exc: UnicodeEncodeError) -> Response:
+    """Text that cannot be encoded (a lone surrogate that got past the guard, say in a query
+    parameter) is the caller's input, not a server fault."""
+    return JSONResponse(status_code=422, content={
+        "detail": "the request holds text that is not valid Unicode (a lone surrogate)"})
+
+
 def _is_api(path: str) -> bool:
     return path.startswith(("/api/", "/match/", "/search/", "/entities/", "/catalog",
                             "/algorithms", "/openapi.json"))
@@ -99,86 +129,9 @@ def _is_api(path: str) -> bool:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_handler)  # type: ignore[arg-type]
     app.add_exception_handler(OliveBranchError, user_error_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(TextHygieneError, text_error_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(UnicodeEncodeError, unencodable_handler)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, unexpected_handler)
 
 
-class BodyLimitMiddleware:
-    """Refuse request bodies above ``max_bytes`` with 413, before any parsing.
-
-    The body is read (up to the limit) and replayed to the app, so chunked uploads without a
-    ``Content-Length`` are capped too.
-    """
-
-    def __init__(
-        self, app: ASGIApp, max_bytes: int, upload_bytes: int = 0, upload_prefix: str = "/api/admin/"
-    ) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-        self.upload_bytes = max(upload_bytes, max_bytes)
-        self.upload_prefix = upload_prefix
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
-            await self.app(scope, receive, send)
-            return
-        limit = self.max_bytes
-        if scope.get("path", "").startswith(self.upload_prefix):
-            limit = self.upload_bytes
-        for name, value in scope.get("headers", ()):
-            if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    await self._refuse(send, 400, "invalid Content-Length header")
-                    return
-                if declared > limit:
-                    await self._too_large(send, limit)
-                    return
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body = message.get("body", b"")
-            size += len(body)
-            if size > limit:
-                await self._too_large(send, limit)
-                return
-            chunks.append(body)
-            more = message.get("more_body", False)
-        replayed = False
-        full = b"".join(chunks)
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": full, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-    async def _too_large(self, send: Send, limit: int) -> None:
-        await self._refuse(send, 413, f"request body too large (limit {limit:,} bytes)")
-
-    async def _refuse(self, send: Send, status: int, detail: str) -> None:
-        import json
-
-        body = json.dumps({"detail": detail}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
-
-
-__all__ = ["BodyLimitMiddleware", "install", "StarletteHTTPException"]
+__all__ = ["install", "StarletteHTTPException"]

@@ -11,13 +11,22 @@ ignore fields they do not know.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 #: Query values may be strings or numbers (coerced to strings); nothing nested.
 Scalar = str | int | float
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+#: a time with its UTC offset (SQLite gives stored times back without one; the document
+#: promises RFC 3339 date-times)
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 
 class ErrorResponse(BaseModel):
@@ -67,9 +76,9 @@ class EntityResponse(BaseModel):
     datasets: list[str] = Field([], examples=[["us_ofac_sdn"]])
     referents: list[str] = Field([], examples=[["ofac-1234"]])
     target: bool = False
-    first_seen: datetime | None = None
-    last_seen: datetime | None = None
-    last_change: datetime | None = None
+    first_seen: UtcDatetime | None = None
+    last_seen: UtcDatetime | None = None
+    last_change: UtcDatetime | None = None
     designations: list[Designation] = []
 
 

@@ -51,6 +51,28 @@ class Settings:
     max_limit: int = 500
     default_limit: int = 5
     title: str = "olivebranch"
+    # --- limits against abuse (issue 11); every one is an OLIVEBRANCH_* variable
+    #: imports (the only route that takes a list file) may send this much; every other
+    #: route is held to ``max_body_bytes``
+    upload_path: str = "/api/admin/lists/"
+    max_path_segment: int = 200
+    #: a scenario (ad hoc or saved) may hold this many changes and names/entity ids in all
+    max_scenario_changes: int = 100
+    max_scenario_names: int = 100
+    #: scenario runs and PDF renders computed at once; callers beyond wait in a queue of at
+    #: most ``queue_length`` for ``queue_seconds``, then get 503 (a full queue: 429)
+    max_concurrent_runs: int = 1
+    max_concurrent_renders: int = 1
+    queue_length: int = 8
+    queue_seconds: float = 20.0
+    #: requests per key (or per client address, for anonymous callers) per minute on the
+    #: expensive endpoints (scenario runs, PDF reports, imports); 0 switches it off
+    expensive_per_minute: int = 60
+    #: new API keys expire after this many days unless the admin says otherwise
+    key_days: int = 90
+    #: the public URL of the server (links and script URLs are built from it, never from the
+    #: Host header); ``https://…`` also marks the sign-in cookie ``Secure``
+    base_url: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -68,6 +90,15 @@ class Settings:
             max_body_bytes=_int("OLIVEBRANCH_MAX_BODY_BYTES", 1_000_000),
             max_upload_bytes=_int("OLIVEBRANCH_MAX_UPLOAD_BYTES", 256_000_000),
             max_queries=_int("OLIVEBRANCH_MAX_QUERIES", 100),
+            max_scenario_changes=_int("OLIVEBRANCH_MAX_SCENARIO_CHANGES", 100),
+            max_scenario_names=_int("OLIVEBRANCH_MAX_SCENARIO_NAMES", 100),
+            max_concurrent_runs=_int("OLIVEBRANCH_MAX_CONCURRENT_RUNS", 1),
+            max_concurrent_renders=_int("OLIVEBRANCH_MAX_CONCURRENT_RENDERS", 1),
+            queue_length=_int("OLIVEBRANCH_QUEUE_LENGTH", 8),
+            queue_seconds=float(_int("OLIVEBRANCH_QUEUE_SECONDS", 20)),
+            expensive_per_minute=_int("OLIVEBRANCH_EXPENSIVE_PER_MINUTE", 60),
+            key_days=_int("OLIVEBRANCH_KEY_DAYS", 90),
+            base_url=(os.environ.get("OLIVEBRANCH_BASE_URL") or "").strip().rstrip("/") or None,
         )
 
 

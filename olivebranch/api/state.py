@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from olivebranch.api.settings import Settings
 from olivebranch.catalogue import DealCatalogue, ScenarioCatalogue
@@ -43,6 +43,9 @@ class AppState:
     timings: dict[str, float] = field(default_factory=dict)
     ready: bool = False
     lock: threading.RLock = field(default_factory=threading.RLock)
+    #: the list versions the serving index was built from (``/catalog`` reports these, so
+    #: it never names a version ``/match`` does not answer from yet)
+    index_versions: list[Any] = field(default_factory=list)
 
     @classmethod
     def start(cls, settings: Settings, *, clock: Clock | None = None) -> AppState:
@@ -54,11 +57,15 @@ class AppState:
         state = cls(settings=settings,
                     workspace=Workspace(store, clock=clock, index_cache=settings.index_cache))
         if settings.import_bundled_if_empty and not store.active_versions():
+            from olivebranch.errors import ImportLockedError
             from olivebranch.lists.importer import import_bundled
 
             log.info("no active lists: importing the bundled snapshots")
             t1 = time.perf_counter()
-            import_bundled(store)
+            try:
+                import_bundled(store)
+            except ImportLockedError as exc:  # another process is importing: serve what is there
+                log.warning("bundled import skipped: %s", exc)
             state.timings["import_bundled_s"] = round(time.perf_counter() - t1, 3)
         state.import_legacy_files()
         state.rebuild_index()
@@ -98,11 +105,14 @@ class AppState:
         from olivebranch.api.screening import Lookup
 
         t0 = time.perf_counter()
+        versions = self.store.active_versions()
         self.workspace.refresh()
         index = self.workspace.snapshots.current_index()
         lookup = Lookup.build(self.store)
+        if [v.id for v in self.store.active_versions()] != [v.id for v in versions]:
+            versions = self.store.active_versions()  # changed meanwhile: the index has these
         with self.lock:
-            self.index, self.lookup = index, lookup
+            self.index, self.lookup, self.index_versions = index, lookup, versions
         self.timings["index_build_s"] = round(time.perf_counter() - t0, 3)
         log.info("match index built in %.2fs", self.timings["index_build_s"])
 
@@ -116,15 +126,20 @@ class AppState:
 
     # ------------------------------------------------------------------ the workspace
     def run(self, scenario: str, as_of: date | None = None) -> ScenarioRun:
-        """A whole-catalogue run of one named scenario (cached by the workspace)."""
+        """A whole-catalogue run of one named scenario (cached by the workspace). Only names
+        in the catalogue: a caller never gets the server to read a file path."""
+        self.scenarios.get(scenario)  # NotFound for an unknown name
         return self.workspace.run(scenario, as_of)
 
     def assessment(self, deal_id: str, scenario: str, as_of: date | None = None) -> DealVerdict:
         """One catalogue deal's verdict with each party's standing per regime."""
         self.deals.get(deal_id)  # NotFound for an unknown deal
+        self.scenarios.get(scenario)
         return self.workspace.assess(deal_id, scenario, as_of)
 
     def matrix(self, names: list[str], as_of: date | None = None) -> Matrix:
+        for name in names:
+            self.scenarios.get(name)
         return self.workspace.matrix(names, as_of)
 
     def ownership(self, as_of: date | None) -> OwnershipAnalysis:

@@ -18,3 +18,12 @@ api_keys = Table(
     Column("last_used_at", DateTime(timezone=True), nullable=True),
     Column("revoked", Boolean, nullable=False, default=False),
 )
+
+#: when a key stops working (a table of its own, so stores made before keys expired need no
+#: column added; a key without a row here never expires)
+api_key_expiry = Table(
+    "api_key_expiry",
+    metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from olivebranch.api import auth
 from olivebranch.api.deps import parse_date, state
-from olivebranch.api.routers.lists import VersionModel, version_model
+from olivebranch.api.routers.lists import VersionModel, utc, version_model
 
 router = APIRouter(prefix="/api/admin", tags=["Admin"], dependencies=[Depends(auth.require("admin"))])
 
@@ -23,11 +23,14 @@ class KeyModel(BaseModel):
     created_at: datetime
     last_used_at: datetime | None = None
     revoked: bool = False
+    expires_at: datetime | None = Field(None, description="when the key stops working")
 
 
 class NewKey(BaseModel):
     name: str = Field(..., min_length=1, max_length=200, examples=["payments screening"])
     role: str = Field(..., pattern="^(read|analyst|admin)$", examples=["read"])
+    days: int | None = Field(None, ge=1, le=3660, description="The key stops working after "
+                             "this many days (default: the server's OLIVEBRANCH_KEY_DAYS)")
 
 
 class CreatedKey(KeyModel):
@@ -48,9 +51,10 @@ def _key_model(k: auth.KeyInfo) -> KeyModel:
         key_id=k.key_id,
         name=k.name,
         role=k.role,
-        created_at=k.created_at,
-        last_used_at=k.last_used_at,
+        created_at=utc(k.created_at),
+        last_used_at=utc(k.last_used_at),
         revoked=k.revoked,
+        expires_at=utc(k.expires_at),
     )
 
 
@@ -61,7 +65,8 @@ def keys(request: Request) -> list[KeyModel]:
 
 @router.post("/keys", response_model=CreatedKey, status_code=201, summary="Create an API key")
 def create_key(request: Request, body: NewKey) -> CreatedKey:
-    key, info = auth.create_key(state(request).store, body.name, body.role)
+    days = body.days or request.app.state.settings.key_days or None
+    key, info = auth.create_key(state(request).store, body.name, body.role, days=days)
     return CreatedKey(key=key, **_key_model(info).model_dump())
 
 

@@ -28,7 +28,8 @@ async def readyz(request: Request) -> ReadyResponse | JSONResponse:
     return ReadyResponse(
         status="ok",
         entities=len(ob.index),
-        sources=[v.source for v in ob.store.active_versions()],
+        # the versions the index serves, kept in memory: no database call on the event loop
+        sources=[v.source for v in ob.index_versions],
         timings=ob.timings,
     )
 

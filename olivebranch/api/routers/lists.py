@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
 
 from olivebranch.api.auth import require
@@ -13,6 +13,10 @@ from olivebranch.api.deps import state
 from olivebranch.errors import InvalidInput, NotFound
 
 router = APIRouter(prefix="/api/lists", tags=["Lists"], dependencies=[Depends(require("read"))])
+
+
+#: a version id as the database can hold it (a larger number is a 422, not an overflow)
+VERSION_ID = Path(..., ge=1, le=2**63 - 1)
 
 
 class VersionModel(BaseModel):
@@ -37,6 +41,14 @@ class DiffModel(BaseModel):
     changed: list[dict[str, Any]]
 
 
+def utc(value: datetime | None) -> datetime | None:
+    """A stored time as UTC with its offset (SQLite gives times back without one; RFC 3339,
+    which the API document promises, needs it)."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
 def version_model(v: Any) -> VersionModel:
     from olivebranch.lists import registry
 
@@ -47,7 +59,7 @@ def version_model(v: Any) -> VersionModel:
         title=spec.title if spec else None,
         regime=spec.regime if spec else None,
         published=v.published,
-        imported_at=v.imported_at,
+        imported_at=utc(v.imported_at),
         entity_count=v.entity_count,
         active=v.active,
         counts=v.counts,
@@ -63,7 +75,7 @@ def active_lists(request: Request) -> list[VersionModel]:
 @router.get(
     "/versions", response_model=list[VersionModel], summary="Every stored version of every list"
 )
-def all_versions(request: Request, source: str | None = None) -> list[VersionModel]:
+def all_versions(request: Request, source: str | None = Query(None, max_length=64)) -> list[VersionModel]:
     return [version_model(v) for v in state(request).store.versions(source)]
 
 
@@ -72,7 +84,7 @@ def all_versions(request: Request, source: str | None = None) -> list[VersionMod
     response_model=DiffModel,
     summary="What changed between two versions of one list",
 )
-def diff(request: Request, old_id: int, new_id: int) -> DiffModel:
+def diff(request: Request, old_id: int = VERSION_ID, new_id: int = VERSION_ID) -> DiffModel:
     from olivebranch.lists.diff import diff_versions
 
     try:

@@ -278,7 +278,7 @@ def catalog(request: Request) -> DataCatalogModel:
 
     ob = state(request)
     reg = registry()
-    versions = ob.store.active_versions()
+    versions = ob.index_versions or ob.store.active_versions()  # those /match answers from
     datasets = []
     for v in versions:
         spec = reg.get(v.source)
