@@ -43,7 +43,12 @@ class LoginRequired(Exception):
 
 
 def mount(app: FastAPI) -> None:
+    from olivebranch.web import editor
+
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    # the workbench's fixed paths (/deals/new, …) before the pages' /deals/{deal_id}
+    for module in (editor,):
+        app.include_router(module.router)
     app.include_router(router)
     # typed errors raised by a page are answered with an error page (api.errors)
     app.state.error_page = lambda request, status, message: error_page(
