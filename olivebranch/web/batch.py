@@ -1,0 +1,397 @@
+"""Batch screening in the browser: upload a CSV or XLSX file, map its columns, screen every row
+in the background with progress, filter the results, download them as CSV or XLSX.
+
+Rows are screened by ``match.batch.screen_row``, exactly as ``olivebranch screen --input`` does,
+after the user's column mapping turns each row into the batch format's fields (name, schema,
+birth_date, country, identifier, id). A job lives in the server process (``Jobs``), keyed by a
+random id that is also its only handle; finished jobs are dropped after ``KEEP_SECONDS`` or
+when more than ``MAX_JOBS`` exist.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+router = APIRouter(include_in_schema=False)
+FIELDS = ("name", "schema", "birth_date", "country", "identifier", "id")
+#: header spellings the mapping step proposes for each field (lowercase, no punctuation)
+GUESSES: dict[str, tuple[str, ...]] = {
+    "name": ("name", "full name", "fullname", "entity", "entity name", "company", "company name",
+             "counterparty", "party", "customer", "customer name", "legal name"),
+    "schema": ("schema", "type", "entity type", "kind"),
+    "birth_date": ("birth date", "birthdate", "dob", "date of birth", "incorporation date",
+                   "birth_date"),
+    "country": ("country", "countries", "nationality", "jurisdiction", "country code"),
+    "identifier": ("identifier", "id number", "registration number", "inn", "ogrn", "lei",
+                   "imo", "tax id", "passport"),
+    "id": ("id", "ref", "reference", "customer id", "record id", "row id"),
+}
+MAX_ROWS = 20_000
+MAX_JOBS = 20
+KEEP_SECONDS = 3600
+RESULT_COLUMNS = ("row", "line", "query", "status", "hits", "best_match", "entity_id", "score",
+                  "schema", "lists", "programs", "error")
+
+
+class BatchInputError(ValueError):
+    """The upload is not a table we can read; the message names the file and the place."""
+
+
+@dataclass
+class Job:
+    id: str
+    filename: str
+    columns: list[str]
+    rows: list[list[str]]
+    created: float = field(default_factory=time.time)
+    mapping: dict[str, str] = field(default_factory=dict)
+    done: int = 0
+    started: float | None = None
+    finished: float | None = None
+    error: str | None = None
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+    def status(self) -> dict[str, Any]:
+        hits = sum(1 for r in self.results if r["status"] == "match")
+        errors = sum(1 for r in self.results if r["status"] == "error")
+        elapsed = ((self.finished or time.time()) - self.started) if self.started else 0.0
+        return {"job": self.id, "filename": self.filename, "total": len(self.rows),
+                "done": self.done, "finished": self.finished is not None, "error": self.error,
+                "matches": hits, "errors": errors, "seconds": round(elapsed, 2)}
+
+
+class Jobs:
+    def __init__(self) -> None:
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+
+    def add(self, job: Job) -> None:
+        with self._lock:
+            now = time.time()
+            for k in [k for k, j in self._jobs.items() if now - j.created > KEEP_SECONDS]:
+                del self._jobs[k]
+            while len(self._jobs) >= MAX_JOBS:
+                del self._jobs[min(self._jobs, key=lambda k: self._jobs[k].created)]
+            self._jobs[job.id] = job
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+
+def jobs(request: Request) -> Jobs:
+    app = request.app
+    if getattr(app.state, "batch_jobs", None) is None:
+        app.state.batch_jobs = Jobs()
+    return app.state.batch_jobs
+
+
+# ---------------------------------------------------------------------------- reading uploads
+def read_table(filename: str, data: bytes) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of an uploaded CSV or XLSX file, as strings."""
+    lower = filename.lower()
+    if lower.endswith(".xlsx") or data[:2] == b"PK":
+        return _read_xlsx(filename, data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BatchInputError(f"{filename}: not UTF-8 text (byte {exc.start}); save the CSV "
+                              "as UTF-8") from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise BatchInputError(f"{filename}: the file is empty") from None
+    except csv.Error as exc:
+        raise BatchInputError(f"{filename}, line 1: {exc}") from None
+    rows = []
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise BatchInputError(f"{filename}, line {reader.line_num}: {exc}") from None
+        if any(v.strip() for v in values):
+            rows.append(values)
+        if len(rows) > MAX_ROWS:
+            raise BatchInputError(f"{filename}: more than {MAX_ROWS:,} rows; use "
+                                  "`olivebranch screen --input` or the bulk job for big files")
+    return _checked(filename, header, rows)
+
+
+def _read_xlsx(filename: str, data: bytes) -> tuple[list[str], list[list[str]]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise BatchInputError(f"{filename}: not a readable XLSX workbook ({exc})") from None
+    try:
+        ws = wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
+        try:
+            header = [_cell(v).strip() for v in next(it)]
+        except StopIteration:
+            raise BatchInputError(f"{filename}: the first sheet is empty") from None
+        rows = []
+        for values in it:
+            row = [_cell(v) for v in values]
+            if any(v.strip() for v in row):
+                rows.append(row)
+            if len(rows) > MAX_ROWS:
+                raise BatchInputError(f"{filename}: more than {MAX_ROWS:,} rows")
+    finally:
+        wb.close()
+    return _checked(filename, header, rows)
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if hasattr(v, "date") and hasattr(v, "isoformat"):
+        return (v.date() if hasattr(v, "hour") else v).isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _checked(filename: str, header: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    if not any(header):
+        raise BatchInputError(f"{filename}: the first row must name the columns")
+    header = [h or f"column {i + 1}" for i, h in enumerate(header)]
+    if not rows:
+        raise BatchInputError(f"{filename}: no data rows under the header")
+    return header, rows
+
+
+def _norm(h: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in h.lower()).split())
+
+
+def guess_mapping(columns: list[str]) -> dict[str, str]:
+    """Field -> column the header most likely means (only fields with a likely column)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for fld in FIELDS:
+        for c in columns:
+            if c not in used and _norm(c) in GUESSES[fld]:
+                out[fld] = c
+                used.add(c)
+                break
+    return out
+
+
+# ---------------------------------------------------------------------------- screening
+def _row_fields(job: Job, values: list[str]) -> dict[str, str]:
+    index = {c: i for i, c in enumerate(job.columns)}
+    out = {}
+    for fld, col in job.mapping.items():
+        i = index.get(col)
+        out[fld] = values[i].strip() if i is not None and i < len(values) else ""
+    return out
+
+
+def run_job(job: Job, index: Any, threshold: float) -> None:
+    from olivebranch.match.batch import screen_row
+
+    job.started = time.time()
+    try:
+        for n, values in enumerate(job.rows):
+            fields = _row_fields(job, values)
+            line = n + 2
+            record = screen_row(index, (line, fields, None), limit=3, threshold=threshold)
+            job.results.append(_flat(n + 1, line, fields, record))
+            job.done = n + 1
+    except Exception as exc:  # noqa: BLE001 - shown to the user; the job stops
+        job.error = f"row {job.done + 1}: {exc}"
+    finally:
+        job.finished = time.time()
+
+
+def _flat(n: int, line: int, fields: dict[str, str], record: dict[str, Any]) -> dict[str, Any]:
+    results = record.get("results") or []
+    best = results[0] if results else None
+    if "error" in record:
+        status = "error"
+    elif best and best["match"]:
+        status = "match"
+    elif best:
+        status = "possible"
+    else:
+        status = "clear"
+    return {
+        "row": fields.get("id") or str(n), "line": line, "query": fields.get("name", ""),
+        "status": status, "hits": sum(1 for r in results if r["match"]),
+        "best_match": best["caption"] if best else "", "entity_id": best["entity_id"] if best else "",
+        "score": best["score"] if best else None, "schema": best["schema"] if best else "",
+        "lists": ", ".join(best["datasets"]) if best else "",
+        "programs": ", ".join(best.get("programs") or []) if best else "",
+        "error": record.get("error") or "",
+    }
+
+
+def table_csv(rows: list[dict[str, Any]]) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(RESULT_COLUMNS)
+    for r in rows:
+        w.writerow(["" if r[c] is None else r[c] for c in RESULT_COLUMNS])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def table_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    ws.title = "Screening results"
+    ws.append(list(RESULT_COLUMNS))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append([_safe_cell(r[c]) for c in RESULT_COLUMNS])
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    wb.properties.title = title
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _safe_cell(v: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is written as text (CSV/XLSX injection)."""
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
+        return "'" + v
+    return v
+
+
+def filtered(job: Job, status: str = "", q: str = "") -> list[dict[str, Any]]:
+    rows = list(job.results)
+    if status:
+        rows = [r for r in rows if r["status"] == status]
+    if q:
+        ql = q.lower()
+        rows = [r for r in rows if ql in r["query"].lower() or ql in r["best_match"].lower()]
+    return rows
+
+
+# ---------------------------------------------------------------------------- routes
+def _who(request: Request) -> Any:
+    from olivebranch.web.views import principal
+
+    return principal(request, "match")
+
+
+def _job(request: Request, job_id: str) -> Job:
+    from olivebranch.errors import NotFound
+
+    job = jobs(request).get(job_id)
+    if job is None:
+        raise NotFound(f"no batch job {job_id!r} (jobs are kept for an hour)")
+    return job
+
+
+@router.get("/screen/batch", response_class=HTMLResponse)
+def batch_page(request: Request) -> HTMLResponse:
+    from olivebranch.web.views import render
+
+    who = _who(request)
+    return render(request, "batch.html", who, nav="screen", fields=FIELDS, max_rows=MAX_ROWS)
+
+
+@router.post("/screen/batch/upload")
+async def upload(request: Request) -> Response:
+    _who(request)
+    form = await request.form()
+    item = form.get("file")
+    if item is None or isinstance(item, str):
+        return JSONResponse({"error": "choose a CSV or XLSX file"}, status_code=400)
+    filename = item.filename or "upload"
+    data = await item.read()
+    try:
+        columns, rows = read_table(filename, data)
+    except BatchInputError as exc:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+    job = Job(id=secrets.token_urlsafe(12), filename=filename, columns=columns, rows=rows)
+    jobs(request).add(job)
+    return JSONResponse({"job": job.id, "filename": filename, "columns": columns,
+                         "rows": len(rows), "preview": rows[:5], "guess": guess_mapping(columns)})
+
+
+@router.post("/screen/batch/{job_id}/start")
+async def start(request: Request, job_id: str) -> Response:
+    from olivebranch.api.deps import state
+    from olivebranch.match import DEFAULT_THRESHOLD
+
+    _who(request)
+    job = _job(request, job_id)
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    mapping = (body or {}).get("mapping") if isinstance(body, dict) else None
+    if not isinstance(mapping, dict):
+        return JSONResponse({"error": "send {mapping: {field: column}}"}, status_code=400)
+    mapping = {k: v for k, v in mapping.items() if k in FIELDS and v in job.columns}
+    if "name" not in mapping:
+        return JSONResponse({"error": "map a column to name: it is what is screened"},
+                            status_code=400)
+    if job.started is not None:
+        return JSONResponse({"error": "this job has already started"}, status_code=409)
+    job.mapping = mapping
+    job.started = time.time()
+    index = state(request).index
+    threading.Thread(target=run_job, args=(job, index, DEFAULT_THRESHOLD),
+                     name=f"batch-{job.id}", daemon=True).start()
+    return JSONResponse(job.status())
+
+
+@router.get("/screen/batch/{job_id}/status")
+def status(request: Request, job_id: str) -> Response:
+    _who(request)
+    return JSONResponse(_job(request, job_id).status())
+
+
+@router.get("/screen/batch/{job_id}/results.json")
+def results_json(request: Request, job_id: str, status: str = "", q: str = "",
+                 offset: int = 0, limit: int = 200) -> Response:
+    _who(request)
+    job = _job(request, job_id)
+    rows = filtered(job, status, q[:200])
+    limit = max(1, min(limit, 1000))
+    return JSONResponse({"total": len(rows), "offset": offset,
+                         "rows": rows[max(0, offset): max(0, offset) + limit],
+                         "status": job.status()})
+
+
+@router.get("/screen/batch/{job_id}/results.{fmt}")
+def results_file(request: Request, job_id: str, fmt: str, status: str = "", q: str = "") -> Response:
+    _who(request)
+    job = _job(request, job_id)
+    rows = filtered(job, status, q[:200])
+    stem = "".join(c for c in job.filename.rsplit(".", 1)[0] if c.isalnum() or c in "-_")[:60]
+    name = f"{stem or 'batch'}-screened.{fmt}"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "csv":
+        return Response(table_csv(rows), media_type="text/csv; charset=utf-8", headers=disposition)
+    if fmt == "xlsx":
+        return Response(table_xlsx(rows, f"Screening of {job.filename}"), headers=disposition,
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return JSONResponse({"detail": "format must be csv, xlsx or json"}, status_code=404)
