@@ -411,7 +411,8 @@ def test_deal_write_cycle(client: TestClient, closed: TestClient, keys: dict[str
     original = client.get("/api/deals/arctic-lng-2-us-stake").json()["deal"]
     mine = {**original, "id": "my-arctic-stake", "title": "My copy of the Arctic LNG 2 stake"}
     check = closed.post("/api/deals/validate", json=mine, headers=analyst).json()
-    assert check == {"valid": True, "id": "my-arctic-stake", "error": None, "field": None}
+    assert check == {"valid": True, "id": "my-arctic-stake", "error": None, "field": None,
+                     "problems": []}
     created = closed.post("/api/deals", json=mine, headers=analyst)
     assert created.status_code == 201, created.text
     assert created.json()["origin"] == "user"

@@ -21,7 +21,7 @@ HELP = "Can this cross-border energy or critical-minerals deal go ahead, and why
 MODULES = ("lists", "screen", "owners", "assess", "deals", "scenario", "serve", "parties", "export")
 #: Top-level command or group name -> the module that registers it.
 COMMANDS = {"lists": "lists", "entity": "lists", "screen": "screen", "compare": "screen",
-            "owners": "owners", "assess": "assess", "deals": "deals", "scenario": "scenario", "serve": "serve",
+            "owners": "owners", "assess": "assess", "deals": "deals", "deal": "deals", "scenario": "scenario", "serve": "serve",
             "keys": "serve", "parties": "parties", "export": "export"}
 
 

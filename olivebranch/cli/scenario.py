@@ -356,6 +356,21 @@ def matrix_cmd(
                 ["scenario", "deal", *m.regimes], rows, fmt)
 
 
+@scenario_app.command("validate")
+def validate_cmd(
+    paths: list[Path] = typer.Argument(..., help="Scenario files (.yaml, .yml or .json)."),
+    as_json: bool = typer.Option(False, "--json", help="JSON output."),
+) -> None:
+    """Check scenario files without saving or running them: every problem at once (fields,
+    dates, rule ids, rule parameters, licences, base scenarios of the catalogue), with a
+    suggestion where a name is close to a known one. Exit code 1 if any file has a problem."""
+    from olivebranch.cli.deals import print_reports
+    from olivebranch.validation import validate_file
+
+    names = list(workspace().scenarios.entries())
+    print_reports([validate_file(p, "scenario", scenarios=names) for p in paths], as_json)
+
+
 @scenario_app.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of scenario files."""

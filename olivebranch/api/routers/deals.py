@@ -11,7 +11,6 @@ from olivebranch.api.auth import principal_name, require
 from olivebranch.api.deps import parse_date, state
 from olivebranch.api.models import ErrorResponse
 from olivebranch.catalogue import Entry, deal_data
-from olivebranch.deals import DealError
 from olivebranch.deals.models import Deal
 
 router = APIRouter(prefix="/api/deals", tags=["Deals"])
@@ -82,11 +81,48 @@ class Assessment(BaseModel):
     parties: dict[str, dict[str, Any]] = {}
 
 
+class ProblemModel(BaseModel):
+    path: str = Field(..., description="where in the document, e.g. parties[2].role ('' = the "
+                      "whole document)")
+    message: str = Field(..., description="what is wrong, in plain words")
+    suggestion: str | None = Field(None, description="a known value close to the one given")
+    line: int | None = Field(None, description="1-based line in a YAML or JSON text body")
+    column: int | None = None
+    severity: str = Field("error", description="error or warning")
+    code: str = Field("invalid", description="missing, unknown_field, not_allowed, wrong_type, "
+                      "date, reference, syntax, …")
+
+
 class ValidationResult(BaseModel):
     valid: bool
     id: str | None = None
-    error: str | None = None
-    field: str | None = None
+    error: str | None = Field(None, description="the first problem (all are in problems)")
+    field: str | None = Field(None, description="the first problem's path")
+    problems: list[ProblemModel] = Field([], description="every problem, in document order")
+
+
+#: a deal or scenario body may be JSON or YAML (chosen by Content-Type)
+BODY_TYPES = ("application/json", "application/yaml", "application/x-yaml", "text/yaml",
+              "text/plain")
+
+
+def validation_result(report: Any) -> ValidationResult:
+    """The API answer for a :class:`olivebranch.validation.Report` (also used for scenarios)."""
+    first = report.errors[0] if report.errors else None
+    return ValidationResult(
+        valid=report.valid, id=report.id,
+        error=None if first is None else first.message + (
+            f" (did you mean {first.suggestion!r}?)" if first.suggestion else ""),
+        field=None if first is None else (first.path or None),
+        problems=[ProblemModel(**p.as_dict()) for p in report.problems])
+
+
+def openapi_body(schema: str) -> dict[str, Any]:
+    """The request body of a validate endpoint: the file as JSON, or as YAML text."""
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    text = {"type": "string", "description": f"the {schema.lower()} file as YAML"}
+    return {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": ref}, "application/yaml": {"schema": text}}}}
 
 
 def _summary(entry: Entry[Deal], verdicts: dict[str, str]) -> DealSummary:
@@ -131,14 +167,19 @@ def schema() -> dict[str, Any]:
 
 @router.post(
     "/validate", response_model=ValidationResult, dependencies=READ, responses=ERRORS,
-    summary="Check a deal without saving it",
+    summary="Check a deal without saving it: every problem at once",
+    openapi_extra=openapi_body("Deal"),
 )
-def validate(request: Request, body: Any = Body(..., examples=[{"id": "my-deal"}])) -> ValidationResult:
-    try:
-        deal = state(request).deals.validate(body)
-    except DealError as exc:
-        return ValidationResult(valid=False, error=exc.reason, field=exc.where)
-    return ValidationResult(valid=True, id=deal.id)
+async def validate(request: Request) -> ValidationResult:
+    """The body is a deal file as JSON (``Content-Type: application/json``) or YAML
+    (``application/yaml``, ``text/yaml``, ``text/plain``). The answer lists every problem
+    with its path, line and column, and a suggestion where a value is close to a known one;
+    an invalid deal is still a 200 answer (``valid: false``)."""
+    from olivebranch.validation import validate_deal
+
+    body = await request.body()
+    return validation_result(validate_deal(body, name="<request body>",
+                                           content_type=request.headers.get("content-type")))
 
 
 @router.get("/{deal_id}", response_model=DealDocument, dependencies=READ, responses=ERRORS,
@@ -165,7 +206,10 @@ def history(request: Request, deal_id: str) -> list[dict[str, Any]]:
 
 
 def _save(request: Request, body: Any, *, deal_id: str | None, create: bool) -> DealDocument:
+    from olivebranch.validation import validate_deal
+
     ob = state(request)
+    validate_deal(body, name="<request body>").raise_for_problems()  # every problem, or none
     entry = ob.deals.save(body, name=deal_id, create=create, who=principal_name(request))
     return _document(entry)
 
