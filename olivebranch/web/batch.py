@@ -246,40 +246,12 @@ def _flat(n: int, line: int, fields: dict[str, str], record: dict[str, Any]) -> 
     }
 
 
-def table_csv(rows: list[dict[str, Any]]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(RESULT_COLUMNS)
-    for r in rows:
-        w.writerow(["" if r[c] is None else r[c] for c in RESULT_COLUMNS])
-    return buf.getvalue().encode("utf-8-sig")
+def results_table(rows: list[dict[str, Any]], title: str) -> Any:
+    """The results as an ``exports.Table`` (the CLI's CSV/XLSX writers, formula-safe)."""
+    from olivebranch.exports import Table
 
-
-def table_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = "Screening results"
-    ws.append(list(RESULT_COLUMNS))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        ws.append([_safe_cell(r[c]) for c in RESULT_COLUMNS])
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    wb.properties.title = title
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _safe_cell(v: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is written as text (CSV/XLSX injection)."""
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
-        return "'" + v
-    return v
+    return Table("screening", list(RESULT_COLUMNS),
+                 [[r[c] for c in RESULT_COLUMNS] for r in rows], title=title)
 
 
 def filtered(job: Job, status: str = "", q: str = "") -> list[dict[str, Any]]:
@@ -389,9 +361,10 @@ def results_file(request: Request, job_id: str, fmt: str, status: str = "", q: s
     stem = "".join(c for c in job.filename.rsplit(".", 1)[0] if c.isalnum() or c in "-_")[:60]
     name = f"{stem or 'batch'}-screened.{fmt}"
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
-    if fmt == "csv":
-        return Response(table_csv(rows), media_type="text/csv; charset=utf-8", headers=disposition)
-    if fmt == "xlsx":
-        return Response(table_xlsx(rows, f"Screening of {job.filename}"), headers=disposition,
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return JSONResponse({"detail": "format must be csv, xlsx or json"}, status_code=404)
+    from olivebranch import exports
+    from olivebranch.web.views import DOWNLOADS
+
+    if fmt not in DOWNLOADS:
+        return JSONResponse({"detail": "format must be csv, xlsx or json"}, status_code=404)
+    body = exports.render(results_table(rows, f"Screening of {job.filename}"), fmt, bom=fmt == "csv")
+    return Response(body, media_type=DOWNLOADS[fmt], headers=disposition)

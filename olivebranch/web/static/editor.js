@@ -378,13 +378,14 @@
   function problemsFrom(body) {
     // the validator's answer: {valid, problems: [{path, message, suggestion}]}; older servers
     // answer {valid, error, field}
-    if (!body || body.valid) return [];
+    if (!body) return [];
     var list = body.problems || body.errors;
     if (Array.isArray(list) && list.length) {
       return list.map(function (p) {
-        return { path: normPath(p.path || p.field || (p.loc || []).join(".")), message: p.message || p.msg || p.reason || String(p), hint: p.suggestion || p.did_you_mean || p.hint || "" };
+        return { path: normPath(p.path || p.field || (p.loc || []).join(".")), message: p.message || p.msg || p.reason || String(p), hint: p.suggestion || p.did_you_mean || p.hint || "", warning: p.severity === "warning" };
       });
     }
+    if (body.valid) return [];
     return [{ path: normPath(body.field), message: body.error || body.detail || "invalid", hint: "" }];
   }
 
@@ -400,7 +401,8 @@
     clearProblems();
     if (!list.length) return;
     var map = pathIndex();
-    problemsBox.appendChild(el("strong", { text: list.length === 1 ? "1 problem to fix:" : list.length + " problems to fix:" }));
+    var errors = list.filter(function (p) { return !p.warning; }).length;
+    problemsBox.appendChild(el("strong", { id: "problem-count", "data-count": String(errors), text: errors === 1 ? "1 problem to fix:" : errors + " problems to fix" + (list.length > errors ? " and " + (list.length - errors) + " warnings:" : ":") }));
     var ul = el("ul", { id: "problem-list" });
     list.forEach(function (p) {
       var target = map[p.path];
@@ -409,7 +411,7 @@
         var q = p.path;
         while (!target && q) { q = q.replace(/(\[\d+\]|\.[^.[]+)$/, ""); target = map[q]; if (q.indexOf(".") < 0 && q.indexOf("[") < 0) break; }
       }
-      var text = p.message + (p.hint ? " (did you mean " + p.hint + "?)" : "");
+      var text = (p.warning ? "warning: " : "") + p.message + (p.hint ? " (did you mean " + p.hint + "?)" : "");
       var li = el("li", { "data-path": p.path || "" });
       if (target) {
         var a = el("a", { href: "#", text: p.path || "deal" });
@@ -449,8 +451,9 @@
     return api("POST", "/api/deals/validate", deal).then(function (res) {
       var list = res.ok ? problemsFrom(res.data) : [{ path: "", message: res.data.detail || ("HTTP " + res.status), hint: "" }];
       showProblems(list);
-      status(list.length ? "" : "The deal is valid.");
-      return { deal: deal, problems: list };
+      var errors = list.filter(function (p) { return !p.warning; });
+      status(errors.length ? "" : "The deal is valid.");
+      return { deal: deal, problems: errors };
     });
   }
   function status(text) { statusBox.textContent = text; show(statusBox, !!text); }
