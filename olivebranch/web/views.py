@@ -43,11 +43,11 @@ class LoginRequired(Exception):
 
 
 def mount(app: FastAPI) -> None:
-    from olivebranch.web import batch, builder, editor, explorer
+    from olivebranch.web import batch, builder, editor, explorer, guide
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     # the workbench's fixed paths (/deals/new, …) before the pages' /deals/{deal_id}
-    for module in (editor, builder, batch, explorer):
+    for module in (editor, builder, batch, explorer, guide):
         app.include_router(module.router)
     app.include_router(router)
     # typed errors raised by a page are answered with an error page (api.errors)

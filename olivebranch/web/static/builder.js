@@ -23,7 +23,7 @@
   }
   function $(id) { return document.getElementById(id); }
   function json(method, url, body) {
-    return fetch(url, { method: method, credentials: "same-origin", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) })
+    return fetch(url, { method: method, credentials: "same-origin", headers: { "Content-Type": "application/json", Accept: "application/json", "X-Requested-With": "olivebranch-ui" }, body: body === undefined ? undefined : JSON.stringify(body) })
       .then(function (r) { return r.text().then(function (t) { var d; try { d = t ? JSON.parse(t) : {}; } catch (e) { d = { detail: t }; } return { ok: r.ok, status: r.status, data: d }; }); });
   }
   function debounce(fn) { return function () { clearTimeout(timer); timer = setTimeout(fn, 250); }; }
