@@ -43,11 +43,11 @@ class LoginRequired(Exception):
 
 
 def mount(app: FastAPI) -> None:
-    from olivebranch.web import batch, builder, editor, explorer, guide
+    from olivebranch.web import batch, builder, editor, explorer, guide, palette
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     # the workbench's fixed paths (/deals/new, …) before the pages' /deals/{deal_id}
-    for module in (editor, builder, batch, explorer, guide):
+    for module in (editor, builder, batch, explorer, guide, palette):
         app.include_router(module.router)
     app.include_router(router)
     # typed errors raised by a page are answered with an error page (api.errors)
@@ -374,7 +374,9 @@ def report_html(request: Request, deal_id: str, scenario: str, as_of: str) -> st
     from olivebranch.web.reports import generated_stamp
 
     ctx = _deal_context(request, deal_id, scenario, as_of)
-    css = (HERE / "static" / "style.css").read_text(encoding="utf-8")
+    from olivebranch.web.palette import stylesheet
+
+    css = (HERE / "static" / "style.css").read_text(encoding="utf-8") + stylesheet()
     template = templates.get_template("report.html")
     return template.render(
         css=css, version=app_version(), generated=generated_stamp(),
