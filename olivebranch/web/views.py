@@ -20,6 +20,7 @@ from olivebranch.api.deps import parse_date, state
 from olivebranch.api.settings import app_version
 from olivebranch.match import DEFAULT_THRESHOLD
 from olivebranch.regimes import registry
+from olivebranch.web import humanize
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -34,6 +35,8 @@ BASIS = {
 }
 templates.env.globals.update(labels=present.labels(), regime_names=present.regime_names(),
                              effects=registry().effect_ids)
+templates.env.filters["human"] = humanize.human
+templates.env.filters["codes"] = humanize.codes
 #: page titles of typed errors, by HTTP status
 ERROR_TITLES = {400: "Bad request", 404: "Not found", 409: "Conflict"}
 
