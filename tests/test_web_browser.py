@@ -85,6 +85,7 @@ def page(browser, server: RunningServer):
                                   bypass_csp=True)
     pg = context.new_page()
     pg.set_default_timeout(30_000)
+    pg.set_default_navigation_timeout(120_000)  # a page's first scenario run, on a busy machine
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     yield pg
@@ -250,7 +251,7 @@ def test_deal_editor_create_validate_save_assess_export(analyst) -> None:
     seller.locator(".field[data-name=role] select").select_option("seller")
     seller.locator(".field[data-name=jurisdiction] input").fill("ru")
     seller.locator(".field[data-name=name] input").fill("Rosneft Oil Company")
-    match = seller.locator(".match-item.is-match", has_text="ROSNEFT").first
+    match = seller.locator('.match-item.is-match[data-entity^="ofac-"]', has_text="ROSNEFT").first
     match.wait_for()
     entity = match.get_attribute("data-entity")
     match.locator("button.pin").click()
@@ -275,8 +276,11 @@ def test_deal_editor_create_validate_save_assess_export(analyst) -> None:
     with page.expect_navigation():
         page.click("#assess-link")
     page.wait_for_selector("#verdicts")
-    assert page.locator('#verdicts [data-regime="us"]').get_attribute("data-verdict") != "clear"
-    assert "pinned in the deal file" in page.inner_text("#regime-us")
+    # Rosneft is designated: a German buyer is not clear everywhere, and the pinned entry is
+    # the evidence
+    verdicts = page.locator("#verdicts [data-regime]").evaluate_all("els => els.map(e => e.dataset.verdict)")
+    assert any(v not in ("clear", "risk") for v in verdicts), verdicts
+    assert "pinned in the deal file" in page.inner_text("main")
 
     # the findings as XLSX, read back
     with page.expect_download() as dl:
@@ -286,9 +290,9 @@ def test_deal_editor_create_validate_save_assess_export(analyst) -> None:
     sheet = next(ws for ws in wb.worksheets if ws.title.startswith("findings"))
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("regime", "regime verdict", "rule")
-    us = [r for r in rows[1:] if r[0] == "us"]
-    assert us and any(r[2] for r in us)
-    assert any(entity in str(r) for r in us)  # the pinned list entry is the evidence
+    fired = [r for r in rows[1:] if r[2]]
+    assert fired and {r[1] for r in fired} & {"prohibited", "licence_required", "restricted"}
+    assert any(entity in str(r) for r in fired)  # the pinned list entry is the evidence
 
     # saving again adds a revision; the deal exports back to YAML as it was saved
     visit(page, "/deals/browser-vankor-offtake/edit")
@@ -408,7 +412,8 @@ def test_batch_upload_1000_rows_and_download_csv(page, tmp_path) -> None:
 
 def test_rosneft_ownership_graph_expand_collapse(page) -> None:
     visit(page, "/ownership?q=Rosneft")
-    page.locator("#ownership-results a", has_text="ROSNEFT OIL").first.click()
+    page.locator("#ownership-results tr", has_text="owners or subsidiaries known").filter(
+        has_text="ROSNEFT OIL").locator("a").first.click()
     page.wait_for_selector("#explorer[data-ready=yes]")
     start = int(page.get_attribute("#explorer", "data-nodes"))
     assert start >= 10

@@ -38,6 +38,7 @@ def ownership_search(request: Request, q: str = "") -> Response:
         graph = ob.ownership(None).graph
         results = [{"id": r.entity_id, "caption": r.caption, "score": r.score,
                     "in_graph": graph.node(r.entity_id) is not None} for r in found]
+        results.sort(key=lambda r: not r["in_graph"])  # companies with ownership data first
         if len(results) == 1 or (results and results[0]["score"] >= 0.99 and results[0]["in_graph"]
                                  and request.query_params.get("go") == "1"):
             return RedirectResponse(f"/ownership/{results[0]['id']}", status_code=303)
