@@ -184,13 +184,34 @@ def _norm(h: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in h.lower()).split())
 
 
+#: words that, inside a header, point to a field (second pass, after exact spellings)
+KEYWORDS: dict[str, set[str]] = {
+    "name": {"name", "counterparty", "company", "entity", "customer", "beneficiary", "vendor"},
+    "schema": {"schema", "type", "kind"},
+    "birth_date": {"dob", "birth", "born", "incorporation", "incorporated"},
+    "country": {"country", "nationality", "jurisdiction", "citizenship"},
+    "identifier": {"reg", "registration", "inn", "ogrn", "lei", "imo", "passport", "tax", "vat",
+                   "identifier", "swift", "bic"},
+    "id": {"ref", "reference", "id", "key"},
+}
+
+
 def guess_mapping(columns: list[str]) -> dict[str, str]:
-    """Field -> column the header most likely means (only fields with a likely column)."""
+    """Field -> column the header most likely means (only fields with a likely column): exact
+    spellings first, then a header word that points to the field."""
     out: dict[str, str] = {}
     used: set[str] = set()
     for fld in FIELDS:
         for c in columns:
             if c not in used and _norm(c) in GUESSES[fld]:
+                out[fld] = c
+                used.add(c)
+                break
+    for fld in FIELDS:
+        if fld in out:
+            continue
+        for c in columns:
+            if c not in used and set(_norm(c).split()) & KEYWORDS[fld]:
                 out[fld] = c
                 used.add(c)
                 break
