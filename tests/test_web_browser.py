@@ -238,9 +238,10 @@ def test_deal_editor_create_validate_save_assess_export(analyst) -> None:
     assert "did you mean" in page.inner_text("#problems")  # 'russia' -> ru, 'Bad Id' -> bad-id
     shot(page, "deal-editor-problems")
 
-    # fix it: a Russian oil asset, a German offtaker and Rosneft, screened and pinned
+    # fix it: a Russian oil asset, a US offtaker and Rosneft, screened and pinned
     page.fill('.field[data-owner=deal][data-name=id] input', "browser-vankor-offtake")
-    page.fill('.field[data-owner=deal][data-name=title] input', "German trader buys Vankor crude from Rosneft")
+    page.fill('.field[data-owner=deal][data-name=title] input', "US trader buys Vankor crude from Rosneft")
+    page.fill('.party-card .field[data-name=jurisdiction] input', "us")
     page.fill('.field[data-owner=asset][data-name=country] input', "ru")
     page.check('.field[data-owner=asset][data-name=sectors] input[value=oil]')
     page.check('.field[data-owner=activity][data-name=types] input[value=offtake]')
@@ -276,11 +277,9 @@ def test_deal_editor_create_validate_save_assess_export(analyst) -> None:
     with page.expect_navigation():
         page.click("#assess-link")
     page.wait_for_selector("#verdicts")
-    # Rosneft is designated: a German buyer is not clear everywhere, and the pinned entry is
-    # the evidence
-    verdicts = page.locator("#verdicts [data-regime]").evaluate_all("els => els.map(e => e.dataset.verdict)")
-    assert any(v not in ("clear", "risk") for v in verdicts), verdicts
-    assert "pinned in the deal file" in page.inner_text("main")
+    # Rosneft is an SDN: a US buyer is prohibited, and the pinned list entry is the evidence
+    assert page.locator('#verdicts [data-regime="us"]').get_attribute("data-verdict") == "prohibited"
+    assert page.locator(f'#regime-us a[href="/entity/{entity}"]').count() >= 1
 
     # the findings as XLSX, read back
     with page.expect_download() as dl:
@@ -298,7 +297,7 @@ def test_deal_editor_create_validate_save_assess_export(analyst) -> None:
     visit(page, "/deals/browser-vankor-offtake/edit")
     page.wait_for_selector("#deal-form[data-ready=yes]")
     assert page.locator(".party-card").count() == 2
-    page.fill('.field[data-owner=deal][data-name=title] input', "German trader buys Vankor crude (rev 2)")
+    page.fill('.field[data-owner=deal][data-name=title] input', "US trader buys Vankor crude (rev 2)")
     page.click("#save")
     page.wait_for_selector("#status:has-text('revision 2')")
     with page.expect_download() as dl:

@@ -1,6 +1,8 @@
 // Batch screening: upload -> map columns -> screen with progress -> filter -> download.
 (function () {
   "use strict";
+  // the page's CSRF token (double submit with the ob_csrf cookie), sent on every write
+  function csrfToken() { var m = document.querySelector("meta[name=csrf-token]"); return (m && m.content) || ""; }
   var root = document.getElementById("batch");
   if (!root) return;
   var job = null, poll = null;
@@ -18,7 +20,7 @@
     ev.preventDefault();
     fail("");
     var data = new FormData($("upload-form"));
-    fetch("/screen/batch/upload", { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "olivebranch-ui" } })
+    fetch("/screen/batch/upload", { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "olivebranch-ui", "X-CSRF-Token": csrfToken() } })
       .then(function (r) { return r.json().then(function (d) { return { ok: r.ok, data: d }; }); })
       .then(function (res) {
         if (!res.ok) return fail(res.data.error || res.data.detail || "upload failed");
@@ -52,7 +54,7 @@
     if (!mapping.name) return fail("Map a column to Name: it is what is screened.");
     fail("");
     $("start-batch").disabled = true;
-    fetch("/screen/batch/" + job.job + "/start", { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json", "X-Requested-With": "olivebranch-ui" }, body: JSON.stringify({ mapping: mapping }) })
+    fetch("/screen/batch/" + job.job + "/start", { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json", "X-Requested-With": "olivebranch-ui", "X-CSRF-Token": csrfToken() }, body: JSON.stringify({ mapping: mapping }) })
       .then(function (r) { return r.json().then(function (d) { return { ok: r.ok, data: d }; }); })
       .then(function (res) {
         if (!res.ok) { $("start-batch").disabled = false; return fail(res.data.error || res.data.detail); }

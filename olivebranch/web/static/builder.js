@@ -3,6 +3,8 @@
 // (/api/scenarios/run) and compare it with any other scenario; analysts can save it.
 (function () {
   "use strict";
+  // the page's CSRF token (double submit with the ob_csrf cookie), sent on every write
+  function csrfToken() { var m = document.querySelector("meta[name=csrf-token]"); return (m && m.content) || ""; }
   var box = document.getElementById("builder");
   if (!box) return;
   var opts = null, pending = null, pendingText = "", changes = [], timer = null;
@@ -23,7 +25,7 @@
   }
   function $(id) { return document.getElementById(id); }
   function json(method, url, body) {
-    return fetch(url, { method: method, credentials: "same-origin", headers: { "Content-Type": "application/json", Accept: "application/json", "X-Requested-With": "olivebranch-ui" }, body: body === undefined ? undefined : JSON.stringify(body) })
+    return fetch(url, { method: method, credentials: "same-origin", headers: { "Content-Type": "application/json", Accept: "application/json", "X-Requested-With": "olivebranch-ui", "X-CSRF-Token": csrfToken() }, body: body === undefined ? undefined : JSON.stringify(body) })
       .then(function (r) { return r.text().then(function (t) { var d; try { d = t ? JSON.parse(t) : {}; } catch (e) { d = { detail: t }; } return { ok: r.ok, status: r.status, data: d }; }); });
   }
   function debounce(fn) { return function () { clearTimeout(timer); timer = setTimeout(fn, 250); }; }

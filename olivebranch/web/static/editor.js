@@ -3,6 +3,8 @@
 // saves it through the catalogue API (a new revision each time). No inline script or style.
 (function () {
   "use strict";
+  // the page's CSRF token (double submit with the ob_csrf cookie), sent on every write
+  function csrfToken() { var m = document.querySelector("meta[name=csrf-token]"); return (m && m.content) || ""; }
   var form = document.getElementById("deal-form");
   if (!form) return;
   var payload = JSON.parse(document.getElementById("editor-data").textContent);
@@ -436,7 +438,7 @@
   function api(method, url, body) {
     return fetch(url, {
       method: method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-Requested-With": "olivebranch-ui" },
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-Requested-With": "olivebranch-ui", "X-CSRF-Token": csrfToken() },
       body: body === undefined ? undefined : JSON.stringify(body)
     }).then(function (r) {
       return r.text().then(function (t) {
@@ -495,7 +497,7 @@
   });
   document.getElementById("export-yaml").addEventListener("click", function () {
     var d = collect();
-    fetch("/deals/editor/export.yaml", { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json", "X-Requested-With": "olivebranch-ui" }, body: JSON.stringify(d) })
+    fetch("/deals/editor/export.yaml", { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json", "X-Requested-With": "olivebranch-ui", "X-CSRF-Token": csrfToken() }, body: JSON.stringify(d) })
       .then(function (r) { return r.text(); })
       .then(function (t) { download((d.id || "deal") + ".yaml", "application/yaml", t); });
   });
@@ -503,7 +505,7 @@
     var file = ev.target.files[0];
     if (!file) return;
     file.text().then(function (text) {
-      return fetch("/deals/editor/parse", { method: "POST", credentials: "same-origin", headers: { "Content-Type": "text/plain", "X-Requested-With": "olivebranch-ui" }, body: text });
+      return fetch("/deals/editor/parse", { method: "POST", credentials: "same-origin", headers: { "Content-Type": "text/plain", "X-Requested-With": "olivebranch-ui", "X-CSRF-Token": csrfToken() }, body: text });
     }).then(function (r) { return r.json().then(function (d) { return { ok: r.ok, data: d }; }); })
       .then(function (res) {
         if (!res.ok) { showProblems([{ path: "", message: file.name + (res.data.line ? ", line " + res.data.line : "") + ": " + res.data.error, hint: "" }]); return; }
