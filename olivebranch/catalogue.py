@@ -293,6 +293,14 @@ class DealCatalogue(Catalogue[Deal]):
     def parse(self, data: Any, where: str = "<request body>") -> Deal:
         return deal_from_data(data, where)
 
+    def save(self, data: Any, *, name: str | None = None, create: bool = False,
+             who: str | None = None) -> Entry[Deal]:
+        """Every problem of the deal at once (``olivebranch.validation``), then store it."""
+        from olivebranch.validation import validate_deal
+
+        validate_deal(data, name="<request body>").raise_for_problems()
+        return super().save(data, name=name, create=create, who=who)
+
     def validate(self, data: Any) -> Deal:
         return self.parse(data)
 
@@ -356,6 +364,10 @@ class ScenarioCatalogue(Catalogue[Scenario]):
 
     def save(self, data: Any, *, name: str | None = None, create: bool = False,
              who: str | None = None) -> Entry[Scenario]:
+        from olivebranch.validation import validate_scenario
+
+        # every problem at once; bases are checked by check() (catalogue, then files)
+        validate_scenario(data, name="<request body>").raise_for_problems()
         self.check(data)
         return super().save(data, name=name, create=create, who=who)
 

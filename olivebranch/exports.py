@@ -114,13 +114,16 @@ def _safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def to_csv(table: Table, *, bom: bool = False) -> bytes:
-    """One table as CSV (RFC 4180, ``\\r\\n`` line ends), UTF-8 with a BOM if ``bom``."""
+def to_csv(table: Table, *, bom: bool = False, safe: bool = True) -> bytes:
+    """One table as CSV (RFC 4180, ``\\r\\n`` line ends), UTF-8 with a BOM if ``bom``.
+    ``safe=False`` keeps text exactly (a file for a program, e.g. a batch's input, not for a
+    spreadsheet)."""
+    guard = _safe if safe else str
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow([_safe(c) for c in table.columns])
+    w.writerow([guard(c) for c in table.columns])
     for row in table.rows:
-        w.writerow([_safe(cell_text(c)) if not isinstance(c, int | float) or isinstance(c, bool)
+        w.writerow([guard(cell_text(c)) if not isinstance(c, int | float) or isinstance(c, bool)
                     else cell_text(c) for c in row])
     return (b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8")
 
@@ -258,6 +261,85 @@ def write(tables: Table | Sequence[Table], dest: str | Path, fmt: str | None = N
     return chosen
 
 
+#: the most rows a worksheet holds (XLSX), header included
+XLSX_MAX_ROWS = 1_048_576
+
+
+def stream(columns: Sequence[str], rows: Iterable[Sequence[Any]], dest: str | Path,
+           fmt: str | None = None, *, name: str = "results", bom: bool = False,
+           stdout: BinaryIO | None = None) -> int:
+    """Write one large table row by row (batch results): CSV and JSON lines stream; XLSX
+    uses openpyxl's write-only mode (no styling, constant memory per row) and refuses more
+    rows than a worksheet holds. Returns the rows written."""
+    to_stdout = str(dest) == "-"
+    chosen = choose_format(None if to_stdout else dest, fmt)
+    if to_stdout:
+        out = stdout if stdout is not None else sys.stdout.buffer
+        if chosen == "xlsx" and _isatty(out):
+            raise InvalidInput("XLSX is binary: redirect standard output to a file "
+                               "(… > results.xlsx) or give --output FILE.xlsx")
+        return _stream_to(out, columns, rows, chosen, name, bom)
+    path = Path(dest)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with tmp.open("wb") as f:
+            n = _stream_to(f, columns, rows, chosen, name, bom)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return n
+
+
+def _stream_to(out: BinaryIO, columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str,
+               name: str, bom: bool) -> int:
+    n = 0
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(_sheet_title(name, set()))
+        ws.freeze_panes = "A2"
+        ws.append(list(columns))
+        for row in rows:
+            if n + 2 > XLSX_MAX_ROWS:
+                raise InvalidInput(f"more than {XLSX_MAX_ROWS - 1:,} rows do not fit in one "
+                                   "XLSX worksheet; write CSV or JSON lines instead")
+            cells = []
+            for value in row:
+                v = _xlsx_value(value)
+                cell = WriteOnlyCell(ws, value=v)
+                if isinstance(v, str):
+                    cell.data_type = "s"
+                cells.append(cell)
+            ws.append(cells)
+            n += 1
+        buf = io.BytesIO()
+        wb.save(buf)
+        out.write(buf.getvalue())
+    elif fmt == "csv":
+        text = io.TextIOWrapper(out, encoding="utf-8-sig" if bom else "utf-8", newline="",
+                                write_through=True)
+        try:
+            w = csv.writer(text)
+            w.writerow([_safe(c) for c in columns])
+            for row in rows:
+                w.writerow([_safe(cell_text(c)) if not isinstance(c, int | float) or
+                            isinstance(c, bool) else cell_text(c) for c in row])
+                n += 1
+            text.flush()
+        finally:
+            text.detach()
+    else:
+        for row in rows:
+            rec = {k: _json_cell(v) for k, v in zip(columns, row, strict=False)}
+            out.write((json.dumps(rec, ensure_ascii=False, default=str) + "\n").encode("utf-8"))
+            n += 1
+    out.flush()
+    return n
+
+
 def _isatty(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
@@ -350,6 +432,18 @@ def findings_table(verdict: Any) -> Table:
                  verdict_columns={"regime verdict", "effect"})
 
 
+def all_findings_table(verdicts: Iterable[Any]) -> Table:
+    """The findings of several deals as one table (a ``deal`` column first)."""
+    rows: list[list[Any]] = []
+    notes: list[str] = []
+    for v in verdicts:
+        d = v if isinstance(v, Mapping) else v.to_dict()
+        notes = [f"scenario {d.get('scenario')}", f"as of {d.get('as_of')}", _legend()]
+        rows += [[d.get("deal_id"), *row] for row in findings_table(d).rows]
+    return Table("findings", ["deal", *FINDING_COLUMNS], rows, title="Findings per deal",
+                 notes=notes, verdict_columns={"regime verdict", "effect"})
+
+
 def comparison_table(run_a: Any, run_b: Any, *, only_moved: bool = False) -> Table:
     """What moves from scenario run A to run B: per deal, each regime's verdict under A and
     B, the moves, and what still blocks under B."""
@@ -405,20 +499,36 @@ def summary_tables(summary: Any) -> list[Table]:
     return [counts, obstacles]
 
 
-#: the "what would it take" list: one row per step that would move a deal's verdict
-UNLOCK_COLUMNS = ["deal", "regime", "verdict now", "verdict after", "step", "rule",
-                  "instrument", "lifted by", "parties", "note"]
+#: the "what would it take" list: one row per move of each path that unlocks a deal
+UNLOCK_COLUMNS = ["deal", "regime", "verdict now", "target", "path", "path cost",
+                  "verdict after", "move", "kind", "who", "what", "rules", "still firing"]
 
 
-def unlock_table(steps: Iterable[Mapping[str, Any]], *, title: str = "What would it take") -> Table:
-    """The "what would it take" list as a table. Each step is a mapping with (some of) the
-    keys ``deal, regime, now, after, step, rule_id, instrument, lifted_by, parties, note``;
-    missing keys are empty cells (the unlock module builds the steps)."""
-    keys = ["deal", "regime", "now", "after", "step", "rule_id", "instrument", "lifted_by",
-            "parties", "note"]
-    rows = [[s.get(k) for k in keys] for s in steps]
+def unlock_table(unlocks: Any, *, title: str = "What would it take") -> Table:
+    """The "what would it take" answer (``olivebranch.unlock.Unlock`` or its ``as_dict()``,
+    or several) as a table: for each deal and regime, each path (cheapest first, numbered)
+    with one row per move and who can make it; a regime with nothing in the way gets one
+    row saying so."""
+    items = unlocks if isinstance(unlocks, list | tuple) else [unlocks]
+    rows: list[list[Any]] = []
+    for u in items:
+        d = u if isinstance(u, Mapping) else u.as_dict()
+        actors = d.get("actors") or {}
+        for regime, r in (d.get("regimes") or {}).items():
+            head = [d.get("deal"), regime, r.get("verdict"), r.get("target")]
+            paths = r.get("paths") or []
+            if not paths:
+                what = ("nothing in the way" if r.get("unlocked_already")
+                        else r.get("note") or "no path found")
+                rows.append([*head, None, None, None, None, None, None, what, [], []])
+            for n, p in enumerate(paths, start=1):
+                for m in p.get("moves") or []:
+                    who = m.get("actor_title") or actors.get(m.get("actor")) or m.get("actor")
+                    rows.append([*head, n, p.get("cost"), p.get("verdict_after"),
+                                 m.get("move"), m.get("kind"), who, m.get("what"),
+                                 m.get("rules") or [], p.get("still_firing") or []])
     return Table("unlock", list(UNLOCK_COLUMNS), rows, title=title,
-                 verdict_columns={"verdict now", "verdict after"})
+                 verdict_columns={"verdict now", "verdict after", "target"})
 
 
 SCREENING_COLUMNS = ["id", "line", "error", "rank", "score", "match", "entity_id", "caption",
@@ -445,6 +555,138 @@ def screening_table(records: Iterable[Mapping[str, Any]]) -> Table:
                  title="Screening results (one row per result)")
 
 
+def batch_work_path(dest: str | Path, fmt: str) -> Path | None:
+    """Where a batch writes its JSON lines before they become ``fmt`` at ``dest``: ``dest``
+    itself for a JSON lines file (None: nothing to convert), else ``DEST.jsonl`` beside it
+    (kept between runs, so an interrupted batch continues), or a file in the temporary
+    directory for standard output."""
+    if str(dest) == "-":
+        import tempfile
+
+        return Path(tempfile.mkdtemp(prefix="olivebranch-batch-")) / "results.jsonl"
+    if fmt == "jsonl":
+        return None
+    return Path(dest).with_name(Path(dest).name + ".jsonl")
+
+
+def finish_batch(work: Path | None, dest: str | Path, fmt: str, *, bom: bool = False,
+                 stdout: BinaryIO | None = None) -> int:
+    """Turn a finished batch's JSON lines (``work``) into ``fmt`` at ``dest`` (one row per
+    result, :data:`SCREENING_COLUMNS`) and remove them. Returns the rows written."""
+    if work is None:
+        return 0
+    if str(dest) == "-" and fmt == "jsonl":
+        out = stdout if stdout is not None else sys.stdout.buffer
+        with work.open("rb") as f:
+            import shutil
+
+            shutil.copyfileobj(f, out)
+        out.flush()
+        n = 0
+    else:
+        n = stream(SCREENING_COLUMNS, screening_rows(read_jsonl(work)), dest, fmt,
+                   name="screening", bom=bom, stdout=stdout)
+    work.unlink(missing_ok=True)
+    if str(dest) == "-":
+        try:
+            work.parent.rmdir()
+        except OSError:
+            pass
+    return n
+
+
+def entities_table(entities: Iterable[Mapping[str, Any]], *, name: str = "entities") -> Table:
+    """FollowTheMoney entity dicts (``olivebranch export``) as one table: id, schema, caption,
+    datasets, referents, then a column per property (the most used first), values joined."""
+    items = list(entities)
+    counts: dict[str, int] = {}
+    for e in items:
+        for prop in (e.get("properties") or {}):
+            counts[prop] = counts.get(prop, 0) + 1
+    props = sorted(counts, key=lambda p: (-counts[p], p))
+    rows = [[e.get("id"), e.get("schema"), e.get("caption"), e.get("datasets") or [],
+             e.get("referents") or [], *[(e.get("properties") or {}).get(p) or [] for p in props]]
+            for e in items]
+    return Table(name, ["id", "schema", "caption", "datasets", "referents", *props], rows,
+                 title="Entities of the lists in force")
+
+
+#: the most rows :func:`read_upload` reads from one file
+UPLOAD_MAX_ROWS = 1_000_000
+
+
+def read_upload(data: bytes, filename: str | None = None, *,
+                max_rows: int = UPLOAD_MAX_ROWS) -> Table:
+    """A table a person uploaded (batch screening): XLSX (the first sheet) or CSV (UTF-8,
+    with or without a BOM; comma, semicolon or tab separated, as spreadsheets in different
+    locales write it). The first row is the header; cells are text, empty rows are
+    skipped. Errors name the file and the row (:class:`InvalidInput`)."""
+    name = filename or "upload"
+    if data[:2] == b"PK" or name.lower().endswith(".xlsx"):
+        return _read_xlsx(data, name, max_rows)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{name}: not UTF-8 text (byte {exc.start}); save it as "
+                           "\"CSV UTF-8\" or as XLSX") from None
+    sample = text[:20_000]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader, None)
+        if not header or not any(h.strip() for h in header):
+            raise InvalidInput(f"{name}: no header row (the first row names the columns)")
+        rows = []
+        for row in reader:
+            if not any(c.strip() for c in row):
+                continue
+            if len(rows) >= max_rows:
+                raise InvalidInput(f"{name}: more than {max_rows:,} rows")
+            rows.append(row)
+    except csv.Error as exc:
+        raise InvalidInput(f"{name}, row {reader.line_num}: {exc}") from None
+    return Table(Path(name).stem or "upload", [h.strip() for h in header], rows, title=name)
+
+
+def _read_xlsx(data: bytes, name: str, max_rows: int) -> Table:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InvalidInput(f"{name}: not a readable XLSX workbook ({exc})") from None
+    try:
+        ws = wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
+        header = next(it, None)
+        if not header or not any(h is not None and str(h).strip() for h in header):
+            raise InvalidInput(f"{name}: no header row (the first row names the columns)")
+        rows = []
+        for row in it:
+            cells = ["" if v is None else cell_text(_day(v)) for v in row]
+            if not any(c.strip() for c in cells):
+                continue
+            if len(rows) >= max_rows:
+                raise InvalidInput(f"{name}: more than {max_rows:,} rows")
+            rows.append(cells)
+    finally:
+        wb.close()
+    return Table(Path(name).stem or "upload", ["" if h is None else str(h).strip()
+                                               for h in header], rows, title=name)
+
+
+def _day(value: Any) -> Any:
+    """A spreadsheet date (a datetime at midnight) as the date it stands for."""
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date()
+    return value
+
+
 def read_jsonl(path: str | Path) -> Iterable[dict[str, Any]]:
     """The records of a JSON lines file, lazily."""
     with Path(path).open(encoding="utf-8") as f:
@@ -454,8 +696,8 @@ def read_jsonl(path: str | Path) -> Iterable[dict[str, Any]]:
 
 
 __all__ = [
-    "EXTENSIONS", "FORMATS", "MEDIA_TYPES", "Table", "cell_text", "choose_format",
-    "comparison_table", "findings_table", "heatmap_table", "read_jsonl", "render",
-    "screening_rows", "screening_table", "summary_tables", "to_csv", "to_jsonl", "to_xlsx",
+    "EXTENSIONS", "FORMATS", "MEDIA_TYPES", "Table", "batch_work_path", "cell_text",
+    "all_findings_table", "choose_format", "comparison_table", "entities_table", "findings_table", "finish_batch", "heatmap_table", "read_jsonl", "render",
+    "read_upload", "screening_rows", "screening_table", "stream", "summary_tables", "to_csv", "to_jsonl", "to_xlsx",
     "unlock_table", "verdicts_table", "write",
 ]

@@ -624,11 +624,11 @@ def _value_error(name: str, value: Any, message: str) -> tuple[str, str | None, 
 # ------------------------------------------------------------------------------------- deals
 def validate_deal(source: Any, *, name: str = "<deal>", content_type: str | None = None,
                   entity_ids: Callable[[Iterable[str]], set[str]] | None = None) -> Report:
-    """Every problem of a deal, given as YAML or JSON text/bytes, or as parsed data.
+    """Every problem of a deal, given as YAML or JSON text/bytes, as parsed data (a dict from
+    a form or a JSON body) or as a :class:`Document` already read.
 
     ``entity_ids``, when given, receives the list-entity ids the deal pins or clears and
-    returns those that exist; the others are reported (with the closest as a suggestion is
-    not possible there, so the message says to check the id)."""
+    returns those that exist (:func:`entity_checker`); the others are reported."""
     from olivebranch.deals.models import Deal
 
     doc = _document(source, content_type)
@@ -672,6 +672,8 @@ def _order(p: Problem) -> tuple[int, int, str]:
 
 
 def _document(source: Any, content_type: str | None) -> Document:
+    if isinstance(source, Document):
+        return source
     if isinstance(source, str | bytes | bytearray):
         return read_document(source, content_type=content_type)
     return Document(data=source)
@@ -780,6 +782,11 @@ def _entity_checks(data: Mapping[str, Any], exists: Callable[[Iterable[str]], se
             for loc, v in wanted if v not in found]
 
 
+def entity_checker(store: Any) -> Callable[[Iterable[str]], set[str]]:
+    """``entity_ids`` for :func:`validate_deal`: which of the ids the store holds."""
+    return lambda ids: set(store.get_entities(ids))
+
+
 # --------------------------------------------------------------------------------- scenarios
 @lru_cache(maxsize=1)
 def _rules() -> dict[str, Any]:
@@ -799,7 +806,8 @@ def validate_scenario(source: Any, *, name: str = "<scenario>", content_type: st
                       scenarios: Iterable[str] | None = None,
                       rules: Mapping[str, Any] | None = None,
                       licences: Iterable[str] | None = None) -> Report:
-    """Every problem of a scenario, given as YAML or JSON text/bytes, or as parsed data.
+    """Every problem of a scenario, given as YAML or JSON text/bytes, parsed data or a
+    :class:`Document`.
 
     ``scenarios`` are the names a ``base`` may refer to (the catalogue's; default: not
     checked); ``rules`` and ``licences`` default to the bundled rule packs'."""
@@ -1003,15 +1011,15 @@ def validate_file(path: str | Path, kind: Kind | None = None, **options: Any) ->
         return Report(kind or "deal", str(path), [Problem("", f"cannot read the file: "
                                                           f"{exc.strerror}", code="io")])
     ctype = "application/json" if path.suffix.lower() == ".json" else None
+    doc = read_document(raw, content_type=ctype)
     if kind is None:
-        doc = read_document(raw, content_type=ctype)
         kind = detect_kind(doc.data) if doc.readable else "deal"
     fn = validate_deal if kind == "deal" else validate_scenario
-    return fn(raw, name=str(path), content_type=ctype, **options)
+    return fn(doc, name=str(path), content_type=ctype, **options)
 
 
 __all__ = [
     "Document", "InvalidDocument", "Problem", "Report", "country_suggestion", "date_suggestion",
-    "detect_kind", "humanise", "parse_strict_date", "read_document", "suggest", "validate_deal",
+    "detect_kind", "entity_checker", "humanise", "parse_strict_date", "read_document", "suggest", "validate_deal",
     "validate_file", "validate_scenario",
 ]

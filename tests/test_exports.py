@@ -121,10 +121,57 @@ def test_builders_shape() -> None:
     assert recs[0]["list entries"] == ["us_ofac_sdn 1 ACME (ofac-1)"]
     assert recs[0]["ownership paths"] == ["a → b (60%)"]
     assert recs[0]["facts"] == ["asset.arctic = True"] and recs[1]["title"] == "no rule fired"
-    u = unlock_table([{"deal": "d1", "regime": "us", "now": "prohibited", "after": "clear",
-                       "step": "delist ACME", "lifted_by": "executive"}])
-    assert u.records()[0]["verdict after"] == "clear" and u.records()[0]["rule"] is None
+    # the shape of olivebranch.unlock.Unlock.as_dict()
+    unlock = {"deal": "d1", "title": "Deal one", "as_of": "2026-12-07", "target": "clear",
+              "actors": {"us_president": "US President alone"},
+              "regimes": {
+                  "us": {"regime": "us", "verdict": "prohibited", "target": "clear",
+                         "unlocked_already": False, "paths": [
+                             {"cost": 1, "verdict_after": "clear", "still_firing": [],
+                              "moves": [{"move": "delist:us:acme", "kind": "delist",
+                                         "actor": "us_president", "what": "delist ACME",
+                                         "rules": ["US-X"]}]},
+                             {"cost": 2, "verdict_after": "clear", "still_firing": ["US-R"],
+                              "moves": [{"move": "lift:US-X", "kind": "lift",
+                                         "actor": "us_president", "what": "lift US-X",
+                                         "rules": ["US-X"]},
+                                        {"move": "lift:US-Y", "kind": "lift",
+                                         "actor": "us_president", "what": "lift US-Y",
+                                         "rules": ["US-Y"]}]}]},
+                  "eu": {"regime": "eu", "verdict": "clear", "target": "clear",
+                         "unlocked_already": True, "paths": []}}}
+    u = unlock_table(unlock).records()
+    assert [(r["regime"], r["path"], r["move"]) for r in u] == [
+        ("us", 1, "delist:us:acme"), ("us", 2, "lift:US-X"), ("us", 2, "lift:US-Y"),
+        ("eu", None, None)]
+    assert u[0]["who"] == "US President alone" and u[3]["what"] == "nothing in the way"
     s = screening_table([{"id": "r1", "results": [{"entity_id": "e", "score": 0.9}]},
                          {"id": "r2", "line": 3, "error": "no name", "results": []}])
     assert [(r["id"], r["rank"], r["error"]) for r in s.records()] == [
         ("r1", 1, None), ("r2", None, "no name")]
+
+
+def test_read_upload_csv_variants_and_xlsx() -> None:
+    from olivebranch.exports import read_upload, to_csv
+
+    comma = "id,name,country\r\n1,Роснефть,ru\r\n\r\n2,\"Acme, Inc\",us\r\n".encode()
+    t = read_upload(b"\xef\xbb\xbf" + comma, "batch.csv")
+    assert t.columns == ["id", "name", "country"]
+    assert t.rows == [["1", "Роснефть", "ru"], ["2", "Acme, Inc", "us"]]
+    semi = read_upload("id;name;country\n1;Müller GmbH;de\n".encode(), "excel-de.csv")
+    assert semi.rows == [["1", "Müller GmbH", "de"]]
+    tabs = read_upload(b"id\tname\n1\t=cmd\n", "t.tsv")
+    assert tabs.rows == [["1", "=cmd"]]
+    # kept exact for a program (the batch), guarded for a spreadsheet
+    assert b"=cmd" in to_csv(tabs, safe=False) and b"'=cmd" in to_csv(tabs)
+    xlsx = render(Table("in", ["id", "name", "birth_date"],
+                        [[1, "Ivan Petrov", date(1960, 2, 29)], [None, None, None]]), "xlsx")
+    x = read_upload(xlsx, "batch.xlsx")
+    assert x.columns == ["id", "name", "birth_date"]
+    assert x.rows == [["1", "Ivan Petrov", "1960-02-29"]]
+    with pytest.raises(InvalidInput, match="not UTF-8"):
+        read_upload(b"id,name\n1,\xe9\xe8\n", "latin.csv")
+    with pytest.raises(InvalidInput, match="XLSX"):
+        read_upload(b"PK\x03\x04broken", "broken.xlsx")
+    with pytest.raises(InvalidInput, match="more than 1 rows"):
+        read_upload(b"a\n1\n2\n", "x.csv", max_rows=1)

@@ -215,3 +215,26 @@ def test_suggest_is_conservative() -> None:
     assert suggest("banana", ["investor", "operator"]) is None
     assert suggest("EU-692-CRIMEA-TOURISM", ["EU-833-ART3-ANNEXII-OIL-EQUIPMENT"]) is None
     assert read_document("a: 2026-12-07").data == {"a": "2026-12-07"}  # dates stay text
+
+
+def test_screening_birth_dates_must_be_calendar_days() -> None:
+    """The screening reader of birth dates (many written forms) refuses impossible days too:
+    ``31/02/1960`` is unreadable (the CLI says so; a batch row gets an error), not 1960-02-31."""
+    from olivebranch.match.batch import row_query
+    from olivebranch.match.score import parse_date
+
+    assert parse_date("31/02/1960") is None and parse_date("1960-02-31") is None
+    assert parse_date("31 Feb 1960") is None
+    assert parse_date("29.02.1960") == "1960-02-29" and parse_date("1958-12") == "1958-12"
+    with pytest.raises(ValueError, match="birth_date"):
+        row_query({"name": "Ivan Petrov", "birth_date": "31/02/1960"}, 2)
+
+
+def test_pinned_entity_ids_checked_against_the_store(bundled_store) -> None:
+    from olivebranch.validation import entity_checker
+
+    deal = yaml.safe_load((DEALS_DIR / "dobra-lithium-us-psa.yaml").read_text())
+    real = next(iter(bundled_store.iter_entity_dicts()))[1]["id"]
+    deal["parties"][0]["pin"] = [real, "ofac-no-such-entity"]
+    report = validate_deal(deal, entity_ids=entity_checker(bundled_store))
+    assert [(p.path, p.code) for p in report.problems] == [("parties[0].pin[1]", "reference")]

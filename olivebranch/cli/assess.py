@@ -123,19 +123,38 @@ def register(app: typer.Typer) -> None:
         as_of: str = typer.Option(None, "--as-of", help="evaluate as of this date (YYYY-MM-DD)"),
         scenario: str = typer.Option("status-quo", "--scenario",
                                      help="scenario name (bundled or saved) or .yaml file"),
-        fmt: str = typer.Option("table", "--format", help="table, json, csv or md"),
+        fmt: str = typer.Option("table", "--format", help="table, json, csv or md on the "
+                                "terminal; with --output: csv, xlsx or jsonl"),
         explain: bool = typer.Option(False, "--explain", help="every finding with its evidence"),
+        output: str | None = typer.Option(
+            None, "--output", "-o", help="Write the verdicts (with --explain: every finding) "
+            "to a .csv, .xlsx or .jsonl file, or - for standard output."),
+        bom: bool = typer.Option(False, "--bom", help="CSV: start with a UTF-8 byte-order "
+                                 "mark (Excel)."),
     ) -> None:
         """Verdict per deal and regime: can the deal go ahead, and what stands in the way."""
         from olivebranch.cli.common import choice, day, regimes, workspace
 
         ws = workspace()
         regs = regimes(ws, regime) or ws.registry.assessed
-        choice(fmt, FORMATS, "--format")
+        if output is None and fmt in ("xlsx", "jsonl"):
+            output = "-"  # a file format asked for without a file: standard output
+        if output is None:
+            choice(fmt, FORMATS, "--format")
         when = day(as_of)
         ws.require_lists(when)
         items = ws.deals.items() if all_ or not deals else [ws.deal(d) for d in deals]
         verdicts = ws.assess_many(items, scenario, when, regs)
+        if output is not None:
+            from olivebranch import exports
+
+            table = (exports.all_findings_table(verdicts) if explain
+                     else exports.verdicts_table(verdicts, regs))
+            written = exports.write(table, output, fmt if fmt in exports.FORMATS else None,
+                                    bom=bom)
+            if output != "-":
+                typer.echo(f"{len(table.rows)} rows written to {output} ({written})", err=True)
+            return
         if explain:
             if fmt == "json":
                 typer.echo(json.dumps([v.to_dict() for v in verdicts], indent=2, default=str))

@@ -56,3 +56,27 @@ def choice(value: str, allowed: Sequence[str], option: str) -> str:
     if value not in allowed:
         raise InvalidInput(f"{option}: unknown value {value!r} ({', '.join(allowed)})")
     return value
+
+
+def print_reports(reports: list, as_json: bool) -> None:
+    """Validation reports for people (each problem on its line) or as JSON; exit 1 when any
+    file has an error (warnings alone exit 0). Shared by ``deals validate`` and
+    ``scenario validate``."""
+    import json
+
+    import typer
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console()
+    if as_json:
+        typer.echo(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False))
+    else:
+        for r in reports:
+            colour = "green" if r.valid and not r.problems else "yellow" if r.valid else "red"
+            head, *lines = r.text().split("\n")
+            console.print(f"[{colour}]{escape(head)}[/{colour}]", highlight=False)
+            for line in lines:
+                console.print(line, highlight=False, markup=False, soft_wrap=True)
+    if any(not r.valid for r in reports):
+        raise typer.Exit(1)

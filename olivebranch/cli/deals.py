@@ -52,9 +52,9 @@ def save_cmd(
 ) -> None:
     """Save a deal into the catalogue (the store): the API and the web UI see it too. A deal
     with a bundled deal's id is your edited copy of it."""
-    from olivebranch.deals.loader import load_deal
+    from olivebranch.validation import validate_file
 
-    load_deal(path)  # file errors name the file and the field
+    validate_file(path, "deal").raise_for_problems()  # every problem, with its place
     from olivebranch.cli.scenario import _who
 
     entry = workspace().deals.save(yaml.safe_load(path.read_text(encoding="utf-8")),
@@ -80,23 +80,6 @@ def history_cmd(deal_id: str = typer.Argument(..., help="A saved deal's id.")) -
     _history(workspace().deals.history(deal_id))
 
 
-def print_reports(reports: list, as_json: bool) -> None:
-    """Validation reports for people (each problem on its line) or as JSON; exit 1 when any
-    file has an error (warnings alone exit 0). Shared by ``deals validate`` and
-    ``scenario validate``."""
-    if as_json:
-        typer.echo(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False))
-    else:
-        for r in reports:
-            colour = "green" if r.valid and not r.problems else "yellow" if r.valid else "red"
-            head, *lines = r.text().split("\n")
-            console.print(f"[{colour}]{head}[/{colour}]", highlight=False, markup=True)
-            for line in lines:
-                console.print(line, highlight=False, markup=False, soft_wrap=True)
-    if any(not r.valid for r in reports):
-        raise typer.Exit(1)
-
-
 @deals_app.command("validate")
 def validate_cmd(
     paths: list[Path] = typer.Argument(..., help="Deal files (.yaml, .yml or .json)."),
@@ -107,6 +90,7 @@ def validate_cmd(
     """Check deal files without saving them: every problem of each file at once, with its
     place, and a suggestion where a value is close to a known one. Exit code 1 if any file
     has a problem."""
+    from olivebranch.cli.common import print_reports
     from olivebranch.validation import entity_checker, validate_file
 
     options = {"entity_ids": entity_checker(workspace().store)} if entities else {}

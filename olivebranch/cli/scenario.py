@@ -60,6 +60,15 @@ def _emit_table(title: str, headers: list[str], rows: list[list[str]], fmt: str)
         console.print(t)
 
 
+def _write(tables: Any, output: str, fmt: str, bom: bool) -> None:
+    """``--output``: tables to a file (format by --format csv/xlsx/jsonl or the extension)."""
+    from olivebranch.exports import write
+
+    written = write(tables, output, fmt if fmt in ("csv", "xlsx", "jsonl") else None, bom=bom)
+    if output != "-":
+        typer.echo(f"written to {output} ({written})", err=True)
+
+
 # ------------------------------------------------------------------------------ list / show
 @scenario_app.command("list")
 def list_cmd() -> None:
@@ -125,9 +134,11 @@ def save_cmd(
     import yaml
 
     from olivebranch.scenarios.model import read_scenario_file
+    from olivebranch.validation import validate_file
 
-    read_scenario_file(path)  # file errors name the file
     ws = workspace()
+    validate_file(path, "scenario", scenarios=list(ws.scenarios.entries())).raise_for_problems()
+    read_scenario_file(path)  # file errors name the file
     entry = ws.scenarios.save(yaml.safe_load(path.read_text(encoding="utf-8")), create=create,
                               who=_who())
     console.print(f"saved scenario [bold]{entry.name}[/bold] (revision {entry.revision})")
@@ -218,9 +229,16 @@ def run_cmd(
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or md."),
     as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date (YYYY-MM-DD)."),
     baseline: str = typer.Option("status-quo", help="Scenario to diff against ('' for none)."),
+    output: str | None = typer.Option(
+        None, "--output", "-o", help="Write the table to a .csv, .xlsx or .jsonl file, or - for "
+        "standard output (--format csv/xlsx/jsonl overrides the extension)."),
+    bom: bool = typer.Option(False, "--bom", help="CSV: start with a UTF-8 byte-order mark (Excel)."),
 ) -> None:
     """Every deal's verdict per regime under a scenario, what moved and what still blocks."""
-    _check_format(fmt)
+    if output is None and fmt in ("xlsx", "jsonl"):
+        output = "-"  # a file format asked for without a file: standard output
+    if output is None:
+        _check_format(fmt)
     ws = workspace()
     s = ws.scenario(name)  # file errors before the (slower) engine is built
     base_s = ws.scenario(baseline) if baseline and baseline != s.name else None
@@ -230,6 +248,15 @@ def run_cmd(
     chosen = split(deals) or None
     run = ws.run(s, when, deals=chosen, regimes=regs)
     base = ws.run(base_s, when, deals=chosen, regimes=regs) if base_s is not None else None
+    if output is not None:
+        from types import SimpleNamespace
+
+        from olivebranch.exports import comparison_table, heatmap_table
+
+        table = (comparison_table(base, run) if base is not None else
+                 heatmap_table(SimpleNamespace(runs=[run], regimes=run.regimes)))
+        _write(table, output, fmt, bom)
+        return
     _run_output(base, run, fmt)
 
 
@@ -242,11 +269,18 @@ def compare_cmd(
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or md."),
     as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date (YYYY-MM-DD)."),
     all_deals: bool = typer.Option(False, "--all", help="Also list deals that do not move."),
+    output: str | None = typer.Option(
+        None, "--output", "-o", help="Write the table to a .csv, .xlsx or .jsonl file, or - for "
+        "standard output (--format csv/xlsx/jsonl overrides the extension)."),
+    bom: bool = typer.Option(False, "--bom", help="CSV: start with a UTF-8 byte-order mark (Excel)."),
 ) -> None:
     """What moves from scenario A to scenario B, deal by deal."""
     from olivebranch.scenarios.engine import diff
 
-    _check_format(fmt)
+    if output is None and fmt in ("xlsx", "jsonl"):
+        output = "-"  # a file format asked for without a file: standard output
+    if output is None:
+        _check_format(fmt)
     ws = workspace()
     when = day(as_of)
     ws.require_lists(when)
@@ -254,6 +288,11 @@ def compare_cmd(
     chosen = split(deals) or None
     run_a = ws.run(a, when, deals=chosen, regimes=regs)
     run_b = ws.run(b, when, deals=chosen, regimes=regs)
+    if output is not None:
+        from olivebranch.exports import comparison_table
+
+        _write(comparison_table(run_a, run_b, only_moved=not all_deals), output, fmt, bom)
+        return
     diffs = [d for d in diff(run_a, run_b) if d.moves or all_deals]
     if fmt == "json":
         typer.echo(json.dumps({"a": run_a.name, "b": run_b.name,
@@ -304,19 +343,31 @@ def summary_cmd(
     as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date (YYYY-MM-DD)."),
     chart: Path | None = typer.Option(None, "--chart", help="Also write a chart (.svg or .png)."),
     top: int = typer.Option(10, help="How many obstacles to list."),
+    output: str | None = typer.Option(
+        None, "--output", "-o", help="Write the table to a .csv, .xlsx or .jsonl file, or - for "
+        "standard output (--format csv/xlsx/jsonl overrides the extension)."),
+    bom: bool = typer.Option(False, "--bom", help="CSV: start with a UTF-8 byte-order mark (Excel)."),
 ) -> None:
     """One screen for the whole catalogue: deals clear per regime under each scenario and the
     rules that most often remain as blockers."""
     from olivebranch.scenarios.engine import summarise
 
-    _check_format(fmt)
+    if output is None and fmt in ("xlsx", "jsonl"):
+        output = "-"  # a file format asked for without a file: standard output
+    if output is None:
+        _check_format(fmt)
     ws = workspace()
     when = day(as_of)
     ws.require_lists(when)
     names = list(scenarios) if scenarios else list(ws.scenarios.entries())
     matrix = ws.matrix(names, when, deals=split(deals) or None, regimes=regimes(ws, regime))
     summary = summarise(matrix, top=top)
-    render_summary(summary, fmt)
+    if output is not None:
+        from olivebranch.exports import summary_tables
+
+        _write(summary_tables(summary), output, fmt, bom)
+    else:
+        render_summary(summary, fmt)
     if chart is not None:
         from olivebranch.scenarios.chart import write_chart
 
@@ -332,17 +383,29 @@ def matrix_cmd(
     regime: list[str] = typer.Option(None, "--regime", help="Regimes, e.g. us,eu (default all)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv or md."),
     as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date (YYYY-MM-DD)."),
+    output: str | None = typer.Option(
+        None, "--output", "-o", help="Write the table to a .csv, .xlsx or .jsonl file, or - for "
+        "standard output (--format csv/xlsx/jsonl overrides the extension)."),
+    bom: bool = typer.Option(False, "--bom", help="CSV: start with a UTF-8 byte-order mark (Excel)."),
 ) -> None:
     """The verdict of every deal under every regime and scenario (one row per scenario and
     deal; JSON: scenario -> deal -> regime -> verdict)."""
     from olivebranch.present import verdict_matrix
 
-    _check_format(fmt)
+    if output is None and fmt in ("xlsx", "jsonl"):
+        output = "-"  # a file format asked for without a file: standard output
+    if output is None:
+        _check_format(fmt)
     ws = workspace()
     when = day(as_of)
     ws.require_lists(when)
     names = list(scenarios) if scenarios else list(ws.scenarios.entries())
     m = ws.matrix(names, when, deals=split(deals) or None, regimes=regimes(ws, regime))
+    if output is not None:
+        from olivebranch.exports import heatmap_table
+
+        _write(heatmap_table(m), output, fmt, bom)
+        return
     if fmt == "json":
         typer.echo(json.dumps({
             "as_of": m.runs[0].ctx.as_of.isoformat() if m.runs else None,
@@ -364,7 +427,7 @@ def validate_cmd(
     """Check scenario files without saving or running them: every problem at once (fields,
     dates, rule ids, rule parameters, licences, base scenarios of the catalogue), with a
     suggestion where a name is close to a known one. Exit code 1 if any file has a problem."""
-    from olivebranch.cli.deals import print_reports
+    from olivebranch.cli.common import print_reports
     from olivebranch.validation import validate_file
 
     names = list(workspace().scenarios.entries())

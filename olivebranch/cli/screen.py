@@ -168,7 +168,14 @@ def register(app: typer.Typer) -> None:
         input_file: Path | None = typer.Option(
             None, "--input", help="Batch: CSV with columns id,schema,name,birth_date,identifier,"
             "country."),
-        output_file: Path | None = typer.Option(None, "--output", help="Batch: JSON lines output."),
+        output_file: Path | None = typer.Option(
+            None, "--output", help="Batch: results file, .csv, .xlsx or .jsonl (one row per "
+            "result), or - for standard output."),
+        out_format: str | None = typer.Option(
+            None, "--format", help="Batch: csv, xlsx or jsonl (default: --output's extension; "
+            "JSON lines for -)."),
+        bom: bool = typer.Option(False, "--bom", help="Batch CSV: start with a UTF-8 byte-order "
+                                 "mark, so that Excel reads the names right."),
         dask: bool = typer.Option(False, "--dask", help="Batch: screen on a Dask cluster (a local "
                                   "one unless --scheduler)."),
         workers: int | None = typer.Option(None, "--workers", min=1, help="Batch with --dask: "
@@ -189,25 +196,34 @@ def register(app: typer.Typer) -> None:
         from olivebranch.match.score import parse_date
 
         if input_file is not None:
+            from olivebranch.exports import batch_work_path, choose_format, finish_batch
+
             if output_file is None:
-                raise OliveBranchError("--input needs --output (a .jsonl file to write)")
+                raise OliveBranchError("--input needs --output (a .csv, .xlsx or .jsonl file "
+                                       "to write, or - for standard output)")
             if not input_file.exists():
                 raise OliveBranchError(f"{input_file}: no such file")
+            fmt_out = choose_format(output_file, out_format)
+            # the batch writes (resumable) JSON lines; other formats are made from them
+            work = batch_work_path(output_file, fmt_out)
+            target = work or output_file
             if dask or workers or scheduler:
-                counts = _run_dask(input_file, output_file, limit=limit, threshold=threshold,
+                counts = _run_dask(input_file, target, limit=limit, threshold=threshold,
                                    as_of=_as_of(as_of), workers=workers, scheduler=scheduler,
                                    restart=restart, partition_rows=partition_rows)
             else:
                 index = _index(_as_of(as_of))
-                counts = run_batch(index, input_file, output_file, limit=limit,
+                counts = run_batch(index, input_file, target, limit=limit,
                                    threshold=threshold, restart=restart,
                                    partition_rows=partition_rows)
+            finish_batch(work, output_file, fmt_out, bom=bom)
             err_console.print(
                 f"screened {counts['rows']} rows: {counts['with_hits']} with results, "
                 f"{counts['errors']} errors → {output_file}")
             return
         if not name:
-            raise OliveBranchError("give a NAME to screen, or --input FILE.csv --output FILE.jsonl")
+            raise OliveBranchError("give a NAME to screen, or --input FILE.csv --output "
+                                   "FILE.csv|.xlsx|.jsonl")
         if birth_date and parse_date(birth_date) is None:
             raise OliveBranchError(f"--birth-date: cannot read '{birth_date}'")
         query = Query(name=name, schema=_schema(schema), birth_date=birth_date,

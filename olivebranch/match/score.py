@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel
@@ -570,6 +571,23 @@ def parse_date(value: str | None) -> str | None:
     ISO, ``19 Dec 1958``, ``Dec 19, 1958``, ``19.12.1958``, ``19/12/1958``. None if unreadable."""
     if not value:
         return None
+    found = _read_date(value)
+    return found if found is None or _real_day(found) else None
+
+
+def _real_day(iso: str) -> bool:
+    """A full date must be a day of the calendar (``31/02/1960`` is unreadable, not a
+    birth date to compare)."""
+    if len(iso) != 10:
+        return True
+    try:
+        date.fromisoformat(iso)
+    except ValueError:
+        return False
+    return True
+
+
+def _read_date(value: str) -> str | None:
     v = value.strip().lower().replace(",", " ")
     if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", v):
         return v

@@ -1,21 +1,33 @@
 """Files in and out of the API: scenario files checked before they are saved (deal files:
-``/api/deals/validate``), and tables (the heat map, a deal's findings, a comparison of two
-scenarios) downloaded as CSV, XLSX or JSON lines.
+``/api/deals/validate``), and tables downloaded as CSV, XLSX or JSON lines:
 
-The routes carry their full paths (``/api/scenarios/validate`` sits with the scenarios), so
-this router has no prefix; every table comes from :mod:`olivebranch.exports`, the same code
-the CLI writes files with.
+* ``/api/exports/heatmap?scenarios=…&as_of=…`` — verdict per deal × regime × scenario,
+* ``/api/exports/deals/{deal_id}/findings?scenario=…`` — a deal's findings with citations,
+* ``/api/exports/compare?a=…&b=…`` — what moves from scenario A to B.
+
+Each takes ``?format=csv|xlsx|jsonl`` (or an ``Accept`` header naming one; CSV by default)
+and ``?bom=true`` for a CSV Excel reads as UTF-8, and answers an attachment. The routes carry
+their full paths (``/api/scenarios/validate`` sits with the scenarios), so this router has no
+prefix; every table comes from :mod:`olivebranch.exports`, the code the CLI writes files with.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from olivebranch.api.auth import require
-from olivebranch.api.deps import state
+from olivebranch.api.deps import parse_date, state
 from olivebranch.api.routers.deals import ERRORS, ValidationResult, openapi_body, validation_result
+from olivebranch.exports import (
+    MEDIA_TYPES,
+    comparison_table,
+    findings_table,
+    heatmap_table,
+    render,
+)
 
 router = APIRouter()
 READ = [Depends(require("read"))]
@@ -36,3 +48,88 @@ async def validate_scenario(request: Request) -> ValidationResult:
     names: Any = list(state(request).scenarios.entries())
     return validation_result(check(body, name="<request body>", scenarios=names,
                                    content_type=request.headers.get("content-type")))
+
+
+# ------------------------------------------------------------------------------ downloads
+DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    200: {"description": "The table as a file (Content-Disposition: attachment)",
+          "content": {"text/csv": {"schema": {"type": "string"}},
+                      MEDIA_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+                      "application/x-ndjson": {"schema": {"type": "string"}}}},
+}
+FORMAT = Query(None, alias="format", pattern="^(csv|xlsx|jsonl)$",
+               description="csv, xlsx or jsonl (default: from the Accept header, else csv)")
+BOM = Query(False, description="CSV: start with a UTF-8 byte-order mark (for Excel)")
+AS_OF = Query(None, max_length=10, description="Evaluate as of this date (YYYY-MM-DD)")
+SCENARIO = Query("status-quo", max_length=64, description="Scenario name (see /api/scenarios)")
+
+
+def download_format(request: Request, fmt: str | None) -> str:
+    """``?format=`` if given, else the first table type the Accept header names, else CSV."""
+    if fmt:
+        return fmt
+    accept = request.headers.get("accept", "").lower()
+    for name, media in (("xlsx", MEDIA_TYPES["xlsx"]), ("csv", "text/csv"),
+                        ("jsonl", "application/x-ndjson"), ("jsonl", "application/jsonl")):
+        if media in accept:
+            return name
+    return "csv"
+
+
+def download(tables: Any, fmt: str, stem: str, *, bom: bool = False) -> Response:
+    """Tables as an attachment named ``stem.ext``."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-") or "table"
+    return Response(render(tables, fmt, bom=bom), media_type=MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{safe}.{fmt}"'})
+
+
+@router.get("/api/exports/heatmap", dependencies=READ, responses=DOWNLOAD_RESPONSES,
+            tags=["Exports"], response_class=Response,
+            summary="The heat map (verdict per deal × regime × scenario) as CSV, XLSX or JSON lines")
+def heatmap_download(
+    request: Request,
+    scenarios: list[str] = Query([], description="Scenario names (default: all)"),
+    as_of: str | None = AS_OF, fmt: str | None = FORMAT, bom: bool = BOM,
+) -> Response:
+    ob = state(request)
+    names = scenarios or list(ob.scenarios.entries())
+    for n in names:
+        ob.scenarios.get(n)  # 404 for an unknown name
+    matrix = ob.matrix(names, parse_date(as_of))
+    day = matrix.runs[0].ctx.as_of.isoformat() if matrix.runs else "today"
+    chosen = download_format(request, fmt)
+    return download(heatmap_table(matrix), chosen, f"heatmap-{day}", bom=bom)
+
+
+@router.get("/api/exports/deals/{deal_id}/findings", dependencies=READ,
+            responses=DOWNLOAD_RESPONSES, tags=["Exports"], response_class=Response,
+            summary="A deal's findings (per regime, with citations and evidence) as a file")
+def findings_download(
+    request: Request, deal_id: str, scenario: str = SCENARIO, as_of: str | None = AS_OF,
+    fmt: str | None = FORMAT, bom: bool = BOM,
+) -> Response:
+    verdict = state(request).assessment(deal_id, scenario, parse_date(as_of))
+    table = findings_table(verdict)
+    chosen = download_format(request, fmt)
+    return download(table, chosen, f"findings-{deal_id}-{scenario}-{verdict.as_of}", bom=bom)
+
+
+@router.get("/api/exports/compare", dependencies=READ, responses=DOWNLOAD_RESPONSES,
+            tags=["Exports"], response_class=Response,
+            summary="What moves from scenario A to scenario B, deal by deal, as a file")
+def compare_download(
+    request: Request,
+    a: str = Query("status-quo", max_length=64), b: str = Query(..., max_length=64),
+    as_of: str | None = AS_OF,
+    moved: bool = Query(False, description="Only the deals whose verdict moves"),
+    fmt: str | None = FORMAT, bom: bool = BOM,
+) -> Response:
+    ob = state(request)
+    ob.scenarios.get(a)
+    ob.scenarios.get(b)
+    day = parse_date(as_of)
+    run_a, run_b = ob.run(a, day), ob.run(b, day)
+    table = comparison_table(run_a, run_b, only_moved=moved)
+    chosen = download_format(request, fmt)
+    return download(table, chosen, f"compare-{a}-{b}-{run_b.ctx.as_of}", bom=bom)
