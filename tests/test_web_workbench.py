@@ -46,7 +46,7 @@ def test_batch_reads_csv_dialects_and_xlsx() -> None:
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
-    ("x.csv", b"", "empty"),
+    ("x.csv", b"", "no header row"),
     ("x.csv", b"name\n", "no data rows"),
     ("x.csv", "name\nJos\xe9\n".encode("latin-1"), "not UTF-8"),
     ("x.xlsx", b"PK\x03\x04 not really a zip", "not a readable XLSX"),

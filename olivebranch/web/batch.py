@@ -10,8 +10,6 @@ when more than ``MAX_JOBS`` exist.
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 import threading
 import time
@@ -97,84 +95,17 @@ def jobs(request: Request) -> Jobs:
 
 # ---------------------------------------------------------------------------- reading uploads
 def read_table(filename: str, data: bytes) -> tuple[list[str], list[list[str]]]:
-    """(header, rows) of an uploaded CSV or XLSX file, as strings."""
-    lower = filename.lower()
-    if lower.endswith(".xlsx") or data[:2] == b"PK":
-        return _read_xlsx(filename, data)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BatchInputError(f"{filename}: not UTF-8 text (byte {exc.start}); save the CSV "
-                              "as UTF-8") from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise BatchInputError(f"{filename}: the file is empty") from None
-    except csv.Error as exc:
-        raise BatchInputError(f"{filename}, line 1: {exc}") from None
-    rows = []
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise BatchInputError(f"{filename}, line {reader.line_num}: {exc}") from None
-        if any(v.strip() for v in values):
-            rows.append(values)
-        if len(rows) > MAX_ROWS:
-            raise BatchInputError(f"{filename}: more than {MAX_ROWS:,} rows; use "
-                                  "`olivebranch screen --input` or the bulk job for big files")
-    return _checked(filename, header, rows)
-
-
-def _read_xlsx(filename: str, data: bytes) -> tuple[list[str], list[list[str]]]:
-    import zipfile
-
-    from openpyxl import load_workbook
+    """(header, rows) of an uploaded CSV or XLSX file, as strings (``exports.read_upload``,
+    the reader the CLI shares); errors name the file and the row."""
+    from olivebranch.errors import InvalidInput
+    from olivebranch.exports import read_upload
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise BatchInputError(f"{filename}: not a readable XLSX workbook ({exc})") from None
-    try:
-        ws = wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
-        try:
-            header = [_cell(v).strip() for v in next(it)]
-        except StopIteration:
-            raise BatchInputError(f"{filename}: the first sheet is empty") from None
-        rows = []
-        for values in it:
-            row = [_cell(v) for v in values]
-            if any(v.strip() for v in row):
-                rows.append(row)
-            if len(rows) > MAX_ROWS:
-                raise BatchInputError(f"{filename}: more than {MAX_ROWS:,} rows")
-    finally:
-        wb.close()
-    return _checked(filename, header, rows)
-
-
-def _cell(v: Any) -> str:
-    if v is None:
-        return ""
-    if hasattr(v, "date") and hasattr(v, "isoformat"):
-        return (v.date() if hasattr(v, "hour") else v).isoformat()
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def _checked(filename: str, header: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
-    if not any(header):
-        raise BatchInputError(f"{filename}: the first row must name the columns")
-    header = [h or f"column {i + 1}" for i, h in enumerate(header)]
+        table = read_upload(data, filename, max_rows=MAX_ROWS)
+    except InvalidInput as exc:
+        raise BatchInputError(str(exc)) from None
+    header = [str(h).strip() or f"column {i + 1}" for i, h in enumerate(table.columns)]
+    rows = [["" if c is None else str(c) for c in row] for row in table.rows]
     if not rows:
         raise BatchInputError(f"{filename}: no data rows under the header")
     return header, rows
@@ -383,9 +314,8 @@ def results_file(request: Request, job_id: str, fmt: str, status: str = "", q: s
     name = f"{stem or 'batch'}-screened.{fmt}"
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
     from olivebranch import exports
-    from olivebranch.web.views import DOWNLOADS
 
-    if fmt not in DOWNLOADS:
+    if fmt not in ("csv", "xlsx"):
         return JSONResponse({"detail": "format must be csv, xlsx or json"}, status_code=404)
     body = exports.render(results_table(rows, f"Screening of {job.filename}"), fmt, bom=fmt == "csv")
-    return Response(body, media_type=DOWNLOADS[fmt], headers=disposition)
+    return Response(body, media_type=exports.MEDIA_TYPES[fmt], headers=disposition)

@@ -289,26 +289,6 @@ def _json(request: Request) -> bool:
     return request.query_params.get("format") == "json"
 
 
-#: table downloads a page offers besides its JSON (``?format=csv`` / ``?format=xlsx``)
-DOWNLOADS = {"csv": "text/csv; charset=utf-8",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def _download_format(request: Request) -> str | None:
-    fmt = request.query_params.get("format")
-    return fmt if fmt in DOWNLOADS else None
-
-
-def download(tables: Any, fmt: str, stem: str) -> Response:
-    """Tables from ``olivebranch.exports`` (the CLI's writers) as a file download."""
-    from olivebranch import exports
-
-    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in stem)[:120] or "table"
-    body = exports.render(tables, fmt, bom=fmt == "csv")
-    return Response(body, media_type=DOWNLOADS[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{safe}.{fmt}"'})
-
-
 @router.get("/deals", response_class=HTMLResponse)
 def deals_page(request: Request, scenario: str = "status-quo", as_of: str = "") -> Response:
     who = principal(request, "read")
@@ -318,12 +298,6 @@ def deals_page(request: Request, scenario: str = "status-quo", as_of: str = "") 
     run = ob.run(scenario, day)
     base = ob.run("status-quo", day) if scenario != "status-quo" else None
     rows = present.deal_rows(run, ob.deals.entries(), base)
-    fmt = _download_format(request)
-    if fmt:
-        from olivebranch import exports
-
-        return download(exports.heatmap_table(ob.matrix([scenario], day)), fmt,
-                        f"olivebranch-heatmap-{scenario}")
     if _json(request):
         return JSONResponse({"scenario": run.name, "as_of": run.ctx.as_of.isoformat(),
                              "regimes": list(run.regimes), "deals": rows})
@@ -362,12 +336,6 @@ def deal_page(request: Request, deal_id: str, scenario: str = "status-quo",
               as_of: str = "") -> Response:
     who = principal(request, "read")
     ctx = _deal_context(request, deal_id, scenario, as_of)
-    fmt = _download_format(request)
-    if fmt:
-        from olivebranch import exports
-
-        return download(exports.findings_table(ctx["v"]), fmt,
-                        f"olivebranch-{deal_id}-{scenario}-findings")
     if _json(request):
         return JSONResponse(ctx["v"].to_dict())
     return render(request, "deal.html", who, nav="deals", scenarios=_scenario_list(request), **ctx)
@@ -438,11 +406,6 @@ def compare_page(request: Request, a: str = "status-quo", b: str = "us-executive
     ob.scenarios.get(b)
     run_a, run_b = ob.run(a, day), ob.run(b, day)
     cmp = present.compare_runs(run_a, run_b)
-    fmt = _download_format(request)
-    if fmt:
-        from olivebranch import exports
-
-        return download(exports.comparison_table(run_a, run_b), fmt, f"olivebranch-{a}-vs-{b}")
     if _json(request):
         return JSONResponse(cmp)
     diffs = diff(run_a, run_b)
