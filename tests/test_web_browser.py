@@ -208,6 +208,49 @@ def phone_shot(page, name: str) -> None:
     page.set_viewport_size(VIEWPORT)
 
 
+MAIN_PAGES = [
+    ("heatmap", "/deals"),
+    ("deal", "/deals/arctic-lng-2-us-stake"),
+    ("scenarios", "/scenarios"),
+    ("comparison", "/scenarios/compare?a=status-quo&b=us-executive-relief"),
+    ("screening", "/screen?q=Sovcomflot"),
+    ("entity", "/entity/ofac-17022"),
+    ("deal-new", "/deals/new"),
+    ("scenario-new", "/scenarios/new"),
+    ("batch", "/screen/batch"),
+    ("ownership", "/ownership/ofac-17022"),
+    ("lists", "/lists"),
+    ("api-docs", "/docs"),
+    ("guide", "/guide"),
+]
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def test_pages_accessible_with_screenshots(page) -> None:
+    """axe-core on every main page (no serious or critical issue), and each page's screenshot at
+    desktop and phone widths in docs/screenshots/ (before the tests below add user deals)."""
+    problems = {}
+    for name, url in MAIN_PAGES:
+        visit(page, url)
+        for ready in ("#deal-form", "#builder", "#explorer"):
+            if page.locator(ready).count():
+                page.wait_for_selector(f"{ready}[data-ready=yes]")
+        found = axe_violations(page)
+        if found:
+            problems[name] = found
+        phone_shot(page, name)
+    assert not problems, json.dumps(problems, indent=1)
+
+
 def test_deal_editor_create_validate_save_assess_export(analyst) -> None:
     from openpyxl import load_workbook
 
@@ -284,8 +327,7 @@ def test_deal_editor_create_validate_save_assess_export(analyst) -> None:
     # the findings as XLSX, read back
     with page.expect_download() as dl:
         page.click("#findings-downloads a.dl-xlsx")
-    path = dl.value.path()
-    wb = load_workbook(path, read_only=True)
+    wb = load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes()), read_only=True)
     sheet = next(ws for ws in wb.worksheets if ws.title.startswith("findings"))
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("regime", "regime verdict", "rule")
@@ -444,49 +486,6 @@ def test_rosneft_ownership_graph_expand_collapse(page) -> None:
     page.click(f'#graph-table button.collapse[data-id="{node}"]')
     page.wait_for_function(f"document.getElementById('explorer').dataset.nodes === '{start}'")
     assert page.locator("#graph-table tbody tr").count() == start
-
-
-MAIN_PAGES = [
-    ("heatmap", "/deals"),
-    ("deal", "/deals/arctic-lng-2-us-stake"),
-    ("scenarios", "/scenarios"),
-    ("comparison", "/scenarios/compare?a=status-quo&b=us-executive-relief"),
-    ("screening", "/screen?q=Sovcomflot"),
-    ("entity", "/entity/ofac-17022"),
-    ("deal-new", "/deals/new"),
-    ("scenario-new", "/scenarios/new"),
-    ("batch", "/screen/batch"),
-    ("ownership", "/ownership/ofac-17022"),
-    ("lists", "/lists"),
-    ("api-docs", "/docs"),
-    ("guide", "/guide"),
-]
-
-
-def axe_violations(page) -> list[dict]:
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {resultTypes: ['violations']});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-    }""")
-    return [v for v in result if v["impact"] in ("serious", "critical")]
-
-
-def test_pages_accessible_with_screenshots(page) -> None:
-    """axe-core on every main page (no serious or critical issue), and each page's screenshot at
-    desktop and phone widths in docs/screenshots/."""
-    problems = {}
-    for name, url in MAIN_PAGES:
-        visit(page, url)
-        for ready in ("#deal-form", "#builder", "#explorer"):
-            if page.locator(ready).count():
-                page.wait_for_selector(f"{ready}[data-ready=yes]")
-        found = axe_violations(page)
-        if found:
-            problems[name] = found
-        phone_shot(page, name)
-    assert not problems, json.dumps(problems, indent=1)
 
 
 def test_phone_navigation_and_keyboard_scenario_switch(page) -> None:
