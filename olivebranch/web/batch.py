@@ -218,7 +218,7 @@ def filtered(job: Job, status: str = "", q: str = "") -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------------------- routes
 def _who(request: Request) -> Any:
-    from olivebranch.web.views import principal
+    from olivebranch.web.pages import principal
 
     return principal(request, "match")
 
@@ -234,7 +234,7 @@ def _job(request: Request, job_id: str) -> Job:
 
 @router.get("/screen/batch", response_class=HTMLResponse)
 def batch_page(request: Request) -> HTMLResponse:
-    from olivebranch.web.views import render
+    from olivebranch.web.pages import render
 
     who = _who(request)
     return render(request, "batch.html", who, nav="screen", fields=FIELDS, max_rows=MAX_ROWS)

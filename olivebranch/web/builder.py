@@ -139,7 +139,7 @@ def _name(request: Request, entity_id: str) -> str:
 @router.get("/scenarios/new", response_class=HTMLResponse)
 def builder_page(request: Request) -> HTMLResponse:
     from olivebranch.api.deps import state
-    from olivebranch.web.views import principal, render
+    from olivebranch.web.pages import principal, render
 
     who = principal(request, "read")
     scenarios = [{"name": e.name, "title": e.item.title}
@@ -150,7 +150,7 @@ def builder_page(request: Request) -> HTMLResponse:
 
 @router.get("/scenarios/builder/options.json")
 def builder_options(request: Request) -> Response:
-    from olivebranch.web.views import principal
+    from olivebranch.web.pages import principal
 
     principal(request, "read")
     return JSONResponse(options(request))
@@ -159,7 +159,7 @@ def builder_options(request: Request) -> Response:
 @router.post("/scenarios/builder/impact")
 async def builder_impact(request: Request) -> Response:
     """POST one change (``{"lift": {...}}``); answer how many rules and entities it touches."""
-    from olivebranch.web.views import principal
+    from olivebranch.web.pages import principal
 
     principal(request, "read")
     try:

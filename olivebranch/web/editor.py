@@ -178,7 +178,7 @@ MAX_TEXT = 512 * 1024
 
 def _page(request: Request, deal: dict[str, Any], *, deal_id: str | None, origin: str,
           revision: int) -> HTMLResponse:
-    from olivebranch.web.views import principal, render
+    from olivebranch.web.pages import principal, render
 
     who = principal(request, "read")
     return render(request, "editor.html", who, nav="deals", spec=form_spec(), deal=deal,
@@ -208,7 +208,7 @@ async def parse_deal_text(request: Request) -> Response:
     import yaml
 
     from olivebranch import yamlsafe
-    from olivebranch.web.views import principal
+    from olivebranch.web.pages import principal
 
     principal(request, "read")
     raw = await request.body()
@@ -251,7 +251,7 @@ async def export_yaml(request: Request) -> Response:
 
     import yaml
 
-    from olivebranch.web.views import principal
+    from olivebranch.web.pages import principal
 
     principal(request, "read")
     raw = await request.body()

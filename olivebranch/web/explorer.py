@@ -25,7 +25,7 @@ def ownership_search(request: Request, q: str = "") -> Response:
     from olivebranch.api import screening
     from olivebranch.api.deps import state
     from olivebranch.match import DEFAULT_THRESHOLD
-    from olivebranch.web.views import principal, render
+    from olivebranch.web.pages import principal, render
 
     who = principal(request, "read")
     q = q.strip()[:300]
@@ -48,7 +48,7 @@ def ownership_search(request: Request, q: str = "") -> Response:
 @router.get("/ownership/{entity_id}", response_class=HTMLResponse)
 def explorer(request: Request, entity_id: str) -> HTMLResponse:
     from olivebranch.api.routers.ownership import resolve
-    from olivebranch.web.views import principal, render
+    from olivebranch.web.pages import principal, render
 
     who = principal(request, "read")
     analysis, eid = resolve(request, entity_id, None)

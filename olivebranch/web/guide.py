@@ -55,7 +55,7 @@ def render_markdown(path: Path) -> str:
 
 @router.get("/guide", response_class=HTMLResponse)
 def guide_index(request: Request) -> HTMLResponse:
-    from olivebranch.web.views import principal, render
+    from olivebranch.web.pages import principal, render
 
     who = principal(request, "read")
     return render(request, "guide.html", who, nav="guide", docs=documents(), body=None, name=None)
@@ -63,7 +63,7 @@ def guide_index(request: Request) -> HTMLResponse:
 
 @router.get("/guide/{name}", response_class=HTMLResponse)
 def guide_page(request: Request, name: str) -> HTMLResponse:
-    from olivebranch.web.views import error_page, principal, render
+    from olivebranch.web.pages import error_page, principal, render
 
     who = principal(request, "read")
     path = DOCS_DIR / f"{name}.md"

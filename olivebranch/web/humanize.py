@@ -21,21 +21,25 @@ LABELS = {
     "uranium_ore": "Uranium ore", "state_body": "State body", "service_provider": "Service provider",
     "federal_significance": "Federal significance", "ua_strategic_mineral": "Strategic mineral (Ukraine)",
     "special_zone": "Special zone", "ngca": "Non-government-controlled areas", "crimea": "Crimea",
-    "us": "United States", "eu": "European Union", "uk": "United Kingdom", "ru": "Russia",
-    "ua": "Ukraine", "un": "United Nations",
 }
-ACRONYMS = {"lng": "LNG", "us": "US", "eu": "EU", "uk": "UK", "ssi": "SSI", "psa": "PSA",
-            "sdn": "SDN", "ofac": "OFAC", "eo": "EO", "jv": "JV", "ua": "UA", "ru": "RU"}
+#: words written in capitals (regime ids are too, from the registry)
+ACRONYMS = {"lng": "LNG", "ssi": "SSI", "psa": "PSA", "sdn": "SDN", "ofac": "OFAC", "eo": "EO",
+            "jv": "JV"}
 
 
 def human(code: object) -> str:
+    from olivebranch.regimes import registry
+
     text = str(code)
     if text in LABELS:
         return LABELS[text]
+    reg = registry()
+    if text in reg.ids:
+        return reg.name(text)
     words = text.replace("-", " ").replace("_", " ").split()
     if not words:
         return text
-    out = [ACRONYMS.get(w.lower(), w) for w in words]
+    out = [ACRONYMS.get(w.lower(), w.upper() if w.lower() in reg.ids else w) for w in words]
     out[0] = out[0][:1].upper() + out[0][1:]
     return " ".join(out)
 

@@ -13,12 +13,9 @@ from fastapi.responses import Response
 from olivebranch.regimes import registry
 
 router = APIRouter(include_in_schema=False)
-#: CSS variable stem per effect (style.css names)
-VARS = {"clear": "clear", "risk": "risk", "restricted": "restricted",
-        "host_approval_required": "host", "licence_required": "licence", "prohibited": "prohibited"}
-#: what a verdict looks like without colour: a symbol before its label (badges, legend)
-SYMBOLS = {"clear": "✓", "risk": "?", "restricted": "◐", "host_approval_required": "⌂",
-           "licence_required": "§", "prohibited": "✕"}
+#: what a verdict looks like without colour: a symbol before its label (badges, legend, heat
+#: map), by the effect's rank (0 = clear … 5 = prohibited in data/regimes.yaml)
+SYMBOLS = ("✓", "?", "◐", "⌂", "§", "✕")
 
 
 def _rgb(hex_: str) -> tuple[float, float, float]:
@@ -59,19 +56,17 @@ def shades(hex_: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=1)
 def stylesheet() -> str:
-    lines = ["/* generated from data/regimes.yaml effects (olivebranch.web.palette) */", ":root {"]
+    lines = ["/* generated from data/regimes.yaml effects (olivebranch.web.palette) */"]
     rules = []
     for e in registry().effects:
-        stem = VARS.get(e.id, e.id)
         tint, ink = shades(e.hex)
-        lines.append(f"  --v-{stem}: {tint}; --v-{stem}-ink: {ink}; --v-{stem}-solid: {e.hex};")
-        symbol = SYMBOLS.get(e.id)
+        lines.append(f".v-{e.id} {{ background: {tint}; color: {ink}; }}")
+        symbol = SYMBOLS[e.rank] if 0 <= e.rank < len(SYMBOLS) else None
         if symbol:
             rules.append(f'.badge.v-{e.id}::before, .legend .v-{e.id}::before, '
                          f'.verdict.v-{e.id} .effect::before, td.cell.v-{e.id} a::before '
                          f'{{ content: "{symbol} "; }}')
             rules.append(f".finding.e-{e.id} {{ border-color: {e.hex}; }}")
-    lines.append("}")
     return "\n".join(lines + rules) + "\n"
 
 
