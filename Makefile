@@ -1,13 +1,14 @@
 # olivebranch: two commands on a fresh machine
 #   make run   - set up, import the bundled lists, run the main job on the bundled data
-#   make test  - set up and run the test suite
+#   make test  - set up and run the test suite: every test on SQLite, then every test that uses
+#                a store on PostgreSQL (OLIVEBRANCH_TEST_PG, or a throwaway server on loopback)
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export OLIVEBRANCH_HOME ?= $(CURDIR)/var
 
-.PHONY: setup sysdeps sysdeps-test run test lint bench serve clean
+.PHONY: setup sysdeps sysdeps-test run test test-sqlite test-postgresql lint bench serve clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -34,7 +35,14 @@ run: setup sysdeps
 
 test: setup sysdeps-test
 	$(BIN)/ruff check olivebranch tests bench scripts
-	$(BIN)/pytest -q -rs
+	$(BIN)/pytest -q -rs --backend sqlite
+	$(BIN)/python tests/pgserver.py run -- $(BIN)/pytest -q -rs --backend postgresql
+
+test-sqlite: setup sysdeps-test
+	$(BIN)/pytest -q -rs --backend sqlite
+
+test-postgresql: setup sysdeps-test
+	$(BIN)/python tests/pgserver.py run -- $(BIN)/pytest -q -rs --backend postgresql
 
 serve: setup sysdeps
 	$(BIN)/olivebranch lists load-bundled

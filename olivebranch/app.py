@@ -85,14 +85,18 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         health,
         lists,
         match,
+        monitor,
         ownership,
+        reviews,
         scenarios,
     )
-    from olivebranch.web import views
+    from olivebranch.web import alerts, views
 
-    for module in (health, match, lists, ownership, deals, scenarios, files, admin):
+    for module in (health, match, lists, ownership, deals, scenarios, files, reviews, admin,
+                   monitor):
         app.include_router(module.router)
     views.mount(app)
+    app.include_router(alerts.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -9,7 +9,10 @@ a scenario's delistings and designations are an overlay on it (:meth:`Listings.u
 
 A verdict regime counts the designations of the regimes in its registry entry's ``lists``.
 Records are keyed by record id; :meth:`Listings.party` maps a record to the party it belongs to
-(identity until records are resolved into parties across lists).
+(``olivebranch.parties``: the records of one person, company or vessel across every list), and
+a party counts as listed under a regime if *any* of its records is (:meth:`Listings.of_party`,
+:meth:`Listings.counted`): OFAC's Rosneft record is designated under the UK through the UK's
+own Rosneft record.
 
 Designations are read lazily: a single deal's assessment asks about a few dozen entities, each
 answered by one indexed query; whole-regime questions (a scenario delisting a programme,
@@ -31,6 +34,7 @@ from olivebranch.regimes import LISTING_KINDS, OTHER, Registry, registry
 from olivebranch.store import Designation
 
 if TYPE_CHECKING:
+    from olivebranch.parties.lookup import PartyLookup
     from olivebranch.store import Store
 
 #: a source without listing rules: blocking under its own regime, else the regime its
@@ -162,14 +166,23 @@ class Listings:
         reg: Registry | None = None,
         rows: Iterable[Listed] | None = None,
         names: Mapping[str, Iterable[str]] | None = None,
-        parties: Mapping[str, str] | None = None,
+        parties: Mapping[str, str] | PartyLookup | None = None,
     ) -> None:
         self.day = day
         self.store = store
         self.version_ids = version_ids
         self.registry = reg or registry()
         self.dropped = frozenset(superseded(sources, day)) if day else frozenset()
-        self._parties = dict(parties or {})
+        self._lookup: PartyLookup | None = None
+        if parties is not None:
+            from olivebranch.parties.lookup import PartyLookup
+
+            self._lookup = parties if isinstance(parties, PartyLookup) else PartyLookup(
+                None, None, dict(parties))
+        elif store is None:
+            from olivebranch.parties.lookup import PartyLookup
+
+            self._lookup = PartyLookup.identity()
         self._by_entity: dict[str, tuple[Listed, ...]] = {}
         self._by_regime: dict[str, dict[str, tuple[Listed, ...]]] | None = None
         self._queries = 0
@@ -261,9 +274,14 @@ class Listings:
     def prefetch(self, entity_ids: Iterable[str]) -> None:
         """Read the designations of these records in one query (cheaper than one each). After
         many such queries (a whole catalogue being assessed) everything is read at once."""
+        entity_ids = set(entity_ids)
+        lookup = self.parties
+        if lookup.resolved:
+            lookup.prefetch(entity_ids)
+            entity_ids |= {r for e in list(entity_ids) for r in lookup.records(e)}
         if self._by_regime is not None:
             return
-        want = [e for e in set(entity_ids) if e not in self._by_entity]
+        want = [e for e in entity_ids if e not in self._by_entity]
         if not want:
             return
         self._queries += 1
@@ -295,9 +313,23 @@ class Listings:
         return out
 
     def counted(self, regime: str, entity_id: str) -> tuple[Listed, ...]:
-        """The designations of a record that count for verdict ``regime`` (its ``lists``)."""
+        """The designations that count for verdict ``regime`` (its ``lists``) of the record's
+        party: of the record itself and of every other record of the same party."""
         lists = self.registry.get(regime).lists if regime in self.registry.regimes else (regime,)
-        return tuple(r for r in self.of(entity_id) if r.regime in lists)
+        return tuple(r for r in self.of_party(entity_id) if r.regime in lists)
+
+    def of_party(self, entity_id: str) -> tuple[Listed, ...]:
+        """Every designation on the day of the record's party (all its records, the record's
+        own first)."""
+        records = self.records_of(entity_id)
+        if len(records) == 1:
+            return self.of(entity_id)
+        self.prefetch(records)
+        out = list(self.of(entity_id))
+        for rid in records:
+            if rid != entity_id:
+                out.extend(self.of(rid))
+        return tuple(out)
 
     def by_class(self) -> dict[str, dict[str, dict[str, list[Designation]]]]:
         """``{kind: {regime: {record id: [Designation]}}}`` of every listing in force."""
@@ -309,9 +341,23 @@ class Listings:
                         row.designation)
         return out
 
+    @property
+    def parties(self) -> PartyLookup:
+        """Record -> party of the store's current resolution (identity without one)."""
+        if self._lookup is None:
+            from olivebranch.parties.lookup import PartyLookup
+
+            assert self.store is not None
+            self._lookup = PartyLookup.of(self.store, self.version_ids or None)
+        return self._lookup
+
     def party(self, record_id: str) -> str:
         """The party a record belongs to (the record itself until parties are resolved)."""
-        return self._parties.get(record_id, record_id)
+        return self.parties.party(record_id)
+
+    def records_of(self, record_id: str) -> tuple[str, ...]:
+        """The records of the record's party, itself included."""
+        return self.parties.records(record_id)
 
     # ------------------------------------------------------------------ scenario selectors
     @property
@@ -397,15 +443,19 @@ class ListingsView:
         self.added = added
 
     def counted(self, regime: str, entity_id: str) -> list[tuple[str, Designation | None]]:
-        """(kind, designation) of a record that count for verdict ``regime``; ``None`` stands
-        for a designation the scenario adds."""
+        """(kind, designation) of a record's party that count for verdict ``regime`` (every
+        record of the party; a delisted record's designations drop out); ``None`` stands for a
+        designation the scenario adds."""
         reg = self.base.registry
         lists = reg.get(regime).lists if regime in reg.regimes else (regime,)
         out: list[tuple[str, Designation | None]] = [
-            (r.kind, r.designation) for r in self.base.of(entity_id)
-            if r.regime in lists and entity_id not in self.delisted.get(r.regime, ())]
+            (r.kind, r.designation) for r in self.base.of_party(entity_id)
+            if r.regime in lists
+            and r.designation.entity_id not in self.delisted.get(r.regime, ())]
+        records = self.base.records_of(entity_id)
         for lr in lists:
-            if entity_id in (self.added.get(lr) or {}):
+            added = self.added.get(lr) or {}
+            if any(r in added for r in records):
                 out.append(("blocking", None))
         return out
 
@@ -414,9 +464,11 @@ class ListingsView:
         reg = self.base.registry
         lists = reg.get(regime).lists if regime in reg.regimes else (regime,)
         for lr in lists:
-            note = (self.added.get(lr) or {}).get(entity_id)
-            if note is not None:
-                return note or None
+            added = self.added.get(lr) or {}
+            for r in self.base.records_of(entity_id):
+                note = added.get(r)
+                if note is not None:
+                    return note or None
         return None
 
 

@@ -73,11 +73,14 @@ class PartyMatcher:
                 name=[party.name, *party.aliases], schema=schema_of(party),
                 countries=[party.jurisdiction], identifiers=list(party.identifiers),
             )
+            # a cleared record clears its whole listed party (its records on other lists),
+            # as a reviewer's false-positive decision does (olivebranch.reviews)
+            cleared = {rid for c in party.cleared for rid in self.index.party_records(c)}
             out = tuple(
                 Candidate(r.entity_id, r.caption, round(float(r.score), 4), tuple(r.sources),
                           tuple(r.source_ids), tuple(r.programs), r.explanation)
                 for r in self.index.search(query, limit=LIMIT)
-                if r.match and r.entity_id not in party.cleared
+                if r.match and r.entity_id not in cleared
             )
         with self._lock:
             self._cache[key] = out

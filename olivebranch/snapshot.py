@@ -41,6 +41,7 @@ from olivebranch.store import Store, Version
 if TYPE_CHECKING:
     from olivebranch.match.index import MatchIndex
     from olivebranch.ownership.identity import Link
+    from olivebranch.parties.lookup import PartyLookup
 
 log = logging.getLogger("olivebranch.snapshot")
 #: bump when the layout of what is cached on disk changes
@@ -264,6 +265,11 @@ class Snapshot:
     def index(self) -> MatchIndex:
         return self.owner.index(self.day)
 
+    def parties(self) -> PartyLookup:
+        """Which records are one party (the store's current resolution; see
+        ``olivebranch.parties``), as the snapshot's listings use it."""
+        return self.listings.parties
+
     def graph(self) -> OwnershipGraph:
         """The stored ownership graph of the snapshot's days (edges in place, duplicates
         resolved)."""
@@ -292,6 +298,12 @@ class Snapshot:
                 by_regime.setdefault(regime, set()).update(ids)
         links = link_identities(store, graph.ids, by_regime, version_ids=self.version_ids) \
             if len(graph) else {}
+        if len(graph):
+            # every record of a party with several records, on the graph or not: the owners
+            # view of a record off the graph (the UK's Arctic LNG 2) then shows its OFAC status
+            parties = self.listings.parties
+            parties.load_all()
+            add_party_links(links, {*graph.ids, *parties.grouped()}, by_regime, parties)
         listed: set[str] = set().union(*by_regime.values()) if by_regime else set()
         listed.update(*classes["other"].values())
         names: dict[str, list[str]] = {}
@@ -304,6 +316,32 @@ class Snapshot:
                 if key and node not in names.get(key, ()):
                     names.setdefault(key, []).append(node)
         return OwnershipData(links, names, ssi_directives(store, self.version_ids))
+
+
+def add_party_links(links: dict[str, dict[str, list[Link]]], node_ids: Iterable[str],
+                    by_regime: dict[str, set[str]], parties: PartyLookup) -> None:
+    """Ownership edges attach to parties: a graph node whose party has a record listed under a
+    regime is linked to that record (in place), so a chain crosses list boundaries (Vostok Oil
+    <- Rosneft's OFAC record, seeded by Rosneft's UK record under the UK rule)."""
+    from olivebranch.ownership.identity import Link
+
+    if not parties.resolved:
+        return
+    nodes = sorted(node_ids)
+    parties.prefetch(nodes)
+    for node in nodes:
+        others = [r for r in parties.records(node) if r != node]
+        if not others:
+            continue
+        pid = parties.party(node)
+        for regime, listed in by_regime.items():
+            for other in others:
+                if other not in listed:
+                    continue
+                have = links.setdefault(regime, {}).setdefault(node, [])
+                if any(link.other_id == other for link in have):
+                    continue
+                have.append(Link(node, other, f"same party {pid}"))
 
 
 class Snapshots:

@@ -107,12 +107,23 @@ def listing_status(party: Party, regime: str, candidates: Sequence[Candidate],
     pinned = list(party.pin)
     ids = list(dict.fromkeys([*pinned, *scores]))
     view.base.prefetch(ids)
+    # a party counts through all its records (view.counted); two candidates that are records
+    # of one party are one hit, the pinned or better-scored one
     hits: list[Hit] = []
+    by_party: dict[str, int] = {}
     for eid in ids:
         des = view.counted(regime, eid)
         if des:
             c = scores.get(eid)
-            hits.append((eid, c.score if c else None, des))
+            hit = (eid, c.score if c else None, des)
+            party_id = view.base.party(eid)
+            j = by_party.get(party_id)
+            if j is None:
+                by_party[party_id] = len(hits)
+                hits.append(hit)
+            elif hits[j][0] not in pinned and (eid in pinned
+                                               or (hit[1] or 0) > (hits[j][1] or 0)):
+                hits[j] = hit
     pinned_hits = [h for h in hits if h[0] in pinned]
     if not pinned_hits and scores:
         # A weaker namesake on another list (Rosneft Trading for Rosneft) is not the party;
@@ -154,6 +165,11 @@ def listing_status(party: Party, regime: str, candidates: Sequence[Candidate],
             if d is not None:
                 entry.update(source=d.source, source_id=d.source_id, program=d.program,
                              listing_date=d.listing_date, sanction_id=d.sanction_id)
+                if d.entity_id != h[0]:
+                    # listed under another record of the same party
+                    entry.update(entity_id=d.entity_id, matched_id=h[0],
+                                 explanation=f"{ev['explanation']}; listed as {d.entity_id}, "
+                                 f"the same party ({view.base.party(h[0])})")
                 if d.program:
                     st.programs.append(d.program)
             else:

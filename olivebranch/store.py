@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -39,9 +39,10 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 if TYPE_CHECKING:  # followthemoney takes ~0.5 s to import; reading versions does not need it
     from followthemoney import EntityProxy
@@ -102,9 +103,20 @@ import_locks = Table(
 )
 
 
+#: Parts of :meth:`Store.versions_stamp` that table modules register (name -> function of the
+#: store): the lists' state includes what is derived from them and stored beside them.
+STAMP_PARTS: dict[str, Callable[[Store], object]] = {}
+#: How records group into real-world parties, registered by the module that resolves them
+#: (``olivebranch.parties``): a function of the store and list version ids giving ``(key,
+#: load)``, ``key`` naming the grouping (for caches) and ``load()`` the record -> group map,
+#: or ``None`` when the records are not resolved.
+RecordGroups = Callable[["Store", list[int]], "tuple[object, Callable[[], dict[str, str]]] | None"]
+RECORD_GROUPS: dict[str, RecordGroups] = {}
+
 #: Modules that add their own tables to ``metadata`` (imported before ``create_all``).
 TABLE_MODULES = ("olivebranch.ownership.tables", "olivebranch.api.tables", "olivebranch.audit",
-                 "olivebranch.parties.tables", "olivebranch.catalogue")
+                 "olivebranch.audit.tables", "olivebranch.parties.tables", "olivebranch.catalogue",
+                 "olivebranch.reviews.tables", "olivebranch.monitor.tables")
 
 
 def _load_table_modules() -> None:
@@ -205,7 +217,9 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
         _load_table_modules()
-        metadata.create_all(self.engine)
+        from olivebranch.migrations import ensure_schema
+
+        ensure_schema(self.engine, metadata)
 
     # ------------------------------------------------------------------ versions
     def versions(self, source: str | None = None) -> list[Version]:
@@ -215,12 +229,25 @@ class Store:
         with self.engine.connect() as conn:
             return [Version.from_row(r) for r in conn.execute(q)]
 
+    def record_groups(self, version_ids: Iterable[int]
+                      ) -> tuple[object, Callable[[], dict[str, str]]] | None:
+        """``(key, load)`` of the registered grouping of records into parties for these list
+        versions (see ``RECORD_GROUPS``), or ``None``."""
+        for _name, groups in sorted(RECORD_GROUPS.items()):
+            found = groups(self, list(version_ids))
+            if found is not None:
+                return found
+        return None
+
     def versions_stamp(self) -> str:
-        """Changes whenever a version is imported, activated or deleted."""
+        """Changes whenever a version is imported, activated or deleted, or the records are
+        resolved into parties again (a new resolution run)."""
         import hashlib
 
-        parts = sorted((v.id, v.source, v.active, str(v.published), v.file_hash)
-                       for v in self.versions())
+        parts: list[object] = sorted((v.id, v.source, v.active, str(v.published), v.file_hash)
+                                     for v in self.versions())
+        # state that table modules add (the parties the records are resolved into)
+        parts.extend((name, part(self)) for name, part in sorted(STAMP_PARTS.items()))
         return hashlib.sha1(repr(parts).encode()).hexdigest()[:12]
 
     def active_versions(self, as_of: date | None = None) -> list[Version]:
@@ -548,6 +575,19 @@ class Store:
         )
         with self.engine.connect() as conn:
             return {s: n for s, n in conn.execute(q)}
+
+
+def serialize(conn: Connection, key: str) -> None:
+    """Make concurrent transactions that call this with the same ``key`` run one after the other
+    (until the calling transaction ends): a read-then-write such as "supersede the live
+    judgement on this pair, then add mine" stays whole when two users do it at once.
+
+    PostgreSQL (READ COMMITTED) would let both read, then both write: a transaction-level
+    advisory lock on the key's hash makes the second wait. SQLite already runs one writing
+    transaction at a time (the first write takes the database's write lock).
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": key})
 
 
 def _chunks(rows: list[Any], size: int) -> Iterator[list[Any]]:

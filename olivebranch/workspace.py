@@ -28,15 +28,16 @@ from olivebranch.store import Store
 if TYPE_CHECKING:
     # imported where used: ``screen`` builds a workspace for its listing snapshot only and
     # should not pay for the deal and scenario models (pydantic) at every start
+    # the engine and the lists are loaded when a question needs them (a command whose answer
+    # is on disk never loads them)
+    from olivebranch.audit.hooks import Recorder
     from olivebranch.catalogue import DealCatalogue, ScenarioCatalogue
     from olivebranch.deals.models import Deal
     from olivebranch.findings import DealVerdict
-
-    # the engine and the lists are loaded when a question needs them (a command whose answer
-    # is on disk never loads them)
     from olivebranch.listings import Listings
     from olivebranch.match.index import MatchIndex
     from olivebranch.ownership.analysis import OwnershipAnalysis
+    from olivebranch.parties.lookup import PartyLookup
     from olivebranch.rules.model import PackDirs
     from olivebranch.scenarios.apply import ScenarioState
     from olivebranch.scenarios.engine import ScenarioEngine
@@ -48,6 +49,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("olivebranch.workspace")
 #: whole-catalogue scenario runs kept in memory (oldest dropped first)
 MAX_RUNS = 48
+
+
+def _default_packs() -> Path:
+    from olivebranch.rules.model import PACKS_DIR
+
+    return PACKS_DIR
 
 
 class Clock(Protocol):
@@ -93,6 +100,7 @@ class Workspace:
         cache_dir: Path | None = None,
         short_lived: bool = False,
         result_cache: bool | None = None,
+        audit: bool = True,
     ) -> None:
         self.store = store
         self.clock: Clock = clock or SystemClock()
@@ -114,6 +122,13 @@ class Workspace:
         self._scenario_engine: tuple[int, ScenarioEngine] | None = None
         self._runs: OrderedDict[tuple, ScenarioRun] = OrderedDict()
         self._ownership: OrderedDict[tuple, OwnershipAnalysis] = OrderedDict()
+        # every answer is recorded in the audit trail (olivebranch.audit), whichever interface
+        # asked; ``audit=False`` for benches' baselines and internal re-computations
+        self.audit: Recorder | None = None
+        if audit:
+            from olivebranch.audit.hooks import Recorder
+
+            self.audit = Recorder(self, _default_packs)
 
     @property
     def deals(self) -> DealCatalogue:
@@ -239,6 +254,10 @@ class Workspace:
         building the engine, so ``screen`` stays light)."""
         return self.snapshots.on(self.day(as_of)).listings
 
+    def parties(self, as_of: date | None = None) -> PartyLookup:
+        """Which records are one party, as the lists of ``as_of`` (default: today) use it."""
+        return self.snapshots.on(self.day(as_of)).parties()
+
     def ownership(self, as_of: date | None = None) -> OwnershipAnalysis:
         """Every regime's ownership status over the whole stored graph on ``as_of``."""
         from olivebranch.ownership.analysis import analyse
@@ -332,7 +351,11 @@ class Workspace:
                 self._runs[key] = run
                 while len(self._runs) > MAX_RUNS:
                     self._runs.popitem(last=False)
-            return run
+        if self.audit is not None:
+            from olivebranch.present import verdict_matrix
+
+            self.audit.scenario_run(s, day, chosen, verdict_matrix(run))
+        return run
 
     def matrix(self, scenarios: Sequence[str | Scenario], as_of: date | None = None, *,
                deals: Sequence[str | Deal] | None = None,
@@ -377,4 +400,7 @@ class Workspace:
                     out[i] = self.engine.assess(items[i], state.ctx, regs)
                     if self.results is not None and keys[i]:
                         self.results.put(keys[i] or "", out[i])
-        return [v for v in out if v is not None]
+        verdicts = [v for v in out if v is not None]
+        if self.audit is not None:
+            self.audit.assessments(items, s, day, regs, verdicts)
+        return verdicts

@@ -1,10 +1,23 @@
-"""Shared fixtures: a fresh SQLite store per test, paths to bundled and shared data."""
+"""Shared fixtures: a fresh store per test, paths to bundled and shared data.
+
+The suite runs against one back-end per session: ``--backend sqlite`` (default; a fresh SQLite
+file per test) or ``--backend postgresql`` (also ``OLIVEBRANCH_TEST_BACKEND=postgresql``): a
+real PostgreSQL server — ``OLIVEBRANCH_TEST_PG`` (a URL to any database of a server where we may
+create databases), or a throwaway one started from the local installation —, a fresh database
+per session (per xdist worker) and a fresh schema per test. On PostgreSQL only the tests that
+use a store fixture run (the rest do not touch the database and already ran on SQLite); tests
+marked ``sqlite_only`` (they copy or open the SQLite file itself) are skipped.
+"""
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
+import pgserver
 import pytest
 from hypothesis import settings as hypothesis_settings
 
@@ -12,6 +25,7 @@ from olivebranch.paths import LISTS_DIR, REPO_DIR
 from olivebranch.store import Store
 
 FIXTURES = REPO_DIR / "tests" / "fixtures"
+STORE_FIXTURES = {"store", "bundled_store", "backend_url", "pg_url"}
 
 # Property tests: the same examples on every CI run (a red build is reproducible, never a
 # coin toss); `HYPOTHESIS_PROFILE=explore` draws new random examples while developing.
@@ -20,9 +34,119 @@ hypothesis_settings.register_profile("explore", deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--backend", choices=("sqlite", "postgresql"),
+                     default=os.environ.get("OLIVEBRANCH_TEST_BACKEND", "sqlite"),
+                     help="the store back-end of the store fixtures (default: sqlite)")
+    parser.addoption("--pg-tests", choices=("all", "fresh"),
+                     default=os.environ.get("OLIVEBRANCH_TEST_PG_TESTS", "all"),
+                     help="on PostgreSQL: every test that uses a store (all), or only those on "
+                          "fresh stores, without the bundled-lists store and its import (fresh)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: reads or copies the SQLite file itself")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"olivebranch store back-end: {config.getoption('--backend')}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--backend") != "postgresql":
+        return
+    fresh_only = config.getoption("--pg-tests") == "fresh"
+    keep, drop = [], []
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        uses_store = bool(STORE_FIXTURES & names)
+        if fresh_only and "bundled_store" in names:
+            uses_store = False
+        (keep if uses_store and not item.get_closest_marker("sqlite_only") else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def backend(pytestconfig: pytest.Config) -> str:
+    return str(pytestconfig.getoption("--backend"))
+
+
+@pytest.fixture(scope="session")
+def pg_server(backend: str) -> Iterator[str]:
+    """The URL of a PostgreSQL server where we may create databases: ``OLIVEBRANCH_TEST_PG``, or
+    a throwaway server started (once per session, on first use) from the local installation."""
+    base = os.environ.get("OLIVEBRANCH_TEST_PG")
+    if base:
+        yield base
+        return
+    try:
+        server = pgserver.start(0)
+    except RuntimeError as exc:
+        if backend == "postgresql":
+            pytest.fail(f"--backend postgresql: {exc}", pytrace=False)
+        pytest.skip(f"no PostgreSQL server: {exc}")
+    try:
+        yield server.url
+    finally:
+        pgserver.stop(server)
+
+
+@pytest.fixture(scope="session")
+def pg_database(backend: str, request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """On ``--backend postgresql``: the URL of a database made for this session (dropped at its
+    end); on SQLite: None."""
+    if backend != "postgresql":
+        yield None
+        return
+    url = pgserver.create_database(request.getfixturevalue("pg_server"), "ob_test")
+    try:
+        yield url
+    finally:
+        pgserver.drop_database(url)
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(f"sqlite:///{tmp_path / 'test.sqlite'}")
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, whatever the session's back-end (for tests that are
+    about PostgreSQL itself: advisory locks, concurrent sessions)."""
+    url = pgserver.create_database(pg_server, "ob_pg")
+    try:
+        yield url
+    finally:
+        pgserver.drop_database(url)
+
+
+_schemas = itertools.count(1)
+
+
+def _pg_schema_url(database_url: str, schema: str) -> str:
+    """A URL whose connections work in their own schema (created here)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    with psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False),
+                         autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    sep = "&" if "?" in database_url else "?"
+    return f"{database_url}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture
+def backend_url(tmp_path: Path, pg_database: str | None) -> str:
+    """A URL of an empty store on the session's back-end."""
+    if pg_database is None:
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    return _pg_schema_url(pg_database, f"t{next(_schemas)}")
+
+
+@pytest.fixture
+def store(backend_url: str) -> Iterator[Store]:
+    s = Store(backend_url)
+    yield s
+    s.engine.dispose()
 
 
 @pytest.fixture
@@ -36,11 +160,21 @@ def fixtures() -> Path:
 
 
 @pytest.fixture(scope="session")
-def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """A store with every bundled list imported once per test session (read-only for tests)."""
+def bundled_store(tmp_path_factory: pytest.TempPathFactory,
+                  pg_database: str | None) -> Iterator[Store]:
+    """A store with every bundled list imported once per test session, its records resolved
+    into parties as ``lists load-bundled`` does (read-only for tests)."""
     from olivebranch.lists.importer import import_bundled
+    from olivebranch.parties import after_import
 
-    path = tmp_path_factory.mktemp("bundled") / "bundled.sqlite"
-    s = Store(f"sqlite:///{path}")
+    if pg_database is None:
+        url = f"sqlite:///{tmp_path_factory.mktemp('bundled') / 'bundled.sqlite'}"
+    else:  # a database of its own, so that tests can copy it whole (copy_store)
+        url = pgserver.create_database(pg_database, "ob_bundled")
+    s = Store(url)
     import_bundled(s)
-    return s
+    after_import(s)
+    yield s
+    s.engine.dispose()
+    if pg_database is not None:
+        pgserver.drop_database(url)

@@ -209,7 +209,9 @@ def test_identifier_alone_finds_the_entity(client: TestClient) -> None:
     resp = match(client, body)
     assert resp.status_code == 200, resp.text
     results = resp.json()["responses"]["q"]["results"]
-    assert "ofac-46030" in [r["id"] for r in results]
+    # issue 12: a result is the merged party; OFAC's record is one of its referents
+    assert "ofac-46030" in [r["id"] for r in results] + [x for r in results
+                                                          for x in r["referents"]]
 
 
 def test_search_and_entities(client: TestClient) -> None:
@@ -222,9 +224,11 @@ def test_search_and_entities(client: TestClient) -> None:
     ent = client.get(f"/entities/{eid}")
     assert ent.status_code == 200
     assert EntityResponse.model_validate(ent.json()).id == eid
-    # an OFAC entry number resolves to the OFAC entity
+    # an OFAC entry number resolves to the OFAC entity's party (issue 12: merged, with the
+    # record among its referents)
     by_number = client.get("/entities/46030").json()
-    assert by_number["id"] == "ofac-46030" and by_number["target"] is True
+    assert "ofac-46030" in [by_number["id"], *by_number["referents"]]
+    assert by_number["target"] is True
     assert client.get("/entities/no-such-entity").status_code == 404
 
 

@@ -19,7 +19,13 @@ _STATES: dict[str, AppState] = {}
 
 
 def copy_store(store: Store, dest: Path) -> str:
-    """Copy a SQLite store with SQLite's online backup (consistent, WAL included)."""
+    """Copy a SQLite store with SQLite's online backup (consistent, WAL included); a
+    PostgreSQL store as a new database made from it (tests/pgserver.py)."""
+    if store.engine.dialect.name == "postgresql":
+        import pgserver
+
+        store.engine.dispose()
+        return pgserver.copy_database(store.url, "ob_api")
     src_path = store.url.removeprefix("sqlite:///")
     dest.parent.mkdir(parents=True, exist_ok=True)
     src, dst = sqlite3.connect(src_path), sqlite3.connect(dest)

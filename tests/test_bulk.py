@@ -82,7 +82,8 @@ def test_local_cluster_matches_single_process(bundled_store: Store, env: dict[st
     lines = [json.loads(line) for line in expected.splitlines()]
     assert single_counts == {"rows": 11, "errors": 3, "with_hits": 6}
     assert [r["id"] for r in lines if r["results"]] == ["a1", "a2", "a7", "a8", "row-10", "a11"]
-    assert any(r["entity_id"] == "ofac-46030" for r in lines[0]["results"])
+    # issue 12: one result per party; OFAC's Arctic LNG 2 record is one of the party's records
+    assert any("ofac-46030" in r["records"] for r in lines[0]["results"])
     assert not (tmp_path / "single.jsonl.progress").exists()  # a finished run leaves none
 
     client = connect(workers=2)

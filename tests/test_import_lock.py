@@ -5,7 +5,6 @@ import is running", on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -106,47 +105,8 @@ def test_four_parallel_imports(store: Store) -> None:
 
 
 # ---------------------------------------------------------------------------- PostgreSQL
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def postgres():  # type: ignore[no-untyped-def]
-    """A throwaway PostgreSQL server on loopback (skipped when its programs are missing)."""
-    import tempfile
-
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    if not (initdb and pg_ctl):
-        pytest.skip("PostgreSQL server programs (initdb, pg_ctl) not installed")
-    pytest.importorskip("psycopg")
-    root = Path(tempfile.mkdtemp(prefix="olivebranch-pg-"))  # pytest's tmp is private to us
-    data, port = root / "data", _free_port()
-    prefix: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        import pwd
-
-        try:
-            pw = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and no 'postgres' user to run the server")
-        os.chown(root, pw.pw_uid, pw.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    subprocess.run([*prefix, initdb, "-D", str(data), "-U", "ob", "--auth=trust", "-E", "UTF8"],
-                   check=True, capture_output=True)
-    subprocess.run([*prefix, pg_ctl, "-D", str(data), "-l", str(root / "log"), "-w", "-o",
-                    f"-p {port} -k {root} -c listen_addresses=127.0.0.1", "start"],
-                   check=True, capture_output=True)
-    try:
-        yield f"postgresql+psycopg://ob@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
-
-
-def test_postgres_advisory_lock(postgres: str) -> None:
+def test_postgres_advisory_lock(pg_url: str) -> None:
+    postgres = pg_url
     a, b = Store(postgres), Store(postgres)
     with a.import_lock("first"):
         with pytest.raises(OliveBranchError, match=r"another import is running \(first"):

@@ -89,10 +89,11 @@ def test_batch_file_with_bad_rows(index: MatchIndex, tmp_path: Path) -> None:
     assert [line["id"] for line in lines] == ["a1", "a2", "a3", "a4", "a5", "a6"]
     assert counts == {"rows": 6, "errors": 3, "with_hits": 2}
     first = lines[0]["results"]
-    hit = next(r for r in first if r["entity_id"] == "ofac-46030")
-    assert hit["source"] == "us_ofac_sdn" and hit["source_id"] == "46030"
+    # issue 12: one result per party, with every record's id, source and record number
+    hit = next(r for r in first if "ofac-46030" in r["records"])
+    assert "us_ofac_sdn" in hit["sources"] and "46030" in hit["source_ids"]
     assert set(hit) >= {"entity_id", "caption", "score", "source", "source_id", "programs",
-                        "datasets", "explanation"}
+                        "datasets", "explanation", "party_id", "records"}
     assert "no name" in lines[2]["error"]
     assert "Spaceship" in lines[3]["error"]
     assert "birth_date" in lines[4]["error"]
@@ -118,7 +119,8 @@ def test_cli_screen_table(index: MatchIndex, monkeypatch: pytest.MonkeyPatch) ->
     res = CliRunner().invoke(app, ["screen", "Arctic LNG 2", "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
-    assert "ofac-46030" in [r["entity_id"] for r in data["results"]]
+    # issue 12: one result per party; OFAC's record is among the party's records
+    assert "ofac-46030" in [rid for r in data["results"] for rid in r["records"]]
     res = CliRunner().invoke(app, ["screen", "Игорь Сечин", "--schema", "person"])
     assert res.exit_code == 0 and "16692" in res.output
 

@@ -188,6 +188,10 @@ def check(request: Request, level: str) -> Principal:
     usable key (unless anonymous callers may), 403 with a key whose role is too low."""
     role = ACCESS_LEVELS[level]
     principal = principal_for(request)
+    # who the audit trail names for the answers of this request (olivebranch.audit)
+    from olivebranch.audit.log import ACTOR
+
+    ACTOR.set(f"api:{principal.key_id}" if principal.key_id else "api:anonymous")
     if principal.anonymous:
         if anonymous_allowed(request, level):
             return principal

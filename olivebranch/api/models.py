@@ -53,6 +53,8 @@ class Designation(BaseModel):
     program: str | None = None
     source_id: str | None = Field(None, description="The publisher's own record number")
     listing_date: str | None = None
+    entity_id: str | None = Field(None, description="The record (of the party's referents) "
+                                  "this designation is on")
 
 
 class EntityResponse(BaseModel):

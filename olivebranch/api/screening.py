@@ -20,6 +20,8 @@ from olivebranch.match.score import MATCHABLE
 from olivebranch.store import Store
 
 DEFAULT_DATASET = "default"
+#: yente's collection names for "every list" (``/match/sanctions`` as OpenSanctions serves it)
+ALL_DATASETS = (DEFAULT_DATASET, "sanctions")
 ALGORITHM = "olivebranch-v1"
 #: yente algorithm names a client may send; they are all served by olivebranch's scorer.
 ALGORITHM_ALIASES = ("best", "default", "logic-v1", "logic-v2", "regression-v1", "name-based",
@@ -39,13 +41,15 @@ class Lookup:
     designations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     published: dict[str, datetime] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
+    #: where reviewers' decisions are read (``olivebranch.reviews``)
+    store: Store | None = None
 
     @classmethod
     def build(cls, store: Store) -> Lookup:
         from olivebranch.lists import registry
 
         versions = store.active_versions()
-        out = cls()
+        out = cls(store=store)
         reg = registry()
         for v in versions:
             when = v.published
@@ -83,7 +87,7 @@ def resolve_algorithm(name: str | None) -> str:
 
 def check_dataset(dataset: str, lookup: Lookup) -> None:
     """Raise KeyError for a dataset name the server does not hold."""
-    if dataset != DEFAULT_DATASET and dataset not in lookup.published:
+    if dataset not in ALL_DATASETS and dataset not in lookup.published:
         raise KeyError(dataset)
 
 
@@ -120,27 +124,70 @@ def _features(result: MatchResult) -> tuple[dict[str, float], dict[str, dict[str
     return features, explanations
 
 
+def party_ids(result: MatchResult) -> tuple[str, list[str]]:
+    """(id, referents) of a result as yente gives a merged entity: the party id (``NK-…``)
+    and its record ids; a party of one record is that record (its id, no referents)."""
+    records = [r.entity_id for r in getattr(result, "records", ())] or [result.entity_id]
+    if len(records) == 1:
+        return records[0], []
+    return getattr(result, "party_id", "") or result.entity_id, records
+
+
+def merged_designations(lookup: Lookup, records: Iterable[str]) -> list[dict[str, Any]]:
+    """The designations of every record, each with its record id."""
+    return [{**d, "entity_id": rid} for rid in records for d in lookup.designations.get(rid, [])]
+
+
 def scored_entity(result: MatchResult, lookup: Lookup, threshold: float) -> dict[str, Any]:
-    """One result in yente's ``ScoredEntityResponse`` shape (plus olivebranch's extras)."""
+    """One result in yente's ``ScoredEntityResponse`` shape (plus olivebranch's extras): the
+    merged party, its record ids as ``referents``, the lists of all of them as ``datasets``."""
     features, explanations = _features(result)
-    return {
-        "id": result.entity_id,
+    eid, referents = party_ids(result)
+    review = getattr(result, "review", None)
+    out = {
+        "id": eid,
         "caption": result.caption,
         "schema": result.schema,
         "properties": result.entity.get("properties", {}),
         "datasets": result.datasets,
-        "referents": [],
+        "referents": referents,
         "target": True,
         "first_seen": None,
         "last_seen": lookup.last_seen(result.datasets),
         "last_change": None,
-        "designations": lookup.designations.get(result.entity_id, []),
+        "designations": merged_designations(lookup, referents or [result.entity_id]),
         "score": round(result.score, 4),
-        "match": result.score >= threshold,
+        # a hit a reviewer cleared is still returned, but not as a match (see "review")
+        "match": result.score >= threshold and not (review is not None and review.suppressed),
         "features": features,
         "explanations": explanations,
         "explanation": [f.text for f in result.features if f.text],
     }
+    if review is not None:
+        out["review"] = review.to_dict()
+    return out
+
+
+def apply_reviews(lookup: Lookup, batch: list[tuple[Query, list[MatchResult]]]
+                  ) -> list[list[MatchResult]]:
+    """Reviewers' decisions on the queries' names, applied to their results (one database
+    query for the whole batch; see ``olivebranch.reviews``)."""
+    if lookup.store is None or not batch:
+        return [results for _q, results in batch]
+    from olivebranch.reviews import Reviews, annotate, subject_of
+
+    subjects = [[subject_of(name=n) for n in q.names if n.strip()] for q, _r in batch]
+    try:
+        reviews = Reviews(lookup.store).for_subjects(s for ss in subjects for s in ss)
+    except Exception:  # noqa: BLE001 - a store without the reviews table: nothing to apply
+        reviews = []
+    if not reviews:
+        return [results for _q, results in batch]
+    out = []
+    for mine, (_q, results) in zip(subjects, batch, strict=True):
+        keys = {s for _k, s in mine}
+        out.append(annotate(results, [r for r in reviews if r.subject in keys]))  # type: ignore[arg-type]
+    return out
 
 
 def run_query(
@@ -152,12 +199,13 @@ def run_query(
     threshold: float = DEFAULT_THRESHOLD,
     cutoff: float | None = None,
 ) -> list[MatchResult]:
-    """Ranked results at or above ``cutoff`` (default: the threshold), from ``dataset`` only."""
+    """Ranked parties (one result each, see ``olivebranch.match.grouped``) at or above
+    ``cutoff`` (default: the threshold), from ``dataset`` only."""
     floor = threshold if cutoff is None else min(cutoff, threshold)
     floor = max(floor, 1e-6)
-    if dataset == DEFAULT_DATASET:
-        return index.search(query, limit=limit, threshold=floor)[:limit]
-    pool = index.search(query, limit=max(POOL, limit), threshold=floor)
+    if dataset in ALL_DATASETS:
+        return list(index.search_parties(query, limit=limit, threshold=floor)[:limit])
+    pool = index.search_parties(query, limit=max(POOL, limit), threshold=floor)
     return [r for r in pool if dataset in r.datasets][:limit]
 
 

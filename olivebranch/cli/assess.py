@@ -145,6 +145,14 @@ def register(app: typer.Typer) -> None:
         ws.require_lists(when)
         items = ws.deals.items() if all_ or not deals else [ws.deal(d) for d in deals]
         verdicts = ws.assess_many(items, scenario, when, regs)
+        from olivebranch.monitor.freshness import warnings as list_age
+
+        # on the terminal formats; JSON and CSV stay machine-readable (the API's assessment
+        # carries the same warnings as ``list_age``)
+        if fmt in ("table", "md") or explain and fmt != "json":
+            for line in list_age(ws.store, verdicts[0].as_of if verdicts else ws.day(when),
+                                 as_of=when):
+                typer.secho(f"warning: {line}", fg=typer.colors.YELLOW, err=True)
         if output is not None:
             from olivebranch import exports
 

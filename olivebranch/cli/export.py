@@ -15,6 +15,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from olivebranch.errors import InvalidInput
 from olivebranch.store import Store
 
 console = Console(stderr=True)
@@ -40,8 +41,11 @@ def export_cmd(
     if fmt is None and out is not None and out.suffix.lower() in (".csv", ".xlsx"):
         fmt = out.suffix.lower()[1:]
     fmt = (fmt or "ftm").lower()
+    if fmt not in ("ftm", "csv", "xlsx", "jsonl", "ndjson"):
+        raise InvalidInput(f"unknown export format {fmt!r}; supported: ftm (FollowTheMoney "
+                           "JSON lines), csv, xlsx, jsonl (tables)")
     if fmt != "ftm":
-        fmt = choose_format(None, fmt)  # csv, xlsx, jsonl; errors name the choices
+        fmt = choose_format(None, fmt)
     day = None
     if as_of is not None:
         try:

@@ -62,6 +62,8 @@ def import_cmd(
         except KeyError as exc:
             raise OliveBranchError(str(exc).strip("'\"")) from exc
     _print_report(report)
+    if not report.skipped:
+        resolve_parties(store)
 
 
 @lists_app.command("load-bundled")
@@ -81,7 +83,7 @@ def load_bundled(
     store = _store()
     started = time.perf_counter()
     specs = bundled_sources()
-    failures = 0
+    failures = imported = 0
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("importing bundled lists", total=len(specs))
         for spec in specs:
@@ -94,10 +96,27 @@ def load_bundled(
                 console.print(f"[red]failed[/red] {spec.name}: {exc}")
             else:
                 _print_report(report)
+                imported += not report.skipped
             progress.advance(task)
     console.print(f"bundled import finished in {time.perf_counter() - started:.1f} s")
+    from olivebranch.parties.lookup import parties_mark
+
+    if imported or not parties_mark(store):
+        resolve_parties(store)
     if failures:
         raise typer.Exit(1)
+
+
+def resolve_parties(store: Store) -> None:
+    """Bring the parties up to date after an import (``olivebranch.parties.after_import``):
+    incremental, so one source's new version costs seconds."""
+    from olivebranch.parties import after_import
+
+    with console.status("resolving records into parties …") as status:
+        report = after_import(store, progress=lambda m: status.update(f"parties: {m}"))
+    console.print(f"parties: {report.parties} parties from {report.records} records "
+                  f"({report.mode} run {report.run.id}, {report.changed} records changed, "
+                  f"{report.seconds:.1f} s)")
 
 
 def _print_report(report) -> None:  # type: ignore[no-untyped-def]
@@ -224,31 +243,39 @@ def diff_cmd(
 @lists_app.command("update")
 def update_cmd(
     sources: list[str] | None = typer.Argument(None, help="Sources to update (default: all with a known URL)."),
+    mirror: str | None = typer.Option(
+        None, help="Folder or http(s) URL laid out as <mirror>/<source>/<official file name>."),
     timeout: float = typer.Option(30.0, help="Seconds per request."),
+    retries: int = typer.Option(2, help="Retries of a download that may succeed later."),
+    max_mb: int | None = typer.Option(None, "--max-mb", help="Largest file accepted (MB)."),
     accept_shrink: bool = typer.Option(
         False, "--accept-shrink",
         help="Import a download even if it is much smaller than the active version.",
     ),
 ) -> None:
-    """Download current files from the official publishers; without network, keep the bundle."""
-    from olivebranch.lists.importer import import_path
-    from olivebranch.lists.update import fetch_source, fetchable_sources
+    """Download current files from the official publishers (or a mirror) and import them;
+    whatever fails leaves that source's active version as it was, and says why."""
+    import os
+
+    from olivebranch.lists.base import MAX_FILE_BYTES
+    from olivebranch.lists.update import update_sources
 
     store = _store()
-    root = Path("var/downloads")
-    any_ok = False
-    for spec in fetchable_sources(sources):
-        res = fetch_source(spec, root, timeout=timeout)
-        if res.error or res.path is None:
-            console.print(f"[yellow]{spec.name}[/yellow]: could not download ({res.error}); using the bundled snapshot")
-            continue
-        try:
-            _print_report(import_path(store, res.path, spec.name, accept_shrink=accept_shrink))
-            any_ok = True
-        except ParseError as exc:
-            console.print(f"[red]{spec.name}[/red]: downloaded file rejected: {exc}; active version unchanged")
-    if not any_ok:
-        console.print("no source was updated; the active versions (bundled snapshots) stay in use")
+    root = Path(os.environ.get("OLIVEBRANCH_HOME", "var")) / "downloads"
+    results = update_sources(
+        store, sources or None, root=root, mirror=mirror, timeout=timeout, retries=retries,
+        max_bytes=max_mb * 1024 * 1024 if max_mb else MAX_FILE_BYTES,
+        accept_shrink=accept_shrink,
+        on_result=lambda r: console.print(
+            f"[{ {'imported': 'green', 'failed': 'red'}.get(r.status, 'dim') }]{r.source}[/]: "
+            f"{r.status}" + (f" (version {r.version})" if r.status == "imported" else "")
+            + (f": {r.reason}" if r.reason else "")))
+    if not any(r.status == "imported" for r in results):
+        console.print("no source was updated; the active versions stay in use")
+    else:
+        resolve_parties(store)
+    if any(r.status == "failed" for r in results):
+        raise typer.Exit(1)
 
 
 def entity_cmd(
@@ -287,6 +314,35 @@ def entity_cmd(
             for r in rows:
                 t.add_row(*[str(x or "") for x in r.values()])
             console.print(t)
+    _print_party(info["party"])
+
+
+def _print_party(party: dict) -> None:  # type: ignore[type-arg]
+    """The party section of ``entity``: status per regime from all records, every listing."""
+    records = party["records"]
+    console.print(f"\n[bold]Party {party['id']}[/bold]: {len(records)} record"
+                  f"{'s' if len(records) != 1 else ''} "
+                  + ", ".join(f"{r['id']} ({', '.join(r['sources']) or 'not listed'})"
+                              for r in records))
+    if not party["resolved"]:
+        console.print("[dim]records not resolved into parties yet: run `olivebranch parties "
+                      "xref`[/dim]")
+    colour = {"designated": "red", "sectoral": "magenta"}
+    t = Table("regime", "status", "through records", "programmes", title="status per regime")
+    for regime, st in party["status"].items():
+        c = colour.get(st["status"], "green")
+        t.add_row(f"{regime.upper()} ({st['name']})", f"[{c}]{st['status']}[/{c}]",
+                  "\n".join(st["records"]), "\n".join(st["programs"][:6]))
+    console.print(t)
+    if len(records) > 1 and party["designations"]:
+        t = Table("record", "source", "regime", "programme", "record no.", "listed",
+                  "counts as", title="listings of every record")
+        for d in party["designations"]:
+            t.add_row(d["entity_id"], d["source"], d["regime"], d["program"] or "",
+                      d["source_id"] or "", d["listing_date"] or "", d["counts"])
+        console.print(t)
+    if len(records) > 1:
+        console.print("[bold]names[/bold]: " + "; ".join(party["names"][:40]))
 
 
 def register(app: typer.Typer) -> None:

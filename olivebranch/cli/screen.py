@@ -44,20 +44,88 @@ def _screening(as_of: date | None) -> tuple[Workspace, MatchIndex]:
 
 def counting(ws: Workspace, as_of: date | None, results: list[Any]) -> dict[str, list[str]]:
     """How each result's listings count on the day (``us: blocking``, ``superseded by
-    gb_fcdo``), from the same listing snapshot verdicts read."""
+    gb_fcdo``), from the same listing snapshot verdicts read: a party's from all its
+    records."""
     from olivebranch.lists import registry as sources
 
     listings = ws.listings(as_of)
-    listings.prefetch(r.entity_id for r in results)
+    listings.prefetch(rid for r in results for rid in _record_ids(r))
     out: dict[str, list[str]] = {}
     for r in results:
-        rows = sorted({f"{x.regime}: {x.kind}" for x in listings.of(r.entity_id)})
+        rows = sorted({f"{x.regime}: {x.kind}" for rid in _record_ids(r)
+                       for x in listings.of_party(rid)})
         for src in r.sources:
             if src in listings.dropped:
                 sup = sources()[src].superseded
                 rows.append(f"superseded by {sup.by}" if sup else "superseded")
         out[r.entity_id] = rows or ["not in force on the day"]
     return out
+
+
+def _record_ids(r: Any) -> list[str]:
+    return [x.entity_id for x in getattr(r, "records", ())] or [r.entity_id]
+
+
+def _listing_lines(r: Any) -> list[str]:
+    """One line per listing of a party result: source, programme, record number, date."""
+    rows = getattr(r, "listings", None)
+    if not rows:
+        return [f"{src}" for src in r.sources]
+    return [" · ".join(x for x in (d["source"], d["program"], d["source_id"],
+                                   d["listing_date"][:10] if d["listing_date"] else None) if x)
+            for d in rows]
+
+
+def review_batch(ws: Workspace, get_index: Any, src: Path, dst: Path, *, limit: int,
+                 threshold: float | None) -> int:
+    """Reviewers' decisions on the batch's rows (by customer id or by name), written into the
+    output: each reviewed hit gets its ``review`` (a cleared one ``"match": false``), nothing
+    is dropped. Only rows with a decision are screened again; the file is rewritten in place
+    (atomically) when any changed. Returns the number of rows changed."""
+    import os
+
+    from olivebranch.match.batch import iter_rows, row_query
+    from olivebranch.reviews import Reviews, annotate, subject_of
+
+    reviews = Reviews(ws.store).list()
+    if not reviews or not dst.exists():
+        return 0
+    index = get_index()
+    by_subject: dict[tuple[str, str], list[Any]] = {}
+    for rv in reviews:
+        by_subject.setdefault((rv.subject_kind, rv.subject), []).append(rv)
+    changed = 0
+    tmp = dst.with_name(dst.name + ".reviews.tmp")
+    with dst.open(encoding="utf-8") as out_lines, tmp.open("w", encoding="utf-8") as out:
+        for (line, row, _error), text in zip(iter_rows(src), out_lines, strict=False):
+            record = None
+            if row is not None:
+                rid = (row.get("id") or "").strip()
+                keys = [("customer", rid)] if rid else []
+                if (row.get("name") or "").strip():
+                    keys.append(subject_of(name=row["name"]))
+                mine = [rv for k in keys for rv in by_subject.get(k, ())]
+                if mine:
+                    record = json.loads(text)
+                    try:
+                        found = index.search_parties(row_query(row, line), limit=limit,
+                                                     threshold=threshold)
+                    except ValueError:
+                        found = []
+                    status = {r.party_id: r.review for r in annotate(found, mine)
+                              if r.review is not None}
+                    for res in record.get("results", []):
+                        st = status.get(res.get("party_id"))
+                        if st is not None:
+                            res["review"] = st.to_dict()
+                            res["match"] = bool(res["match"]) and not st.suppressed
+                            changed += 1
+            out.write(text if record is None else json.dumps(record, ensure_ascii=False) + "\n")
+    if changed:
+        os.replace(tmp, dst)
+    else:
+        tmp.unlink(missing_ok=True)
+    return changed
 
 
 def _count_rows(src: Path) -> int:
@@ -124,20 +192,26 @@ def _print_results(query: Any, results: list[Any], threshold: float,
     table = Table(title=f"Screening '{names}' ({query.schema}), threshold {threshold:.2f}",
                   show_lines=True)
     table.add_column("score", justify="right")
-    table.add_column("listed entity")
-    table.add_column("source")
-    table.add_column("programme")
-    table.add_column("record no.")
+    table.add_column("listed party")
+    table.add_column("listings (source · programme · record no. · listed)", ratio=2)
     table.add_column("counts as")
     table.add_column("why", ratio=3)
     for r in results:
         colour = "red" if r.match else "yellow"
+        records = _record_ids(r)
+        party = getattr(r, "party_id", "") or r.entity_id
+        review = getattr(r, "review", None)
+        if review is not None and review.suppressed:
+            colour = "green"
+        note = ""
+        if review is not None:
+            tint = "green" if review.suppressed else "red" if review.state == "re-raised" else "red"
+            note = f"\n[{tint}]{review.text}[/{tint}]"
         table.add_row(
             f"[{colour}]{r.score:.2f}[/{colour}]",
-            f"{r.caption}\n[dim]{r.entity_id} · {r.schema}[/dim]",
-            "\n".join(r.sources),
-            "\n".join(r.programs[:4]) + ("\n…" if len(r.programs) > 4 else ""),
-            "\n".join(r.source_ids[:3]),
+            f"{r.caption}{note}\n[dim]{party} · {r.schema}[/dim]\n[dim]"
+            + "\n".join(records) + "[/dim]",
+            "\n".join(_listing_lines(r)),
             "\n".join((counts or {}).get(r.entity_id, [])),
             "\n".join(f.text + (f" ({f.value:+.2f})" if f.name != "name" and f.value else "")
                       for f in r.features),
@@ -216,10 +290,21 @@ def register(app: typer.Typer) -> None:
                 counts = run_batch(index, input_file, target, limit=limit,
                                    threshold=threshold, restart=restart,
                                    partition_rows=partition_rows)
+            from olivebranch.cli.common import workspace
+
+            ws = workspace()
+            reviewed = review_batch(ws, lambda: _index(_as_of(as_of)), input_file, target,
+                                    limit=limit, threshold=threshold)
             finish_batch(work, output_file, fmt_out, bom=bom)
             err_console.print(
                 f"screened {counts['rows']} rows: {counts['with_hits']} with results, "
-                f"{counts['errors']} errors → {output_file}")
+                f"{counts['errors']} errors → {output_file}"
+                + (f"; {reviewed} hits carry a reviewer's decision" if reviewed else ""))
+            from olivebranch.audit.log import record_batch_screening
+            from olivebranch.store import Store
+
+            record_batch_screening(Store(), input_file, output_file, counts, day=_as_of(as_of),
+                                   limit=limit, threshold=threshold)
             return
         if not name:
             raise OliveBranchError("give a NAME to screen, or --input FILE.csv --output "
@@ -230,18 +315,89 @@ def register(app: typer.Typer) -> None:
                       countries=[c.lower() for c in country], identifiers=list(identifier))
         day = _as_of(as_of)
         ws, index = _screening(day)
-        results = index.search(query, limit=limit, threshold=threshold)
+        from olivebranch.reviews import Reviews
+
+        results = index.search_parties(query, limit=limit, threshold=threshold)
+        results = Reviews(ws.store).apply(results, name=name)
+        from olivebranch.audit.log import record_query
+
+        record_query(ws.store, query, results, day=day, limit=limit, threshold=threshold)
         counts = counting(ws, day, results)
         if as_json:
             print(json.dumps({"query": {"name": name, "schema": query.schema},
                               "threshold": DEFAULT_THRESHOLD if threshold is None else threshold,
                               "results": [result_row(r) | {
                                   "counts": counts[r.entity_id],
+                                  "listings": r.listings,
+                                  **({"review": r.review.to_dict()} if r.review else {}),
                                   "features": [f.__dict__ for f in r.features]} for r in results]},
                              ensure_ascii=False, indent=2))
             return
         _print_results(query, results, DEFAULT_THRESHOLD if threshold is None else threshold,
                        counts)
+
+    review_app = typer.Typer(help="Reviewers' decisions on screening hits: a false positive "
+                             "stays cleared until the listed party's records change.",
+                             no_args_is_help=True)
+    app.add_typer(review_app, name="review")
+
+    @review_app.command("add")
+    def review_add(
+        name: str = typer.Argument(..., help="The screened name (as screened)."),
+        hit: str = typer.Argument(..., help="The hit: a record id of the listed party (or its "
+                                  "party id), as `screen` shows it."),
+        decision: str = typer.Option(..., "--decision", "-d",
+                                     help="false_positive or true_match."),
+        reviewer: str = typer.Option(..., "--reviewer", help="Who decides."),
+        reason: str | None = typer.Option(None, "--reason", help="Why (kept with the decision)."),
+        customer: str | None = typer.Option(None, "--customer", help="A customer id: the "
+                                            "decision then applies to that batch-file id."),
+        schema: str | None = typer.Option(None, "--schema", help="Schema the name was "
+                                          "screened as."),
+    ) -> None:
+        """Record a decision on the hit HIT for NAME (it is screened again to find the hit)."""
+        from olivebranch.match.batch import schema_name as _schema
+        from olivebranch.reviews import Reviews
+        from olivebranch.reviews.memory import find_hit
+
+        ws, index = _screening(None)
+        result = find_hit(index, name, hit, schema=_schema(schema))
+        rv = Reviews(ws.store).decide(result, decision, reviewer=reviewer, name=name,
+                                      customer=customer, reason=reason)
+        console.print(f"review {rv.id}: {rv.decision} for '{name}' against {result.caption} "
+                      f"({rv.party_id}: {', '.join(rv.record_ids)}) by {rv.reviewer}")
+
+    @review_app.command("list")
+    def review_list(
+        name: str | None = typer.Argument(None, help="Only decisions for this screened name."),
+        as_json: bool = typer.Option(False, "--json"),
+        withdrawn: bool = typer.Option(False, "--withdrawn", help="Include withdrawn and "
+                                       "superseded decisions."),
+    ) -> None:
+        """Reviewers' decisions on screening hits."""
+        from olivebranch.cli.common import workspace
+        from olivebranch.reviews import Reviews, subject_of
+
+        subject = subject_of(name=name)[1] if name else None
+        rows = Reviews(workspace().store).list(subject=subject, include_withdrawn=withdrawn)
+        if as_json:
+            print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+            return
+        t = Table("id", "subject", "party", "records", "decision", "reviewer", "date", "reason")
+        for r in rows:
+            t.add_row(str(r.id), r.subject, r.party_id, "\n".join(r.record_ids), r.decision,
+                      r.reviewer, r.created_at[:10], r.reason or "")
+        console.print(t)
+
+    @review_app.command("withdraw")
+    def review_withdraw(review_id: int = typer.Argument(...)) -> None:
+        """Withdraw a decision (the hit is raised again at the next screening)."""
+        from olivebranch.cli.common import workspace
+        from olivebranch.reviews import Reviews
+
+        if not Reviews(workspace().store).withdraw(review_id):
+            raise OliveBranchError(f"no live review {review_id}")
+        console.print(f"review {review_id} withdrawn")
 
     @app.command("compare")
     def compare_cmd(

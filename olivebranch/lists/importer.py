@@ -97,10 +97,16 @@ def import_path(
             with tempfile.TemporaryDirectory(prefix="olivebranch-unpack-") as tmp:
                 files = unpack(path, Path(tmp))
                 inner = files[0] if len(files) == 1 else Path(tmp)
-                return _import(store, spec, inner, published, force, note, accept_shrink,
-                               max_shrink, label or str(path), shown=path)
-        return _import(store, spec, path, published, force, note, accept_shrink, max_shrink,
-                       label or str(path), shown=path)
+                report = _import(store, spec, inner, published, force, note, accept_shrink,
+                                 max_shrink, label or str(path), shown=path)
+        else:
+            report = _import(store, spec, path, published, force, note, accept_shrink,
+                             max_shrink, label or str(path), shown=path)
+    if not report.skipped:  # the audit trail records every new version (olivebranch.audit)
+        from olivebranch.audit.log import record_import
+
+        record_import(store, report)
+    return report
 
 
 def _import(

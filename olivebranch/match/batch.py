@@ -34,8 +34,10 @@ def schema_name(value: str | None) -> str:
 
 
 def result_row(r: Any) -> dict[str, Any]:
-    """The per-result fields of the batch output (and ``--json``)."""
-    return {
+    """The per-result fields of the batch output (and ``--json``): for a party result
+    (``PartyMatch``) the best record's, the sources, record numbers and programmes of all its
+    records, then its ``party_id`` and every record id (``records``)."""
+    out = {
         "entity_id": r.entity_id,
         "caption": r.caption,
         "schema": r.schema,
@@ -49,6 +51,10 @@ def result_row(r: Any) -> dict[str, Any]:
         "datasets": r.datasets,
         "explanation": r.explanation,
     }
+    if hasattr(r, "party_id"):
+        out["party_id"] = r.party_id
+        out["records"] = [x.entity_id for x in r.records]
+    return out
 
 
 def row_query(row: dict[str, str], line: int) -> Query:
@@ -108,7 +114,7 @@ def _screen(index: Any, item: Row, *, limit: int,
     if error is None:
         try:
             q = row_query(row or {}, line)
-            return rid, index.search(q, limit=limit, threshold=threshold), line, None
+            return rid, index.search_parties(q, limit=limit, threshold=threshold), line, None
         except ValueError as exc:
             error = str(exc)
     return rid, None, line, error
@@ -182,10 +188,12 @@ class LineEncoder:
     programmes and datasets are encoded once. One encoder serves one index."""
 
     def __init__(self) -> None:
-        self._fixed: dict[str, tuple[str, str]] = {}
+        self._fixed: dict[tuple[str, tuple[str, ...]], tuple[str, str, str]] = {}
 
     def _parts(self, r: Any) -> tuple[str, str]:
-        parts = self._fixed.get(r.entity_id)
+        records = tuple(x.entity_id for x in getattr(r, "records", ()))
+        key = (r.entity_id, records)
+        parts = self._fixed.get(key)
         if parts is None:
             head = _dumps({"entity_id": r.entity_id, "caption": r.caption, "schema": r.schema})
             tail = _dumps({
@@ -196,21 +204,23 @@ class LineEncoder:
                 "programs": r.programs,
                 "datasets": r.datasets,
             })
-            parts = self._fixed[r.entity_id] = (head[:-1], tail[1:-1])
+            party = (_dumps({"party_id": r.party_id, "records": list(records)})[1:-1]
+                     if hasattr(r, "party_id") else "")
+            parts = self._fixed[key] = (head[:-1], tail[1:-1], party)
         return parts
 
     def result(self, r: Any) -> str:
         """One result as :func:`result_row` would give it, encoded."""
-        head, tail = self._parts(r)
+        head, tail, party = self._parts(r)
         return (f'{head}, "score": {float.__repr__(round(r.score, 4))}, "match": '
                 f'{"true" if r.match else "false"}, {tail}, "explanation": '
-                f"{_dumps(r.explanation)}}}")
+                f"{_dumps(r.explanation)}{', ' + party if party else ''}}}")
 
     def screen(self, index: Any, key: QueryKey, *, limit: int,
                threshold: float | None) -> Screened:
         """Search one query and encode its results."""
         try:
-            results = index.search(key_query(key), limit=limit, threshold=threshold)
+            results = index.search_parties(key_query(key), limit=limit, threshold=threshold)
         except ValueError as exc:
             return "error", str(exc)
         return ("hit" if results else "none"), ", ".join(self.result(r) for r in results)

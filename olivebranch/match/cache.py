@@ -23,7 +23,7 @@ from typing import Any
 from olivebranch.match.index import MatchIndex
 
 #: Bump when the index layout or the scorer's analysis changes.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 #: Cached indexes kept per store.
 KEEP = 3
 
@@ -51,9 +51,13 @@ def _code_digest() -> str:
 
 
 def _key(store: Any, version_ids: list[int], as_of: date | None = None) -> str:
+    # the index groups records into the parties the store resolved them into
+    groups = store.record_groups(version_ids) if hasattr(store, "record_groups") else None
+    run = groups[0] if groups is not None else None
     # records are marshalled: the Python version is part of the format
     raw = (f"{CACHE_FORMAT}|{sys.version_info[:2]}|{_code_digest()}|{store.url}|"
-           f"{','.join(map(str, sorted(version_ids)))}|{as_of.isoformat() if as_of else ''}")
+           f"{','.join(map(str, sorted(version_ids)))}|{as_of.isoformat() if as_of else ''}|"
+           f"{run}")
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from olivebranch.match.grouped import PartyMatch
 from olivebranch.match.model import DEFAULT_THRESHOLD, MatchResult, Query
 from olivebranch.match.names import NameForm, Token, analyze, kind_of
 from olivebranch.match.profile import dict_profile, query_profile
@@ -66,6 +67,10 @@ class Entry:
     source_ids: list[str]
     programs: list[str]
     datasets: list[str]
+    #: (source, record number, programme, listing date) of each designation
+    listings: tuple[tuple[str | None, ...], ...] = ()
+    #: the party the record belongs to (``olivebranch.parties``; the record id if unresolved)
+    party_id: str = ""
     _index: MatchIndex | None = field(default=None, repr=False)
     _pos: int = field(default=-1, repr=False)
 
@@ -152,7 +157,8 @@ class Parts:
 
     * ``entry_ids`` (E, ``S<w>``, sorted): entity ids, UTF-8; position = entity number;
     * ``entries`` blob, ``entry_off`` (E+1): per entity its caption, sources, source ids,
-      programmes and datasets, then the fields of its scorer ``Profile`` (see :func:`_encode`);
+      programmes, datasets, listings and party id, then the fields of its scorer ``Profile``
+      (see :func:`_encode`);
     * ``data`` blob, ``data_off`` (E+1): per entity its merged FtM dict, marshalled;
     * ``forms`` blob, ``form_off`` (F+1): the scorer's analysed form (``NameForm``) of each
       distinct (name, kind), its tokens as numbers into the ``tokens`` blob, ``token_off``
@@ -162,7 +168,8 @@ class Parts:
       its form number, whether it is a weak alias, and 1/√weight;
     * ``key_text`` (K, ``S<w>``, sorted), ``key_off`` (K+1), ``postings``, ``idf`` (K): the
       posting lists in CSR form (name numbers; identifier keys hold ``-1 - entity``);
-    * ``party`` (E): party number of each entity (records of one party on several lists),
+    * ``party`` (E): party number of each entity (records of one party on several lists: the
+      stored resolution's parties, see ``olivebranch.parties``, else same full name),
       ``party_off`` (E+1)/``party_members``: the entities of each party of two or more.
     """
 
@@ -353,7 +360,10 @@ class MatchIndex:
         )
         # designations(as_of=…) also drops listings dated after the day (time travel)
         listed = store.designations(as_of=as_of) if as_of else store.designations(version_ids=vids)
-        return cls._from_dicts(dicts, listed, tuple(sorted(vids)), as_of)
+        # the records of one party on several lists, as the store resolved them
+        groups = store.record_groups(vids) if hasattr(store, "record_groups") else None
+        party_of = groups[1]() if groups is not None else None
+        return cls._from_dicts(dicts, listed, tuple(sorted(vids)), as_of, party_of=party_of)
 
     @classmethod
     def open(cls, directory: Path) -> MatchIndex:
@@ -370,12 +380,13 @@ class MatchIndex:
         designations: Iterable[Any],
         version_ids: tuple[int, ...] = (),
         as_of: date | None = None,
+        party_of: dict[str, str] | None = None,
     ) -> MatchIndex:
         # building creates ~1M small objects; the cyclic GC would rescan them again and again
         enabled = gc.isenabled()
         gc.disable()
         try:
-            parts = _compile(_merge(dicts, designations), version_ids)
+            parts = _compile(_merge(dicts, designations), version_ids, party_of)
             parts.as_of = as_of.isoformat() if as_of else ""
             return cls(parts)
         finally:
@@ -403,11 +414,13 @@ class MatchIndex:
         if e is None:
             p = self.parts
             rec = _decode(p.entries[int(p.entry_off[i]) : int(p.entry_off[i + 1])])
-            caption, sources, source_ids, programs, datasets = rec[:5]
-            profile = _build_object(Profile, _PROFILE_FIELDS, rec[5:])
-            e = Entry(id=p.entry_ids[i].decode(), schema=profile.schema, caption=caption,
+            caption, sources, source_ids, programs, datasets, listings, party_id = rec[:7]
+            profile = _build_object(Profile, _PROFILE_FIELDS, rec[7:])
+            eid = p.entry_ids[i].decode()
+            e = Entry(id=eid, schema=profile.schema, caption=caption,
                       profile=profile, sources=list(sources), source_ids=list(source_ids),
-                      programs=list(programs), datasets=list(datasets), _index=self, _pos=i)
+                      programs=list(programs), datasets=list(datasets), listings=listings,
+                      party_id=party_id or eid, _index=self, _pos=i)
             self._cache[i] = e
         return e
 
@@ -429,6 +442,19 @@ class MatchIndex:
         from followthemoney import model
 
         return model.get_proxy(self.entity_data(i), cleaned=False)
+
+    def party_records(self, entity_id: str) -> list[str]:
+        """The listed records of the record's party (itself included; just itself if it is
+        not in the index or stands alone)."""
+        i = self.position(entity_id)
+        if i is None:
+            return [entity_id]
+        p = self.parts
+        q = int(p.party[i])
+        a, b = int(p.party_off[q]), int(p.party_off[q + 1])
+        if b <= a:
+            return [entity_id]
+        return [p.entry_ids[j].decode() for j in p.party_members[a:b].tolist()]
 
     def entry(self, entity_id: str) -> Entry | None:
         i = self.position(entity_id)
@@ -656,6 +682,56 @@ class MatchIndex:
         return out
 
 
+    def search_parties(
+        self, query: Query, limit: int = 5, threshold: float | None = None
+    ) -> list[PartyMatch]:
+        """One result per party, best first (``olivebranch.match.grouped``): ``limit`` counts
+        parties; each holds every record of its party (those scoring under ``threshold`` too:
+        they are the same party's other listings) with all their listings."""
+        cut = DEFAULT_THRESHOLD if threshold is None else threshold
+        profile = query_profile(query)
+        if not profile.names and not profile.identifiers:
+            return []
+        cands = self.candidates(profile)
+        scores: dict[int, float] = {}
+        for i, only in cands.items():
+            e = self._entry(i)
+            if not schema_compatible(profile.schema, e.schema):
+                continue
+            scores[i], _, _ = score_profiles(profile, e.profile, explain=False, only=only)
+        p = self.parts
+        best: dict[int, tuple[float, int]] = {}
+        for i, s in scores.items():
+            q = int(p.party[i])
+            if s > best.get(q, (-1.0, 0))[0] or (s == best[q][0] and i < best[q][1]):
+                best[q] = (s, i)
+        ranked = sorted(((s, i, q) for q, (s, i) in best.items() if s >= cut and s > 0.0),
+                        key=lambda x: (-x[0], x[1]))[:limit]
+        match_cut = threshold if threshold else DEFAULT_THRESHOLD
+        out = []
+        for _s, i, q in ranked:
+            a, b = int(p.party_off[q]), int(p.party_off[q + 1])
+            members = [int(j) for j in p.party_members[a:b].tolist()] if b > a else [i]
+            members = [j for j in members if j in scores]
+            members.sort(key=lambda j: (-scores[j], j))
+            records = []
+            listings: list[dict[str, Any]] = []
+            for j in members:
+                e = self._entry(j)
+                sj, features, _ = score_profiles(profile, e.profile, explain=True, only=cands[j])
+                records.append(MatchResult(
+                    entity_id=e.id, caption=e.caption, schema=e.schema, score=sj,
+                    match=sj >= match_cut, sources=list(e.sources),
+                    source_ids=list(e.source_ids), programs=list(e.programs),
+                    datasets=list(e.datasets), features=features, explanation=explain(features),
+                    entity={**self.entity_data(j), "identifiers": sorted(e.profile.identifiers)}))
+                listings.extend({"entity_id": e.id, "source": src, "source_id": sid,
+                                 "program": prog, "listing_date": day}
+                                for src, sid, prog, day in e.listings)
+            out.append(PartyMatch.of(self._entry(i).party_id, records, listings))
+        return out
+
+
 # ---------------------------------------------------------------------------- building
 
 
@@ -670,6 +746,7 @@ class _Listed:
     programs: list[str]
     datasets: list[str]
     data: dict[str, Any]
+    listings: tuple[tuple[str | None, ...], ...] = ()
 
 
 def _merge(dicts: Iterable[dict[str, Any]], designations: Iterable[Any]) -> list[_Listed]:
@@ -728,14 +805,18 @@ def _merge(dicts: Iterable[dict[str, Any]], designations: Iterable[Any]) -> list
                 programs=_unique(d.program for d in ds if d.program),
                 datasets=_unique(sources.get(eid, []) or [d.source for d in ds]),
                 data=data,
+                listings=tuple(dict.fromkeys(
+                    (d.source, d.source_id, d.program, d.listing_date) for d in ds)),
             )
         )
     entries.sort(key=lambda e: e.id)
     return entries
 
 
-def _compile(entries: list[_Listed], version_ids: tuple[int, ...]) -> Parts:
-    """The flat arrays and blobs of the index (see :class:`Parts`)."""
+def _compile(entries: list[_Listed], version_ids: tuple[int, ...],
+             party_of: dict[str, str] | None = None) -> Parts:
+    """The flat arrays and blobs of the index (see :class:`Parts`). ``party_of``: the stored
+    resolution's record -> party map (without one, records are grouped by full name)."""
     # one record per (entity, listed name); postings point at name records
     names: list[tuple[int, NameForm, bool]] = []
     name_form: list[int] = []
@@ -824,7 +905,7 @@ def _compile(entries: list[_Listed], version_ids: tuple[int, ...]) -> Parts:
         [1.0 / math.sqrt(max(sum(t.weight for t in f.tokens), 1.0)) for _, f, _ in names],
         dtype=np.float32,
     )
-    party = _parties(entries, names)
+    party = _parties(entries, names) if party_of is None else _resolved(entries, party_of)
     party_arr = np.asarray(party, dtype=np.int32)
     # entities of each party of two or more, ascending, in CSR form over party numbers
     counts = np.bincount(party_arr, minlength=len(entries)) if len(entries) else np.zeros(0)
@@ -840,7 +921,8 @@ def _compile(entries: list[_Listed], version_ids: tuple[int, ...]) -> Parts:
     for e in entries:
         pr = e.profile
         recs.append(_encode((e.caption, tuple(e.sources), tuple(e.source_ids), tuple(e.programs),
-                             tuple(e.datasets)) + profile_values(pr)))
+                             tuple(e.datasets), e.listings,
+                             (party_of or {}).get(e.id, "")) + profile_values(pr)))
         datas.append(_encode(e.data))
     return Parts(
         entry_ids=_sorted_bytes([e.id.encode() for e in entries]),
@@ -904,6 +986,12 @@ def _parties(entries: Sequence[_Listed], names: list[tuple[int, NameForm, bool]]
             continue
         parent[a] = b
     return [find(i) for i in range(len(entries))]
+
+
+def _resolved(entries: Sequence[_Listed], party_of: dict[str, str]) -> list[int]:
+    """Party numbers from the stored resolution: the first entity of each party numbers it."""
+    first: dict[str, int] = {}
+    return [first.setdefault(party_of.get(e.id, "\0" + e.id), i) for i, e in enumerate(entries)]
 
 
 def _dates_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

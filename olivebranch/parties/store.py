@@ -22,7 +22,7 @@ from olivebranch.parties.tables import (
     party_members,
     party_runs,
 )
-from olivebranch.store import Store
+from olivebranch.store import Store, serialize
 
 #: Runs kept per store (older ones are deleted with their members and links).
 KEEP_RUNS = 8
@@ -226,6 +226,7 @@ class PartyStore:
         target, source = ordered(a, b)
         now = created_at or timestamp()
         with self.engine.begin() as conn:
+            serialize(conn, f"party_judgement:{target}|{source}")  # two reviewers, one pair
             conn.execute(update(party_judgements).where(and_(
                 party_judgements.c.target == target, party_judgements.c.source == source,
                 party_judgements.c.deleted_at.is_(None))).values(deleted_at=now))

@@ -31,7 +31,7 @@ from sqlalchemy import (
     Text,
 )
 
-from olivebranch.store import metadata
+from olivebranch.store import RECORD_GROUPS, STAMP_PARTS, metadata
 
 party_runs = Table(
     "party_runs",
@@ -103,3 +103,58 @@ party_judgements = Table(
 )
 Index("ix_party_judgements_pair", party_judgements.c.target, party_judgements.c.source)
 Index("ix_party_judgements_live", party_judgements.c.deleted_at)
+
+
+def newest_run(store: object) -> int:
+    """The newest complete run's id (0: none); part of the store's ``versions_stamp``, so that
+    what is derived from the lists is derived again after a new resolution."""
+    from sqlalchemy import func, select
+
+    with store.engine.connect() as conn:  # type: ignore[attr-defined]
+        found = conn.execute(select(func.max(party_runs.c.id))
+                             .where(party_runs.c.complete.is_(True))).scalar()
+    return int(found or 0)
+
+
+STAMP_PARTS["parties"] = newest_run
+
+
+def current_run(store: object, version_ids: list[int] | None = None) -> int | None:
+    """The newest complete run of exactly these list versions, else the newest complete run
+    (a past day's records are grouped as the newest resolution groups them), else ``None``."""
+    from sqlalchemy import func, select
+
+    newest = select(func.max(party_runs.c.id)).where(party_runs.c.complete.is_(True))
+    with store.engine.connect() as conn:  # type: ignore[attr-defined]
+        if version_ids is not None:
+            key = ",".join(str(v) for v in sorted(set(version_ids)))
+            found = conn.execute(newest.where(party_runs.c.version_ids == key)).scalar()
+            if found is not None:
+                return int(found)
+        found = conn.execute(newest).scalar()
+    return int(found) if found is not None else None
+
+
+def party_map(store: object, run_id: int) -> dict[str, str]:
+    """Record -> party id of one run."""
+    from sqlalchemy import select
+
+    q = select(party_members.c.record_id, party_members.c.party_id).where(
+        party_members.c.run_id == run_id)
+    with store.engine.connect() as conn:  # type: ignore[attr-defined]
+        return dict(conn.execute(q).all())  # type: ignore[arg-type]
+
+
+def record_groups(store: object, version_ids: list[int]) -> tuple[object, object] | None:
+    """The store's current resolution as ``(key, load record -> party map)`` (see
+    ``olivebranch.store.RECORD_GROUPS``); ``None`` before any run."""
+    try:
+        run = current_run(store, version_ids)
+    except Exception:  # noqa: BLE001 - an old store without the parties' tables
+        return None
+    if run is None:
+        return None
+    return f"parties:{run}", lambda: party_map(store, run)
+
+
+RECORD_GROUPS["parties"] = record_groups  # type: ignore[assignment]

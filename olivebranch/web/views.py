@@ -281,6 +281,7 @@ def deals_page(request: Request, scenario: str = "status-quo", as_of: str = "") 
 
 
 def _deal_context(request: Request, deal_id: str, scenario: str, as_of: str) -> dict[str, Any]:
+    from olivebranch.monitor.freshness import warnings as freshness_warnings
     from olivebranch.scenarios.model import all_assumptions
     from olivebranch.web.reports import deal_picture_svg
 
@@ -296,6 +297,7 @@ def _deal_context(request: Request, deal_id: str, scenario: str, as_of: str) -> 
         "asset_flags": present.asset_flags(deal),
         "party_names": {p.id: p.name for p in deal.parties},
         "picture": deal_picture_svg(deal, v),
+        "list_age_warnings": freshness_warnings(ob.store, v.as_of, as_of=day),
     }
 
 

@@ -131,6 +131,9 @@ def import_list(
             raise HTTPException(status, detail=_without_dir(str(exc), tmp)) from None
     rebuilt = False
     if not report.skipped:
+        from olivebranch.parties import after_import
+
+        after_import(ob.store)  # the parties of the new version, before the index groups them
         with ob.lock:
             ob.rebuild_index()
         rebuilt = True
@@ -165,6 +168,9 @@ def load_bundled(request: Request) -> list[ImportResult]:
         raise HTTPException(409, detail=str(exc), headers={"Retry-After": "30"}) from None
     changed = any(not r.skipped for r in reports)
     if changed:
+        from olivebranch.parties import after_import
+
+        after_import(ob.store)
         with ob.lock:
             ob.rebuild_index()
     return [

@@ -79,6 +79,9 @@ class Assessment(BaseModel):
     regimes: dict[str, RegimeVerdictModel]
     uncertain: list[dict[str, str]] = []
     parties: dict[str, dict[str, Any]] = {}
+    #: each list in force, its publication date and an age warning when it is older than its
+    #: publisher's usual update interval (olivebranch.monitor.freshness)
+    list_age: list[dict[str, Any]] = []
 
 
 class ProblemModel(BaseModel):
@@ -195,7 +198,13 @@ def get_deal(request: Request, deal_id: str) -> DealDocument:
 def assess(
     request: Request, deal_id: str, scenario: str = SCENARIO, as_of: str | None = AS_OF,
 ) -> Any:
-    return state(request).assessment(deal_id, scenario, parse_date(as_of)).to_dict()
+    from olivebranch.monitor.freshness import source_ages
+
+    ob = state(request)
+    day = parse_date(as_of)
+    v = ob.assessment(deal_id, scenario, day)
+    ages = source_ages(ob.store, v.as_of, as_of=day)
+    return {**v.to_dict(), "list_age": [a.to_dict() for a in ages]}
 
 
 @router.get("/{deal_id}/history", dependencies=READ, responses=ERRORS,

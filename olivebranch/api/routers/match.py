@@ -145,10 +145,11 @@ def _answer(
     threshold: float, cutoff: float | None,
 ) -> dict[str, Any]:
     responses = {}
-    for qid, example, query in prepared:
-        results = screening.run_query(
-            index, query, dataset=dataset, limit=limit, threshold=threshold, cutoff=cutoff
-        )
+    found = [(query, screening.run_query(index, query, dataset=dataset, limit=limit,
+                                         threshold=threshold, cutoff=cutoff))
+             for _qid, _example, query in prepared]
+    reviewed = screening.apply_reviews(lookup, found)
+    for (qid, example, _query), results in zip(prepared, reviewed, strict=True):
         responses[qid] = {
             "status": 200,
             "results": [screening.scored_entity(r, lookup, threshold) for r in results],
@@ -220,31 +221,53 @@ def search(
     responses=ERRORS,
 )
 def entity(request: Request, entity_id: str = Path(..., max_length=255)) -> Response:
-    """The entity with its properties and designations. OFAC entry numbers resolve too
-    (`/entities/46030` → `ofac-46030`)."""
+    """The party the id names, merged across every list that carries it (as yente merges):
+    `id` is the party id, `referents` its record ids, `properties` and `designations` those
+    of all its records. A record id, a party id (`NK-…`) or a publisher's record number
+    (`/entities/46030` → `ofac-46030`'s party) all resolve."""
     from olivebranch.entities import resolve_entity_id
+    from olivebranch.parties.lookup import PartyLookup
 
     ob = state(request)
-    resolved = resolve_entity_id(ob.store, entity_id)
-    if resolved is None:
+    parties = PartyLookup.of(ob.store, [v.id for v in ob.store.active_versions()])
+    records = list(parties.members(entity_id)) if parties.resolved else []
+    pid = entity_id if records else None
+    if not records:
+        resolved = resolve_entity_id(ob.store, entity_id)
+        if resolved is None:
+            raise NotFound(f"no entity {entity_id!r} in the active lists")
+        records = list(parties.records(resolved))
+        pid = parties.party(resolved)
+        # the record asked for first: its caption and schema lead
+        records.sort(key=lambda r: r != resolved)
+    merged: dict[str, list[Any]] = {}
+    first = None
+    for rid in records:
+        proxy = ob.store.get_entity(rid)
+        if proxy is None:
+            continue
+        first = first or proxy
+        for prop, values in proxy.to_dict().get("properties", {}).items():
+            have = merged.setdefault(prop, [])
+            have.extend(v for v in values if v not in have)
+    if first is None:
         raise NotFound(f"no entity {entity_id!r} in the active lists")
-    proxy = ob.store.get_entity(resolved)
-    assert proxy is not None
-    datasets = sorted({d["source"] for d in ob.lookup.designations.get(resolved, [])})
-    data = proxy.to_dict()
+    designations = screening.merged_designations(ob.lookup, records)
+    datasets = sorted({d["source"] for d in designations})
+    single = len(records) == 1
     return _json(
         {
-            "id": proxy.id,
-            "caption": proxy.caption,
-            "schema": proxy.schema.name,
-            "properties": data.get("properties", {}),
+            "id": records[0] if single else pid,
+            "caption": first.caption,
+            "schema": first.schema.name,
+            "properties": merged,
             "datasets": datasets,
-            "referents": [],
+            "referents": [] if single else records,
             "target": bool(datasets),
             "first_seen": None,
             "last_seen": ob.lookup.last_seen(datasets),
             "last_change": None,
-            "designations": ob.lookup.designations.get(resolved, []),
+            "designations": designations,
         }
     )
 

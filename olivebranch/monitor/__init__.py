@@ -1,0 +1,1 @@
+"""Keeping watch: list ages, updates from the publishers, watchlists re-screened against what changed, deals re-assessed and alerts."""
