@@ -195,11 +195,17 @@ def _write_touch(store: Store, key_id: str, when: datetime) -> None:
         log.warning("could not record the use of key %s: %s", key_id, exc)
 
 
+#: value of ``X-Requested-With`` on writes from the web UI's scripts (see presented_key)
+UI_HEADER = "olivebranch-ui"
+
+
 def presented_key(request: Request) -> str | None:
     """The key a request carries, from the header, the bearer token or the UI cookie.
 
-    The cookie counts for safe methods only (GET, HEAD): a write must carry the key in a
-    header, which another site cannot make a browser send (no cross-site request forgery)."""
+    The cookie counts for safe methods (GET, HEAD), and for writes sent by the UI's own
+    scripts with the ``X-Requested-With: olivebranch-ui`` header: another site cannot make a
+    browser send a custom header (a cross-origin request with one needs a CORS preflight,
+    which this server never grants), and the cookie is ``SameSite=Strict`` besides."""
     value = request.headers.get("x-api-key")
     if value:
         return value
@@ -208,7 +214,7 @@ def presented_key(request: Request) -> str | None:
         scheme, _, token = auth.partition(" ")
         if scheme.lower() in ("bearer", "apikey") and token.strip():
             return token.strip()
-    if request.method in ("GET", "HEAD"):
+    if request.method in ("GET", "HEAD") or request.headers.get("x-requested-with") == UI_HEADER:
         return request.cookies.get(COOKIE)
     return None
 

@@ -9,20 +9,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, FastAPI, Form, HTTPException, Request
+from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from olivebranch import present
 from olivebranch.api import auth, screening
 from olivebranch.api.deps import parse_date, state
 from olivebranch.api.settings import app_version
 from olivebranch.match import DEFAULT_THRESHOLD
-from olivebranch.regimes import registry
+from olivebranch.web.pages import LoginRequired, error_page, principal, render, templates
 
 HERE = Path(__file__).resolve().parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
 router = APIRouter(include_in_schema=False)
 SCHEMATA = ("LegalEntity", "Person", "Company", "Organization", "Vessel", "Airplane")
 BASIS = {
@@ -32,18 +30,17 @@ BASIS = {
     "possibly_owned": ("Possibly owned", "v-risk"),
     None: ("Not blocked", "v-clear"),
 }
-templates.env.globals.update(labels=present.labels(), regime_names=present.regime_names(),
-                             effects=registry().effect_ids)
 #: page titles of typed errors, by HTTP status
 ERROR_TITLES = {400: "Bad request", 404: "Not found", 409: "Conflict"}
 
 
-class LoginRequired(Exception):
-    """The page needs a key the browser has not presented."""
-
-
 def mount(app: FastAPI) -> None:
+    from olivebranch.web import batch, builder, editor, explorer, guide, palette
+
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    # the workbench's fixed paths (/deals/new, …) before the pages' /deals/{deal_id}
+    for module in (editor, builder, batch, explorer, guide, palette):
+        app.include_router(module.router)
     app.include_router(router)
     # typed errors raised by a page are answered with an error page (api.errors)
     app.state.error_page = lambda request, status, message: error_page(
@@ -54,25 +51,8 @@ def mount(app: FastAPI) -> None:
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
 
 
-def principal(request: Request, level: str) -> auth.Principal:
-    """The caller, if allowed at ``level``; anonymous callers without access go to sign-in."""
-    try:
-        return auth.check(request, level)
-    except HTTPException as exc:
-        if exc.status_code == 401:
-            raise LoginRequired() from None
-        raise
 
 
-def render(request: Request, template: str, who: auth.Principal, **context: Any) -> HTMLResponse:
-    ob = state(request)
-    base = {
-        "principal": who,
-        "version": app_version(),
-        "list_versions": ob.store.active_versions(),
-        "nav": context.pop("nav", None),
-    }
-    return templates.TemplateResponse(request, template, {**base, **context})
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -234,10 +214,6 @@ def _inline_svg(text: str) -> str:
     return text[start:] if start >= 0 else text
 
 
-def error_page(request: Request, who: auth.Principal, status: int, title: str, message: str) -> HTMLResponse:
-    resp = render(request, "error.html", who, title=title, message=message, status=status)
-    resp.status_code = status
-    return resp
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -339,7 +315,9 @@ def report_html(request: Request, deal_id: str, scenario: str, as_of: str) -> st
     from olivebranch.web.reports import generated_stamp
 
     ctx = _deal_context(request, deal_id, scenario, as_of)
-    css = (HERE / "static" / "style.css").read_text(encoding="utf-8")
+    from olivebranch.web.palette import stylesheet
+
+    css = (HERE / "static" / "style.css").read_text(encoding="utf-8") + stylesheet()
     template = templates.get_template("report.html")
     return template.render(
         css=css, version=app_version(), generated=generated_stamp(),
