@@ -37,12 +37,12 @@ def test_a_table_without_a_revision_is_reported(backend_url: str) -> None:
     grown = MetaData()
     for table in metadata.tables.values():
         table.to_metadata(grown)
-    Table("monitor_alerts", grown, Column("id", Integer, primary_key=True))
+    Table("a_table_without_revision", grown, Column("id", Integer, primary_key=True))
     engine = _engine(backend_url)
     migrations.upgrade(engine)
     diff = migrations.describe_differences(engine, grown)
     engine.dispose()
-    assert [(d[0], d[1].name) for d in diff] == [("add_table", "monitor_alerts")]
+    assert [(d[0], d[1].name) for d in diff] == [("add_table", "a_table_without_revision")]
 
 
 def test_head_is_the_newest_revision() -> None:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 #: The newest revision (kept in step with ``versions/`` by tests/test_migrations.py).
-HEAD = "0001_baseline"
+HEAD = "0002_wave_b"
 BASELINE = "0001_baseline"
 HERE = Path(__file__).resolve().parent
 #: PostgreSQL advisory-lock key held while one process migrates ("olim").
