@@ -58,6 +58,7 @@ FACTS: dict[str, str] = {
     "activity.value_usd": "deal value in US dollars",
     # persons involved (plus persons.<regime> for every regime of the registry, see known_facts)
     "persons.unfriendly": "a party from a state on Russia's 'unfriendly' list",
+    "investors.jurisdictions": "jurisdictions of the investing parties (those persons.unfriendly reads)",
     "persons.jurisdictions": "jurisdictions of all parties",
     "investors.foreign": "an investor from outside the host country",
     "investors.foreign_state": "an investor controlled by a foreign state",
@@ -99,13 +100,17 @@ FACTS: dict[str, str] = {
     "party.stake_before": "largest share it held in a target before the deal",
 }
 
+def _host_unfriendly() -> frozenset[str]:
+    from olivebranch.scenarios.hostdata import unfriendly_states
+
+    return unfriendly_states()
+
+
 #: member states of the EU (the EU regime's persons, ``data/regimes.yaml``)
 EU_MEMBERS = registry().get("eu").nexus.persons
 #: Russia's 'unfriendly' states (Government Order 430-r of 5 Mar 2022, as amended; research
-#: id RU-UNFRIENDLY-LIST). British overseas territories and Jersey included with gb.
-UNFRIENDLY = EU_MEMBERS | frozenset(
-    "us ca gb je gg im gi vg ai ua me ch al ad is li mc no sm mk jp kr au fm nz sg tw bs".split()
-)
+#: id RU-UNFRIENDLY-LIST), as data: data/host/unfriendly_states.yaml (scenarios can change it).
+UNFRIENDLY = _host_unfriendly()
 ENERGY = frozenset(
     "oil gas lng gas_pipeline oil_pipeline coal power power_transmission nuclear petrochemicals".split()
 )
@@ -213,6 +218,7 @@ def deal_facts(deal: Deal, reg: Registry | None = None) -> dict[str, Any]:
         "activity.value_usd": act.value_usd,
         "persons.unfriendly": any(p.jurisdiction in UNFRIENDLY for p in investors),
         "persons.jurisdictions": sorted(set(jur)),
+        "investors.jurisdictions": sorted({p.jurisdiction for p in investors}),
         "investors.foreign": bool(foreign),
         "investors.foreign_state": bool(foreign_state),
         "stake.foreign_max_after": max(

@@ -254,7 +254,7 @@ def compare_cmd(
     chosen = split(deals) or None
     run_a = ws.run(a, when, deals=chosen, regimes=regs)
     run_b = ws.run(b, when, deals=chosen, regimes=regs)
-    diffs = [d for d in diff(run_a, run_b) if d.moves or all_deals]
+    diffs = [d for d in diff(run_a, run_b) if d.moves or d.stopped or d.started or all_deals]
     if fmt == "json":
         typer.echo(json.dumps({"a": run_a.name, "b": run_b.name,
                                "deals": [d.as_dict() for d in diffs]}, indent=2,
@@ -262,10 +262,12 @@ def compare_cmd(
         return
     rows = [
         [d.deal_id, "; ".join(str(m) for m in d.moves) or "-",
+         "; ".join(f"{r}:{', '.join(ids)}" for r, ids in d.stopped.items()) or "-",
          "; ".join(f"{x.regime}:{x.rule_id} · {x.lifted_by}" for x in d.remaining)]
         for d in diffs
     ]
-    _emit_table(f"{run_a.name} → {run_b.name}", ["deal", "moved", "still blocked by"], rows, fmt)
+    _emit_table(f"{run_a.name} → {run_b.name}",
+                ["deal", "moved", "rules stopped firing", "still blocked by"], rows, fmt)
 
 
 # ------------------------------------------------------------------------------ summary
