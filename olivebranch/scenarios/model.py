@@ -751,6 +751,12 @@ BUNDLED_ORDER = (
     "eu-lapse",
     "g7-relief",
     "snapback",
+    "peace-energy-us-ru",
+    "us-russia-energy-package",
+    "russian-opening",
+    "ceasefire-current-line",
+    "settlement-recognised-line",
+    "ukraine-reconstruction",
 )
 
 
