@@ -18,10 +18,12 @@ from olivebranch.errors import OliveBranchError
 
 HELP = "Can this cross-border energy or critical-minerals deal go ahead, and why?"
 #: The command modules, in the order the help lists their commands.
-MODULES = ("lists", "screen", "owners", "assess", "deals", "scenario", "serve", "parties", "export")
+MODULES = ("lists", "screen", "owners", "assess", "deals", "scenario", "unlock", "calendar", "serve",
+           "parties", "export")
 #: Top-level command or group name -> the module that registers it.
 COMMANDS = {"lists": "lists", "entity": "lists", "screen": "screen", "compare": "screen",
             "owners": "owners", "assess": "assess", "deals": "deals", "scenario": "scenario", "serve": "serve",
+            "unlock": "unlock", "calendar": "calendar",
             "keys": "serve", "parties": "parties", "export": "export"}
 
 
