@@ -206,10 +206,20 @@ def start_licence(state: ScenarioState, change: StartLicence) -> ScenarioState:
     gls = dict(state.ctx.general_licences)
     ended = dict(state.ended)
     old = gls.get(change.id) or ended.pop(change.id, None)
+    if old is None and change.like:
+        model = gls.get(change.like) or ended.get(change.like)
+        if model is None:
+            raise ScenarioError(f"start_licence {change.id}: unknown licence {change.like!r} "
+                                "to copy (like)")
+        old = replace(model, id=change.id, title=change.title or f"{model.title} "
+                      f"(as {change.id})", supersedes=model.id, effective_from=None)
     if old is None:
         if not (change.regime and change.title):
             raise ScenarioError(f"new general licence {change.id} needs a regime and a title")
         old = GeneralLicence(id=change.id, regime=change.regime, title=change.title)
+    if change.rules is not None or change.effect is not None:
+        old = replace(old, rules=tuple(change.rules) if change.rules is not None else old.rules,
+                      effect=change.effect or old.effect)
     gl = replace(
         old,
         regime=change.regime or old.regime,

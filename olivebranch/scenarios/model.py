@@ -339,6 +339,12 @@ class StartLicence(_Strict):
     effective_from: date | None = None
     effective_until: date | None = None
     condition: Any = None
+    #: copy scope, rules and effect from this licence (a renewal: US-GL-131C like US-GL-131A)
+    like: str | None = None
+    #: rule ids whose findings it clears or narrows (rules/licences/*.yaml ``rules``)
+    rules: list[str] | None = None
+    #: what a covered finding becomes: clear, restricted (default) or licence_required
+    effect: str | None = None
 
     @field_validator("regime", mode="before")
     @classmethod
