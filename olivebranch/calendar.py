@@ -94,23 +94,26 @@ def calendar(ws: Any, start: date | None = None, end: date | None = None,
                                 "(unanimity; one veto lapses it)", dec.id, "eu", sorted(deals),
                                 note=f"last recorded: {dec.renewed}" if dec.renewed else ""))
 
-    # rules: end dates (in force today, ending) and start dates (phases to come)
+    # rules: end dates (in force today, ending), start dates and phase changes to come
     starts: dict[date, list[Any]] = {}
     for r in ctx.rules.values():
-        if r.effective_until and start <= r.effective_until <= end:
-            events.append(Event(r.effective_until, "rule_end", f"{r.title} ends", r.id,
-                                r.regime, sorted(fired.get(r.id, set()))))
-        if r.effective_from and start <= r.effective_from <= end:
-            starts.setdefault(r.effective_from, []).append(r)
-        if "PRESUMED" in r.id and r.effective_from and r.effective_from <= today:
-            ended = r.effective_from - timedelta(days=1)
-            events.append(Event(ended, "stale", f"{r.title}: renewal not verified", r.id,
-                                r.regime, sorted(fired.get(r.id, set())), True,
-                                r.notes or "carried as presumed renewed; check the source"))
+        ends = {r.effective_until} | {p.until for p in getattr(r, "phases", ()) or ()}
+        begins = {r.effective_from} | {p.from_ for p in getattr(r, "phases", ()) or ()}
+        for d in sorted(x for x in ends if x and start <= x <= end):
+            events.append(Event(d, "rule_end", f"{r.title} (phase) ends", r.id, r.regime,
+                                sorted(fired.get(r.id, set()))))
+        for d in sorted(x for x in begins if x and start <= x <= end):
+            starts.setdefault(d, []).append(r)
+        verified = getattr(r, "verified_until", None)
+        if verified and verified < today and r.in_force(today):
+            events.append(Event(verified, "stale", f"{r.title}: renewal after {verified} not "
+                                "verified", r.id, r.regime, sorted(fired.get(r.id, set())), True,
+                                "carried as presumed renewed (rules/phases.yaml); check the "
+                                "source"))
     for n, (d, rules) in enumerate(sorted(starts.items())):
         on_day = _fired(ws.run("status-quo", d)) if n < max_start_runs else {}
         for r in rules:
-            events.append(Event(d, "rule_start", f"{r.title} starts", r.id, r.regime,
+            events.append(Event(d, "rule_start", f"{r.title} (phase) starts", r.id, r.regime,
                                 sorted(on_day.get(r.id, set())),
                                 note="" if n < max_start_runs else "deals not evaluated"))
 

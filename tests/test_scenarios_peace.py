@@ -40,20 +40,20 @@ def test_plain_words_peace_moves_deals_and_shows_stopped_rules(engine, base):
     # per deal, the rules that stopped firing, host-state rules included
     us_stake = diffs["arctic-lng-2-us-stake"]
     assert "US-EO14024-BLOCKING" in us_stake.stopped["us"]
-    assert us_stake.stopped["ru"] == ["RU-DECREE-520-PRESUMED-RENEWED"]
+    assert us_stake.stopped["ru"] == ["RU-DECREE-520-FEC-SHARES"]
     # Decrees 79/81 still apply to US investors: the Russian verdict does not move
     assert peace.verdict("arctic-lng-2-us-stake", "ru") == "host_approval_required"
     assert "RU-DECREES-79-81-GOVCOMMISSION" in {
         b.rule_id for b in peace.blockers("arctic-lng-2-us-stake", "ru")}
     vostok = diffs["vostok-oil-us-stake"]
     assert "US-SDN-ROSNEFT-LUKOIL" in vostok.stopped["us"]
-    assert "RU-DECREE-520-PRESUMED-RENEWED" in vostok.stopped["ru"]
+    assert "RU-DECREE-520-FEC-SHARES" in vostok.stopped["ru"]
     # the US new-investment ban was not part of the package: it still blocks the US stake
     assert peace.verdict("arctic-lng-2-us-stake", "us") == "prohibited"
     assert "US-EO14071-NEW-INVESTMENT" in {
         b.rule_id for b in peace.blockers("arctic-lng-2-us-stake", "us")}
     as_dict = us_stake.as_dict()
-    assert as_dict["rules_stopped"]["ru"] == ["RU-DECREE-520-PRESUMED-RENEWED"]
+    assert as_dict["rules_stopped"]["ru"] == ["RU-DECREE-520-FEC-SHARES"]
 
 
 def test_every_bundled_scenario_moves_a_deal_or_says_why_not(engine, base):

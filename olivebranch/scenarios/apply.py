@@ -576,12 +576,18 @@ def set_effect(state: ScenarioState, change: SetEffect) -> ScenarioState:
     chosen_lifted = select_rules(state.lifted.values(), sel)
     if not chosen and not chosen_lifted:
         raise ScenarioError(f"set_effect matches no rule ({sel.describe()})")
-    rules = {**state.ctx.rules, **{r.id: replace(r, effect=change.to) for r in chosen}}
-    lifted = {**state.lifted, **{r.id: replace(r, effect=change.to) for r in chosen_lifted}}
+    rules = {**state.ctx.rules, **{r.id: _with_effect(r, change.to) for r in chosen}}
+    lifted = {**state.lifted, **{r.id: _with_effect(r, change.to) for r in chosen_lifted}}
     ids = sorted({r.id for r in chosen} | {r.id for r in chosen_lifted})
     note = f"effect of {', '.join(ids)} → {change.to}"
     return replace(state, ctx=state.ctx.evolve(rules=rules), lifted=lifted,
                    log=(*state.log, note))
+
+
+def _with_effect(rule: Rule, effect: str) -> Rule:
+    """The rule with a new effect, in each of its dated phases too."""
+    phases = tuple(replace(p, effect=effect) for p in getattr(rule, "phases", ()) or ())
+    return replace(rule, effect=effect, **({"phases": phases} if phases else {}))
 
 
 # ----------------------------------------------------------------------------- host state
