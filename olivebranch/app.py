@@ -78,10 +78,19 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         upload_bytes=settings.max_upload_bytes,
     )
 
-    from olivebranch.api.routers import admin, deals, health, lists, match, ownership, scenarios
+    from olivebranch.api.routers import (
+        admin,
+        deals,
+        health,
+        lists,
+        match,
+        ownership,
+        scenarios,
+        unlock,
+    )
     from olivebranch.web import views
 
-    for module in (health, match, lists, ownership, deals, scenarios, admin):
+    for module in (health, match, lists, ownership, unlock, deals, scenarios, admin):
         app.include_router(module.router)
     views.mount(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -270,6 +270,32 @@ def compare_cmd(
                 ["deal", "moved", "rules stopped firing", "still blocked by"], rows, fmt)
 
 
+# ------------------------------------------------------------------------------ timeline
+@scenario_app.command("timeline")
+def timeline_cmd(
+    name: str = typer.Argument(..., help="Scenario name (bundled or saved) or a .yaml file."),
+    months: int = typer.Option(24, "--months", help="Months to evaluate (first of each month)."),
+    start: str | None = typer.Option(None, "--from", help="First day (default: today)."),
+    regime: list[str] = typer.Option(None, "--regime", help="Regimes, e.g. us,eu (default all)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Verdicts month by month: when each change, EU veto, phase or expiry moves each deal."""
+    from olivebranch.scenarios.timeline import timeline
+
+    choice(fmt, ("table", "json"), "--format")
+    ws = workspace()
+    ws.require_lists(None)
+    tl = timeline(ws, name, day(start, "--from"), months, regimes=regimes(ws, regime))
+    if fmt == "json":
+        typer.echo(json.dumps(tl.as_dict(), indent=2, ensure_ascii=False))
+        return
+    rows = [[m["deal"], m["regime"],
+             " → ".join(f"{s['verdict']} ({s['from']})" for s in m["steps"])]
+            for m in tl.changes()]
+    _emit_table(f"{tl.scenario}: verdicts that move between {tl.days[0]} and {tl.days[-1]}",
+                ["deal", "regime", "verdict (from)"], rows, "table")
+
+
 # ------------------------------------------------------------------------------ summary
 def render_summary(summary: Any, fmt: str = "table") -> None:
     regimes = summary.regimes
