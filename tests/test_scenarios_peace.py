@@ -94,3 +94,24 @@ def test_russian_opening_and_territorial_scenarios(engine, base):
     assert settle.verdict(deal, "us") != base.verdict(deal, "us")
     # the EU and Ukraine do not recognise: their territorial findings stay
     assert settle.verdict(deal, "ua") == base.verdict(deal, "ua") == "prohibited"
+
+
+def test_names_resolve_through_the_screening_index_and_errors_list_everything(engine):
+    from olivebranch.scenarios.model import ScenarioError, parse_scenario
+
+    def scen(*changes):
+        return parse_scenario({"name": "t", "title": "t", "description": "d",
+                               "assumptions": ["a"], "changes": list(changes)}, "t.yaml")
+
+    state = engine.context(scen({"delist": {"regime": "us", "program": "RUSSIA-EO14024",
+                                            "names": ["Gazprom Neft", "Arctic LNG 2"]}}))
+    log = "\n".join(state.log)
+    assert "'Arctic LNG 2' → ofac-46030" in log and "'Gazprom Neft' → ofac-17143" in log
+    # only the EO 14024 designations of the two named companies: Gazprom Neft keeps EO 13662
+    assert state.ctx.delisted["us"] == frozenset({"ofac-46030"})
+    with pytest.raises(ScenarioError) as err:
+        engine.context(scen({"delist": {"regime": "us", "names": ["VTB", "Rosneft"]}},
+                            {"designate": {"regime": "eu", "names": ["Zzyzx Qwerty Holdings"]}}))
+    text = str(err.value)
+    assert "name 'VTB'" in text and "candidates: ofac-" in text
+    assert "Zzyzx Qwerty Holdings" in text and len(err.value.problems) == 2
