@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from olivebranch.scenarios import hostdata
+from olivebranch import hostdata
 
 
 @dataclass

@@ -132,7 +132,7 @@ FACTS: dict[str, str] = {
 }
 
 def _host_unfriendly() -> frozenset[str]:
-    from olivebranch.scenarios.hostdata import unfriendly_states
+    from olivebranch.hostdata import unfriendly_states
 
     return unfriendly_states()
 

@@ -21,10 +21,11 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from olivebranch import hostdata, yamlsafe
 from olivebranch.context import effect_rank
-from olivebranch.scenarios import hostdata
 from olivebranch.scenarios.apply import ScenarioState, apply_change
 from olivebranch.scenarios.model import (
     ACTIONS,
@@ -36,61 +37,43 @@ if TYPE_CHECKING:
     from olivebranch.deals.models import Deal
     from olivebranch.scenarios.engine import ScenarioEngine
 
-#: actor -> (cost, plain words). Cost orders paths: one executive alone is cheapest.
-ACTORS: dict[str, tuple[int, str]] = {
-    "us_president": (1, "US President alone (OFAC, State, Commerce)"),
-    "uk_ministers": (1, "UK ministers (statutory instrument, FCDO delisting)"),
-    "ru_president": (1, "Russian presidential decree"),
-    "ru_government": (1, "Russian Government (order)"),
-    "ua_president": (1, "President of Ukraine (NSDC decision by decree)"),
-    "eu_veto": (2, "EU lapse by one member's veto (at the decision's expiry)"),
-    "us_president_review": (2, "US President with congressional review (CAATSA §216, EIROA)"),
-    "eu_council_qmv": (2, "EU Council by qualified majority"),
-    "eu_council": (3, "EU Council unanimity"),
-    "ru_legislature": (3, "Russian legislature (federal law)"),
-    "ua_rada": (3, "Verkhovna Rada (law of Ukraine)"),
-    "treaty": (3, "the parties to a treaty"),
-    "eu_legislature": (4, "EU Parliament and Council (ordinary legislative procedure)"),
-    "uk_parliament": (4, "UK Parliament"),
-    "us_congress": (4, "US Congress (an Act)"),
-}
-
-_BY_LIFTED = {
-    ("us", "executive"): "us_president",
-    ("us", "executive_with_congressional_review"): "us_president_review",
-    ("us", "legislative"): "us_congress",
-    ("eu", "council_unanimity"): "eu_council",
-    ("eu", "council_qmv"): "eu_council_qmv",
-    ("eu", "ordinary_legislative"): "eu_legislature",
-    ("uk", "ministerial_regulation"): "uk_ministers",
-    ("uk", "executive"): "uk_ministers",
-    ("uk", "legislative"): "uk_parliament",
-    ("ru", "presidential_decree"): "ru_president",
-    ("ru", "host_government"): "ru_government",
-    ("ru", "legislative"): "ru_legislature",
-    ("ua", "legislative"): "ua_rada",
-    ("ua", "presidential_decree"): "ua_president",
-    ("ua", "treaty_parties"): "treaty",
-}
-#: US programmes codified by CAATSA §222: delisting goes through the §216 review
-US_REVIEWED_PROGRAMMES = ("UKRAINE-EO13660", "UKRAINE-EO13661", "UKRAINE-EO13662",
-                          "UKRAINE-EO13685", "CAATSA - RUSSIA")
 TARGETS = ("clear", "unblocked")
 MAX_MOVES = 4
 MAX_PATHS = 5
 
 
+@lru_cache(maxsize=1)
+def _actors_data() -> dict[str, Any]:
+    return yamlsafe.load((hostdata.HOST_DIR / "actors.yaml").read_text(encoding="utf-8"))
+
+
+class _Actors(dict):
+    """actor id -> (cost, plain words), from ``data/host/actors.yaml``."""
+
+    def __missing__(self, key: str) -> tuple[int, str]:
+        return (5, key)
+
+
+def actors() -> dict[str, tuple[int, str]]:
+    return _Actors({k: (int(v["cost"]), v["title"])
+                    for k, v in (_actors_data().get("actors") or {}).items()})
+
+
+ACTORS = actors()
+
+
 def actor_of_rule(regime: str, lifted_by: str) -> str:
-    return _BY_LIFTED.get((regime, lifted_by)) or ("treaty" if lifted_by == "treaty_parties"
-                                                   else f"{regime}_{lifted_by}")
+    return ((_actors_data().get("lifts") or {}).get(regime) or {}).get(lifted_by) \
+        or f"{regime}_{lifted_by}"
 
 
 def actor_of_delisting(regime: str, programmes: Iterable[str]) -> str:
-    if regime == "us":
-        return "us_president_review" if any(p in US_REVIEWED_PROGRAMMES for p in programmes) \
-            else "us_president"
-    return {"eu": "eu_council", "uk": "uk_ministers", "ua": "ua_president"}.get(regime,
-                                                                              f"{regime}_lists")
+    row = (_actors_data().get("delists") or {}).get(regime)
+    if not row:
+        return f"{regime}_lists"
+    if any(p in (row.get("reviewed") or ()) for p in programmes):
+        return row.get("reviewed_actor") or row["actor"]
+    return row["actor"]
 
 
 @dataclass(frozen=True)

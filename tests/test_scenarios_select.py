@@ -182,7 +182,7 @@ def test_us_off_the_unfriendly_list_for_decree_520_only():
 
 def test_the_unfriendly_list_is_data():
     from olivebranch.facts import UNFRIENDLY
-    from olivebranch.scenarios.hostdata import host_lists
+    from olivebranch.hostdata import host_lists
 
     assert UNFRIENDLY == host_lists()["ru-unfriendly"].members
     assert {"us", "de", "gb", "jp"} <= UNFRIENDLY and "cn" not in UNFRIENDLY

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from olivebranch import hostdata
 from olivebranch.context import PARTS, EvaluationContext, GeneralLicence, Rule
 from olivebranch.listings import DesignationKey, Listings
-from olivebranch.scenarios import hostdata
+from olivebranch.scenarios import rewrite
 from olivebranch.scenarios.model import (
     ACTIONS,
     Designate,
@@ -618,13 +619,13 @@ def host_list(state: ScenarioState, change: HostListChange_) -> ScenarioState:
             def swap(leaf: Any, now: frozenset[str] = frozenset(now), rule: Rule = rule) -> Any:
                 if leaf.fact == hl.fact:
                     new = Leaf("investors.jurisdictions", "contains_any", sorted(now))
-                    return new if hostdata.leaf_holds(leaf, True, rule.params) else \
+                    return new if rewrite.leaf_holds(leaf, True, rule.params) else \
                         Node("not", (new,))
                 if leaf.fact == "investors.jurisdictions" and leaf.op == "contains_any":
                     return Leaf(leaf.fact, leaf.op, sorted(now))
                 return leaf
 
-            pool[rid] = replace(rule, condition=hostdata.rewrite_leaves(rule.condition, swap))
+            pool[rid] = replace(rule, condition=rewrite.rewrite_leaves(rule.condition, swap))
             changed.append(rid)
     if not changed:
         raise ScenarioError(f"no rule reads {hl.id} ({hl.fact})"
@@ -676,9 +677,9 @@ def territory(state: ScenarioState, change: Territory) -> ScenarioState:
                          where: Any = where) -> Any:
                     if leaf.fact != fact:
                         return leaf
-                    return hostdata.as_if(leaf, value, where, rule.params)
+                    return rewrite.as_if(leaf, value, where, rule.params)
 
-                pool[rid] = replace(rule, condition=hostdata.rewrite_leaves(rule.condition, swap))
+                pool[rid] = replace(rule, condition=rewrite.rewrite_leaves(rule.condition, swap))
                 changed.add(rid)
     desc = (f"line of control as of {change.line_as_of}" if change.line_as_of else "") + \
         (f"; {', '.join(chosen)} {change.status}" if chosen else "") + \

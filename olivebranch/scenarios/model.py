@@ -265,7 +265,7 @@ class ListingSelector(_Strict):
     @field_validator("group")
     @classmethod
     def _groups(cls, v: list[str]) -> list[str]:
-        from olivebranch.scenarios.hostdata import groups
+        from olivebranch.hostdata import groups
 
         known = groups()
         for x in v:
@@ -407,7 +407,7 @@ class HostListChange_(_Strict):
     @field_validator("list_id")
     @classmethod
     def _known(cls, v: str) -> str:
-        from olivebranch.scenarios.hostdata import host_lists
+        from olivebranch.hostdata import host_lists
 
         if v not in host_lists():
             raise ValueError(f"unknown host list {v!r}; known: {', '.join(host_lists())}")
@@ -443,7 +443,7 @@ class Territory(_Strict):
     @field_validator("areas")
     @classmethod
     def _areas(cls, v: list[str]) -> list[str]:
-        from olivebranch.scenarios.hostdata import areas
+        from olivebranch.hostdata import areas
 
         for a in v:
             if a not in areas():
@@ -481,7 +481,7 @@ class EuLapse(_Strict):
     @field_validator("decision")
     @classmethod
     def _known(cls, v: str) -> str:
-        from olivebranch.scenarios.hostdata import eu_decisions
+        from olivebranch.hostdata import eu_decisions
 
         v = str(v).removesuffix("/CFSP").removeprefix("(CFSP) ")
         if v not in eu_decisions():

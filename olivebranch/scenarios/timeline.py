@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from olivebranch.scenarios.hostdata import add_months
+from olivebranch.hostdata import add_months
 from olivebranch.scenarios.model import Scenario, action_of, resolve_changes
 
 MONTHS = 24

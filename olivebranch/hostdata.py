@@ -2,15 +2,14 @@
 states), corporate groups, occupied areas, and the EU decisions a veto can lapse.
 
 Each lives in a YAML file under ``data/host/`` so that it is data, not code; these readers are
-cached and pure. Rule rewrites that scenarios make from this data (a state off a list, an area
-returned or recognised) are in :func:`rewrite_leaves`: they replace condition leaves, so a
-rewritten rule is compared by value like any changed parameter.
+cached and pure. The rule rewrites scenarios make from this data (a state off a list, an area
+returned or recognised) are in ``olivebranch.scenarios.rewrite``.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -148,34 +147,3 @@ def add_months(d: date, months: int) -> date:
 
 def _day(v: Any) -> date:
     return v if isinstance(v, date) else date.fromisoformat(str(v))
-
-
-# ----------------------------------------------------------------------------- rewrites
-def rewrite_leaves(cond: Any, fn: Callable[[Any], Any]) -> Any:
-    """The condition with every leaf replaced by ``fn(leaf)`` (which may return a node)."""
-    from olivebranch.rules.conditions import Leaf, Node
-
-    if cond is None:
-        return None
-    if isinstance(cond, Leaf):
-        return fn(cond)
-    if isinstance(cond, Node):
-        return Node(cond.kind, tuple(rewrite_leaves(c, fn) for c in cond.children))
-    return cond
-
-
-def leaf_holds(leaf: Any, value: Any, params: Mapping[str, Any]) -> bool:
-    """Whether ``leaf`` holds when its fact has ``value``."""
-    from olivebranch.rules.conditions import OPERATORS, _resolve
-
-    return bool(OPERATORS[leaf.op][0](value, _resolve(leaf.value, params)))
-
-
-def as_if(leaf: Any, value: Any, where: Any, params: Mapping[str, Any]) -> Any:
-    """``leaf``, except that where ``where`` holds the fact reads ``value``:
-    (where and leaf(value)) or (not where and leaf)."""
-    from olivebranch.rules.conditions import Node
-
-    if leaf_holds(leaf, value, params):
-        return Node("any", (leaf, where))
-    return Node("all", (leaf, Node("not", (where,))))
