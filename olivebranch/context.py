@@ -228,8 +228,9 @@ def _as_day(value: Any) -> date:
 
 
 def _licence_scope(ctx: EvaluationContext, regime: str, lists: tuple[str, ...]) -> Any:
-    return tuple(sorted((g for g in ctx.general_licences.values() if g.in_force(ctx.as_of)),
-                        key=lambda g: g.id))
+    # a licence clears findings of its own regime only (evaluation.rule_licences)
+    return tuple(sorted((g for g in ctx.general_licences.values()
+                         if g.regime == regime and g.in_force(ctx.as_of)), key=lambda g: g.id))
 
 
 PARTS: tuple[ContextPart, ...] = (

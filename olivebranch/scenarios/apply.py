@@ -323,8 +323,40 @@ def _resolve_entities(state: ScenarioState, regime: str, ids: list[str], names: 
     return out, notes
 
 
+_MEMBERS: dict[tuple[int, str, tuple[str, ...]], tuple[Any, frozenset[str]]] = {}
+_PROGRAMMES: dict[tuple[int, str], tuple[Any, dict[str, dict[str, frozenset]]]] = {}
+
+
+def _by_programme(state: ScenarioState, regime: str) -> dict[str, dict[str, frozenset]]:
+    """programme (upper case) -> entity -> its designation keys under that programme, per
+    listing snapshot (built once: a programme delisting then costs its own size)."""
+    key = (id(state.index), regime)
+    hit = _PROGRAMMES.get(key)
+    if hit is None or hit[0] is not state.index:
+        out: dict[str, dict[str, set]] = {}
+        for eid, keys in state.index.entities(regime).items():
+            for k in keys:
+                out.setdefault((k[1] or "").upper(), {}).setdefault(eid, set()).add(k)
+        frozen = {p: {e: frozenset(v) for e, v in ents.items()} for p, ents in out.items()}
+        if len(_PROGRAMMES) > 64:
+            _PROGRAMMES.clear()
+        hit = _PROGRAMMES[key] = (state.index, frozen)
+    return hit[1]
+
+
 def _members(state: ScenarioState, regime: str, groups: Iterable[str]) -> set[str]:
-    """Records listed under ``regime`` that belong to the groups (parent or name pattern)."""
+    """Records listed under ``regime`` that belong to the groups (parent or name pattern),
+    kept per listing snapshot."""
+    key = (id(state.index), regime, tuple(sorted(set(groups))))
+    hit = _MEMBERS.get(key)
+    if hit is None or hit[0] is not state.index:
+        if len(_MEMBERS) > 256:
+            _MEMBERS.clear()
+        hit = _MEMBERS[key] = (state.index, frozenset(_find_members(state, regime, key[2])))
+    return set(hit[1])
+
+
+def _find_members(state: ScenarioState, regime: str, groups: Iterable[str]) -> set[str]:
     gs = [hostdata.groups()[g] for g in groups]
     listed = state.index.entities(regime)
     out: set[str] = set()
@@ -404,15 +436,19 @@ def _part_keys(state: ScenarioState, sel: ListingSelector
         pool = {e: k for e, k in pool.items() if e in members}
     if sel.program:
         progs = {p.upper() for p in sel.program}
-        if not any((k[1] or "").upper() in progs for keys in listed.values() for k in keys) \
-                and not state.index.knows_programs(progs):
+        by_prog = _by_programme(state, regime)
+        if not any(p in by_prog for p in progs) and not state.index.knows_programs(progs):
             # a programme no list version carries is a mistake; one the lists of this day
             # happen to carry none of (an older day) removes nothing
             raise ScenarioError(
                 f"no {regime} designation under programme {', '.join(sel.program)} "
                 f"on {state.ctx.as_of}")
-        pool = {e: frozenset(k for k in ks if (k[1] or "").upper() in progs)
-                for e, ks in pool.items()}
+        narrowed: dict[str, frozenset[DesignationKey]] = {}
+        for p in progs:
+            for e, ks in by_prog.get(p, {}).items():
+                if e in pool:
+                    narrowed[e] = narrowed.get(e, frozenset()) | ks
+        pool = narrowed
     if sel.source:
         pool = {e: frozenset(k for k in ks if k[2] in sel.source) for e, ks in pool.items()}
     if sel.kind:
