@@ -301,7 +301,8 @@ class ScenarioEngine:
             for d in deals
         }
         titles = {d.id: d.title for d in deals}
-        relief = any(action_of(c) in ("lift", "delist", "start_licence")
+        relief = any(action_of(c) in ("lift", "delist", "start_licence", "eu_lapse", "host_list",
+                                        "set_effect", "territory")
                      for _, _, c in resolve_changes(scenario, lookup=self.lookup))
         return ScenarioRun(scenario, state, regimes, verdicts, titles,
                            time.perf_counter() - started, relief)
