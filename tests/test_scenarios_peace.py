@@ -46,7 +46,8 @@ def test_plain_words_peace_moves_deals_and_shows_stopped_rules(engine, base):
     assert "RU-DECREES-79-81-GOVCOMMISSION" in {
         b.rule_id for b in peace.blockers("arctic-lng-2-us-stake", "ru")}
     vostok = diffs["vostok-oil-us-stake"]
-    assert "US-SDN-ROSNEFT-LUKOIL" in vostok.stopped["us"]
+    # Rosneft's EO 14024 listing goes, and with it the 50% rule for Vostok Oil (85% Rosneft)
+    assert {"US-EO14024-BLOCKING", "US-OFAC-50PCT"} <= set(vostok.stopped["us"])
     assert "RU-DECREE-520-FEC-SHARES" in vostok.stopped["ru"]
     # the US new-investment ban was not part of the package: it still blocks the US stake
     assert peace.verdict("arctic-lng-2-us-stake", "us") == "prohibited"
