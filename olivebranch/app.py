@@ -93,11 +93,12 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         ownership,
         reviews,
         scenarios,
+        unlock,
     )
     from olivebranch.web import alerts, views
 
-    for module in (health, match, lists, ownership, deals, scenarios, files, reviews, admin,
-                   monitor):
+    for module in (health, match, lists, ownership, unlock, deals, scenarios, files, reviews,
+                   admin, monitor):
         app.include_router(module.router)
     views.mount(app)
     app.include_router(alerts.router)

@@ -32,6 +32,23 @@ def strongest(effects: list[str]) -> str:
 
 
 @dataclass(frozen=True)
+class Phase:
+    """One dated phase of a measure: in force ``from_`` to ``until`` (inclusive), with its own
+    effect, the condition under which it applies (grandfathering, contract terms, tenors) and
+    parameter values that differ from the rule's."""
+
+    from_: date | None
+    until: date | None
+    effect: str
+    when: Any = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+    def covers(self, day: date) -> bool:
+        return (self.from_ is None or self.from_ <= day) and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
 class Rule:
     """One legal measure as data: citation, dates, who can lift it, condition and effect.
 
@@ -56,6 +73,15 @@ class Rule:
     text: str = ""
     notes: str | None = None
     licences: tuple[str, ...] = ()  # ids of general licences that can authorise what it prohibits
+    #: nexus kinds that let it fire (``rules/nexus.yaml``); empty: not restricted by nexus
+    nexus: tuple[str, ...] = ()
+    #: set for rules about exposure without nexus (secondary sanctions): what is exposed
+    exposure: str | None = None
+    #: dated phases (``rules/phases.yaml``); empty: one phase, the rule's own dates and effect
+    phases: tuple[Phase, ...] = ()
+    #: the measure lapses unless renewed and no renewal after this day was verified
+    verified_until: date | None = None
+    measure: str | None = None
 
     def in_force(self, day: date) -> bool:
         if self.effective_from and day < self.effective_from:
@@ -64,10 +90,19 @@ class Rule:
             return False
         return True
 
+    def phases_on(self, day: date) -> list[Phase]:
+        """Phases covering ``day``, latest first (the rule itself when it has none)."""
+        if not self.phases:
+            return [Phase(self.effective_from, self.effective_until, self.effect)] \
+                if self.in_force(day) else []
+        return [p for p in reversed(self.phases) if p.covers(day)]
+
 
 @dataclass(frozen=True)
 class GeneralLicence:
-    """An authorisation that turns a prohibition into a permitted (or licensable) activity."""
+    """An authorisation that turns a prohibition into a permitted (or licensable) activity:
+    a general licence, an exemption written in the measure, a derogation a competent authority
+    may grant, a wind-down. ``effective_until`` is the last day covered (inclusive)."""
 
     id: str
     regime: str
@@ -75,7 +110,18 @@ class GeneralLicence:
     citation: str | None = None
     effective_from: date | None = None
     effective_until: date | None = None
-    condition: Any = None
+    condition: Any = None  # the scope: when the licence covers a finding
+    #: what a covered finding becomes (clear, restricted; derogations: licence_required)
+    effect: str = "restricted"
+    #: rule ids whose findings it can clear or narrow (besides rules naming it)
+    rules: tuple[str, ...] = ()
+    kind: str = "general_licence"  # general_licence | exemption | derogation | wind_down
+    number: str | None = None
+    series: str | None = None
+    supersedes: str | None = None
+    authorises: str = ""
+    confidence: str = "uncertain"
+    note: str = ""
 
     def in_force(self, day: date) -> bool:
         if self.effective_from and day < self.effective_from:
@@ -182,8 +228,9 @@ def _as_day(value: Any) -> date:
 
 
 def _licence_scope(ctx: EvaluationContext, regime: str, lists: tuple[str, ...]) -> Any:
-    return tuple(sorted((g for g in ctx.general_licences.values() if g.in_force(ctx.as_of)),
-                        key=lambda g: g.id))
+    # a licence clears findings of its own regime only (evaluation.rule_licences)
+    return tuple(sorted((g for g in ctx.general_licences.values()
+                         if g.regime == regime and g.in_force(ctx.as_of)), key=lambda g: g.id))
 
 
 PARTS: tuple[ContextPart, ...] = (

@@ -7,13 +7,16 @@ and gathers the evidence each fired fact points at.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from olivebranch.context import EFFECTS, EvaluationContext, Rule, strongest
+from olivebranch.context import EFFECTS, EvaluationContext, GeneralLicence, Phase, Rule, strongest
 from olivebranch.deals.models import Deal, Party
 from olivebranch.facts import FactView, party_facts, regime_facts
 from olivebranch.findings import Finding, RegimeVerdict
+from olivebranch.nexus import NexusHit, party_persons
 from olivebranch.rules import conditions
 from olivebranch.standing import PartyStatus
 
@@ -23,42 +26,179 @@ STATUS_FACTS = frozenset({"party.listed", "party.owned_by_listed", "party.blocke
 SECTORAL_FACTS = frozenset({"party.sectoral", "party.ssi_directives", "parties.any_sectoral",
                             "parties.ssi_directives"})
 GROUP_FACTS = frozenset({"party.group", "parties.groups"})
+ONE_DAY = timedelta(days=1)
 
 
 def evaluate_regime(deal: Deal, ctx: EvaluationContext, regime: str,
-                    base: Mapping[str, Any], statuses: Mapping[str, PartyStatus]
-                    ) -> RegimeVerdict:
+                    base: Mapping[str, Any], statuses: Mapping[str, PartyStatus],
+                    nexus: Mapping[str, Sequence[NexusHit]] | None = None,
+                    parties: Sequence[Party] | None = None) -> RegimeVerdict:
     """Every rule of ``regime`` in force in ``ctx`` against the deal's facts (party rules once
-    per party), the findings sorted strongest first. Pure."""
+    per party), the findings sorted strongest first. Pure.
+
+    ``nexus`` (the regime's nexus kinds the deal has, ``olivebranch.nexus``): a rule that names
+    nexus kinds fires only with one of them; exposure rules fire without nexus as ``exposure``
+    findings (effect ``risk``). None: no nexus filter (tools that evaluate rules alone)."""
+    parties = [p for p in (parties if parties is not None else deal.parties) if p.id in statuses]
     rf = regime_facts(statuses)
+    present = set(nexus) if nexus is not None else None
     findings: list[Finding] = []
     checked: list[str] = []
+    suppressed: list[Rule] = []
     for rule in sorted(ctx.active_rules(regime), key=lambda r: r.id):
         checked.append(rule.id)
-        used = conditions.facts_used(rule.condition)
-        if any(f.startswith("party.") for f in used):
-            for party in deal.parties:
-                st = statuses[party.id]
-                view = FactView(party_facts(party, deal, st), rf, base)
-                outcome = conditions.evaluate(rule.condition, view, rule.params)
-                if outcome.value:
-                    findings.append(finding(rule, outcome, view, ctx, party, st,
-                                                  statuses))
-        else:
-            view = FactView(rf, base)
-            outcome = conditions.evaluate(rule.condition, view, rule.params)
-            if outcome.value:
-                findings.append(finding(rule, outcome, view, ctx, None, None,
-                                              statuses))
+        if present is not None and rule.nexus and not rule.exposure \
+                and not set(rule.nexus) & present:
+            suppressed.append(rule)
+            continue
+        findings.extend(_rule_findings(rule, deal, ctx, base, rf, statuses, parties, nexus))
     findings.sort(key=lambda f: (-EFFECTS.index(f.effect), f.rule_id, f.party or ""))
     verdict = strongest([f.effect for f in findings])
-    return RegimeVerdict(regime, verdict, findings, checked)
+    out = RegimeVerdict(regime, verdict, findings, checked)
+    if nexus is not None:
+        out.nexus = {k: [h.to_dict() for h in hits] for k, hits in nexus.items()}
+    if verdict == "clear":
+        out.clear_reason = _clear_reason(deal, ctx, base, rf, statuses, parties, findings,
+                                         suppressed)
+    return out
 
-def finding(rule: Rule, outcome: conditions.Outcome, view: FactView, ctx: EvaluationContext,
+
+def _rule_findings(rule: Rule, deal: Deal, ctx: EvaluationContext, base: Mapping[str, Any],
+                   rf: Mapping[str, Any], statuses: Mapping[str, PartyStatus],
+                   parties: Sequence[Party], nexus: Mapping[str, Sequence[NexusHit]] | None
+                   ) -> list[Finding]:
+    out: list[Finding] = []
+    used = conditions.facts_used(rule.condition)
+    if any(f.startswith("party.") for f in used):
+        for party in parties:
+            st = statuses[party.id]
+            view = FactView(party_facts(party, deal, st), rf, base)
+            hit = fire(rule, view, ctx)
+            if hit is not None:
+                out.append(finding(rule, hit, view, ctx, party, st, statuses, deal, nexus))
+    else:
+        view = FactView(rf, base)
+        hit = fire(rule, view, ctx)
+        if hit is not None:
+            out.append(finding(rule, hit, view, ctx, None, None, statuses, deal, nexus))
+    return out
+
+
+@dataclass
+class Firing:
+    """How a rule fires on a day: the phase in force, its effect, the fired leaves, notes,
+    and the licence that clears or narrows it."""
+
+    outcome: conditions.Outcome
+    effect: str
+    phase: Phase | None = None
+    notes: list[str] = field(default_factory=list)
+    licence: GeneralLicence | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _weaker(a: str, b: str) -> str:
+    return a if EFFECTS.index(a) <= EFFECTS.index(b) else b
+
+
+def rule_licences(rule: Rule, ctx: EvaluationContext) -> list[GeneralLicence]:
+    """Licences that can clear or narrow ``rule``'s findings (named by the rule, or naming it)."""
+    return [g for g in ctx.general_licences.values()
+            if g.regime == rule.regime and (rule.id in g.rules or g.id in rule.licences)]
+
+
+def fire(rule: Rule, view: FactView, ctx: EvaluationContext) -> Firing | None:
+    """Whether ``rule`` fires on ``ctx.as_of`` for the facts in ``view``: the latest phase in
+    force whose condition holds (a phase whose condition reads facts the deal does not give
+    applies, with the weaker of its and the rule's effect and a note), then licences. A rule
+    no phase catches but an exemption or licence covers gives a finding naming it. Pure."""
+    day = ctx.as_of
+    chosen: Firing | None = None
+    undecided: Firing | None = None
+    base_hit: Firing | None = None
+    for phase in rule.phases_on(day):
+        params = {**rule.params, **phase.params}
+        outcome = conditions.evaluate(rule.condition, view, params)
+        if not outcome.value:
+            continue
+        if base_hit is None:
+            base_hit = Firing(outcome, phase.effect, phase, params=params)
+        if phase.when is None:
+            chosen = Firing(outcome, phase.effect, phase, params=params)
+            break
+        w = conditions.evaluate(phase.when, view, params)
+        if w.value:
+            chosen = Firing(conditions.Outcome(True, outcome.fired + w.fired), phase.effect,
+                            phase, params=params)
+            break
+        missing = conditions.unknown_facts(phase.when, view)
+        if missing and undecided is None:
+            undecided = Firing(outcome, _weaker(phase.effect, rule.effect), phase, params=params,
+                               notes=[f"{', '.join(missing)} not given: treated as covered by "
+                                      f"the phase from {phase.from_} (the strictest reading)"])
+    if chosen is None:
+        chosen = undecided
+    lic = rule_licences(rule, ctx) if rule.licences or ctx.general_licences else []
+    if chosen is None:
+        # no phase catches it: an exemption in force may be why (named, effect of the licence)
+        if base_hit is None:
+            return None
+        for gl in sorted(lic, key=lambda g: EFFECTS.index(g.effect)):
+            if gl.in_force(day) and conditions.evaluate(gl.condition, view).value:
+                return Firing(base_hit.outcome, gl.effect, base_hit.phase, licence=gl,
+                              params=base_hit.params)
+        return None
+    if chosen.phase is not None and chosen.phase.note and rule.phases:
+        chosen.notes.append(f"Phase from {chosen.phase.from_}: {chosen.phase.note}")
+    if rule.verified_until and day > rule.verified_until:
+        chosen.notes.append(f"renewal after {rule.verified_until} not verified")
+    best: GeneralLicence | None = None
+    for gl in lic:
+        if not gl.in_force(day) or not conditions.evaluate(gl.condition, view).value:
+            continue
+        if EFFECTS.index(gl.effect) < EFFECTS.index(chosen.effect) and (
+                best is None or EFFECTS.index(gl.effect) < EFFECTS.index(best.effect)):
+            best = gl
+    if best is not None:
+        chosen.licence, chosen.effect = best, best.effect
+    else:
+        for gl in lic:
+            if gl.effective_until and day > gl.effective_until and "not verified" in gl.note \
+                    and conditions.evaluate(gl.condition, view).value and not any(
+                        o.supersedes == gl.id for o in lic):
+                chosen.notes.append(f"{gl.title} expired on {gl.effective_until + ONE_DAY} as "
+                                    "far as verified; its status after that is not verified")
+    return chosen
+
+
+def _clear_reason(deal: Deal, ctx: EvaluationContext, base: Mapping[str, Any],
+                  rf: Mapping[str, Any], statuses: Mapping[str, PartyStatus],
+                  parties: Sequence[Party], findings: list[Finding],
+                  suppressed: list[Rule]) -> str | None:
+    """Why a deal with a listed (or owned, or sectoral) party is clear under a regime."""
+    involved = [s for s in statuses.values()
+                if s.listed or s.owned or s.sectoral or s.possibly_owned or s.paths]
+    if not involved:
+        return None
+    licensed = sorted({f.licence for f in findings if f.licence})
+    if licensed:
+        return f"licence: {', '.join(licensed)}"
+    blocked = [r.id for r in suppressed
+               if _rule_findings(r, deal, ctx, base, rf, statuses, parties, None)]
+    if blocked:
+        return f"no nexus: {', '.join(blocked)} would apply to a person of the regime"
+    if any(s.paths and not s.owned for s in involved):
+        return "below threshold: listed owners hold less than the ownership rule's threshold"
+    return "no rule applies to this activity"
+
+
+def finding(rule: Rule, hit: Firing, view: FactView, ctx: EvaluationContext,
             party: Party | None, st: PartyStatus | None,
-            statuses: Mapping[str, PartyStatus]) -> Finding:
-    """A fired rule as a finding, with the evidence its facts point at and the general licence
-    (if any) that authorises it on its terms."""
+            statuses: Mapping[str, PartyStatus], deal: Deal | None = None,
+            nexus: Mapping[str, Sequence[NexusHit]] | None = None) -> Finding:
+    """A fired rule as a finding, with the evidence its facts point at, the phase in force,
+    the nexus that lets it bind, and the licence (if any) that clears or narrows it."""
+    outcome = hit.outcome
     evidence: list[dict[str, Any]] = []
     fired_facts = {f["fact"] for f in outcome.fired}
     if st is not None and fired_facts & STATUS_FACTS:
@@ -103,24 +243,54 @@ def finding(rule: Rule, outcome: conditions.Outcome, view: FactView, ctx: Evalua
     text = rule.text or rule.title
     if party is not None:
         text = f"{party.name} ({party.role}): {text}"
-    effect, licence = rule.effect, None
-    for gid in rule.licences:
-        gl = ctx.general_licences.get(gid)
-        if gl is None or not gl.in_force(ctx.as_of):
-            continue
-        if conditions.evaluate(gl.condition, view).value:
-            effect, licence = "restricted", gid
-            text += f" Authorised, on its terms, by {gl.title}."
-            evidence.append({"kind": "rule", "licence": gid, "title": gl.title,
-                             "citation": gl.citation})
-            break
+    effect, licence = hit.effect, None
+    if hit.licence is not None:
+        gl = hit.licence
+        licence = gl.id
+        words = {"clear": "Authorised", "restricted": "Authorised, on its terms,",
+                 "licence_required": "May be authorised by a competent authority under"}
+        text += f" {words.get(gl.effect, 'Covered')} by {gl.title}."
+        evidence.append({"kind": "licence", "licence": gl.id, "title": gl.title,
+                         "number": gl.number, "licence_kind": gl.kind,
+                         "issued": gl.effective_from.isoformat() if gl.effective_from else None,
+                         "last_day": gl.effective_until.isoformat() if gl.effective_until
+                         else None, "authorises": gl.authorises, "citation": gl.citation,
+                         "effect": gl.effect})
+    exposure = bool(rule.exposure)
+    if exposure:
+        effect = "risk"
+        exposed = [p.name for p in (deal.parties if deal is not None else ())
+                   if p.screen and not (statuses.get(p.id) and statuses[p.id].blocked)
+                   and not party_persons(p) & _persons(rule.regime)]
+        note = (f"Exposure without {rule.regime.upper()} nexus ({rule.exposure})"
+                + (f"; exposed: {', '.join(exposed)}" if exposed else "") + ".")
+        evidence.append({"kind": "exposure", "text": note, "exposed": exposed})
+        text = f"{text} {note}"
+    elif nexus is not None and rule.nexus:
+        kinds = [k for k in rule.nexus if k in nexus]
+        evidence.append({"kind": "nexus", "kinds": kinds,
+                         "why": [h.why for k in kinds for h in nexus[k]][:4]})
+    if hit.phase is not None and rule.phases:
+        evidence.append({"kind": "phase", "from": str(hit.phase.from_ or ""),
+                         "until": str(hit.phase.until or ""), "effect": hit.phase.effect,
+                         "measure": rule.measure})
+    for n in hit.notes:
+        evidence.append({"kind": "note", "text": n})
+        notes = f"{notes} {n}" if notes else n
     return Finding(
         rule_id=rule.id, regime=rule.regime, effect=effect, title=rule.title,
         instrument=rule.instrument, article=rule.article, citation=rule.citation,
         confidence=rule.confidence, lifted_by=rule.lifted_by, text=text,
         evidence=evidence, party=party.id if party else None, kind=rule.kind,
-        licence=licence, notes=notes,
+        licence=licence, notes=notes, exposure=exposure,
     )
+
+
+def _persons(regime: str) -> frozenset[str]:
+    from olivebranch.regimes import registry
+
+    r = registry().regimes.get(regime)
+    return r.nexus.persons if r is not None else frozenset()
 
 
 def _jsonable(value: Any) -> Any:

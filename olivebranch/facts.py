@@ -56,8 +56,31 @@ FACTS: dict[str, str] = {
     "activity.price_above_cap": "oil sold above the price cap (true/false/unknown)",
     "activity.new_licence": "Ukraine: licence or PSA granted after the Reconstruction Fund began",
     "activity.value_usd": "deal value in US dollars",
+    "activity.price_usd_bbl": "oil price in USD per barrel",
+    "activity.loan_tenor_days": "maturity of new debt in days (unknown if not given)",
+    "activity.new_equity_issue": "the deal buys newly issued shares",
+    "activity.psa": "the deal is a production sharing agreement",
+    "asset.cross_border": "a pipeline or line crossing an international border",
+    "project.initiated_on": "when the project was initiated",
+    "project.initiated_before": "when the project was initiated (licence scopes compare it "
+    "with their cut-off date)",
+    # contract, deliveries, goods, payments, cargo
+    "contract.date": "when the contract was concluded",
+    "contract.term": "spot | short_term | long_term",
+    "contract.amended_after": "amended after the grandfathering cut-off",
+    "contract.amended_on": "when the contract was last amended",
+    "deliveries.start": "first delivery",
+    "deliveries.end": "last delivery",
+    "goods.origins": "countries of origin of the goods",
+    "goods.us_content_max": "largest US content share of any goods, percent",
+    "goods.production_date": "earliest production date of the goods (unknown if not given)",
+    "goods.eccns": "ECCNs of the goods",
+    "payment.currencies": "currencies of the payments",
+    "payment.usd_cleared_in_us": "a USD payment is cleared through US banks",
+    "cargo.destinations": "countries cargoes go to (ISO-2)",
     # persons involved (plus persons.<regime> for every regime of the registry, see known_facts)
     "persons.unfriendly": "a party from a state on Russia's 'unfriendly' list",
+    "investors.jurisdictions": "jurisdictions of the investing parties (those persons.unfriendly reads)",
     "persons.jurisdictions": "jurisdictions of all parties",
     "investors.foreign": "an investor from outside the host country",
     "investors.foreign_state": "an investor controlled by a foreign state",
@@ -77,6 +100,15 @@ FACTS: dict[str, str] = {
     "party.role": "investor, operator, partner, offtaker, lender, supplier, target, …",
     "party.kind": "company, person, state_body, fund, vessel",
     "party.jurisdiction": "country of incorporation or nationality",
+    "party.nationality": "nationalities of a natural person",
+    "party.incorporation": "where a legal person is incorporated",
+    "party.branches": "countries where it acts through a branch",
+    "party.location": "where it acts in this deal (acts_from and branches)",
+    "party.legal_form": "llc | jsc | pjsc | partnership | state_body | fund | other",
+    "party.vessel_flag": "flag state of its vessel",
+    "party.implied": "the asset itself, screened as the target (no party is the target)",
+    "party.delisted": "its list entries under this regime were removed by the scenario",
+    "party.eu_annex_entry": "its entry number in the EU Annex (not derived yet: unknown)",
     "party.group": "corporate group",
     "party.is_counterparty": "on the host side of the deal (target, operator, partner or seller)",
     "party.host": "incorporated in the host country",
@@ -99,13 +131,17 @@ FACTS: dict[str, str] = {
     "party.stake_before": "largest share it held in a target before the deal",
 }
 
+def _host_unfriendly() -> frozenset[str]:
+    from olivebranch.hostdata import unfriendly_states
+
+    return unfriendly_states()
+
+
 #: member states of the EU (the EU regime's persons, ``data/regimes.yaml``)
 EU_MEMBERS = registry().get("eu").nexus.persons
 #: Russia's 'unfriendly' states (Government Order 430-r of 5 Mar 2022, as amended; research
-#: id RU-UNFRIENDLY-LIST). British overseas territories and Jersey included with gb.
-UNFRIENDLY = EU_MEMBERS | frozenset(
-    "us ca gb je gg im gi vg ai ua me ch al ad is li mc no sm mk jp kr au fm nz sg tw bs".split()
-)
+#: id RU-UNFRIENDLY-LIST), as data: data/host/unfriendly_states.yaml (scenarios can change it).
+UNFRIENDLY = _host_unfriendly()
 ENERGY = frozenset(
     "oil gas lng gas_pipeline oil_pipeline coal power power_transmission nuclear petrochemicals".split()
 )
@@ -124,9 +160,12 @@ SUPPLYING = frozenset({"supply_equipment", "supply_technology", "services"})
 
 def known_facts(reg: Registry | None = None) -> dict[str, str]:
     """Every fact rules may use: ``FACTS`` plus ``persons.<regime>`` for each regime of the
-    registry whose nexus names its persons."""
+    registry whose nexus names its persons, and ``nexus.<regime>``."""
+    from olivebranch.nexus import nexus_fact_names
+
     reg = reg or registry()
     out = dict(FACTS)
+    out.update(nexus_fact_names(reg))
     for r in reg.regimes.values():
         if r.nexus.persons:
             out[f"persons.{r.id}"] = f"a person of {r.name} (by nationality or incorporation) " \
@@ -213,6 +252,7 @@ def deal_facts(deal: Deal, reg: Registry | None = None) -> dict[str, Any]:
         "activity.value_usd": act.value_usd,
         "persons.unfriendly": any(p.jurisdiction in UNFRIENDLY for p in investors),
         "persons.jurisdictions": sorted(set(jur)),
+        "investors.jurisdictions": sorted({p.jurisdiction for p in investors}),
         "investors.foreign": bool(foreign),
         "investors.foreign_state": bool(foreign_state),
         "stake.foreign_max_after": max(
@@ -222,12 +262,49 @@ def deal_facts(deal: Deal, reg: Registry | None = None) -> dict[str, Any]:
         "stake.acquired_max": max(acquired, default=0.0),
         "parties.groups": sorted({p.group for p in deal.parties if p.group}),
         "parties.roles": sorted({p.role for p in deal.parties}),
+        "activity.price_usd_bbl": act.price_usd_bbl,
+        "activity.loan_tenor_days": act.loan_tenor_days,
+        "activity.new_equity_issue": act.new_equity_issue,
+        "activity.psa": act.psa,
+        "asset.cross_border": a.cross_border,
+        "project.initiated_on": a.initiated_on,
+        "project.initiated_before": a.initiated_on,
+        **_contract_facts(deal),
     }
     of_investors = set().union(*(reg.person_regimes(p.jurisdiction) for p in investors))
     for r in reg.regimes.values():
         if r.nexus.persons:
             facts[f"persons.{r.id}"] = r.id in of_investors
     return facts
+
+
+def _contract_facts(deal: Deal) -> dict[str, Any]:
+    c, d, goods = deal.contract, deal.deliveries, deal.goods
+    amended = None
+    if c is not None:
+        amended = c.amended_after if c.amended_after is not None else (
+            True if c.amended_on is not None else (False if c.date is not None else None))
+    dates = [g.production_date for g in goods if g.production_date]
+    content = [g.us_content_pct for g in goods if g.us_content_pct is not None]
+    cleared = False
+    for p in deal.payments:
+        if p.currency == "USD" and (not p.clearing or "us" in p.clearing):
+            cleared = True
+    return {
+        "contract.date": c.date if c else None,
+        "contract.term": c.term if c else None,
+        "contract.amended_after": amended,
+        "contract.amended_on": c.amended_on if c else None,
+        "deliveries.start": d.start if d else None,
+        "deliveries.end": d.end if d else None,
+        "goods.origins": sorted({g.origin for g in goods if g.origin}),
+        "goods.us_content_max": max(content) if content else None,
+        "goods.production_date": min(dates) if dates else None,
+        "goods.eccns": sorted({g.eccn for g in goods if g.eccn}),
+        "payment.currencies": sorted({p.currency for p in deal.payments}),
+        "payment.usd_cleared_in_us": cleared,
+        "cargo.destinations": sorted(deal.cargo.destinations) if deal.cargo else [],
+    }
 
 
 def party_facts(party: Party, deal: Deal, status: PartyStatus) -> dict[str, Any]:
@@ -238,6 +315,16 @@ def party_facts(party: Party, deal: Deal, status: PartyStatus) -> dict[str, Any]
         "party.role": party.role,
         "party.kind": party.kind,
         "party.jurisdiction": party.jurisdiction,
+        "party.nationality": sorted(party.nationality),
+        "party.incorporation": party.incorporated_in or (
+            party.jurisdiction if party.kind != "person" else None),
+        "party.branches": sorted(party.branches),
+        "party.location": sorted(set(party.acts_from) | set(party.branches)),
+        "party.legal_form": party.legal_form,
+        "party.vessel_flag": party.vessel_flag,
+        "party.implied": party.implied,
+        "party.delisted": status.match == "delisted",
+        "party.eu_annex_entry": None,
         "party.group": party.group,
         "party.is_counterparty": party.jurisdiction == host
         or party.role in {"target", "operator", "seller"}

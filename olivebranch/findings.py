@@ -32,6 +32,8 @@ class Finding:
     kind: str | None = None
     licence: str | None = None
     notes: str | None = None
+    #: an exposure without nexus (secondary sanctions, designation risk), shown apart
+    exposure: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +42,7 @@ class Finding:
             "citation": self.citation, "confidence": self.confidence,
             "lifted_by": self.lifted_by, "text": self.text, "evidence": self.evidence,
             "party": self.party, "kind": self.kind, "licence": self.licence, "notes": self.notes,
+            "exposure": self.exposure,
         }
 
 
@@ -49,11 +52,20 @@ class RegimeVerdict:
     verdict: str
     findings: list[Finding] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
+    #: the regime's nexus kinds the deal has, each with why (None: not computed)
+    nexus: dict[str, list[dict[str, Any]]] | None = None
+    #: why a deal involving a listed party is clear (no nexus, licence, below threshold)
+    clear_reason: str | None = None
 
     @property
     def blockers(self) -> list[Finding]:
         """Findings that stand in the way (anything stronger than a risk)."""
         return [f for f in self.findings if EFFECTS.index(f.effect) > EFFECTS.index("risk")]
+
+    @property
+    def exposures(self) -> list[Finding]:
+        """Exposure findings (no nexus needed), shown apart from prohibitions."""
+        return [f for f in self.findings if f.exposure]
 
     @property
     def rule_ids(self) -> list[str]:
@@ -64,6 +76,8 @@ class RegimeVerdict:
             "regime": self.regime, "verdict": self.verdict,
             "findings": [f.to_dict() for f in self.findings],
             "blockers": sorted({f.rule_id for f in self.blockers}),
+            "exposures": sorted({f.rule_id for f in self.exposures}),
+            "nexus": self.nexus, "clear_reason": self.clear_reason,
             "checked": self.checked,
         }
 

@@ -56,15 +56,38 @@ class Term:
     title: str
 
 
+#: the tests a nexus kind can name (``olivebranch.nexus`` implements each over deal facts)
+NEXUS_TESTS = ("person", "territory", "clearing", "facilitation", "goods", "import", "vessel",
+               "business", "asset", "host_goods", "host_counterparty", "occupied")
+
+
+@dataclass(frozen=True)
+class NexusKind:
+    """One way a regime reaches a deal (``us_person``, ``usd_clearing``, ``eu_business``…):
+    an id used by rules (``olivebranch/rules/nexus.yaml``), the generic test that establishes
+    it from the deal's facts and the regime's persons/territory/currencies, and its legal
+    basis in words."""
+
+    id: str
+    test: str
+    title: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Nexus:
-    """Whom and what a regime reaches (the legal-precision work refines this)."""
+    """Whom and what a regime reaches: its persons, territory, currencies and goods, and the
+    named nexus kinds its rules require."""
 
     persons: frozenset[str] = frozenset()  # nationality or incorporation, ISO-2
     territory: frozenset[str] = frozenset()
     currencies: frozenset[str] = frozenset()
     goods_origin: frozenset[str] = frozenset()
     note: str = ""
+    kinds: tuple[NexusKind, ...] = ()
+
+    def kind(self, kind_id: str) -> NexusKind | None:
+        return next((k for k in self.kinds if k.id == kind_id), None)
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,6 +187,10 @@ class Registry:
         """Regimes for which listings of ``designation_regime`` count."""
         return tuple(r.id for r in self.regimes.values() if designation_regime in r.lists)
 
+    def nexus_kind_ids(self) -> dict[str, str]:
+        """Every nexus kind of every regime -> its regime id."""
+        return {k.id: r.id for r in self.regimes.values() for k in r.nexus.kinds}
+
     def person_regimes(self, jurisdiction: str | None) -> set[str]:
         """Whose 'persons' a party of ``jurisdiction`` is (nexus by nationality/incorporation)."""
         j = (jurisdiction or "").lower()
@@ -220,7 +247,7 @@ def _regime(row: Any, path: Path, i: int) -> Regime:
     nexus = row.get("nexus") or {}
     if not isinstance(nexus, Mapping):
         raise RegistryError(path, f"{where}.nexus", "must be a mapping")
-    bad = set(nexus) - {"persons", "territory", "currencies", "goods_origin", "note"}
+    bad = set(nexus) - {"persons", "territory", "currencies", "goods_origin", "note", "kinds"}
     if bad:
         raise RegistryError(path, f"{where}.nexus", f"unknown field(s) {', '.join(sorted(bad))}")
     own = row.get("ownership")
@@ -240,9 +267,29 @@ def _regime(row: Any, path: Path, i: int) -> Regime:
             currencies=_codes(nexus.get("currencies"), path, f"{where}.nexus.currencies"),
             goods_origin=_codes(nexus.get("goods_origin"), path, f"{where}.nexus.goods_origin"),
             note=str(nexus.get("note") or "").strip(),
+            kinds=_kinds(nexus.get("kinds"), path, f"{where}.nexus.kinds"),
         ),
         ownership=dict(own) if own else None,
     )
+
+
+def _kinds(items: Any, path: Path, where: str) -> tuple[NexusKind, ...]:
+    if items is None:
+        return ()
+    if not isinstance(items, Mapping):
+        raise RegistryError(path, where, "must be a mapping of nexus kind id -> {test, title}")
+    out = []
+    for kid, spec in items.items():
+        spec = {"test": spec} if isinstance(spec, str) else spec
+        if not isinstance(spec, Mapping) or spec.get("test") not in NEXUS_TESTS:
+            raise RegistryError(path, f"{where}.{kid}",
+                                f"needs a 'test', one of {', '.join(NEXUS_TESTS)}")
+        bad = set(spec) - {"test", "title", "params"}
+        if bad:
+            raise RegistryError(path, f"{where}.{kid}", f"unknown field(s) {', '.join(sorted(bad))}")
+        out.append(NexusKind(str(kid), str(spec["test"]), str(spec.get("title") or kid).strip(),
+                             dict(spec.get("params") or {})))
+    return tuple(out)
 
 
 def _terms(items: Any, path: Path, section: str) -> tuple[Term, ...]:

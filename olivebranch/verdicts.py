@@ -39,6 +39,7 @@ from olivebranch.evaluation import GROUP_FACTS, SECTORAL_FACTS, STATUS_FACTS, ev
 from olivebranch.facts import deal_facts
 from olivebranch.findings import DealVerdict, Finding, RegimeVerdict
 from olivebranch.listings import Listings
+from olivebranch.nexus import NexusHit, deal_nexus
 from olivebranch.ownership.graph import OwnershipGraph
 from olivebranch.regimes import Registry, registry
 from olivebranch.resolution import AMBIGUITY_MARGIN, CROSS_SOURCE_MARGIN, Candidate, PartyMatcher
@@ -76,6 +77,7 @@ class Engine:
         self.snapshots = snapshots or Snapshots(store, reg=self.registry, index=match_index)
         self.packs = packs
         self._facts: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._nexus: dict[str, tuple[str, dict[str, dict[str, list[NexusHit]]]]] = {}
         self._resolvers: dict[int, PartyMatcher] = {}
         self._by_day: dict[date, PartyMatcher] = {}
         self._lock = threading.RLock()
@@ -237,6 +239,24 @@ class Engine:
                                  lambda e: self.caption(e, ctx.as_of))
             for p in deal.parties
         }
+        delisted = set().union(*(ctx.delisted.get(lr, ()) for lr in lists)) if lists else set()
+        for p in deal.parties:
+            st = statuses[p.id]
+            if st.match == "none" and delisted:
+                ids = {*p.pin, *(c.entity_id for c in self.resolve(p, ctx.as_of))} & delisted
+                if ids:
+                    # the scenario removed its entries: what is known of it is the delisting
+                    st.match = "delisted"
+                    st.notes.append(f"delisted under {regime} by the scenario "
+                                    f"({', '.join(sorted(ids))})")
+        for p in deal.screened_parties()[len(deal.parties):]:
+            # the asset as the target when none is named: kept only if its name is listed
+            st = listing_status(p, regime, self.resolve(p, ctx.as_of), view,
+                                lambda e: self.caption(e, ctx.as_of))
+            if st.match == "listed":
+                st.owners_known = True
+                st.notes.append("the asset's own name is listed (no target named in the deal)")
+                statuses[p.id] = st
         owned_targets = {s.in_ for s in deal.stakes}
         for pid, st in statuses.items():
             st.owners_known = pid in owned_targets
@@ -249,6 +269,15 @@ class Engine:
         return statuses
 
     # ------------------------------------------------------------------ assessment
+    def nexus(self, deal: Deal) -> dict[str, dict[str, list[NexusHit]]]:
+        """The deal's nexus kinds per regime (cached per deal content)."""
+        key = deal.model_dump_json()
+        hit = self._nexus.get(deal.id)
+        if hit is None or hit[0] != key:
+            hit = (key, deal_nexus(deal, self.registry, self.regimes))
+            self._nexus[deal.id] = hit
+        return hit[1]
+
     def facts(self, deal: Deal) -> dict[str, Any]:
         key = deal_key(deal) + deal.model_dump_json(include={"asset", "activity"})
         hit = self._facts.get(deal.id)
@@ -261,15 +290,21 @@ class Engine:
                regimes: Iterable[str] | None = None) -> DealVerdict:
         regimes = tuple(regimes or self.regimes)
         base = self.facts(deal)
+        nexus = self.nexus(deal)
         out: dict[str, RegimeVerdict] = {}
+        screened = deal.screened_parties()
         parties_out: dict[str, dict[str, Any]] = {
-            p.id: {"name": p.name, "role": p.role, **({"cleared": p.cleared} if p.cleared else {})}
-            for p in deal.parties}
+            p.id: {"name": p.name, "role": p.role, **({"cleared": p.cleared} if p.cleared else {}),
+                   **({"implied": True} if p.implied else {})}
+            for p in screened}
         for regime in regimes:
             statuses = self.party_statuses(deal, ctx, regime)
             for pid, st in statuses.items():
                 parties_out[pid][regime] = st.summary()
-            out[regime] = evaluate_regime(deal, ctx, regime, base, statuses)
+            out[regime] = evaluate_regime(deal, ctx, regime, base, statuses,
+                                          nexus.get(regime, {}), screened)
+        parties_out = {k: v for k, v in parties_out.items()
+                       if not v.get("implied") or any(r in v for r in regimes)}
         return DealVerdict(
             deal_id=deal.id, title=deal.title, as_of=ctx.as_of, scenario=ctx.scenario,
             regimes=out, uncertain=[u.model_dump() for u in deal.uncertain], parties=parties_out,

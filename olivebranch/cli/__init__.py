@@ -18,13 +18,14 @@ from olivebranch.errors import OliveBranchError
 
 HELP = "Can this cross-border energy or critical-minerals deal go ahead, and why?"
 #: The command modules, in the order the help lists their commands.
-MODULES = ("lists", "screen", "owners", "assess", "deals", "scenario", "serve", "parties", "export",
-           "monitor", "audit")
+MODULES = ("lists", "screen", "owners", "assess", "deals", "scenario", "unlock", "calendar",
+           "serve", "parties", "export", "monitor", "audit")
 #: Top-level command or group name -> the module that registers it.
 COMMANDS = {"lists": "lists", "entity": "lists", "screen": "screen", "compare": "screen",
             "owners": "owners", "assess": "assess", "deals": "deals", "deal": "deals",
-            "scenario": "scenario", "serve": "serve", "keys": "serve", "parties": "parties",
-            "export": "export", "review": "screen", "monitor": "monitor", "audit": "audit"}
+            "scenario": "scenario", "unlock": "unlock", "calendar": "calendar", "serve": "serve",
+            "keys": "serve", "parties": "parties", "export": "export", "review": "screen",
+            "monitor": "monitor", "audit": "audit"}
 
 
 def build_app(modules: Sequence[str] = MODULES, *, group: bool = False) -> typer.Typer:

@@ -293,7 +293,7 @@ def compare_cmd(
 
         _write(comparison_table(run_a, run_b, only_moved=not all_deals), output, fmt, bom)
         return
-    diffs = [d for d in diff(run_a, run_b) if d.moves or all_deals]
+    diffs = [d for d in diff(run_a, run_b) if d.moves or d.stopped or d.started or all_deals]
     if fmt == "json":
         typer.echo(json.dumps({"a": run_a.name, "b": run_b.name,
                                "deals": [d.as_dict() for d in diffs]}, indent=2,
@@ -301,10 +301,38 @@ def compare_cmd(
         return
     rows = [
         [d.deal_id, "; ".join(str(m) for m in d.moves) or "-",
+         "; ".join(f"{r}:{', '.join(ids)}" for r, ids in d.stopped.items()) or "-",
          "; ".join(f"{x.regime}:{x.rule_id} · {x.lifted_by}" for x in d.remaining)]
         for d in diffs
     ]
-    _emit_table(f"{run_a.name} → {run_b.name}", ["deal", "moved", "still blocked by"], rows, fmt)
+    _emit_table(f"{run_a.name} → {run_b.name}",
+                ["deal", "moved", "rules stopped firing", "still blocked by"], rows, fmt)
+
+
+# ------------------------------------------------------------------------------ timeline
+@scenario_app.command("timeline")
+def timeline_cmd(
+    name: str = typer.Argument(..., help="Scenario name (bundled or saved) or a .yaml file."),
+    months: int = typer.Option(24, "--months", help="Months to evaluate (first of each month)."),
+    start: str | None = typer.Option(None, "--from", help="First day (default: today)."),
+    regime: list[str] = typer.Option(None, "--regime", help="Regimes, e.g. us,eu (default all)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Verdicts month by month: when each change, EU veto, phase or expiry moves each deal."""
+    from olivebranch.scenarios.timeline import timeline
+
+    choice(fmt, ("table", "json"), "--format")
+    ws = workspace()
+    ws.require_lists(None)
+    tl = timeline(ws, name, day(start, "--from"), months, regimes=regimes(ws, regime))
+    if fmt == "json":
+        typer.echo(json.dumps(tl.as_dict(), indent=2, ensure_ascii=False))
+        return
+    rows = [[m["deal"], m["regime"],
+             " → ".join(f"{s['verdict']} ({s['from']})" for s in m["steps"])]
+            for m in tl.changes()]
+    _emit_table(f"{tl.scenario}: verdicts that move between {tl.days[0]} and {tl.days[-1]}",
+                ["deal", "regime", "verdict (from)"], rows, "table")
 
 
 # ------------------------------------------------------------------------------ summary

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from olivebranch.errors import OliveBranchError
@@ -46,8 +47,24 @@ def _num(value: Any) -> float | None:
         return None
 
 
-def _cmp(fn: Callable[[float, float], bool]) -> Callable[[Any, Any], bool]:
+def _day(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _cmp(fn: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    """A comparison of numbers, or of dates (a date fact against an ISO date)."""
+
     def op(actual: Any, expected: Any) -> bool:
+        if isinstance(actual, date):
+            e = _day(expected)
+            return e is not None and fn(actual, e)
         a, e = _num(actual), _num(expected)
         return a is not None and e is not None and fn(a, e)
 
@@ -219,6 +236,12 @@ def evaluate(
         for leaf in leaves(inner)
     ]
     return Outcome(True, shown)
+
+
+def unknown_facts(cond: Condition, facts: Callable[[str], Any]) -> list[str]:
+    """Facts the condition reads that have no value for this deal (None): a condition that
+    fails only for want of them is undecided, not false."""
+    return sorted({leaf.fact for leaf in leaves(cond) if facts(leaf.fact) is None})
 
 
 def describe_fired(fired: list[dict[str, Any]]) -> str:

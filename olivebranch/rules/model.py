@@ -9,20 +9,28 @@ rule does not define — and names the file and the rule id in the error.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from olivebranch.context import GeneralLicence, Rule
+from olivebranch.context import GeneralLicence, Phase, Rule
 from olivebranch.errors import ParseError
 from olivebranch.facts import known_facts
 from olivebranch.regimes import Registry, registry
 from olivebranch.rules import conditions
 
-PACKS_DIR = Path(__file__).resolve().parent / "packs"
+RULES_DIR = Path(__file__).resolve().parent
+PACKS_DIR = RULES_DIR / "packs"
+#: sidecar files next to the packs: nexus per rule, dated phases, licences per regime
+NEXUS_FILE, PHASES_FILE, LICENCES_DIR = "nexus.yaml", "phases.yaml", "licences"
+LICENCE_FIELDS = {"id", "series", "number", "kind", "issued", "expires", "supersedes",
+                  "authorises", "rules", "scope", "effect", "citation", "confidence", "note",
+                  "title"}
+LICENCE_KINDS = ("general_licence", "exemption", "derogation", "wind_down")
 RULE_FIELDS = {
     "id", "title", "instrument", "article", "citation", "sources", "effective_from",
     "effective_until", "kind", "effect", "lifted_by", "lifted_by_detail", "confidence",
@@ -205,6 +213,157 @@ def _dirs(dirs: PackDirs) -> tuple[str, ...]:
     return tuple(str(d) for d in dirs)
 
 
+def _yaml(path: Path) -> Any:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    except OSError as exc:
+        raise RuleError(path, None, f"cannot read: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else None
+        raise RuleError(path, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+
+
+def _sidecar_dirs(dirs: tuple[str, ...]) -> list[Path]:
+    """Where sidecars are read: the bundled rules directory when the bundled packs are loaded,
+    and every other pack directory itself."""
+    out = []
+    for d in dirs:
+        p = Path(d)
+        out.append(RULES_DIR if p.resolve() == PACKS_DIR else p)
+    return out
+
+
+def apply_nexus(rules: dict[str, Rule], path: Path, reg: Registry) -> None:
+    """``nexus.yaml``: which nexus kinds each rule needs, or ``exposure``."""
+    data = _yaml(path) or {}
+    kinds = reg.nexus_kind_ids()
+    for rid, spec in (data.get("rules") or {}).items():
+        rule = rules.get(rid)
+        if rule is None:
+            continue
+        where = f"rules.{rid}.nexus"
+        value = (spec or {}).get("nexus") if isinstance(spec, Mapping) else None
+        if value == "exposure":
+            rules[rid] = replace(rule, exposure=str(spec.get("exposure") or "exposure"),
+                                 nexus=())
+            continue
+        if not isinstance(value, list) or not value:
+            raise RuleError(path, where, "a list of nexus kinds, or 'exposure'")
+        for k in value:
+            if kinds.get(k) != rule.regime:
+                raise RuleError(path, where, f"'{k}' is not a nexus kind of regime "
+                                f"{rule.regime} (data/regimes.yaml)")
+        rules[rid] = replace(rule, nexus=tuple(value))
+
+
+def apply_phases(rules: dict[str, Rule], path: Path, reg: Registry) -> None:
+    """``phases.yaml``: dated phases per measure, attached to the rules that carry them;
+    ``renewals`` give the last verified end date of measures that lapse unless renewed."""
+    data = _yaml(path) or {}
+    facts = known_facts(reg).__contains__
+    effects = reg.effect_ids
+    for i, m in enumerate(data.get("measures") or []):
+        mid = str(m.get("measure") or f"#{i}")
+        names = [r for r in m.get("rules") or () if r in rules]
+        if not names:
+            continue
+        verified = [_date(h.get("last_verified_until"), path, f"{mid}.renewals")
+                    for h in m.get("renewals") or ()]
+        verified_until = max((v for v in verified if v), default=None)
+        by_rule: dict[str, list[Phase]] = {}
+        for j, ph in enumerate(m.get("phases") or ()):
+            where = f"measure {mid}.phases[{j}]"
+            target = ph.get("rule") or (names[0] if len(names) == 1 else None)
+            if target is None or target not in rules:
+                continue
+            rule = rules[target]
+            if ph.get("effect") not in effects[1:]:
+                raise RuleError(path, f"{where}.effect", f"{ph.get('effect')!r} is not an effect")
+            params = {**rule.params, **(ph.get("params") or {})}
+            try:
+                when = conditions.parse(ph.get("when"), f"{where}.when")
+                conditions.validate(when, facts, params, f"{where}.when")
+            except conditions.ConditionError as exc:
+                raise RuleError(path, where, str(exc)) from None
+            by_rule.setdefault(target, []).append(Phase(
+                from_=_date(ph.get("from"), path, f"{where}.from"),
+                until=_date(ph.get("until"), path, f"{where}.until"),
+                effect=ph["effect"], when=when, params=dict(ph.get("params") or {}),
+                note=_text(ph.get("note"))))
+        for rid in names:
+            rule = rules[rid]
+            phases = tuple(sorted(by_rule.get(rid, ()), key=lambda p: p.from_ or date.min))
+            start, end = rule.effective_from, rule.effective_until
+            if phases:
+                start = min((p.from_ for p in phases if p.from_), default=None)
+                end = None if any(p.until is None for p in phases) else max(
+                    p.until for p in phases if p.until)
+            rules[rid] = replace(rule, phases=phases, effective_from=start, effective_until=end,
+                                 measure=mid, verified_until=verified_until or rule.verified_until)
+
+
+def parse_licence_record(item: Mapping[str, Any], regime: str, path: Path, reg: Registry
+                         ) -> GeneralLicence:
+    """One record of ``licences/<regime>.yaml`` (README there): ``expires`` is the first day
+    no longer covered, so the licence covers ``issued`` .. ``expires - 1``."""
+    gid = item.get("id") if isinstance(item, Mapping) else None
+    where = f"licence {gid or '?'}"
+    if not gid:
+        raise RuleError(path, where, "each licence needs an 'id'")
+    unknown = set(item) - LICENCE_FIELDS
+    if unknown:
+        raise RuleError(path, where, f"unknown field(s) {', '.join(sorted(unknown))}")
+    kind = item.get("kind") or "general_licence"
+    if kind not in LICENCE_KINDS:
+        raise RuleError(path, f"{where}.kind", f"{kind!r} is not one of {', '.join(LICENCE_KINDS)}")
+    effect = item.get("effect") or ("licence_required" if kind == "derogation" else "restricted")
+    if effect not in reg.effect_ids:
+        raise RuleError(path, f"{where}.effect", f"{effect!r} is not an effect")
+    try:
+        scope = conditions.parse(item.get("scope"), f"{where}.scope")
+        conditions.validate(scope, known_facts(reg).__contains__, {}, f"{where}.scope")
+    except conditions.ConditionError as exc:
+        raise RuleError(path, where, str(exc)) from None
+    expires = _date(item.get("expires"), path, f"{where}.expires")
+    citation = item.get("citation")
+    number = str(item.get("number") or gid)
+    return GeneralLicence(
+        id=str(gid), regime=regime,
+        title=str(item.get("title") or f"{'GL' if kind == 'general_licence' else kind} {number}"),
+        citation=str(citation[0] if isinstance(citation, list) and citation else citation or "")
+        or None,
+        effective_from=_date(item.get("issued"), path, f"{where}.issued"),
+        effective_until=expires - timedelta(days=1) if expires else None,
+        condition=scope, effect=effect, rules=tuple(item.get("rules") or ()), kind=kind,
+        number=number, series=item.get("series"), supersedes=item.get("supersedes"),
+        authorises=_text(item.get("authorises")), confidence=str(item.get("confidence") or
+                                                                "uncertain"),
+        note=_text(item.get("note")),
+    )
+
+
+def load_licence_file(path: Path, reg: Registry) -> dict[str, GeneralLicence]:
+    data = _yaml(path) or {}
+    regime = data.get("regime")
+    if regime not in reg.ids:
+        raise RuleError(path, "regime", f"unknown regime {regime!r}")
+    out: dict[str, GeneralLicence] = {}
+    for item in data.get("licences") or []:
+        gl = parse_licence_record(item, regime, path, reg)
+        if gl.id in out:
+            raise RuleError(path, f"licence {gl.id}", "duplicate licence id")
+        out[gl.id] = gl
+    # a successor replaces its predecessor from the day it is issued
+    for gl in list(out.values()):
+        old = out.get(gl.supersedes or "")
+        if old is not None and gl.effective_from is not None:
+            last = gl.effective_from - timedelta(days=1)
+            if old.effective_until is None or old.effective_until > last:
+                out[old.id] = replace(old, effective_until=last)
+    return out
+
+
 @lru_cache(maxsize=8)
 def _load_all(dirs: tuple[str, ...], reg: Registry
               ) -> tuple[dict[str, Rule], dict[str, GeneralLicence]]:
@@ -220,6 +379,21 @@ def _load_all(dirs: tuple[str, ...], reg: Registry
                 raise RuleError(path, f"rule {rid}", "rule id already used in another pack")
         rules.update(r)
         gls.update(g)
+    for d in _sidecar_dirs(dirs):
+        if (d / NEXUS_FILE).is_file():
+            apply_nexus(rules, d / NEXUS_FILE, reg)
+        if (d / PHASES_FILE).is_file():
+            apply_phases(rules, d / PHASES_FILE, reg)
+        for path in sorted((d / LICENCES_DIR).glob("*.yaml")) if (d / LICENCES_DIR).is_dir() else ():
+            for gid, gl in load_licence_file(path, reg).items():
+                old = gls.get(gid)
+                # the fuller record wins; rules that name the pack's entry keep naming it
+                gls[gid] = replace(gl, rules=tuple(dict.fromkeys(
+                    (*gl.rules, *(old.rules if old else ())))))
+    for gl in gls.values():
+        for rid in gl.rules:
+            if rid in rules and gl.regime != rules[rid].regime:
+                raise RuleError(gl.id, "rules", f"rule {rid} is not of regime {gl.regime}")
     return rules, gls
 
 

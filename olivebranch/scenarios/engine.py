@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -101,6 +101,16 @@ class ScenarioEngine:
         self._changed: dict[tuple, tuple[Any, Any, set[str] | None]] = {}
         self._relevant_cache: dict[tuple[str, date], tuple[Any, set[str]]] = {}
         self.stats: Counter[str] = Counter()
+        self._matchers: dict[date, _IndexMatcher] = {}
+        #: the clock's today: a veto (``eu_lapse``) bites at the first expiry after it
+        self.origin: date | None = None
+
+    def matcher(self, day: date) -> Callable[[str], list[tuple[str, str, float, int]]]:
+        """Names in scenario selections resolved with the day's screening index (cached per
+        name: a scenario naming 2,000 companies asks the index 2,000 times, never scans)."""
+        if day not in self._matchers:
+            self._matchers[day] = _IndexMatcher(lambda: self.verdicts.snapshots.index(day))
+        return self._matchers[day]
 
     def index(self, day: date) -> Listings:
         """The listing snapshot of ``day`` (scenario selectors resolve against it)."""
@@ -117,7 +127,9 @@ class ScenarioEngine:
         over ``as_of``; neither: today)."""
         day = scenario_date(scenario, self.lookup) or as_of
         base = self.base_context(day)
-        state = apply_scenario(base, scenario, self.index(base.as_of), self.lookup)
+        state = apply_scenario(base, scenario, self.index(base.as_of), self.lookup,
+                               matcher=self.matcher(base.as_of),
+                               origin=self.origin or as_of or date.today())
         # equal delisting sets share one object, so memo keys compare by identity, not content
         delisted = {r: self._interned.setdefault(v, v) for r, v in state.ctx.delisted.items()}
         return replace(state, ctx=state.ctx.evolve(delisted=delisted))
@@ -289,7 +301,8 @@ class ScenarioEngine:
             for d in deals
         }
         titles = {d.id: d.title for d in deals}
-        relief = any(action_of(c) in ("lift", "delist", "start_licence")
+        relief = any(action_of(c) in ("lift", "delist", "start_licence", "eu_lapse", "host_list",
+                                        "set_effect", "territory")
                      for _, _, c in resolve_changes(scenario, lookup=self.lookup))
         return ScenarioRun(scenario, state, regimes, verdicts, titles,
                            time.perf_counter() - started, relief)
@@ -299,6 +312,27 @@ class ScenarioEngine:
         regimes = tuple(regimes or self.regimes)
         runs = [self.run(s, deals=deals, regimes=regimes, as_of=as_of) for s in scenarios]
         return Matrix(runs, regimes)
+
+
+class _IndexMatcher:
+    """name -> [(record id, caption, score, party)] from a screening index, memoised."""
+
+    def __init__(self, index: Callable[[], Any]) -> None:
+        self._index = index
+        self._memo: dict[str, list[tuple[str, str, float, int]]] = {}
+
+    def __call__(self, name: str) -> list[tuple[str, str, float, int]]:
+        hit = self._memo.get(name)
+        if hit is None:
+            from olivebranch.match.model import Query
+
+            idx = self._index()
+            party = idx.parts.party
+            res = idx.search(Query(name=name, schema="LegalEntity"), limit=8, threshold=0.5)
+            hit = [(r.entity_id, r.caption, r.score, int(party[idx.position(r.entity_id)]))
+                   for r in res]
+            self._memo[name] = hit
+        return hit
 
 
 def _same(a: Rule | None, b: Rule | None) -> bool:

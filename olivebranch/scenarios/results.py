@@ -144,6 +144,10 @@ class DealDiff:
     moves: list[Move]
     remaining: list[Blocker]
     after: dict[str, str] = field(default_factory=dict)
+    #: regime -> rule ids that fired in the baseline and no longer do (and the reverse), even
+    #: where the verdict did not move (e.g. Decree 520 stops while 79/81 still apply)
+    stopped: dict[str, list[str]] = field(default_factory=dict)
+    started: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def cleared(self) -> list[str]:
@@ -156,6 +160,8 @@ class DealDiff:
             "moved": [str(m) for m in self.moves],
             "verdicts": self.after,
             "still_blocked_by": [b.as_dict() for b in self.remaining],
+            "rules_stopped": self.stopped,
+            "rules_started": self.started,
         }
 
 
@@ -170,6 +176,14 @@ def diff(base: ScenarioRun, other: ScenarioRun) -> list[DealDiff]:
             for r in other.regimes
             if base.verdict(deal_id, r) != other.verdict(deal_id, r)
         ]
+        stopped: dict[str, list[str]] = {}
+        started: dict[str, list[str]] = {}
+        for r in other.regimes:
+            before, after = fired(base, deal_id, r), fired(other, deal_id, r)
+            if before - after:
+                stopped[r] = sorted(before - after)
+            if after - before:
+                started[r] = sorted(after - before)
         out.append(
             DealDiff(
                 deal_id,
@@ -177,9 +191,17 @@ def diff(base: ScenarioRun, other: ScenarioRun) -> list[DealDiff]:
                 moves,
                 other.blockers(deal_id),
                 {r: other.verdict(deal_id, r) for r in other.regimes},
+                stopped,
+                started,
             )
         )
     return out
+
+
+def fired(run: ScenarioRun, deal_id: str, regime: str) -> set[str]:
+    """Ids of the rules that fired for a deal under a regime in a run."""
+    rv = run.verdicts[deal_id].regimes.get(regime)
+    return {f.rule_id for f in rv.findings} if rv is not None else set()
 
 
 @dataclass

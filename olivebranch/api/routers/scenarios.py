@@ -171,6 +171,19 @@ def run(request: Request, name: str, as_of: str | None = AS_OF) -> RunResult:
     return run_result(ob.run(name, parse_date(as_of)))
 
 
+@router.get("/{name}/timeline", dependencies=READ, responses=ERRORS,
+            summary="Verdicts month by month under a scenario (when each deal moves)")
+def timeline(request: Request, name: str,
+             months: int = Query(24, ge=1, le=36, description="Months to evaluate"),
+             start: str | None = Query(None, alias="from", max_length=10,
+                                       description="First day (YYYY-MM-DD)")) -> dict[str, Any]:
+    from olivebranch.scenarios.timeline import timeline as run_timeline
+
+    ob = state(request)
+    ob.scenarios.get(name)
+    return run_timeline(ob.workspace, name, parse_date(start, "from"), months).as_dict()
+
+
 @router.get("/{name}/history", dependencies=READ, responses=ERRORS,
             summary="Saved revisions of a user scenario")
 def history(request: Request, name: str) -> list[dict[str, Any]]:
