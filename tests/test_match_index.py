@@ -111,11 +111,16 @@ def test_cli_compare_json() -> None:
     assert data["features"][0]["name"] == "name"
 
 
-def test_cli_screen_table(index: MatchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_screen_table(index: MatchIndex, bundled_store: Store, tmp_path: Path,
+                          monkeypatch: pytest.MonkeyPatch) -> None:
     import olivebranch.cli.screen as screen_cli
     from olivebranch.cli import app
+    from olivebranch.cli.common import workspace
 
-    monkeypatch.setattr(screen_cli, "_index", lambda as_of: index)  # reuse the built index
+    # the bundled store, whatever the caller's home holds; the index built once for the module
+    monkeypatch.setenv("OLIVEBRANCH_DB", str(bundled_store.url))
+    monkeypatch.setenv("OLIVEBRANCH_HOME", str(tmp_path))
+    monkeypatch.setattr(screen_cli, "_screening", lambda as_of: (workspace(), index))
     res = CliRunner().invoke(app, ["screen", "Arctic LNG 2", "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
