@@ -88,6 +88,7 @@ FACTS: dict[str, str] = {
     "stake.acquired_max": "largest increase of any holder's share in a target",
     "parties.groups": "corporate groups of all parties (rosneft, gazprom, novatek, …)",
     "parties.roles": "roles of all parties",
+    "targets.legal_forms": "legal forms of the targets (unknown when no target gives one)",
     # regime-dependent status (computed for the regime being evaluated)
     "parties.any_blocked": "a party is blocked (listed or owned by listed persons) in this regime",
     "parties.any_listed": "a party is directly listed (blocking) in this regime",
@@ -256,6 +257,8 @@ def deal_facts(deal: Deal, reg: Registry | None = None) -> dict[str, Any]:
         "stake.acquired_max": max(acquired, default=0.0),
         "parties.groups": sorted({p.group for p in deal.parties if p.group}),
         "parties.roles": sorted({p.role for p in deal.parties}),
+        "targets.legal_forms": sorted({p.legal_form for p in deal.parties
+                                       if p.role == "target" and p.legal_form}) or None,
         "activity.price_usd_bbl": act.price_usd_bbl,
         "activity.loan_tenor_days": act.loan_tenor_days,
         "activity.new_equity_issue": act.new_equity_issue,
@@ -335,7 +338,8 @@ def party_facts(party: Party, deal: Deal, status: PartyStatus) -> dict[str, Any]
         "party.programs": status.programs,
         "party.match": status.match,
         "party.match_score": status.score,
-        "party.owners_known": status.owners_known,
+        # a natural person has no owners to know
+        "party.owners_known": status.owners_known or party.kind == "person",
         "party.stake_after": stakes[1],
         "party.stake_before": stakes[0],
     }

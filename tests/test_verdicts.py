@@ -48,7 +48,7 @@ CASES = [
     ("arctic-lng-2-us-stake", "us", "prohibited",
      {"US-EO14024-BLOCKING", "US-EO14071-NEW-INVESTMENT", "US-EO14066-ENERGY-INVESTMENT"}),
     ("arctic-lng-2-us-stake", "ru", "host_approval_required",
-     {"RU-DECREES-79-81-GOVCOMMISSION", "RU-DECREE-520-PRESUMED-RENEWED"}),
+     {"RU-DECREES-79-81-GOVCOMMISSION", "RU-DECREE-520-FEC-SHARES"}),
     # an EU utility importing Russian LNG: 19th-package ban and the REPowerEU phase-out law
     ("yamal-lng-eu-utility-import", "eu", "prohibited",
      {"EU-833-LNG-IMPORT-BAN", "EU-GAS-PHASEOUT-REG"}),
