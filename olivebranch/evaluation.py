@@ -22,7 +22,8 @@ from olivebranch.standing import PartyStatus
 
 STATUS_FACTS = frozenset({"party.listed", "party.owned_by_listed", "party.blocked",
                           "party.programs", "party.match", "party.possibly_owned",
-                          "parties.any_blocked", "parties.any_listed"})
+                          "parties.any_blocked", "parties.any_listed", "party.delisted",
+                          "party.owners_known"})
 SECTORAL_FACTS = frozenset({"party.sectoral", "party.ssi_directives", "parties.any_sectoral",
                             "parties.ssi_directives"})
 GROUP_FACTS = frozenset({"party.group", "parties.groups"})
@@ -113,6 +114,14 @@ def fire(rule: Rule, view: FactView, ctx: EvaluationContext) -> Firing | None:
     applies, with the weaker of its and the rule's effect and a note), then licences. A rule
     no phase catches but an exemption or licence covers gives a finding naming it. Pure."""
     day = ctx.as_of
+    if not rule.phases:
+        # one phase: the rule's own dates and effect (the common, fast case)
+        if not rule.in_force(day):
+            return None
+        outcome = conditions.evaluate(rule.condition, view, rule.params)
+        if not outcome.value:
+            return None
+        return _licensed(rule, Firing(outcome, rule.effect, params=rule.params), view, ctx)
     chosen: Firing | None = None
     undecided: Firing | None = None
     base_hit: Firing | None = None
@@ -138,20 +147,30 @@ def fire(rule: Rule, view: FactView, ctx: EvaluationContext) -> Firing | None:
                                       f"the phase from {phase.from_} (the strictest reading)"])
     if chosen is None:
         chosen = undecided
-    lic = rule_licences(rule, ctx) if rule.licences or ctx.general_licences else []
     if chosen is None:
-        # no phase catches it: an exemption in force may be why (named, effect of the licence)
+        # no phase catches it: an exemption the measure itself writes in force may be why
+        # (named, with its conditions: e.g. prior authorisation). Only exemptions: a general
+        # licence authorises what a rule prohibits, it never creates a finding.
         if base_hit is None:
             return None
-        for gl in sorted(lic, key=lambda g: EFFECTS.index(g.effect)):
-            if gl.in_force(day) and conditions.evaluate(gl.condition, view).value:
+        for gl in sorted(rule_licences(rule, ctx), key=lambda g: EFFECTS.index(g.effect)):
+            if gl.kind == "exemption" and gl.in_force(day) \
+                    and conditions.evaluate(gl.condition, view).value:
                 return Firing(base_hit.outcome, gl.effect, base_hit.phase, licence=gl,
                               params=base_hit.params)
         return None
-    if chosen.phase is not None and chosen.phase.note and rule.phases:
+    if chosen.phase is not None and chosen.phase.note:
         chosen.notes.append(f"Phase from {chosen.phase.from_}: {chosen.phase.note}")
+    return _licensed(rule, chosen, view, ctx)
+
+
+def _licensed(rule: Rule, chosen: Firing, view: FactView, ctx: EvaluationContext) -> Firing:
+    """The licence in force whose scope covers the finding and weakens it most (named), or a
+    note on a licence whose status after its last verified expiry is unknown."""
+    day = ctx.as_of
     if rule.verified_until and day > rule.verified_until:
         chosen.notes.append(f"renewal after {rule.verified_until} not verified")
+    lic = rule_licences(rule, ctx) if ctx.general_licences else []
     best: GeneralLicence | None = None
     for gl in lic:
         if not gl.in_force(day) or not conditions.evaluate(gl.condition, view).value:

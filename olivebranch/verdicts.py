@@ -77,7 +77,7 @@ class Engine:
         self.snapshots = snapshots or Snapshots(store, reg=self.registry, index=match_index)
         self.packs = packs
         self._facts: dict[str, tuple[str, dict[str, Any]]] = {}
-        self._nexus: dict[str, tuple[str, dict[str, dict[str, list[NexusHit]]]]] = {}
+        self._nexus: dict[str, tuple[Any, ...]] = {}
         self._resolvers: dict[int, PartyMatcher] = {}
         self._by_day: dict[date, PartyMatcher] = {}
         self._lock = threading.RLock()
@@ -269,14 +269,24 @@ class Engine:
         return statuses
 
     # ------------------------------------------------------------------ assessment
-    def nexus(self, deal: Deal) -> dict[str, dict[str, list[NexusHit]]]:
-        """The deal's nexus kinds per regime (cached per deal content)."""
-        key = deal.model_dump_json()
+    def _per_deal(self, deal: Deal) -> tuple[dict[str, dict[str, list[NexusHit]]], list[Party]]:
+        """The deal's nexus kinds per regime and its screened parties (cached per deal object;
+        another object with the deal's id is compared by content)."""
         hit = self._nexus.get(deal.id)
-        if hit is None or hit[0] != key:
-            hit = (key, deal_nexus(deal, self.registry, self.regimes))
-            self._nexus[deal.id] = hit
-        return hit[1]
+        if hit is not None and hit[0] is deal:
+            return hit[2], hit[3]
+        key = deal.model_dump_json()
+        if hit is None or hit[1] != key:
+            hit = (deal, key, deal_nexus(deal, self.registry, self.regimes),
+                   deal.screened_parties())
+        else:
+            hit = (deal, *hit[1:])
+        self._nexus[deal.id] = hit
+        return hit[2], hit[3]
+
+    def nexus(self, deal: Deal) -> dict[str, dict[str, list[NexusHit]]]:
+        """The deal's nexus kinds per regime, each with why (``olivebranch.nexus``)."""
+        return self._per_deal(deal)[0]
 
     def facts(self, deal: Deal) -> dict[str, Any]:
         key = deal_key(deal) + deal.model_dump_json(include={"asset", "activity"})
@@ -290,9 +300,8 @@ class Engine:
                regimes: Iterable[str] | None = None) -> DealVerdict:
         regimes = tuple(regimes or self.regimes)
         base = self.facts(deal)
-        nexus = self.nexus(deal)
+        nexus, screened = self._per_deal(deal)
         out: dict[str, RegimeVerdict] = {}
-        screened = deal.screened_parties()
         parties_out: dict[str, dict[str, Any]] = {
             p.id: {"name": p.name, "role": p.role, **({"cleared": p.cleared} if p.cleared else {}),
                    **({"implied": True} if p.implied else {})}
