@@ -16,7 +16,7 @@ from olivebranch.context import EFFECTS, EvaluationContext, GeneralLicence, Phas
 from olivebranch.deals.models import Deal, Party
 from olivebranch.facts import FactView, party_facts, regime_facts
 from olivebranch.findings import Finding, RegimeVerdict
-from olivebranch.nexus import NexusHit, party_persons
+from olivebranch.nexus import HOST_SIDE_ROLES, NexusHit, party_persons
 from olivebranch.rules import conditions
 from olivebranch.standing import PartyStatus
 
@@ -46,13 +46,29 @@ def evaluate_regime(deal: Deal, ctx: EvaluationContext, regime: str,
     findings: list[Finding] = []
     checked: list[str] = []
     suppressed: list[Rule] = []
+    obligations: list[Rule] = []
     for rule in sorted(ctx.active_rules(regime), key=lambda r: r.id):
         checked.append(rule.id)
+        if rule.obligation:
+            obligations.append(rule)
+            continue
         if present is not None and rule.nexus and not rule.exposure \
                 and not set(rule.nexus) & present:
             suppressed.append(rule)
             continue
         findings.extend(_rule_findings(rule, deal, ctx, base, rf, statuses, parties, nexus))
+    if obligations and suppressed and _has_parent(deal):
+        # EU Art. 8a: the subsidiary is not reached, its parent must use best efforts
+        bound = [f for r in suppressed
+                 for f in _rule_findings(r, deal, ctx, base, rf, statuses, parties, None)
+                 if EFFECTS.index(f.effect) > EFFECTS.index("risk")]
+        if bound:
+            for rule in obligations:
+                for f in _rule_findings(rule, deal, ctx, base, rf, statuses, parties, None):
+                    f.evidence.append({"kind": "obligation", "would_bind": sorted(
+                        {b.rule_id for b in bound}), "text": "The acting subsidiary is not a "
+                        "person of the regime; the rules it would break if it were are listed."})
+                    findings.append(f)
     findings.sort(key=lambda f: (-EFFECTS.index(f.effect), f.rule_id, f.party or ""))
     verdict = strongest([f.effect for f in findings])
     out = RegimeVerdict(regime, verdict, findings, checked)
@@ -62,6 +78,11 @@ def evaluate_regime(deal: Deal, ctx: EvaluationContext, regime: str,
         out.clear_reason = _clear_reason(deal, ctx, base, rf, statuses, parties, findings,
                                          suppressed)
     return out
+
+
+def _has_parent(deal: Deal) -> bool:
+    acting = {p.id for p in deal.parties if p.role not in HOST_SIDE_ROLES}
+    return any(s.in_ in acting and s.holder not in acting for s in deal.stakes)
 
 
 def _rule_findings(rule: Rule, deal: Deal, ctx: EvaluationContext, base: Mapping[str, Any],

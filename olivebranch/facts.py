@@ -107,6 +107,9 @@ FACTS: dict[str, str] = {
     "party.legal_form": "llc | jsc | pjsc | partnership | state_body | fund | other",
     "party.vessel_flag": "flag state of its vessel",
     "party.implied": "the asset itself, screened as the target (no party is the target)",
+    "party.regimes": "regimes whose person the party is (nationality or incorporation)",
+    "party.parent_of_acting": "holds more than 50% of a party on the acting side of the deal "
+    "(investor, lender, supplier, …) that is a person of another country",
     "party.delisted": "its list entries under this regime were removed by the scenario",
     "party.eu_annex_entry": "its entry number in the EU Annex (not derived yet: unknown)",
     "party.group": "corporate group",
@@ -275,6 +278,12 @@ def deal_facts(deal: Deal, reg: Registry | None = None) -> dict[str, Any]:
     return facts
 
 
+def _parent_of_acting(party: Party, deal: Deal) -> bool:
+    acting = {p.id: p for p in deal.parties if p.role not in COUNTERPARTY_ROLES}
+    return any(s.holder == party.id and s.in_ in acting and max(s.before, s.after) > 50
+               and acting[s.in_].jurisdiction != party.jurisdiction for s in deal.stakes)
+
+
 def _contract_facts(deal: Deal) -> dict[str, Any]:
     c, d, goods = deal.contract, deal.deliveries, deal.goods
     amended = None
@@ -320,6 +329,11 @@ def party_facts(party: Party, deal: Deal, status: PartyStatus) -> dict[str, Any]
         "party.legal_form": party.legal_form,
         "party.vessel_flag": party.vessel_flag,
         "party.implied": party.implied,
+        "party.regimes": sorted(registry().person_regimes(party.incorporated_in or
+                                                          party.jurisdiction)
+                                | {r for n in party.nationality
+                                   for r in registry().person_regimes(n)}),
+        "party.parent_of_acting": _parent_of_acting(party, deal),
         "party.delisted": status.match == "delisted",
         "party.eu_annex_entry": None,
         "party.group": party.group,

@@ -119,6 +119,13 @@ uk_ship = deal("ukship", RU_LNG, ["maritime_transport"],
                 party("seller", "ru", "seller"), owner("holder")], [own("holder", "seller")],
                activity={"products": ["lng"]}, cargo={"destinations": ["cn"]})
 
+art8a = deal("art8a", {"country": "ru", "sectors": ["gas"]}, ["equity"],
+              [party("sub", "rs", "investor"), party("parent", "fr", "partner",
+                                                      name="Zyxwq Parent Groupe"),
+               party("target", "ru", "target"), owner("holder")],
+              [own("parent", "sub"), own("holder", "target", 90),
+               {"holder": "sub", "in": "target", "before": 0, "after": 10}])
+
 # (2) exposure -----------------------------------------------------------------------------
 ffi = deal("ffi", RU_OIL, ["financing"],
            [party("bank", "tr", "lender"),
@@ -220,6 +227,16 @@ crimea = deal("crimea", {"country": "ua", "sectors": ["gas"], "occupied": "crime
                party("cng", "ua", "seller", name="Chernomorneftegaz", pin=["ofac-16736"])],
               activity={"products": ["pipeline_gas"]})
 
+asset_listed = deal("asset-listed", {**RU_LNG, "name": "LLC Arctic LNG 2"}, ["offtake"],
+                    [party("buyer", "us", "offtaker"), party("seller", "ru", "seller"),
+                     owner("holder")], [own("holder", "seller")],
+                    activity={"products": ["lng"]}, cargo={"destinations": ["in"]})
+us_desk = deal("us-desk", RU_OIL, ["offtake"],
+               [party("trader", "ch", "offtaker", acts_from=["us"]),
+                party("gpn", "ru", "seller", name="Gazprom Neft", pin=["ofac-17143"],
+                      group="gazprom_neft")],
+               activity={"products": ["crude_oil"]}, cargo={"destinations": ["in"]})
+
 # (6) host-state scope ---------------------------------------------------------------------
 ELKON = {"country": "ru", "sectors": ["uranium"], "federal_significance": True, "strategic": True}
 
@@ -278,6 +295,8 @@ CASES = [
          {"eu": {"EU-833-ART3A-NEW-INVESTMENT"}}),
     Case("eu-vessel", "2026-06-01", vessel, {"eu": "prohibited", "us": "clear", "uk": "clear"},
          {"eu": {"EU-833-ART3N-PRICE-CAP-EXCEEDED"}}),
+    Case("art-8a-best-efforts", "2026-06-01", art8a, {"eu": "risk"},
+         {"eu": {"EU-833-ART8A-BEST-EFFORTS"}}, {"eu": {"EU-833-ART3A-NEW-INVESTMENT"}}),
     Case("uk-ship-lng-ban-2027", "2027-06-01", uk_ship, {"uk": "prohibited"},
          {"uk": {"UK-LNG-MARITIME-SERVICES"}}),
     Case("uk-ship-lng-ban-not-yet", "2026-06-01", uk_ship, {"uk": "clear"}, {},
@@ -327,8 +346,10 @@ CASES = [
          {"us": {"US-EO14068-TRADE"}}),
     Case("decree-961-stale", "2026-09-01", decree961, {"ru": "restricted"},
          {"ru": {"RU-PRICECAP-RETALIATION"}}),
+    # (a lender is an investor for the investment ban)
     Case("ssi-tenor-30", "2026-06-01", tenor("t30", 30), {"us": "prohibited"},
-         {"us": {"US-EO14024-DIR3-DEBT-EQUITY"}}, {"us": {"US-SSI-DIR2-ENERGY-DEBT"}}),
+         {"us": {"US-EO14024-DIR3-DEBT-EQUITY", "US-EO14071-NEW-INVESTMENT"}},
+         {"us": {"US-SSI-DIR2-ENERGY-DEBT"}}),
     Case("ssi-tenor-10", "2026-06-01", tenor("t10", 10), {}, {},
          {"us": {"US-EO14024-DIR3-DEBT-EQUITY", "US-SSI-DIR2-ENERGY-DEBT"}}),
     # licences
@@ -344,6 +365,12 @@ CASES = [
     Case("uk-wind-down-over", "2025-12-01", uk_wind, {"uk": "prohibited"}),
     Case("scenario-licence-131c", "2026-06-01", lig, {"us": "restricted"},
          {"us": {"US-SDN-ROSNEFT-LUKOIL"}}, scenario="gl131c-test"),
+    Case("listed-asset-screened-as-target", "2026-06-01", asset_listed, {"us": "prohibited"},
+         {"us": {"US-EO14024-BLOCKING"}}),
+    Case("us-territory-desk", "2026-06-01", us_desk, {"us": "prohibited"},
+         {"us": {"US-CAATSA-CODIFIED-BLOCKING"}}),
+    Case("clear-reason-no-nexus", "2026-06-01", ffi, {"uk": "clear", "eu": "clear"},
+         reason={"uk": "no nexus"}),
     # lifting authority and blocking split
     Case("vtb-is-ssi-only", "2026-06-01", vtb, {"us": "prohibited"},
          {"us": {"US-EO14024-BLOCKING"}}, {"us": {"US-CAATSA-CODIFIED-BLOCKING"}}),
@@ -414,6 +441,9 @@ def test_pinned_legal_case(engine, case: Case) -> None:
     for regime, ids in case.never.items():
         fired = set(verdict.regimes[regime].rule_ids)
         assert not ids & fired, (regime, ids & fired)
+    for regime, prefix in case.reason.items():
+        assert (verdict.regimes[regime].clear_reason or "").startswith(prefix), \
+            verdict.regimes[regime].clear_reason
 
 
 def test_case_count() -> None:

@@ -494,6 +494,9 @@ def test_nexus_sidecar_covers_every_rule() -> None:
         if rid in exposure:
             assert v["exposure"]
             continue
+        if v["nexus"] == "obligation":  # EU Art. 8a: binds the parent, not the subsidiary
+            assert rules[rid].obligation
+            continue
         assert v["nexus"] and set(v["nexus"]) <= kinds, rid
         regime = rules[rid].regime
         assert all(k.startswith((regime + "_", "usd_") if regime == "us" else regime + "_")
