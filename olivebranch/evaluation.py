@@ -287,9 +287,13 @@ def finding(rule: Rule, hit: Firing, view: FactView, ctx: EvaluationContext,
     if hit.licence is not None:
         gl = hit.licence
         licence = gl.id
-        words = {"clear": "Authorised", "restricted": "Authorised, on its terms,",
-                 "licence_required": "May be authorised by a competent authority under"}
-        text += f" {words.get(gl.effect, 'Covered')} by {gl.title}."
+        if gl.kind == "derogation":
+            words = "May be authorised by a competent authority under"
+        elif gl.effect == EFFECTS[0]:
+            words = "Authorised by"
+        else:
+            words = "Authorised, on its terms, by"
+        text += f" {words} {gl.title}."
         evidence.append({"kind": "licence", "licence": gl.id, "title": gl.title,
                          "number": gl.number, "licence_kind": gl.kind,
                          "issued": gl.effective_from.isoformat() if gl.effective_from else None,
