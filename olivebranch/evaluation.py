@@ -246,9 +246,10 @@ def finding(rule: Rule, hit: Firing, view: FactView, ctx: EvaluationContext,
             evidence.extend({**c, "ambiguous": True} for c in st.candidates)
         evidence.extend(e for e in st.entries if e.get("designation") != "sectoral")
         evidence.extend(st.paths)
-    elif fired_facts & {"parties.any_blocked", "parties.any_listed"}:
+    if fired_facts & {"parties.any_blocked", "parties.any_listed"}:
+        # the listed parties the rule is about (for an exposure: whom the party deals with)
         for s in statuses.values():
-            if s.blocked:
+            if s.blocked and s is not st:
                 evidence.extend(s.entries)
                 evidence.extend(s.paths)
     if fired_facts & SECTORAL_FACTS:
@@ -293,7 +294,7 @@ def finding(rule: Rule, hit: Firing, view: FactView, ctx: EvaluationContext,
             words = "Authorised by"
         else:
             words = "Authorised, on its terms, by"
-        text += f" {words} {gl.title}."
+        text += f" {words} {gl.title}" + (f" ({gl.id})." if gl.id not in gl.title else ".")
         evidence.append({"kind": "licence", "licence": gl.id, "title": gl.title,
                          "number": gl.number, "licence_kind": gl.kind,
                          "issued": gl.effective_from.isoformat() if gl.effective_from else None,

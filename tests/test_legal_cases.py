@@ -448,3 +448,56 @@ def test_pinned_legal_case(engine, case: Case) -> None:
 
 def test_case_count() -> None:
     assert len(CASES) >= 30
+
+
+# `assess --as-of` at the four dates of the issue: the phase in force each time
+DATES = ("2024-06-01", "2025-06-01", "2026-06-01", "2027-06-01")
+DATED = [
+    # (deal, regime, rule, effect of its finding at each date; None = no finding)
+    (lng_import("lng-st", date="2025-03-01", term="short_term"), "eu", "EU-833-LNG-IMPORT-BAN",
+     (None, None, "prohibited", "prohibited")),
+    (lng_import("lng-lt", date="2024-05-01", term="long_term"), "eu", "EU-833-LNG-IMPORT-BAN",
+     (None, None, "clear", "prohibited")),
+    (uranium, "us", "US-URANIUM-IMPORT-ACT",
+     (None, "licence_required", "licence_required", "licence_required")),
+    (crude("rn", "rosneft"), "us", "US-SDN-ROSNEFT-LUKOIL",
+     (None, None, "prohibited", "prohibited")),
+    (crude("gn", "gazprom_neft"), "us", "US-SDN-GAZPROMNEFT-SURGUT",
+     (None, "prohibited", "prohibited", "prohibited")),
+    (services, "us", "US-EO14071-SERVICES", (None, "prohibited", "prohibited", "prohibited")),
+]
+
+
+@pytest.mark.parametrize(("data", "regime", "rule", "effects"), DATED,
+                         ids=[f"{r}-{d['id']}" for d, _, r, _ in DATED])
+def test_phase_in_force_at_each_date(engine, data, regime, rule, effects) -> None:
+    d = deal_from_data(data)
+    for day, expected in zip(DATES, effects, strict=True):
+        rv = engine.assess(d, engine.base_context(D(day))).regimes[regime]
+        got = {f.effect for f in rv.findings if f.rule_id == rule}
+        assert got == ({expected} if expected else set()), (day, got)
+
+
+def test_findings_name_licences_phases_and_stale_renewals(engine) -> None:
+    v = engine.assess(deal_from_data(lig), engine.base_context(D("2026-01-10")))
+    f = next(f for f in v.regimes["us"].findings if f.rule_id == "US-SDN-ROSNEFT-LUKOIL")
+    assert f.licence and f.licence.startswith("US-GL-131") and f.licence in f.text
+    assert any(e["kind"] == "licence" and e["number"] for e in f.evidence)
+    late = engine.assess(deal_from_data(lig), engine.base_context(D("2026-03-15")))
+    f = next(f for f in late.regimes["us"].findings if f.rule_id == "US-SDN-ROSNEFT-LUKOIL")
+    assert f.licence is None and "not verified" in (f.notes or "")
+    d961 = engine.assess(deal_from_data(decree961), engine.base_context(D("2026-09-01")))
+    f = next(f for f in d961.regimes["ru"].findings if f.rule_id == "RU-PRICECAP-RETALIATION")
+    assert "renewal after 2026-06-30 not verified" in (f.notes or "")
+    # an exposure is shown apart and names the exposed party and the listed one's entry
+    ex = engine.assess(deal_from_data(ffi), engine.base_context(D("2026-06-01"))).regimes["us"]
+    assert {f.rule_id for f in ex.exposures} >= {"US-EO14114-FFI", "US-CAATSA-228-FACILITATION"}
+    caatsa = next(f for f in ex.exposures if f.rule_id == "US-CAATSA-228-FACILITATION")
+    assert any(e["kind"] == "list_entry" and e["entity_id"] == "ofac-17143"
+               for e in caatsa.evidence)
+    assert ex.to_dict()["exposures"] and not ex.blockers
+    # the unknown-tenor loan keeps the rule's own effect and says which fact was missing
+    unknown = deal_from_data({**tenor("tx", 0), "activity": {"types": ["financing"]}})
+    rv = engine.assess(unknown, engine.base_context(D("2026-06-01"))).regimes["us"]
+    f = next(f for f in rv.findings if f.rule_id == "US-EO14024-DIR3-DEBT-EQUITY")
+    assert f.effect == "restricted" and "activity.loan_tenor_days not given" in (f.notes or "")
