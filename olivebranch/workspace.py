@@ -19,27 +19,29 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from olivebranch.catalogue import DealCatalogue, ScenarioCatalogue
-from olivebranch.deals.loader import DEALS_DIR
-from olivebranch.deals.models import Deal
 from olivebranch.errors import NotFound, OliveBranchError
-from olivebranch.findings import DealVerdict
 from olivebranch.memo import ResultCache, code_digest, digest, files_digest, registry_files
 from olivebranch.paths import workspace_cache
 from olivebranch.regimes import Registry, registry
-from olivebranch.rules.model import PACKS_DIR, PackDirs
-from olivebranch.scenarios.model import SCENARIOS_DIR, Scenario, scenario_chain
-from olivebranch.scenarios.results import Matrix, ScenarioRun
 from olivebranch.store import Store
 
 if TYPE_CHECKING:
+    # imported where used: ``screen`` builds a workspace for its listing snapshot only and
+    # should not pay for the deal and scenario models (pydantic) at every start
+    from olivebranch.catalogue import DealCatalogue, ScenarioCatalogue
+    from olivebranch.deals.models import Deal
+    from olivebranch.findings import DealVerdict
+
     # the engine and the lists are loaded when a question needs them (a command whose answer
     # is on disk never loads them)
     from olivebranch.listings import Listings
     from olivebranch.match.index import MatchIndex
     from olivebranch.ownership.analysis import OwnershipAnalysis
+    from olivebranch.rules.model import PackDirs
     from olivebranch.scenarios.apply import ScenarioState
     from olivebranch.scenarios.engine import ScenarioEngine
+    from olivebranch.scenarios.model import Scenario
+    from olivebranch.scenarios.results import Matrix, ScenarioRun
     from olivebranch.snapshot import Snapshots
     from olivebranch.verdicts import Engine
 
@@ -84,8 +86,8 @@ class Workspace:
         clock: Clock | None = None,
         reg: Registry | None = None,
         packs: PackDirs = None,
-        deals_dir: Path = DEALS_DIR,
-        scenarios_dir: Path = SCENARIOS_DIR,
+        deals_dir: Path | None = None,
+        scenarios_dir: Path | None = None,
         index: MatchIndex | None = None,
         index_cache: bool = True,
         cache_dir: Path | None = None,
@@ -96,8 +98,9 @@ class Workspace:
         self.clock: Clock = clock or SystemClock()
         self.registry = reg or registry()
         self.packs = packs
-        self.deals = DealCatalogue(store, deals_dir)
-        self.scenarios = ScenarioCatalogue(store, scenarios_dir)
+        self._deals_dir, self._scenarios_dir = deals_dir, scenarios_dir
+        self._deals: DealCatalogue | None = None
+        self._scenarios: ScenarioCatalogue | None = None
         self._index, self._index_cache, self._cache_dir = index, index_cache, cache_dir
         self._short_lived = short_lived
         self._snapshots: Snapshots | None = None
@@ -111,6 +114,26 @@ class Workspace:
         self._scenario_engine: tuple[int, ScenarioEngine] | None = None
         self._runs: OrderedDict[tuple, ScenarioRun] = OrderedDict()
         self._ownership: OrderedDict[tuple, OwnershipAnalysis] = OrderedDict()
+
+    @property
+    def deals(self) -> DealCatalogue:
+        """The deal catalogue: bundled files and deals saved by users (built on first use)."""
+        if self._deals is None:
+            from olivebranch.catalogue import DealCatalogue
+            from olivebranch.deals.loader import DEALS_DIR
+
+            self._deals = DealCatalogue(self.store, self._deals_dir or DEALS_DIR)
+        return self._deals
+
+    @property
+    def scenarios(self) -> ScenarioCatalogue:
+        """The scenario catalogue: bundled files and scenarios saved by users."""
+        if self._scenarios is None:
+            from olivebranch.catalogue import ScenarioCatalogue
+            from olivebranch.scenarios.model import SCENARIOS_DIR
+
+            self._scenarios = ScenarioCatalogue(self.store, self._scenarios_dir or SCENARIOS_DIR)
+        return self._scenarios
 
     @property
     def snapshots(self) -> Snapshots:
@@ -188,6 +211,8 @@ class Workspace:
     # ------------------------------------------------------------------ answers on disk
     def _key(self, kind: str, day: date, *parts: object) -> str | None:
         """Key of a stored answer: everything it depends on (see ``olivebranch.memo``)."""
+        from olivebranch.rules.model import PACKS_DIR
+
         if self.results is None:
             return None
         if self._inputs is None:
@@ -199,6 +224,8 @@ class Workspace:
         return digest(self._inputs, self.store.versions_stamp(), kind, day.isoformat(), *parts)
 
     def _chain(self, scenario: Scenario) -> list[str]:
+        from olivebranch.scenarios.model import scenario_chain
+
         return [s.model_dump_json() for s in scenario_chain(scenario,
                                                             lookup=self.scenarios.lookup)]
 
@@ -208,7 +235,9 @@ class Workspace:
         return self.snapshots.index(self.day(as_of))
 
     def listings(self, as_of: date | None = None) -> Listings:
-        return self.engine.listings(self.day(as_of))
+        """Who is listed where on ``as_of``: the snapshot the engine reads too (without
+        building the engine, so ``screen`` stays light)."""
+        return self.snapshots.on(self.day(as_of)).listings
 
     def ownership(self, as_of: date | None = None) -> OwnershipAnalysis:
         """Every regime's ownership status over the whole stored graph on ``as_of``."""
@@ -231,6 +260,8 @@ class Workspace:
     # ------------------------------------------------------------------ catalogue
     def deal(self, ref: str | Deal) -> Deal:
         """A deal: given, by catalogue id, or from a deal file."""
+        from olivebranch.deals.models import Deal
+
         if isinstance(ref, Deal):
             return ref
         found = self.deals.find(ref)
@@ -246,6 +277,8 @@ class Workspace:
 
     def scenario(self, ref: str | Scenario) -> Scenario:
         """A scenario: given, by catalogue name, or from a scenario file."""
+        from olivebranch.scenarios.model import Scenario
+
         return ref if isinstance(ref, Scenario) else self.scenarios.resolve(ref)
 
     # ------------------------------------------------------------------ engines
@@ -274,6 +307,8 @@ class Workspace:
         """Verdicts of the catalogue (or of ``deals``) under a scenario on a day. Runs of the
         whole catalogue under a named scenario are cached until the lists, the catalogue or
         the day change."""
+        from olivebranch.scenarios.results import ScenarioRun
+
         day = self.day(as_of)
         s = self.scenario(scenario)
         regs = tuple(regimes) if regimes is not None else None
@@ -302,6 +337,8 @@ class Workspace:
     def matrix(self, scenarios: Sequence[str | Scenario], as_of: date | None = None, *,
                deals: Sequence[str | Deal] | None = None,
                regimes: Iterable[str] | None = None) -> Matrix:
+        from olivebranch.scenarios.results import Matrix
+
         runs = [self.run(s, as_of, deals=deals, regimes=regimes) for s in scenarios]
         return Matrix(runs, tuple(regimes) if regimes is not None else self.engine.regimes)
 
@@ -317,6 +354,8 @@ class Workspace:
                     ) -> list[DealVerdict]:
         """Several deals' verdicts under one scenario on one day (each kept on disk in a
         short-lived process, so asking again reads it back)."""
+        from olivebranch.findings import DealVerdict
+
         items = [self.deal(d) for d in deals]
         day = self.day(as_of)
         s = self.scenario(scenario)

@@ -114,3 +114,15 @@ def test_name_cleaning_never_fails_and_is_idempotent(text: str) -> None:
     for kind in ("person", "org", "object"):
         form = analyze(text, kind)
         assert all(t.fold for t in form.tokens)
+
+
+def test_the_stored_cf_table_is_the_unicode_database_s():
+    """The invisible-character table kept for this Python's Unicode version is what a scan of
+    every code point finds (a new Python with another Unicode version scans instead)."""
+    import unicodedata
+
+    from olivebranch import text_hygiene
+
+    known = text_hygiene._CF_RANGES.get(unicodedata.unidata_version)
+    assert known is None or known == text_hygiene.scan_cf_ranges()
+    assert text_hygiene.cf_ranges() == text_hygiene.scan_cf_ranges()

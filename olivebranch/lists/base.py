@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
-from followthemoney import EntityProxy, model
+from typing import TYPE_CHECKING
 
 from olivebranch.errors import ParseError
 from olivebranch.text_hygiene import MAX_NAME_LENGTH, has_lone_surrogate
+
+if TYPE_CHECKING:
+    from followthemoney import EntityProxy
 
 # Hard limits against hostile input (huge fields, zip bombs, endless files).
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -108,6 +110,8 @@ def is_number(value: object) -> bool:
 
 
 def make(schema: str, entity_id: str) -> EntityProxy:
+    from followthemoney import model
+
     proxy = model.make_entity(schema)
     proxy.id = entity_id
     return proxy

@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-
-from followthemoney import EntityProxy
+from typing import TYPE_CHECKING
 
 from olivebranch.errors import ParseError
 from olivebranch.lists.base import (
@@ -37,6 +36,9 @@ from olivebranch.lists.fields import (
     text,
     xlsx_rows,
 )
+
+if TYPE_CHECKING:
+    from followthemoney import EntityProxy
 
 AUTHORITY = "Australia (Department of Foreign Affairs and Trade)"
 ID_PREFIX = "au-dfat-"

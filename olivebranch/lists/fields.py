@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from followthemoney import EntityProxy
-from followthemoney.types import registry
+from typing import TYPE_CHECKING, Any
 
 from olivebranch.lists.base import check_field
+
+if TYPE_CHECKING:
+    from followthemoney import EntityProxy
 
 _WS = re.compile(r"\s+")
 _NEEDS_WS = re.compile(r"\s\s|[^\S ]")  # a run of whitespace, or any non-space whitespace
@@ -73,6 +73,8 @@ class Values:
 @lru_cache(maxsize=4096)
 def country_code(name: str | None) -> str | None:
     """ISO-2 lowercase code for a country name or code (``None`` when unknown)."""
+    from followthemoney.types import registry
+
     if not name:
         return None
     s = name.strip()

@@ -9,16 +9,20 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-
-from followthemoney import EntityProxy, model
-from followthemoney.exc import InvalidData
+from typing import TYPE_CHECKING
 
 from olivebranch.errors import ParseError
 from olivebranch.lists.base import MAX_FIELD_CHARS, ListingRule, ParseResult, SourceSpec, check_size
 
+if TYPE_CHECKING:
+    from followthemoney import EntityProxy
+
 
 def read_ftm(path: Path, *, max_line: int = 4 * MAX_FIELD_CHARS) -> list[EntityProxy]:
     """Read and validate every line; the first bad line raises a ``ParseError`` naming it."""
+    from followthemoney import model
+    from followthemoney.exc import InvalidData
+
     check_size(path)
     out: dict[str, EntityProxy] = {}
     first_line: dict[str, int] = {}

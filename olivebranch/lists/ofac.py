@@ -18,9 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from followthemoney import EntityProxy
-from followthemoney.exc import InvalidData
+from typing import TYPE_CHECKING
 
 from olivebranch.errors import ParseError, WrongSourceError
 from olivebranch.lists.base import (
@@ -42,6 +40,9 @@ from olivebranch.lists.ofac_files import (
 )
 from olivebranch.lists.ofac_remarks import IdDocument, Remarks, country_code, parse_remarks
 from olivebranch.lists.textfile import LineReader, head, looks_binary, other_format
+
+if TYPE_CHECKING:
+    from followthemoney import EntityProxy
 
 AUTHORITY = "US Treasury OFAC"
 DETAIL_URL = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={}"
@@ -598,6 +599,8 @@ def _vessel_columns(entity: EntityProxy, row: Record, by_name: dict[str, list[st
 
 def _dedupe(entities: list[EntityProxy], file_name: str) -> list[EntityProxy]:
     """Merge entities that share an id (e.g. an address number reused by two entries)."""
+    from followthemoney.exc import InvalidData
+
     out: dict[str, EntityProxy] = {}
     for e in entities:
         assert e.id is not None

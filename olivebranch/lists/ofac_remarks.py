@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from followthemoney.types import registry
-
 MONTHS = {
     m: i
     for i, m in enumerate(
@@ -107,6 +105,8 @@ def country_code(name: str | None) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _country_code(name: str) -> str | None:
+    from followthemoney.types import registry
+
     return registry.country.clean(name)
 
 
@@ -269,6 +269,8 @@ def parse_remarks(text: str | None) -> Remarks:
 
 
 def _parse_part(raw: str, out: Remarks) -> None:
+    from followthemoney.types import registry
+
     part = raw[5:].strip() if raw.startswith("alt. ") else raw
     if (rest := _strip_label(part, "Linked To")) is not None:
         out.linked_to.append(rest.strip())  # may end in a legal form's full stop: keep it

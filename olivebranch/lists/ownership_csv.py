@@ -19,13 +19,15 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
-
-from followthemoney import EntityProxy
+from typing import TYPE_CHECKING
 
 from olivebranch.errors import ParseError
 from olivebranch.lists.base import ParseResult, SourceSpec, check_field, check_size, make
 from olivebranch.lists.textfile import LineReader, head
 from olivebranch.shares import parse_percent
+
+if TYPE_CHECKING:
+    from followthemoney import EntityProxy
 
 REQUIRED = ("owner", "owner_id", "asset", "asset_id", "percent", "as_of", "source")
 OPTIONAL = ("role", "end_date", "owner_type", "asset_type", "uncertain")

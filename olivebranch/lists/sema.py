@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from followthemoney import EntityProxy
 from lxml import etree
 
 from olivebranch.errors import ParseError
@@ -25,6 +25,9 @@ from olivebranch.lists.fields import (
     text,
 )
 from olivebranch.lists.xmlsafe import parse_file, root_tag, where
+
+if TYPE_CHECKING:
+    from followthemoney import EntityProxy
 
 AUTHORITY = "Canada (Global Affairs Canada)"
 ID_PREFIX = "ca-sema-"

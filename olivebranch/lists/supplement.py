@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from followthemoney.exc import InvalidData
 
 from olivebranch import yamlsafe
 from olivebranch.errors import ParseError
@@ -102,6 +101,8 @@ def _join_file(folder: Path, data: dict[str, Any], key: str, default: str) -> Pa
 
 
 def parse(path: Path) -> ParseResult:
+    from followthemoney.exc import InvalidData
+
     data = load(path)
     file = _yaml_path(path)
     folder = file.parent

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from followthemoney import EntityProxy
 from lxml import etree
 
 from olivebranch.errors import ParseError
@@ -31,6 +30,9 @@ from olivebranch.lists.fields import (
     text,
 )
 from olivebranch.lists.xmlsafe import local, parse_file, root_tag, where
+
+if TYPE_CHECKING:
+    from followthemoney import EntityProxy
 
 AUTHORITY = "United Kingdom (FCDO / OFSI)"
 ID_PREFIX = "gb-fcdo-"

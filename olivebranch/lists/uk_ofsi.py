@@ -17,8 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-
-from followthemoney import EntityProxy
+from typing import TYPE_CHECKING
 
 from olivebranch.errors import ParseError
 from olivebranch.lists.base import (
@@ -44,6 +43,9 @@ from olivebranch.lists.fields import (
     xlsx_rows,
 )
 from olivebranch.lists.textfile import LineReader, head
+
+if TYPE_CHECKING:
+    from followthemoney import EntityProxy
 
 AUTHORITY = "United Kingdom (HM Treasury OFSI)"
 ID_PREFIX = "gb-ofsi-"

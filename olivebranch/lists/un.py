@@ -8,8 +8,8 @@ with the UN's own reference number (e.g. ``QDi.196``). The list date is the root
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from followthemoney import EntityProxy
 from lxml import etree
 
 from olivebranch.errors import ParseError
@@ -25,6 +25,9 @@ from olivebranch.lists.fields import (
     text,
 )
 from olivebranch.lists.xmlsafe import parse_file, root_tag, where
+
+if TYPE_CHECKING:
+    from followthemoney import EntityProxy
 
 AUTHORITY = "United Nations Security Council"
 ROOT = "CONSOLIDATED_LIST"

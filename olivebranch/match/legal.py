@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from olivebranch.match.derived import load_or_build
 from olivebranch.paths import DATA_DIR
 
 TABLE = DATA_DIR / "match" / "legal_forms_world.tsv"
@@ -49,6 +50,13 @@ def units(words: list[str]) -> list[tuple[str, int, int]]:
 
 @lru_cache(maxsize=1)
 def _table() -> dict[tuple[str, ...], tuple[LegalForm, ...]]:
+    """The table keyed by each form's comparison units, kept on disk between processes:
+    building it reads Chinese, Japanese and Thai forms with their dictionaries (~1-2 s),
+    which a short CLI command should not pay at its first query."""
+    return load_or_build("legal-forms", [TABLE], _build_table)
+
+
+def _build_table() -> dict[tuple[str, ...], tuple[LegalForm, ...]]:
     from olivebranch.match.readings import segment
     from olivebranch.match.text import clean, split_tokens, transliterate
 

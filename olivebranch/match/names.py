@@ -23,6 +23,7 @@ from rigour._core import ordinals_dict, person_name_prefixes_list
 from rigour.names import extract_org_types, remove_org_types
 from rigour.names.prefix import remove_person_prefixes
 
+from olivebranch.match.derived import load_or_build
 from olivebranch.match.dictionary import is_word
 from olivebranch.match.legal import split_legal_forms
 from olivebranch.match.places import country_names
@@ -110,7 +111,14 @@ NAME_VARIANTS = _variant_groups()
 @lru_cache(maxsize=1)
 def _translations() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     """``generic_translations.tsv``: folded word → its concepts (industry, oil …), and the
-    concepts that are generic (one of their words is in ``org_generic.txt``)."""
+    concepts that are generic (one of their words is in ``org_generic.txt``); kept on disk
+    between processes (the words are read in every script)."""
+    return load_or_build("generic-translations",
+                         [MATCH_DATA / "generic_translations.tsv", MATCH_DATA / "org_generic.txt"],
+                         _build_translations)
+
+
+def _build_translations() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     out: dict[str, set[str]] = {}
     generic: set[str] = set()
     for line in (MATCH_DATA / "generic_translations.tsv").read_text(encoding="utf-8").splitlines():
