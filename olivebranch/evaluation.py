@@ -47,6 +47,7 @@ def evaluate_regime(deal: Deal, ctx: EvaluationContext, regime: str,
     checked: list[str] = []
     suppressed: list[Rule] = []
     obligations: list[Rule] = []
+    pf: dict[str, dict[str, Any]] = {}  # each party's facts, built once per regime evaluation
     for rule in sorted(ctx.active_rules(regime), key=lambda r: r.id):
         checked.append(rule.id)
         if rule.obligation:
@@ -56,7 +57,7 @@ def evaluate_regime(deal: Deal, ctx: EvaluationContext, regime: str,
                 and not set(rule.nexus) & present:
             suppressed.append(rule)
             continue
-        findings.extend(_rule_findings(rule, deal, ctx, base, rf, statuses, parties, nexus))
+        findings.extend(_rule_findings(rule, deal, ctx, base, rf, statuses, parties, nexus, pf))
     if obligations and suppressed and _has_parent(deal):
         # EU Art. 8a: the subsidiary is not reached, its parent must use best efforts
         bound = [f for r in suppressed
@@ -76,8 +77,26 @@ def evaluate_regime(deal: Deal, ctx: EvaluationContext, regime: str,
         out.nexus = {k: [h.to_dict() for h in hits] for k, hits in nexus.items()}
     if verdict == "clear":
         out.clear_reason = _clear_reason(deal, ctx, base, rf, statuses, parties, findings,
-                                         suppressed)
+                                         suppressed, pf)
     return out
+
+
+_READS: dict[str, tuple[Any, bool, bool]] = {}
+
+
+def _reads(rule: Rule) -> tuple[bool, bool]:
+    """(reads party facts, reads status facts), memoised per rule object."""
+    hit = _READS.get(rule.id)
+    if hit is None or hit[0] is not rule.condition:
+        used = conditions.facts_used(rule.condition)
+        hit = (rule.condition, any(f.startswith("party.") for f in used),
+               bool(used & (STATUS_FACTS | SECTORAL_FACTS)))
+        _READS[rule.id] = hit
+    return hit[1], hit[2]
+
+
+def _reads_party(rule: Rule) -> bool:
+    return _reads(rule)[0]
 
 
 def _has_parent(deal: Deal) -> bool:
@@ -87,14 +106,18 @@ def _has_parent(deal: Deal) -> bool:
 
 def _rule_findings(rule: Rule, deal: Deal, ctx: EvaluationContext, base: Mapping[str, Any],
                    rf: Mapping[str, Any], statuses: Mapping[str, PartyStatus],
-                   parties: Sequence[Party], nexus: Mapping[str, Sequence[NexusHit]] | None
-                   ) -> list[Finding]:
+                   parties: Sequence[Party], nexus: Mapping[str, Sequence[NexusHit]] | None,
+                   pf: dict[str, dict[str, Any]] | None = None) -> list[Finding]:
     out: list[Finding] = []
-    used = conditions.facts_used(rule.condition)
-    if any(f.startswith("party.") for f in used):
+    if _reads_party(rule):
         for party in parties:
             st = statuses[party.id]
-            view = FactView(party_facts(party, deal, st), rf, base)
+            facts = pf.get(party.id) if pf is not None else None
+            if facts is None:
+                facts = party_facts(party, deal, st)
+                if pf is not None:
+                    pf[party.id] = facts
+            view = FactView(facts, rf, base)
             hit = fire(rule, view, ctx)
             if hit is not None:
                 out.append(finding(rule, hit, view, ctx, party, st, statuses, deal, nexus))
@@ -214,7 +237,8 @@ def _licensed(rule: Rule, chosen: Firing, view: FactView, ctx: EvaluationContext
 def _clear_reason(deal: Deal, ctx: EvaluationContext, base: Mapping[str, Any],
                   rf: Mapping[str, Any], statuses: Mapping[str, PartyStatus],
                   parties: Sequence[Party], findings: list[Finding],
-                  suppressed: list[Rule]) -> str | None:
+                  suppressed: list[Rule], pf: dict[str, dict[str, Any]] | None = None
+                  ) -> str | None:
     """Why a deal with a listed (or owned, or sectoral) party is clear under a regime."""
     involved = [s for s in statuses.values()
                 if s.listed or s.owned or s.sectoral or s.possibly_owned or s.paths]
@@ -223,8 +247,9 @@ def _clear_reason(deal: Deal, ctx: EvaluationContext, base: Mapping[str, Any],
     licensed = sorted({f.licence for f in findings if f.licence})
     if licensed:
         return f"licence: {', '.join(licensed)}"
-    blocked = [r.id for r in suppressed
-               if _rule_findings(r, deal, ctx, base, rf, statuses, parties, None)]
+    # rules about the listed parties (they read list or ownership status) that nexus held back
+    blocked = [r.id for r in suppressed if _reads(r)[1]
+               and _rule_findings(r, deal, ctx, base, rf, statuses, parties, None, pf)]
     if blocked:
         return f"no nexus: {', '.join(blocked)} would apply to a person of the regime"
     if any(s.paths and not s.owned for s in involved):

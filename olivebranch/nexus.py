@@ -129,10 +129,9 @@ def _goods(deal: Deal, r: Regime, k: NexusKind) -> list[NexusHit]:
             out.append(NexusHit(k.id, f"{what}: a foreign direct product"))
     if not deal.goods and set(deal.activity.types) & {"supply_equipment", "supply_technology"}:
         # no goods described: a supplier of the regime stands in for goods of its origin
-        out.extend(NexusHit(k.id, f"{p.name} supplies equipment or technology (no goods "
-                            "described: taken to be of its origin)", p.id)
-                   for p in deal.parties
-                   if p.role == "supplier" and party_persons(p) & r.nexus.goods_origin)
+        out.extend(NexusHit(k.id, f"{p.name} ({p.role}) supplies equipment or technology "
+                            "(no goods described: taken to be of its origin)", p.id)
+                   for p in acting(deal) if party_persons(p) & r.nexus.goods_origin)
     return out
 
 
