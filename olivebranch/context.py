@@ -77,6 +77,9 @@ class Rule:
     nexus: tuple[str, ...] = ()
     #: set for rules about exposure without nexus (secondary sanctions): what is exposed
     exposure: str | None = None
+    #: an obligation on a person of the regime about a subsidiary's conduct (EU Art. 8a): fires
+    #: only when another rule of the regime would bind the subsidiary if it were a person of it
+    obligation: bool = False
     #: dated phases (``rules/phases.yaml``); empty: one phase, the rule's own dates and effect
     phases: tuple[Phase, ...] = ()
     #: the measure lapses unless renewed and no renewal after this day was verified

@@ -16,13 +16,14 @@ from olivebranch.context import EFFECTS, EvaluationContext, GeneralLicence, Phas
 from olivebranch.deals.models import Deal, Party
 from olivebranch.facts import FactView, party_facts, regime_facts
 from olivebranch.findings import Finding, RegimeVerdict
-from olivebranch.nexus import NexusHit, party_persons
+from olivebranch.nexus import HOST_SIDE_ROLES, NexusHit, party_persons
 from olivebranch.rules import conditions
 from olivebranch.standing import PartyStatus
 
 STATUS_FACTS = frozenset({"party.listed", "party.owned_by_listed", "party.blocked",
                           "party.programs", "party.match", "party.possibly_owned",
-                          "parties.any_blocked", "parties.any_listed"})
+                          "parties.any_blocked", "parties.any_listed", "party.delisted",
+                          "party.owners_known"})
 SECTORAL_FACTS = frozenset({"party.sectoral", "party.ssi_directives", "parties.any_sectoral",
                             "parties.ssi_directives"})
 GROUP_FACTS = frozenset({"party.group", "parties.groups"})
@@ -45,13 +46,30 @@ def evaluate_regime(deal: Deal, ctx: EvaluationContext, regime: str,
     findings: list[Finding] = []
     checked: list[str] = []
     suppressed: list[Rule] = []
+    obligations: list[Rule] = []
+    pf: dict[str, dict[str, Any]] = {}  # each party's facts, built once per regime evaluation
     for rule in sorted(ctx.active_rules(regime), key=lambda r: r.id):
         checked.append(rule.id)
+        if rule.obligation:
+            obligations.append(rule)
+            continue
         if present is not None and rule.nexus and not rule.exposure \
                 and not set(rule.nexus) & present:
             suppressed.append(rule)
             continue
-        findings.extend(_rule_findings(rule, deal, ctx, base, rf, statuses, parties, nexus))
+        findings.extend(_rule_findings(rule, deal, ctx, base, rf, statuses, parties, nexus, pf))
+    if obligations and suppressed and _has_parent(deal):
+        # EU Art. 8a: the subsidiary is not reached, its parent must use best efforts
+        bound = [f for r in suppressed
+                 for f in _rule_findings(r, deal, ctx, base, rf, statuses, parties, None)
+                 if EFFECTS.index(f.effect) > EFFECTS.index("risk")]
+        if bound:
+            for rule in obligations:
+                for f in _rule_findings(rule, deal, ctx, base, rf, statuses, parties, None):
+                    f.evidence.append({"kind": "obligation", "would_bind": sorted(
+                        {b.rule_id for b in bound}), "text": "The acting subsidiary is not a "
+                        "person of the regime; the rules it would break if it were are listed."})
+                    findings.append(f)
     findings.sort(key=lambda f: (-EFFECTS.index(f.effect), f.rule_id, f.party or ""))
     verdict = strongest([f.effect for f in findings])
     out = RegimeVerdict(regime, verdict, findings, checked)
@@ -59,20 +77,47 @@ def evaluate_regime(deal: Deal, ctx: EvaluationContext, regime: str,
         out.nexus = {k: [h.to_dict() for h in hits] for k, hits in nexus.items()}
     if verdict == "clear":
         out.clear_reason = _clear_reason(deal, ctx, base, rf, statuses, parties, findings,
-                                         suppressed)
+                                         suppressed, pf)
     return out
+
+
+_READS: dict[str, tuple[Any, bool, bool]] = {}
+
+
+def _reads(rule: Rule) -> tuple[bool, bool]:
+    """(reads party facts, reads status facts), memoised per rule object."""
+    hit = _READS.get(rule.id)
+    if hit is None or hit[0] is not rule.condition:
+        used = conditions.facts_used(rule.condition)
+        hit = (rule.condition, any(f.startswith("party.") for f in used),
+               bool(used & (STATUS_FACTS | SECTORAL_FACTS)))
+        _READS[rule.id] = hit
+    return hit[1], hit[2]
+
+
+def _reads_party(rule: Rule) -> bool:
+    return _reads(rule)[0]
+
+
+def _has_parent(deal: Deal) -> bool:
+    acting = {p.id for p in deal.parties if p.role not in HOST_SIDE_ROLES}
+    return any(s.in_ in acting and s.holder not in acting for s in deal.stakes)
 
 
 def _rule_findings(rule: Rule, deal: Deal, ctx: EvaluationContext, base: Mapping[str, Any],
                    rf: Mapping[str, Any], statuses: Mapping[str, PartyStatus],
-                   parties: Sequence[Party], nexus: Mapping[str, Sequence[NexusHit]] | None
-                   ) -> list[Finding]:
+                   parties: Sequence[Party], nexus: Mapping[str, Sequence[NexusHit]] | None,
+                   pf: dict[str, dict[str, Any]] | None = None) -> list[Finding]:
     out: list[Finding] = []
-    used = conditions.facts_used(rule.condition)
-    if any(f.startswith("party.") for f in used):
+    if _reads_party(rule):
         for party in parties:
             st = statuses[party.id]
-            view = FactView(party_facts(party, deal, st), rf, base)
+            facts = pf.get(party.id) if pf is not None else None
+            if facts is None:
+                facts = party_facts(party, deal, st)
+                if pf is not None:
+                    pf[party.id] = facts
+            view = FactView(facts, rf, base)
             hit = fire(rule, view, ctx)
             if hit is not None:
                 out.append(finding(rule, hit, view, ctx, party, st, statuses, deal, nexus))
@@ -113,6 +158,14 @@ def fire(rule: Rule, view: FactView, ctx: EvaluationContext) -> Firing | None:
     applies, with the weaker of its and the rule's effect and a note), then licences. A rule
     no phase catches but an exemption or licence covers gives a finding naming it. Pure."""
     day = ctx.as_of
+    if not rule.phases:
+        # one phase: the rule's own dates and effect (the common, fast case)
+        if not rule.in_force(day):
+            return None
+        outcome = conditions.evaluate(rule.condition, view, rule.params)
+        if not outcome.value:
+            return None
+        return _licensed(rule, Firing(outcome, rule.effect, params=rule.params), view, ctx)
     chosen: Firing | None = None
     undecided: Firing | None = None
     base_hit: Firing | None = None
@@ -138,20 +191,30 @@ def fire(rule: Rule, view: FactView, ctx: EvaluationContext) -> Firing | None:
                                       f"the phase from {phase.from_} (the strictest reading)"])
     if chosen is None:
         chosen = undecided
-    lic = rule_licences(rule, ctx) if rule.licences or ctx.general_licences else []
     if chosen is None:
-        # no phase catches it: an exemption in force may be why (named, effect of the licence)
+        # no phase catches it: an exemption the measure itself writes in force may be why
+        # (named, with its conditions: e.g. prior authorisation). Only exemptions: a general
+        # licence authorises what a rule prohibits, it never creates a finding.
         if base_hit is None:
             return None
-        for gl in sorted(lic, key=lambda g: EFFECTS.index(g.effect)):
-            if gl.in_force(day) and conditions.evaluate(gl.condition, view).value:
+        for gl in sorted(rule_licences(rule, ctx), key=lambda g: EFFECTS.index(g.effect)):
+            if gl.kind == "exemption" and gl.in_force(day) \
+                    and conditions.evaluate(gl.condition, view).value:
                 return Firing(base_hit.outcome, gl.effect, base_hit.phase, licence=gl,
                               params=base_hit.params)
         return None
-    if chosen.phase is not None and chosen.phase.note and rule.phases:
+    if chosen.phase is not None and chosen.phase.note:
         chosen.notes.append(f"Phase from {chosen.phase.from_}: {chosen.phase.note}")
+    return _licensed(rule, chosen, view, ctx)
+
+
+def _licensed(rule: Rule, chosen: Firing, view: FactView, ctx: EvaluationContext) -> Firing:
+    """The licence in force whose scope covers the finding and weakens it most (named), or a
+    note on a licence whose status after its last verified expiry is unknown."""
+    day = ctx.as_of
     if rule.verified_until and day > rule.verified_until:
         chosen.notes.append(f"renewal after {rule.verified_until} not verified")
+    lic = rule_licences(rule, ctx) if ctx.general_licences else []
     best: GeneralLicence | None = None
     for gl in lic:
         if not gl.in_force(day) or not conditions.evaluate(gl.condition, view).value:
@@ -174,7 +237,8 @@ def fire(rule: Rule, view: FactView, ctx: EvaluationContext) -> Firing | None:
 def _clear_reason(deal: Deal, ctx: EvaluationContext, base: Mapping[str, Any],
                   rf: Mapping[str, Any], statuses: Mapping[str, PartyStatus],
                   parties: Sequence[Party], findings: list[Finding],
-                  suppressed: list[Rule]) -> str | None:
+                  suppressed: list[Rule], pf: dict[str, dict[str, Any]] | None = None
+                  ) -> str | None:
     """Why a deal with a listed (or owned, or sectoral) party is clear under a regime."""
     involved = [s for s in statuses.values()
                 if s.listed or s.owned or s.sectoral or s.possibly_owned or s.paths]
@@ -183,8 +247,9 @@ def _clear_reason(deal: Deal, ctx: EvaluationContext, base: Mapping[str, Any],
     licensed = sorted({f.licence for f in findings if f.licence})
     if licensed:
         return f"licence: {', '.join(licensed)}"
-    blocked = [r.id for r in suppressed
-               if _rule_findings(r, deal, ctx, base, rf, statuses, parties, None)]
+    # rules about the listed parties (they read list or ownership status) that nexus held back
+    blocked = [r.id for r in suppressed if _reads(r)[1]
+               and _rule_findings(r, deal, ctx, base, rf, statuses, parties, None, pf)]
     if blocked:
         return f"no nexus: {', '.join(blocked)} would apply to a person of the regime"
     if any(s.paths and not s.owned for s in involved):
@@ -206,9 +271,10 @@ def finding(rule: Rule, hit: Firing, view: FactView, ctx: EvaluationContext,
             evidence.extend({**c, "ambiguous": True} for c in st.candidates)
         evidence.extend(e for e in st.entries if e.get("designation") != "sectoral")
         evidence.extend(st.paths)
-    elif fired_facts & {"parties.any_blocked", "parties.any_listed"}:
+    if fired_facts & {"parties.any_blocked", "parties.any_listed"}:
+        # the listed parties the rule is about (for an exposure: whom the party deals with)
         for s in statuses.values():
-            if s.blocked:
+            if s.blocked and s is not st:
                 evidence.extend(s.entries)
                 evidence.extend(s.paths)
     if fired_facts & SECTORAL_FACTS:
@@ -247,9 +313,13 @@ def finding(rule: Rule, hit: Firing, view: FactView, ctx: EvaluationContext,
     if hit.licence is not None:
         gl = hit.licence
         licence = gl.id
-        words = {"clear": "Authorised", "restricted": "Authorised, on its terms,",
-                 "licence_required": "May be authorised by a competent authority under"}
-        text += f" {words.get(gl.effect, 'Covered')} by {gl.title}."
+        if gl.kind == "derogation":
+            words = "May be authorised by a competent authority under"
+        elif gl.effect == EFFECTS[0]:
+            words = "Authorised by"
+        else:
+            words = "Authorised, on its terms, by"
+        text += f" {words} {gl.title}" + (f" ({gl.id})." if gl.id not in gl.title else ".")
         evidence.append({"kind": "licence", "licence": gl.id, "title": gl.title,
                          "number": gl.number, "licence_kind": gl.kind,
                          "issued": gl.effective_from.isoformat() if gl.effective_from else None,

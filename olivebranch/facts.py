@@ -89,6 +89,7 @@ FACTS: dict[str, str] = {
     "stake.acquired_max": "largest increase of any holder's share in a target",
     "parties.groups": "corporate groups of all parties (rosneft, gazprom, novatek, …)",
     "parties.roles": "roles of all parties",
+    "targets.legal_forms": "legal forms of the targets (unknown when no target gives one)",
     # regime-dependent status (computed for the regime being evaluated)
     "parties.any_blocked": "a party is blocked (listed or owned by listed persons) in this regime",
     "parties.any_listed": "a party is directly listed (blocking) in this regime",
@@ -107,6 +108,9 @@ FACTS: dict[str, str] = {
     "party.legal_form": "llc | jsc | pjsc | partnership | state_body | fund | other",
     "party.vessel_flag": "flag state of its vessel",
     "party.implied": "the asset itself, screened as the target (no party is the target)",
+    "party.regimes": "regimes whose person the party is (nationality or incorporation)",
+    "party.parent_of_acting": "holds more than 50% of a party on the acting side of the deal "
+    "(investor, lender, supplier, …) that is a person of another country",
     "party.delisted": "its list entries under this regime were removed by the scenario",
     "party.eu_annex_entry": "its entry number in the EU Annex (not derived yet: unknown)",
     "party.group": "corporate group",
@@ -262,6 +266,8 @@ def deal_facts(deal: Deal, reg: Registry | None = None) -> dict[str, Any]:
         "stake.acquired_max": max(acquired, default=0.0),
         "parties.groups": sorted({p.group for p in deal.parties if p.group}),
         "parties.roles": sorted({p.role for p in deal.parties}),
+        "targets.legal_forms": sorted({p.legal_form for p in deal.parties
+                                       if p.role == "target" and p.legal_form}) or None,
         "activity.price_usd_bbl": act.price_usd_bbl,
         "activity.loan_tenor_days": act.loan_tenor_days,
         "activity.new_equity_issue": act.new_equity_issue,
@@ -276,6 +282,12 @@ def deal_facts(deal: Deal, reg: Registry | None = None) -> dict[str, Any]:
         if r.nexus.persons:
             facts[f"persons.{r.id}"] = r.id in of_investors
     return facts
+
+
+def _parent_of_acting(party: Party, deal: Deal) -> bool:
+    acting = {p.id: p for p in deal.parties if p.role not in COUNTERPARTY_ROLES}
+    return any(s.holder == party.id and s.in_ in acting and max(s.before, s.after) > 50
+               and acting[s.in_].jurisdiction != party.jurisdiction for s in deal.stakes)
 
 
 def _contract_facts(deal: Deal) -> dict[str, Any]:
@@ -323,6 +335,11 @@ def party_facts(party: Party, deal: Deal, status: PartyStatus) -> dict[str, Any]
         "party.legal_form": party.legal_form,
         "party.vessel_flag": party.vessel_flag,
         "party.implied": party.implied,
+        "party.regimes": sorted(registry().person_regimes(party.incorporated_in or
+                                                          party.jurisdiction)
+                                | {r for n in party.nationality
+                                   for r in registry().person_regimes(n)}),
+        "party.parent_of_acting": _parent_of_acting(party, deal),
         "party.delisted": status.match == "delisted",
         "party.eu_annex_entry": None,
         "party.group": party.group,
@@ -341,7 +358,8 @@ def party_facts(party: Party, deal: Deal, status: PartyStatus) -> dict[str, Any]
         "party.programs": status.programs,
         "party.match": status.match,
         "party.match_score": status.score,
-        "party.owners_known": status.owners_known,
+        # a natural person has no owners to know
+        "party.owners_known": status.owners_known or party.kind == "person",
         "party.stake_after": stakes[1],
         "party.stake_before": stakes[0],
     }

@@ -17,6 +17,11 @@ from dataclasses import dataclass
 from olivebranch.deals.models import Deal, Party
 from olivebranch.regimes import NexusKind, Regime, Registry, registry
 
+#: roles on the host side of a deal: their persons do not bring their regime's prohibitions
+#: (an EU shareholder that stays in a project a US investor buys into is not investing)
+HOST_SIDE_ROLES = frozenset({"target", "operator", "partner", "seller", "state"})
+#: roles that sell or supply what the host state's export measures reach
+SUPPLYING_ROLES = frozenset({"seller", "supplier", "operator", "partner"})
 #: roles that approve, finance, facilitate or guarantee another party's transaction
 FACILITATING_ROLES = frozenset({"lender", "service_provider", "insurer", "fund"})
 #: activity types that move goods out of the host state
@@ -76,10 +81,16 @@ def _clearing(deal: Deal, r: Regime) -> list[tuple[str, set[str], bool]]:
 Test = Callable[[Deal, Regime, NexusKind], list[NexusHit]]
 
 
+def acting(deal: Deal) -> list[Party]:
+    """The parties that do what the deal does (invest, buy, supply, lend, ship, insure), not
+    the host side (target, operator, partner, seller, state)."""
+    return [p for p in deal.parties if p.screen and p.role not in HOST_SIDE_ROLES]
+
+
 def _person(deal: Deal, r: Regime, k: NexusKind) -> list[NexusHit]:
-    return [NexusHit(k.id, f"{p.name} is a person of {r.name} "
+    return [NexusHit(k.id, f"{p.name} ({p.role}) is a person of {r.name} "
                      f"({', '.join(sorted(party_persons(p) & r.nexus.persons))})", p.id)
-            for p in deal.parties if p.screen and party_persons(p) & r.nexus.persons]
+            for p in acting(deal) if party_persons(p) & r.nexus.persons]
 
 
 def _territory(deal: Deal, r: Regime, k: NexusKind) -> list[NexusHit]:
@@ -118,10 +129,9 @@ def _goods(deal: Deal, r: Regime, k: NexusKind) -> list[NexusHit]:
             out.append(NexusHit(k.id, f"{what}: a foreign direct product"))
     if not deal.goods and set(deal.activity.types) & {"supply_equipment", "supply_technology"}:
         # no goods described: a supplier of the regime stands in for goods of its origin
-        out.extend(NexusHit(k.id, f"{p.name} supplies equipment or technology (no goods "
-                            "described: taken to be of its origin)", p.id)
-                   for p in deal.parties
-                   if p.role == "supplier" and party_persons(p) & r.nexus.goods_origin)
+        out.extend(NexusHit(k.id, f"{p.name} ({p.role}) supplies equipment or technology "
+                            "(no goods described: taken to be of its origin)", p.id)
+                   for p in acting(deal) if party_persons(p) & r.nexus.goods_origin)
     return out
 
 
@@ -157,6 +167,11 @@ def _host_goods(deal: Deal, r: Regime, k: NexusKind) -> list[NexusHit]:
         out.append(NexusHit(k.id, f"goods from the asset in {deal.asset.country}"))
     out.extend(NexusHit(k.id, f"{g.description or 'goods'} of {g.origin} origin")
                for g in deal.goods if g.origin in r.nexus.territory)
+    if deal.activity.products:
+        out.extend(NexusHit(k.id, f"{p.name} ({p.role}), a person of {r.name}, supplies "
+                            f"{', '.join(deal.activity.products)}", p.id)
+                   for p in deal.parties
+                   if p.role in SUPPLYING_ROLES and party_persons(p) & r.nexus.persons)
     return out
 
 

@@ -119,6 +119,9 @@ class Registry:
     regimes: Mapping[str, Regime]
     ownership_roles: Mapping[str, tuple[str, ...]]
     path: str = ""
+    #: stakes reported longer ago than this (years), or marked uncertain, give 'possibly owned'
+    #: rather than 'owned' unless fresh stakes alone reach the threshold
+    ownership_max_age_years: float = 3
 
     # ------------------------------------------------------------------ vocabulary
     @property
@@ -333,6 +336,7 @@ def load_registry(path: str | Path = REGISTRY_PATH) -> Registry:
         ownership_roles={k: tuple(str(r).lower() for r in roles.get(k) or ())
                          for k in ("control", "link")},
         path=str(path),
+        ownership_max_age_years=float(data.get("ownership_max_age_years", 3)),
     )
 
 

@@ -18,8 +18,10 @@ party nodes per deal. ``Engine.assess`` is otherwise a pure function of (deal, c
 
 from __future__ import annotations
 
+import calendar
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +62,67 @@ __all__ = [
 ]
 
 
+def stale_edges(deal: Deal, nodes: dict[str, PartyNode], graph: OwnershipGraph, day: date,
+                max_age_years: float) -> set[int]:
+    """Edges of the deal's ownership graph that are uncertain or older than the configured
+    age: stored edges by their source's flag and report date, the deal's own stakes by their
+    ``uncertain`` and ``as_of``. Edges without a date are not known to be old."""
+    cutoff = day.toordinal() - int(max_age_years * 365.25)
+    declared = {}
+    for s in deal.stakes:
+        if s.uncertain or (s.as_of is not None and s.as_of.toordinal() < cutoff):
+            declared[(nodes[s.holder].node, nodes[s.in_].node)] = True
+    out: set[int] = set()
+    for i, e in enumerate(graph.edges or ()):
+        if e.uncertain or (e.owner, e.asset) in declared:
+            out.add(i)
+            continue
+        when = _partial_day(e.start)
+        if when is not None and when.toordinal() < cutoff:
+            out.add(i)
+    return out
+
+
+def _partial_day(text: str | None) -> date | None:
+    """An ISO date that may be partial (``2019``, ``2019-06``): its last possible day."""
+    if not text:
+        return None
+    try:
+        if len(text) == 4:
+            return date(int(text), 12, 31)
+        if len(text) == 7:
+            y, m = int(text[:4]), int(text[5:7])
+            return date(y, m, calendar.monthrange(y, m)[1])
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _listing_copy(st: PartyStatus) -> PartyStatus:
+    """A party's status as the lists alone give it (before the ownership rule), to rerun the
+    rule on another graph without touching the first result."""
+    return replace(st, programs=list(st.programs), entries=list(st.entries),
+                   candidates=list(st.candidates), paths=list(st.paths), notes=list(st.notes),
+                   directives=list(st.directives), sectoral_paths=list(st.sectoral_paths),
+                   designations=list(st.designations))
+
+
+def _downgrade_stale(statuses: dict[str, PartyStatus], fresh: dict[str, PartyStatus],
+                     graph: OwnershipGraph, stale: set[int], max_age_years: float) -> None:
+    """Parties owned only through stale stakes become 'possibly owned' (the paths kept)."""
+    which = sorted({f"{graph.edges[i].source or 'ownership data'}"
+                    f"{' (uncertain)' if graph.edges[i].uncertain else ''}"
+                    for i in stale})[:4] if graph.edges else []
+    for pid, st in statuses.items():
+        if st.owned and not st.listed and not fresh[pid].owned:
+            st.owned, st.possibly_owned = False, True
+            st.paths = [{**p, "possibly": True} for p in st.paths]
+            st.notes.append(
+                f"Possibly owned: the shares that reach the threshold are uncertain or older "
+                f"than {max_age_years:g} years ({'; '.join(which)}); not treated as blocked "
+                "unless another source confirms them.")
+
+
 def deal_key(deal: Deal) -> str:
     """What a deal's party statuses depend on (its parties and stakes)."""
     return deal.model_dump_json(include={"id", "parties", "stakes"})
@@ -77,7 +140,7 @@ class Engine:
         self.snapshots = snapshots or Snapshots(store, reg=self.registry, index=match_index)
         self.packs = packs
         self._facts: dict[str, tuple[str, dict[str, Any]]] = {}
-        self._nexus: dict[str, tuple[str, dict[str, dict[str, list[NexusHit]]]]] = {}
+        self._nexus: dict[str, tuple[Any, ...]] = {}
         self._resolvers: dict[int, PartyMatcher] = {}
         self._by_day: dict[date, PartyMatcher] = {}
         self._lock = threading.RLock()
@@ -249,6 +312,26 @@ class Engine:
                     st.match = "delisted"
                     st.notes.append(f"delisted under {regime} by the scenario "
                                     f"({', '.join(sorted(ids))})")
+        owned_targets = {s.in_ for s in deal.stakes}
+        for pid, st in statuses.items():
+            st.owners_known = pid in owned_targets
+        seeds = self.seeds(ctx, regime) if self.registry.get(regime).ownership else None
+        if seeds is not None:
+            nodes, graph = self.party_nodes(deal, ctx.as_of)
+            before = {pid: _listing_copy(st) for pid, st in statuses.items()}
+            stored = self.stored_ownership(ctx.as_of)
+            caption = lambda e: self.caption(e, ctx.as_of)  # noqa: E731
+            apply_ownership(deal, regime, statuses, seeds, stored, nodes, graph, caption)
+            if any(st.owned for st in statuses.values()):
+                stale = stale_edges(deal, nodes, graph, ctx.as_of,
+                                    self.registry.ownership_max_age_years)
+                if stale:
+                    fresh = OwnershipGraph.build(
+                        [e for i, e in enumerate(graph.edges or ()) if i not in stale],
+                        as_of=graph.as_of, only_active=False)
+                    apply_ownership(deal, regime, before, seeds, stored, nodes, fresh, caption)
+                    _downgrade_stale(statuses, before, graph, stale,
+                                     self.registry.ownership_max_age_years)
         for p in deal.screened_parties()[len(deal.parties):]:
             # the asset as the target when none is named: kept only if its name is listed
             st = listing_status(p, regime, self.resolve(p, ctx.as_of), view,
@@ -257,26 +340,28 @@ class Engine:
                 st.owners_known = True
                 st.notes.append("the asset's own name is listed (no target named in the deal)")
                 statuses[p.id] = st
-        owned_targets = {s.in_ for s in deal.stakes}
-        for pid, st in statuses.items():
-            st.owners_known = pid in owned_targets
-        seeds = self.seeds(ctx, regime) if self.registry.get(regime).ownership else None
-        if seeds is not None:
-            nodes, graph = self.party_nodes(deal, ctx.as_of)
-            apply_ownership(deal, regime, statuses, seeds, self.stored_ownership(ctx.as_of),
-                            nodes, graph, lambda e: self.caption(e, ctx.as_of))
         memo[key] = statuses
         return statuses
 
     # ------------------------------------------------------------------ assessment
-    def nexus(self, deal: Deal) -> dict[str, dict[str, list[NexusHit]]]:
-        """The deal's nexus kinds per regime (cached per deal content)."""
-        key = deal.model_dump_json()
+    def _per_deal(self, deal: Deal) -> tuple[dict[str, dict[str, list[NexusHit]]], list[Party]]:
+        """The deal's nexus kinds per regime and its screened parties (cached per deal object;
+        another object with the deal's id is compared by content)."""
         hit = self._nexus.get(deal.id)
-        if hit is None or hit[0] != key:
-            hit = (key, deal_nexus(deal, self.registry, self.regimes))
-            self._nexus[deal.id] = hit
-        return hit[1]
+        if hit is not None and hit[0] is deal:
+            return hit[2], hit[3]
+        key = deal.model_dump_json()
+        if hit is None or hit[1] != key:
+            hit = (deal, key, deal_nexus(deal, self.registry, self.regimes),
+                   deal.screened_parties())
+        else:
+            hit = (deal, *hit[1:])
+        self._nexus[deal.id] = hit
+        return hit[2], hit[3]
+
+    def nexus(self, deal: Deal) -> dict[str, dict[str, list[NexusHit]]]:
+        """The deal's nexus kinds per regime, each with why (``olivebranch.nexus``)."""
+        return self._per_deal(deal)[0]
 
     def facts(self, deal: Deal) -> dict[str, Any]:
         key = deal_key(deal) + deal.model_dump_json(include={"asset", "activity"})
@@ -290,9 +375,8 @@ class Engine:
                regimes: Iterable[str] | None = None) -> DealVerdict:
         regimes = tuple(regimes or self.regimes)
         base = self.facts(deal)
-        nexus = self.nexus(deal)
+        nexus, screened = self._per_deal(deal)
         out: dict[str, RegimeVerdict] = {}
-        screened = deal.screened_parties()
         parties_out: dict[str, dict[str, Any]] = {
             p.id: {"name": p.name, "role": p.role, **({"cleared": p.cleared} if p.cleared else {}),
                    **({"implied": True} if p.implied else {})}

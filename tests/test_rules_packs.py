@@ -103,7 +103,7 @@ def test_conditions_explain_which_leaves_fired() -> None:
 # rule data itself - dates, thresholds, lifting authorities and the facts a rule reads - with
 # plain fact dictionaries, so the checks do not depend on list matching or the verdict engine.
 
-from dataclasses import replace
+from dataclasses import replace  # noqa: E402
 from datetime import date  # noqa: E402
 from urllib.parse import urlparse  # noqa: E402
 
@@ -493,6 +493,9 @@ def test_nexus_sidecar_covers_every_rule() -> None:
     for rid, v in data.items():
         if rid in exposure:
             assert v["exposure"]
+            continue
+        if v["nexus"] == "obligation":  # EU Art. 8a: binds the parent, not the subsidiary
+            assert rules[rid].obligation
             continue
         assert v["nexus"] and set(v["nexus"]) <= kinds, rid
         regime = rules[rid].regime

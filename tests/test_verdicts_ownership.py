@@ -51,7 +51,9 @@ def test_unlisted_subsidiary_is_blocked_through_the_stored_chain(engine) -> None
     deal = crude_purchase()
     ctx = engine.base_context(DAY)
     st = engine.party_statuses(deal, ctx, "us")["vostok"]
-    assert not st.listed and st.owned and st.owners_known
+    # the chain runs through an edge its source marks uncertain (issue 13 item 5, freshness):
+    # "possibly owned" (risk with the path), not blocked
+    assert not st.listed and st.possibly_owned and not st.owned and st.owners_known
     assert st.node_how == "ownership data name"
     path = st.paths[0]
     assert "85%" in path["path"] and "17022" in path["path"]
@@ -59,8 +61,8 @@ def test_unlisted_subsidiary_is_blocked_through_the_stored_chain(engine) -> None
     assert path["designations"][0]["entity_id"] == "ofac-17022"
     assert any("uncertain" in n for n in st.notes), "the CSV marks the 85% as unverified"
     v = engine.assess(deal, ctx, ["us", "eu"])
-    f = next(f for f in v.regimes["us"].findings if f.rule_id == "US-OFAC-50PCT")
-    assert f.party == "vostok" and f.effect == "prohibited"
+    f = next(f for f in v.regimes["us"].findings if f.rule_id == "US-OWNERSHIP-POSSIBLY-OWNED")
+    assert f.party == "vostok" and f.effect == "risk"  # freshness: possibly owned
     assert any(e["kind"] == "ownership_path" for e in f.evidence)
     assert any(e["kind"] == "note" and "uncertain" in e["text"] for e in f.evidence)
     # the EU does not list Rosneft (EU measures on it are sectoral): no ownership finding
@@ -76,13 +78,13 @@ def test_delisting_the_parent_unblocks_the_subsidiary_and_reuses_the_graph(engin
     assert engine.party_statuses(deal, ctx, "us") is base, "same listing key: cached"
     lifted = ctx.evolve(delisted={"us": frozenset({"ofac-17022"})})
     after = engine.party_statuses(deal, lifted, "us")
-    assert after is not base and not after["vostok"].owned
+    assert after is not base and not after["vostok"].owned and not after["vostok"].possibly_owned
     assert engine.stored_ownership(DAY) is stored, "the graph is built once per engine and date"
     v = engine.assess(deal, lifted, ["us"])
     assert "US-OFAC-50PCT" not in v.regimes["us"].rule_ids
     # a scenario that lowers the threshold is a new listing key, and the 85% still blocks
     lower = ctx.evolve(ownership_params={"us": {"threshold": 25}})
-    assert engine.party_statuses(deal, lower, "us")["vostok"].owned
+    assert engine.party_statuses(deal, lower, "us")["vostok"].possibly_owned  # freshness: uncertain edge
 
 
 def test_deal_stakes_replace_the_stored_holding_they_restate(engine, catalogue) -> None:

@@ -234,6 +234,8 @@ class Stake(_Strict):
 
 
 class Uncertain(_Strict):
+    """A fact the deal's author is unsure of, shown next to every verdict."""
+
     field: str = Field(description="the field whose value is uncertain")
     note: str = Field(description="why")
 

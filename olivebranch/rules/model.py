@@ -244,6 +244,9 @@ def apply_nexus(rules: dict[str, Rule], path: Path, reg: Registry) -> None:
             continue
         where = f"rules.{rid}.nexus"
         value = (spec or {}).get("nexus") if isinstance(spec, Mapping) else None
+        if value == "obligation":
+            rules[rid] = replace(rule, obligation=True, nexus=())
+            continue
         if value == "exposure":
             rules[rid] = replace(rule, exposure=str(spec.get("exposure") or "exposure"),
                                  nexus=())

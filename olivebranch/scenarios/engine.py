@@ -343,8 +343,10 @@ def _merge(old: Any, fresh: Any, changed: set[str], active: Mapping[str, Rule]) 
     """Old findings of unchanged rules + fresh findings of the re-evaluated ones."""
     findings = [f for f in old.findings if f.rule_id not in changed] + list(fresh.findings)
     findings.sort(key=lambda f: (-effect_rank(f.effect), f.rule_id, f.party or ""))
-    return RegimeVerdict(old.regime, strongest([f.effect for f in findings]), findings,
-                         sorted(active))
+    verdict = strongest([f.effect for f in findings])
+    return RegimeVerdict(old.regime, verdict, findings, sorted(active), nexus=old.nexus,
+                         clear_reason=(fresh.clear_reason or old.clear_reason)
+                         if verdict == "clear" else None)
 
 
 def assumptions_of(scenario: Scenario, lookup: Lookup | None = None) -> list[str]:
