@@ -114,8 +114,10 @@ def impact(request: Request, change: Any) -> dict[str, Any]:
         sel = getattr(parsed, action)
         from olivebranch.scenarios.apply import _selected_keys
 
-        picked = _selected_keys(base, sel)
-        still = sum(1 for e in picked if e not in after.off.get(sel.regime, ()))
+        # the selection algebra answers regime -> entity -> keys (a union spans regimes), plus notes
+        picked, _notes = _selected_keys(base, sel)
+        still = sum(1 for regime, ents in picked.items() for e in ents
+                    if e not in after.off.get(regime or sel.regime or "", ()))
     names = {e: _name(request, e) for e in entities[:12]}
     return {
         "ok": True, "action": action,
