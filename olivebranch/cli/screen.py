@@ -295,16 +295,17 @@ def register(app: typer.Typer) -> None:
             ws = workspace()
             reviewed = review_batch(ws, lambda: _index(_as_of(as_of)), input_file, target,
                                     limit=limit, threshold=threshold)
+            from olivebranch.audit.log import record_batch_screening
+
+            # the audit keeps the hash of the JSON lines every result is in (the requested
+            # format is made from them, and may go to standard output)
+            record_batch_screening(ws.store, input_file, target, counts, day=_as_of(as_of),
+                                   limit=limit, threshold=threshold)
             finish_batch(work, output_file, fmt_out, bom=bom)
             err_console.print(
                 f"screened {counts['rows']} rows: {counts['with_hits']} with results, "
                 f"{counts['errors']} errors → {output_file}"
                 + (f"; {reviewed} hits carry a reviewer's decision" if reviewed else ""))
-            from olivebranch.audit.log import record_batch_screening
-            from olivebranch.store import Store
-
-            record_batch_screening(Store(), input_file, output_file, counts, day=_as_of(as_of),
-                                   limit=limit, threshold=threshold)
             return
         if not name:
             raise OliveBranchError("give a NAME to screen, or --input FILE.csv --output "

@@ -39,6 +39,7 @@ class _Designation:
     source: str
     source_id: str | None = None
     program: str | None = None
+    listing_date: str | None = None
 
 
 def entry_key(e: WatchEntry) -> str:
