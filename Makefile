@@ -36,13 +36,13 @@ run: setup sysdeps
 test: setup sysdeps-test
 	$(BIN)/ruff check olivebranch tests bench scripts
 	$(BIN)/pytest -q -rs --backend sqlite
-	$(BIN)/python tests/pgserver.py run -- $(BIN)/pytest -q -rs --backend postgresql
+	$(BIN)/python tests/pgserver.py run -- $(BIN)/pytest -q -rs --backend postgresql --pg-tests $${OLIVEBRANCH_TEST_PG_TESTS:-fresh}
 
 test-sqlite: setup sysdeps-test
 	$(BIN)/pytest -q -rs --backend sqlite
 
 test-postgresql: setup sysdeps-test
-	$(BIN)/python tests/pgserver.py run -- $(BIN)/pytest -q -rs --backend postgresql
+	$(BIN)/python tests/pgserver.py run -- $(BIN)/pytest -q -rs --backend postgresql --pg-tests $${OLIVEBRANCH_TEST_PG_TESTS:-fresh}
 
 serve: setup sysdeps
 	$(BIN)/olivebranch lists load-bundled
