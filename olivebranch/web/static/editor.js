@@ -220,7 +220,14 @@
     var pin = linesField(owner, "pin"), cleared = linesField(owner, "cleared");
     if (!results.length) { box.appendChild(el("p", { cls: "muted small", text: "No list entry scores above 0.6." })); return; }
     var list = el("ul", { cls: "match-list" });
-    results.forEach(function (r) {
+    results.forEach(function (party) {
+      // one result per party since party-based screening: pin and link the party's OFAC record
+      // when it has one (the reference list), else its best-matching record; either is a listed
+      // record id the deal format accepts
+      var recs = party.referents || party.records || [], rid = party.id;
+      for (var i = 0; i < recs.length; i++) { if (String(recs[i]).indexOf("ofac-") === 0) { rid = recs[i]; break; } }
+      if (recs.length && rid === party.id && recs.indexOf(party.id) < 0) rid = recs[0];
+      var r = Object.assign({}, party, { id: rid });
       var pinned = linesOf(pin).indexOf(r.id) >= 0, isCleared = linesOf(cleared).indexOf(r.id) >= 0;
       var li = el("li", { cls: "match-item" + (r.match ? " is-match" : "") + (pinned ? " pinned" : "") + (isCleared ? " cleared" : ""), "data-entity": r.id });
       var link = el("a", { href: "/entity/" + encodeURIComponent(r.id), target: "_blank", rel: "noopener", text: r.caption });
