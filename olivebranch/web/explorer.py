@@ -36,13 +36,23 @@ def ownership_search(request: Request, q: str = "") -> Response:
         found = screening.run_query(ob.index, query, dataset="default", limit=10,
                                     threshold=DEFAULT_THRESHOLD, cutoff=0.5)
         graph = ob.ownership(None).graph
-        results = [{"id": r.entity_id, "caption": r.caption, "score": r.score,
-                    "in_graph": graph.node(r.entity_id) is not None} for r in found]
+        results = [_row(r, graph) for r in found]
         results.sort(key=lambda r: not r["in_graph"])  # companies with ownership data first
         if len(results) == 1 or (results and results[0]["score"] >= 0.99 and results[0]["in_graph"]
                                  and request.query_params.get("go") == "1"):
             return RedirectResponse(f"/ownership/{results[0]['id']}", status_code=303)
     return render(request, "ownership_search.html", who, nav="ownership", q=q, results=results)
+
+
+def _row(found: object, graph: object) -> dict:
+    """One search row: a party (one result per party since party-based screening) is shown by
+    the first of its records the ownership graph knows (the OFAC record usually carries the
+    ownership data, whichever record matched best), else by its best record."""
+    records = list(getattr(found, "records", None) or []) or [found]
+    pick = next((r for r in records if graph.node(r.entity_id) is not None), None)  # type: ignore[attr-defined]
+    shown = pick or found
+    return {"id": shown.entity_id, "caption": shown.caption or found.caption,  # type: ignore[attr-defined]
+            "score": found.score, "in_graph": pick is not None}  # type: ignore[attr-defined]
 
 
 @router.get("/ownership/{entity_id}", response_class=HTMLResponse)
