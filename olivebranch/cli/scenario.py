@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -15,6 +15,9 @@ from rich.table import Table
 from olivebranch.cli.common import choice, day, regimes, split, workspace
 from olivebranch.regimes import registry
 from olivebranch.scenarios.model import all_assumptions, resolve_changes
+
+if TYPE_CHECKING:
+    from olivebranch.scenarios.results import Matrix
 
 scenario_app = typer.Typer(
     help="Sanctions-relief scenarios: what each regime's move would unlock.", no_args_is_help=True
@@ -27,6 +30,27 @@ STYLE = {e.id: e.colour for e in registry().effects}
 
 def _check_format(fmt: str) -> str:
     return choice(fmt, FORMATS, "--format")
+
+
+def _output(output: str | None, fmt: str) -> str | None:
+    """Where a table goes: a file format asked for without a file goes to standard output;
+    without an output the format must be one printed here."""
+    if output is None and fmt in ("xlsx", "jsonl"):
+        return "-"
+    if output is None:
+        _check_format(fmt)
+    return output
+
+
+def _catalogue_matrix(scenarios: list[str] | None, deals: list[str] | None,
+                      regime: list[str] | None, as_of: str | None) -> Matrix:
+    """The verdicts of the chosen deals (default: all) under the chosen scenarios (default:
+    the whole catalogue) on the day."""
+    ws = workspace()
+    when = day(as_of)
+    ws.require_lists(when)
+    names = list(scenarios) if scenarios else list(ws.scenarios.entries())
+    return ws.matrix(names, when, deals=split(deals) or None, regimes=regimes(ws, regime))
 
 
 def _verdict(v: str, fmt: str) -> str:
@@ -235,10 +259,7 @@ def run_cmd(
     bom: bool = typer.Option(False, "--bom", help="CSV: start with a UTF-8 byte-order mark (Excel)."),
 ) -> None:
     """Every deal's verdict per regime under a scenario, what moved and what still blocks."""
-    if output is None and fmt in ("xlsx", "jsonl"):
-        output = "-"  # a file format asked for without a file: standard output
-    if output is None:
-        _check_format(fmt)
+    output = _output(output, fmt)
     ws = workspace()
     s = ws.scenario(name)  # file errors before the (slower) engine is built
     base_s = ws.scenario(baseline) if baseline and baseline != s.name else None
@@ -277,10 +298,7 @@ def compare_cmd(
     """What moves from scenario A to scenario B, deal by deal."""
     from olivebranch.scenarios.engine import diff
 
-    if output is None and fmt in ("xlsx", "jsonl"):
-        output = "-"  # a file format asked for without a file: standard output
-    if output is None:
-        _check_format(fmt)
+    output = _output(output, fmt)
     ws = workspace()
     when = day(as_of)
     ws.require_lists(when)
@@ -380,15 +398,8 @@ def summary_cmd(
     rules that most often remain as blockers."""
     from olivebranch.scenarios.engine import summarise
 
-    if output is None and fmt in ("xlsx", "jsonl"):
-        output = "-"  # a file format asked for without a file: standard output
-    if output is None:
-        _check_format(fmt)
-    ws = workspace()
-    when = day(as_of)
-    ws.require_lists(when)
-    names = list(scenarios) if scenarios else list(ws.scenarios.entries())
-    matrix = ws.matrix(names, when, deals=split(deals) or None, regimes=regimes(ws, regime))
+    output = _output(output, fmt)
+    matrix = _catalogue_matrix(scenarios, deals, regime, as_of)
     summary = summarise(matrix, top=top)
     if output is not None:
         from olivebranch.exports import summary_tables
@@ -420,15 +431,8 @@ def matrix_cmd(
     deal; JSON: scenario -> deal -> regime -> verdict)."""
     from olivebranch.present import verdict_matrix
 
-    if output is None and fmt in ("xlsx", "jsonl"):
-        output = "-"  # a file format asked for without a file: standard output
-    if output is None:
-        _check_format(fmt)
-    ws = workspace()
-    when = day(as_of)
-    ws.require_lists(when)
-    names = list(scenarios) if scenarios else list(ws.scenarios.entries())
-    m = ws.matrix(names, when, deals=split(deals) or None, regimes=regimes(ws, regime))
+    output = _output(output, fmt)
+    m = _catalogue_matrix(scenarios, deals, regime, as_of)
     if output is not None:
         from olivebranch.exports import heatmap_table
 
@@ -443,7 +447,7 @@ def matrix_cmd(
         return
     rows = [[run.name, deal_id, *[_verdict(run.verdict(deal_id, r), fmt) for r in m.regimes]]
             for run in m.runs for deal_id in run.verdicts]
-    _emit_table(f"verdicts as of {m.runs[0].ctx.as_of if m.runs else when}",
+    _emit_table(f"verdicts as of {m.runs[0].ctx.as_of if m.runs else day(as_of)}",
                 ["scenario", "deal", *m.regimes], rows, fmt)
 
 
