@@ -12,20 +12,16 @@ numbers are ignored here (``lists.supplement`` reuses them for post-2024 designa
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from olivebranch.errors import ParseError, WrongSourceError
 from olivebranch.lists.base import (
-    MAX_FIELD_CHARS,
     ParseResult,
-    check_size,
-    is_number,
     make,
     make_sanction,
 )
@@ -33,13 +29,14 @@ from olivebranch.lists.ofac_files import (
     PRIMARY_COLUMNS,
     SOURCE_OF,
     TITLES,
+    CsvTable,
     classify,
-    decode_line,
+    clean,
     is_non_sdn,
     locate,
+    read_table,
 )
 from olivebranch.lists.ofac_remarks import IdDocument, Remarks, country_code, parse_remarks
-from olivebranch.lists.textfile import LineReader, head, looks_binary, other_format
 
 if TYPE_CHECKING:
     from followthemoney import EntityProxy
@@ -66,108 +63,6 @@ LEGAL_FORM = re.compile(
 COMPANY_IDS = ("innCode", "ogrnCode", "registrationNumber", "leiCode", "okpoCode", "swiftBic")
 
 
-# ------------------------------------------------------------------------------ reading
-END_MARKER = b"\x1a"  # OFAC ends every CSV file with this byte (DOS end-of-file)
-
-
-@dataclass
-class CsvTable:
-    """The rows of one OFAC CSV file and what its integrity checks found."""
-
-    path: Path
-    rows: list[tuple[int, list[str | None]]]
-    has_end_marker: bool
-
-
-def read_table(path: Path, columns: int, *, raw: bool = False) -> CsvTable:
-    """All rows of one headerless OFAC CSV as (line number, cleaned values), read as a stream.
-
-    Raises ``ParseError`` naming the file and line for binary or UTF-16 content, a NUL byte, an
-    over-long line or field, an unterminated quote, a wrong number of columns, a non-numeric
-    entry number, and for a UTF-8 file (OFAC writes cp1252: a UTF-8 file was converted by
-    someone, and reading it as cp1252 would garble every accented name).
-    """
-    check_size(path)
-    start = head(path, 4096)
-    other = other_format(start)
-    if other:
-        raise WrongSourceError(path, None, f"not an OFAC CSV file: it is {other}")
-    kind = looks_binary(start)
-    if kind:
-        raise ParseError(path, None, f"not an OFAC CSV file: it is {kind} (expected cp1252 text)")
-    reader = LineReader(path, what="OFAC CSV")
-
-    def lines() -> Iterator[str]:
-        for lineno, data in reader:
-            if b"\x00" in data:
-                raise ParseError(path, f"line {lineno}", "NUL byte: the file is binary or corrupted")
-            text = decode_line(data)
-            if "\x1a" in text:
-                text = text.replace("\x1a", "")
-            yield text
-
-    csv_reader = csv.reader(lines(), strict=True)
-    rows: list[tuple[int, list[str | None]]] = []
-    start = 1
-    try:
-        for row in csv_reader:
-            line = start
-            start = csv_reader.line_num + 1
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            if not rows and not is_number(row[0].strip()):
-                raise WrongSourceError(
-                    path, f"line {line}", "not an OFAC CSV file: its first row does not start "
-                    f"with an entry number ({row[0][:40]!r}; OFAC's files have no header row)"
-                )
-            if len(row) != columns:
-                raise ParseError(
-                    path, f"line {line}", f"expected {columns} columns, found {len(row)}"
-                )
-            for value in row:
-                if len(value) > MAX_FIELD_CHARS:
-                    raise ParseError(
-                        path,
-                        f"line {line}",
-                        f"field of {len(value)} characters exceeds {MAX_FIELD_CHARS}",
-                    )
-            if not is_number(row[0].strip()):
-                raise ParseError(
-                    path, f"line {line}", f"entry number {row[0][:40]!r} is not a number"
-                )
-            rows.append((line, list(row) if raw else [clean(v) for v in row]))
-    except csv.Error as exc:
-        reason = str(exc)
-        if "field larger than field limit" in reason:
-            reason = f"field exceeds {MAX_FIELD_CHARS} characters"
-        elif "unexpected end of data" in reason or "EOF" in reason:
-            reason = "unterminated quoted field (file truncated or malformed)"
-        else:
-            reason = f"malformed quoting ({reason})"
-        raise ParseError(path, f"line {start}", reason) from exc
-    if not rows:
-        raise ParseError(path, None, "file is empty")
-    if reader.looks_utf8:
-        raise ParseError(
-            path,
-            f"line {reader.first_non_ascii_line}",
-            "the file is UTF-8 text, but OFAC publishes its CSV files in Windows-1252 (cp1252): "
-            "it was converted after download, and its accented names would be garbled; import "
-            "the file as OFAC published it",
-        )
-    return CsvTable(path, rows, reader.ends_with(END_MARKER))
-
-
-def read_rows(
-    path: Path, columns: int, *, raw: bool = False
-) -> list[tuple[int, list[str | None]]]:
-    """The rows of :func:`read_table` alone."""
-    return read_table(path, columns, raw=raw).rows
-
-
-def clean(value: str) -> str | None:
-    value = value.strip()
-    return None if value in ("", "-0-") else value
 
 
 def missing_end(table: CsvTable) -> str | None:
