@@ -287,8 +287,8 @@ class Snapshot:
             return self._data
 
     def derive(self) -> OwnershipData:
-        from olivebranch.deals.ownership import name_key, ssi_directives
         from olivebranch.ownership.identity import link_identities
+        from olivebranch.ownership.records import name_key, ssi_directives
 
         store, graph, listings = self.owner.store, self.graph(), self.listings
         classes = listings.by_class()
