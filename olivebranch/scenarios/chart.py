@@ -11,6 +11,19 @@ from olivebranch.regimes import registry
 from olivebranch.scenarios.engine import Summary
 
 COLOURS = {**{e.id: e.hex for e in registry().effects}, "n/a": "#bdbdbd"}
+#: a hatch per verdict, by the effect's rank (0 = clear … 5 = prohibited), crossed for the
+#: two worst, so the chart reads in black and white too (the pages' badges carry a symbol for
+#: the same reason); "n/a" (the regime does not apply) stays plain grey. Lines only: dots and
+#: circles make the SVG the pages inline ten times larger.
+HATCH_BY_RANK = ("//", "--", "\\\\", "||", "++", "xx")
+HATCHES = {e.id: HATCH_BY_RANK[e.rank] for e in registry().effects
+           if 0 <= e.rank < len(HATCH_BY_RANK)}
+
+
+def _hatch_colour(hex_: str) -> str:
+    """White hatching on a dark bar, dark on a light one."""
+    r, g, b = (int(hex_.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return "#ffffff" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5 else "#1d2330"
 
 
 def _figure(summary: Summary):  # -> matplotlib Figure
@@ -18,6 +31,7 @@ def _figure(summary: Summary):  # -> matplotlib Figure
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator
 
     regimes = summary.regimes
@@ -32,7 +46,14 @@ def _figure(summary: Summary):  # -> matplotlib Figure
             values = [summary.counts[s][regime].get(verdict, 0) for s in summary.scenarios]
             if not any(values):
                 continue
-            ax.bar(x, values, bottom=bottom, color=COLOURS[verdict], label=verdict, width=0.75)
+            ink = _hatch_colour(COLOURS[verdict])
+            bars = ax.bar(x, values, bottom=bottom, color=COLOURS[verdict], label=verdict,
+                          width=0.75, hatch=HATCHES.get(verdict), linewidth=0,
+                          # matplotlib < 3.11 draws the hatch in the edge colour
+                          **({"hatchcolor": ink} if hasattr(Patch, "set_hatchcolor")
+                             else {"edgecolor": ink}))
+            for i, bar in enumerate(bars.patches):  # named in the SVG (one per verdict)
+                bar.set_gid(f"bar-{regime}-{verdict.replace('/', '')}-{i}")
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         ax.set_title(regime.upper())
         ax.set_xticks(x, summary.scenarios, rotation=60, ha="right", fontsize=7)
