@@ -37,7 +37,10 @@ if TYPE_CHECKING:
     from olivebranch.deals.models import Deal
     from olivebranch.scenarios.engine import ScenarioEngine
 
-TARGETS = ("clear", "unblocked")
+TARGETS = ("clear", "unblocked", "licensable")
+#: target -> the worst verdict it accepts: clear; not blocked (clear or a screening risk);
+#: licensable (a licence or host approval at worst: nothing prohibited)
+CEILING = {"clear": "clear", "unblocked": "risk", "licensable": "licence_required"}
 MAX_MOVES = 4
 MAX_PATHS = 5
 
@@ -91,10 +94,15 @@ class Move:
     def cost(self) -> int:
         return ACTORS.get(self.actor, (5, ""))[0]
 
+    def scenario_changes(self) -> list[dict[str, Any]]:
+        """The move as scenario-file changes (``{action: body}`` mappings, JSON-ready): what
+        the scenario builder is pre-filled with, and what ``parse_scenario`` reads back."""
+        return [change_dict(c) for c in self.changes]
+
     def as_dict(self) -> dict[str, Any]:
         return {"move": self.key, "kind": self.kind, "actor": self.actor,
                 "actor_title": ACTORS.get(self.actor, (5, self.actor))[1], "what": self.what,
-                "rules": list(self.rules)}
+                "rules": list(self.rules), "changes": self.scenario_changes()}
 
 
 @dataclass
@@ -158,6 +166,11 @@ class Unlock:
 # ----------------------------------------------------------------------------- moves
 def _change(action: str, body: Any) -> Any:
     return ACTIONS[action].model_validate({action: body})
+
+
+def change_dict(change: Any) -> dict[str, Any]:
+    """A parsed change back as the mapping a scenario file holds (what was given, no defaults)."""
+    return change.model_dump(mode="json", exclude_unset=True, by_alias=True)
 
 
 def candidate_moves(state: ScenarioState, deal: Deal, regime: str, blocking: Sequence[Any],
@@ -270,7 +283,7 @@ class Unlocker:
     def regime(self, deal: Deal, regime: str, target: str = "unblocked", *,
                lift_only: bool = False, max_moves: int = MAX_MOVES,
                max_paths: int = MAX_PATHS) -> RegimeUnlock:
-        limit = effect_rank("clear" if target == "clear" else "risk")
+        limit = effect_rank(CEILING.get(target, "risk"))
         rv = self._verdict(deal, self.state, regime)
         blocking = [f for f in rv.findings if effect_rank(f.effect) > limit]
         info = [{"rule": f.rule_id, "party": f.party, "effect": f.effect, "kind": f.kind,
@@ -333,11 +346,14 @@ class Unlocker:
 
 
 def unlock(ws: Any, deal: str | Deal, regimes: Sequence[str] | None = None,
-           target: str = "unblocked", as_of: date | None = None, **kw: Any) -> Unlock:
-    """``Unlock`` for one deal of a workspace (the CLI and the API call this)."""
+           target: str = "unblocked", as_of: date | None = None, *,
+           baseline: str = "status-quo", **kw: Any) -> Unlock:
+    """``Unlock`` for one deal of a workspace (the CLI, the API and the deal page call this),
+    from the status quo or from another scenario (``baseline``)."""
     if target not in TARGETS:
         raise ScenarioError(f"unknown target {target!r}; known: {', '.join(TARGETS)}")
     d = ws.deal(deal)
     with ws.lock:
         engine = ws.scenario_engine()
-        return Unlocker(engine, as_of=ws.day(as_of)).deal(d, regimes, target, **kw)
+        return Unlocker(engine, as_of=ws.day(as_of), baseline=baseline).deal(
+            d, regimes, target, **kw)

@@ -18,7 +18,8 @@ def unlock_cmd(
     deal: str = typer.Argument(..., help="Deal id (catalogue) or deal file."),
     regime: list[str] = typer.Option(None, "--regime", help="Regimes, e.g. us,ru (default all)."),
     target: str = typer.Option("unblocked", "--target",
-                               help="unblocked (clear or risk only) or clear."),
+                               help="unblocked (clear or risk only), licensable (a "
+                                    "licence or host approval at worst) or clear."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
     as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date (YYYY-MM-DD)."),
     max_moves: int = typer.Option(4, "--max-moves", help="Largest set of moves searched."),

@@ -25,8 +25,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 def unlock_deal(
     request: Request, deal: str,
     regime: list[str] = Query(None, max_length=20, description="Regimes (default all)"),  # noqa: B008
-    target: str = Query("unblocked", pattern="^(unblocked|clear)$",
-                        description="unblocked (clear or risk only) or clear"),
+    target: str = Query("unblocked", pattern="^(unblocked|licensable|clear)$",
+                        description="unblocked (clear or risk only), licensable (a licence "
+                                    "or host approval at worst) or clear"),
     max_moves: int = Query(3, ge=1, le=4, description="Largest set of moves searched"),
     as_of: str | None = Query(None, max_length=10, description="YYYY-MM-DD"),
 ) -> dict[str, Any]:
