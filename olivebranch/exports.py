@@ -501,18 +501,24 @@ def summary_tables(summary: Any) -> list[Table]:
 
 #: the "what would it take" list: one row per move of each path that unlocks a deal
 UNLOCK_COLUMNS = ["deal", "regime", "verdict now", "target", "path", "path cost",
-                  "verdict after", "move", "kind", "who", "what", "rules", "still firing"]
+                  "verdict after", "move", "kind", "who", "what", "rules", "still firing",
+                  "scenario changes"]
 
 
 def unlock_table(unlocks: Any, *, title: str = "What would it take") -> Table:
     """The "what would it take" answer (``olivebranch.unlock.Unlock`` or its ``as_dict()``,
     or several) as a table: for each deal and regime, each path (cheapest first, numbered)
     with one row per move and who can make it; a regime with nothing in the way gets one
-    row saying so."""
+    row saying so. "scenario changes" holds each move as scenario-file changes (JSON), so a
+    path can be replayed with ``scenario run``."""
     items = unlocks if isinstance(unlocks, list | tuple) else [unlocks]
     rows: list[list[Any]] = []
+    notes: list[str] = []
     for u in items:
         d = u if isinstance(u, Mapping) else u.as_dict()
+        notes = [f"as of {d.get('as_of')}", f"target {d.get('target')}",
+                 *([f"from scenario {d['baseline']}"] if d.get("baseline") else []),
+                 "paths cheapest first; each move's rows share the path number", _legend()]
         actors = d.get("actors") or {}
         for regime, r in (d.get("regimes") or {}).items():
             head = [d.get("deal"), regime, r.get("verdict"), r.get("target")]
@@ -520,14 +526,16 @@ def unlock_table(unlocks: Any, *, title: str = "What would it take") -> Table:
             if not paths:
                 what = ("nothing in the way" if r.get("unlocked_already")
                         else r.get("note") or "no path found")
-                rows.append([*head, None, None, None, None, None, None, what, [], []])
+                rows.append([*head, None, None, None, None, None, None, what, [], [], []])
             for n, p in enumerate(paths, start=1):
                 for m in p.get("moves") or []:
                     who = m.get("actor_title") or actors.get(m.get("actor")) or m.get("actor")
+                    changes = [json.dumps(c, ensure_ascii=False, sort_keys=True)
+                               for c in m.get("changes") or []]
                     rows.append([*head, n, p.get("cost"), p.get("verdict_after"),
                                  m.get("move"), m.get("kind"), who, m.get("what"),
-                                 m.get("rules") or [], p.get("still_firing") or []])
-    return Table("unlock", list(UNLOCK_COLUMNS), rows, title=title,
+                                 m.get("rules") or [], p.get("still_firing") or [], changes])
+    return Table("unlock", list(UNLOCK_COLUMNS), rows, title=title, notes=notes,
                  verdict_columns={"verdict now", "verdict after", "target"})
 
 

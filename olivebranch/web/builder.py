@@ -10,6 +10,7 @@ takes off (or puts on) a list: the numbers an analyst wants before running the c
 
 from __future__ import annotations
 
+import re
 import typing
 from collections import Counter
 from typing import Any
@@ -138,16 +139,93 @@ def _name(request: Request, entity_id: str) -> str:
         return entity_id
 
 
+def prefill(request: Request) -> dict[str, Any] | None:
+    """A builder opened with changes in its URL (the deal page's "what would it take" paths:
+    ``?change=<JSON>&label=…&change=…`` with ``deal``, ``regime``, ``expect``, ``now``,
+    ``base``, ``as_of``, ``name``, ``title``, ``why``): the changes checked with the scenario
+    parser (every problem listed), and what the page shows about them. None without
+    ``change``."""
+    import json
+
+    import yaml
+
+    from olivebranch.errors import OliveBranchError, ParseError
+    from olivebranch.scenarios.model import NAME_RE, parse_scenario
+
+    q = request.query_params
+    raw = q.getlist("change")
+    if not raw:
+        return None
+    problems: list[str] = []
+    changes: list[Any] = []
+    place: list[int] = []  # the link's numbering of each change read
+    for i, text in enumerate(raw[:50]):
+        try:
+            changes.append(json.loads(text))
+            place.append(i + 1)
+        except ValueError:
+            problems.append(f"change {i + 1} is not JSON")
+    name = q.get("name", "")[:64]
+    if not re.match(NAME_RE, name):
+        name = "my-scenario"
+    why = q.get("why", "")[:500]
+    scenario: dict[str, Any] = {
+        "name": name, "title": q.get("title", "")[:120] or "My scenario",
+        "description": ("What would it take: " + why) if why else "Built in the scenario builder.",
+        "assumptions": ["The changes below are adopted as listed."],
+        "changes": changes,
+    }
+    base = q.get("base", "")
+    if base and base != "status-quo":
+        scenario["base"] = [base[:64]]
+
+    def renumber(where: str) -> str:
+        return re.sub(r"^changes\[(\d+)\]\.?", lambda m: f"change {place[int(m.group(1))]} ",
+                      where).strip()
+
+    try:
+        parse_scenario(scenario, "link")
+    except ParseError as exc:
+        found = getattr(exc, "problems", None) or [(exc.where, exc.reason)]
+        problems += [f"{renumber(w)}: {m}" if w else m for w, m in found]
+    except OliveBranchError as exc:
+        problems.append(str(exc))
+    problems.sort(key=lambda m: int(re.match(r"change (\d+)", m).group(1))
+                  if re.match(r"change (\d+)", m) else 0)
+    labels = q.getlist("label")
+    items = [{"change": c,
+              "text": (labels[place[i] - 1][:200] if place[i] - 1 < len(labels) else "")
+              or (next(iter(c), "change") if isinstance(c, dict) else "change"),
+              "json": json.dumps(c, ensure_ascii=False, sort_keys=True)}
+             for i, c in enumerate(changes)]
+    focus = None
+    if q.get("deal") and q.get("regime"):
+        focus = {"deal": q.get("deal", "")[:120], "regime": q.get("regime", "")[:8],
+                 "expect": q.get("expect", "")[:40], "now": q.get("now", "")[:40]}
+    return {"scenario": scenario, "picked": items, "problems": problems, "focus": focus,
+            "as_of": q.get("as_of", "")[:10],
+            "yaml": yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True),
+            "json": json.dumps({**scenario, "items": items, "focus": focus,
+                                "as_of": q.get("as_of", "")[:10]}, ensure_ascii=False)}
+
+
 @router.get("/scenarios/new", response_class=HTMLResponse)
 def builder_page(request: Request) -> HTMLResponse:
     from olivebranch.api.deps import state
     from olivebranch.web.pages import principal, render
 
     who = principal(request, "read")
+    ob = state(request)
     scenarios = [{"name": e.name, "title": e.item.title}
-                 for e in state(request).scenarios.entries().values()]
+                 for e in ob.scenarios.entries().values()]
+    pre = prefill(request)
+    focus_title = None
+    if pre and pre["focus"]:
+        deal_id = pre["focus"]["deal"]
+        entry = ob.deals.entries().get(deal_id)  # never a path: only catalogue ids
+        focus_title = entry.item.title if entry is not None else deal_id
     return render(request, "builder.html", who, nav="scenarios", scenarios=scenarios,
-                  can_save=who.can("analyst"))
+                  can_save=who.can("analyst"), prefill=pre, focus_title=focus_title)
 
 
 @router.get("/scenarios/builder/options.json")

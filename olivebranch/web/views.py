@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -303,12 +303,60 @@ def _deal_context(request: Request, deal_id: str, scenario: str, as_of: str) -> 
 
 @router.get("/deals/{deal_id}", response_class=HTMLResponse)
 def deal_page(request: Request, deal_id: str, scenario: str = "status-quo",
-              as_of: str = "") -> Response:
+              as_of: str = "", target: str = "", unlock: str = "") -> Response:
     who = principal(request, "read")
     ctx = _deal_context(request, deal_id, scenario, as_of)
     if _json(request):
         return JSONResponse(ctx["v"].to_dict())
+    ctx.update(_unlock_context(request, ctx, target, compute=unlock == "1" or UNLOCK_INLINE))
     return render(request, "deal.html", who, nav="deals", scenarios=_scenario_list(request), **ctx)
+
+
+#: the deal page works out "what would it take" as it renders (else on request: ?unlock=1,
+#: or the page's script fetches /deals/{id}/unlock?fragment=1)
+UNLOCK_INLINE = True
+
+
+def _unlock_context(request: Request, ctx: dict[str, Any], target: str, *,
+                    compute: bool) -> dict[str, Any]:
+    """The "what would it take" panel of a deal page (``_unlock.html``)."""
+    from olivebranch.web import unlocking
+
+    chosen = unlocking.target_of(target)
+    out: dict[str, Any] = {"unlock_targets": unlocking.TARGET_LABELS, "unlock_target": chosen,
+                           "unlock": None, "unlock_src": None}
+    deal, scenario, as_of = ctx["deal"], ctx["scenario"], ctx["as_of"]
+    if compute:
+        ob = state(request)
+        answer = unlocking.compute(ob, deal.id, scenario, parse_date(as_of), chosen)
+        out["unlock"] = unlocking.panel(ob, answer, scenario=scenario, as_of=as_of,
+                                        party_names=ctx["party_names"])
+    else:
+        query = {"scenario": scenario, "target": chosen, "fragment": "1",
+                 **({"as_of": as_of} if as_of else {})}
+        out["unlock_src"] = f"/deals/{quote(deal.id)}/unlock?{urlencode(query)}"
+    return out
+
+
+@router.get("/deals/{deal_id}/unlock", response_class=HTMLResponse)
+def unlock_page(request: Request, deal_id: str, scenario: str = "status-quo", as_of: str = "",
+                target: str = "", fragment: str = "") -> Response:
+    """The "what would it take" panel alone: a page (no script needed), the bare panel
+    (``?fragment=1``, which the deal page's script puts in place), or ``?format=json``
+    (the API's shape, ``/api/deals/{id}/unlock``)."""
+    from olivebranch.web import unlocking
+
+    who = principal(request, "read")
+    if _json(request):
+        ob = state(request)
+        answer = unlocking.compute(ob, deal_id, scenario, parse_date(as_of),
+                                   unlocking.target_of(target))
+        return JSONResponse(unlocking.answer_dict(answer, scenario))
+    ctx = _deal_context(request, deal_id, scenario, as_of)
+    ctx.update(_unlock_context(request, ctx, target, compute=True))
+    if fragment == "1":
+        return render(request, "_unlock.html", who, **ctx)
+    return render(request, "unlock.html", who, nav="deals", **ctx)
 
 
 def report_html(request: Request, deal_id: str, scenario: str, as_of: str) -> str:

@@ -3,7 +3,8 @@
 
 * ``/api/exports/heatmap?scenarios=…&as_of=…`` — verdict per deal × regime × scenario,
 * ``/api/exports/deals/{deal_id}/findings?scenario=…`` — a deal's findings with citations,
-* ``/api/exports/compare?a=…&b=…`` — what moves from scenario A to B.
+* ``/api/exports/compare?a=…&b=…`` — what moves from scenario A to B,
+* ``/api/exports/deals/{deal_id}/unlock?target=…`` — what would it take (one row per move).
 
 Each takes ``?format=csv|xlsx|jsonl`` (or an ``Accept`` header naming one; CSV by default)
 and ``?bom=true`` for a CSV Excel reads as UTF-8, and answers an attachment. The routes carry
@@ -27,6 +28,7 @@ from olivebranch.exports import (
     findings_table,
     heatmap_table,
     render,
+    unlock_table,
 )
 
 router = APIRouter()
@@ -133,3 +135,30 @@ def compare_download(
     table = comparison_table(run_a, run_b, only_moved=moved)
     chosen = download_format(request, fmt)
     return download(table, chosen, f"compare-{a}-{b}-{run_b.ctx.as_of}", bom=bom)
+
+
+@router.get("/api/exports/deals/{deal_id}/unlock", dependencies=READ,
+            responses=DOWNLOAD_RESPONSES, tags=["Exports"], response_class=Response,
+            summary="What would it take (minimal move sets per regime, one row per move) as a file")
+def unlock_download(
+    request: Request, deal_id: str, scenario: str = SCENARIO, as_of: str | None = AS_OF,
+    target: str = Query("unblocked", pattern="^(unblocked|licensable|clear)$",
+                        description="unblocked (clear or risk only), licensable (a licence "
+                                    "or host approval at worst) or clear"),
+    regime: list[str] = Query(None, max_length=20, description="Regimes (default all)"),  # noqa: B008
+    max_moves: int = Query(3, ge=1, le=4, description="Largest set of moves searched"),
+    fmt: str | None = FORMAT, bom: bool = BOM,
+) -> Response:
+    from olivebranch.unlock import unlock
+
+    ob = state(request)
+    ob.deals.get(deal_id)  # 404 for an unknown deal or scenario
+    ob.scenarios.get(scenario)
+    regs = [r for v in regime or [] for r in v.split(",") if r] or None
+    answer = unlock(ob.workspace, deal_id, regs, target, parse_date(as_of), baseline=scenario,
+                    max_moves=max_moves).as_dict()
+    if scenario != "status-quo":
+        answer["baseline"] = scenario
+    chosen = download_format(request, fmt)
+    return download(unlock_table(answer), chosen,
+                    f"unlock-{deal_id}-{scenario}-{target}-{answer['as_of']}", bom=bom)

@@ -224,11 +224,13 @@
   $("run-compare").addEventListener("click", function () {
     var other = $("compare-with").value;
     say("Running the scenario over the catalogue…", "muted");
-    Promise.all([json("POST", "/api/scenarios/run", scenario()), json("GET", "/api/scenarios/" + encodeURIComponent(other) + "/run")]).then(function (rs) {
+    var day = $("sc-as-of").value, q = day ? "?as_of=" + encodeURIComponent(day) : "";
+    Promise.all([json("POST", "/api/scenarios/run" + q, scenario()), json("GET", "/api/scenarios/" + encodeURIComponent(other) + "/run" + q)]).then(function (rs) {
       var mine = rs[0], theirs = rs[1];
       if (!mine.ok) return say("The scenario does not run: " + (mine.data.detail || mine.status), "error");
       if (!theirs.ok) return say("Could not run " + other + ": " + (theirs.data.detail || theirs.status), "error");
       showResult(mine.data, theirs.data);
+      showFocus(mine.data);
       say("Ran in " + mine.data.seconds.toFixed(1) + " s.", "muted");
     });
   });
@@ -263,6 +265,20 @@
     sum.appendChild(t);
     $("result").classList.remove("hidden");
   }
+  // the deal a "what would it take" path was opened for: the verdict the run gives it
+  function showFocus(mine) {
+    var focus = $("focus"), out = $("focus-result");
+    if (!focus || !out) return;
+    var deal = focus.dataset.deal, regime = focus.dataset.regime, expect = focus.dataset.expect;
+    var row = mine.deals.filter(function (d) { return d.deal === deal; })[0];
+    out.textContent = "";
+    if (!row) { out.appendChild(el("span", { cls: "error", text: "The run has no deal " + deal + "." })); return; }
+    var got = row.verdicts[regime];
+    out.dataset.verdict = got;
+    out.appendChild(el("span", { text: "Result for this deal under " + regime.toUpperCase() + ": " }));
+    out.appendChild(el("span", { cls: "badge v-" + got, text: lab(got), title: got }));
+    out.appendChild(el("span", { text: got === expect ? " — as promised." : " — not the promised " + lab(expect) + " (the lists or rules may have changed since)." }));
+  }
   $("save-scenario").addEventListener("click", function () {
     json("POST", "/api/scenarios", scenario()).then(function (r) {
       if (!r.ok) return say("Not saved: " + (r.data.detail || r.status), "error");
@@ -275,6 +291,19 @@
   });
 
   // ------------------------------------------------------------------ start
+  // opened from a deal's "what would it take" path: its changes are already in the list
+  if (box.dataset.prefill) {
+    try {
+      var pre = JSON.parse(box.dataset.prefill);
+      changes = (pre.items || []).map(function (it) { return { change: it.change, text: it.text }; });
+      drawChanges();
+      changes.forEach(function (c) {
+        json("POST", "/scenarios/builder/impact", c.change).then(function (r) {
+          if (r.ok && r.data.ok) { c.impact = r.data; drawChanges(); }
+        });
+      });
+    } catch (e) { say("The pre-filled changes could not be read.", "error"); }
+  }
   json("GET", "/scenarios/builder/options.json").then(function (r) {
     opts = r.data;
     labels = opts.labels || {};
