@@ -509,3 +509,71 @@ def test_phone_navigation_and_keyboard_scenario_switch(page) -> None:
     with page.expect_navigation():
         page.click("#scenario-form button[type=submit]")
     assert "scenario=" in page.url and page.locator("#heatmap").get_attribute("data-scenario") != "status-quo"
+
+
+# ------------------------------------------------------------------ what would it take (issue 14/16)
+def test_deal_unlock_panel_builder_link_and_xlsx(page, tmp_path) -> None:
+    """A deal the status quo prohibits: the "What would it take" panel is on its page (server-
+    rendered); its cheapest US path opens the builder pre-filled, and running that scenario
+    gives the deal the verdict the panel promised; the table downloads as XLSX and reads back
+    with openpyxl; changing the goal swaps the panel in place; axe finds no serious issue."""
+    from openpyxl import load_workbook
+
+    deal = "arctic-lng-2-us-stake"
+    visit(page, f"/deals/{deal}")
+    assert page.locator('#verdicts [data-regime="us"]').get_attribute("data-verdict") == "prohibited"
+    us = page.locator("#unlock-us")
+    assert us.get_attribute("data-verdict") == "prohibited"
+    first = us.locator("li.unlock-path").first
+    promised = first.get_attribute("data-verdict-after")
+    assert promised in ("clear", "risk")
+    moves = first.locator("li.move")
+    assert moves.count() >= 1
+    assert "US President" in moves.first.inner_text()
+    # what a move acts on is linked: the finding on the same page
+    finding = first.locator('.acts-on a[href^="#finding-us-"]').first
+    target = finding.get_attribute("href")
+    assert page.locator(target).count() == 1
+    page.click("#unlock-link")  # the toolbar's jump to the panel
+    page.locator("#unlock").scroll_into_view_if_needed()
+    shot(page, "deal-unlock", docs=True)
+    found = axe_violations(page)
+    assert not found, json.dumps(found, indent=1)
+    # the table as XLSX, read back
+    with page.expect_download() as dl:
+        page.click("#unlock-downloads .dl-xlsx")
+    xlsx = tmp_path / "unlock.xlsx"
+    dl.value.save_as(xlsx)
+    ws = load_workbook(xlsx)["unlock"]
+    rows = list(ws.iter_rows(values_only=True))
+    header = list(rows[0])
+    recs = [dict(zip(header, r, strict=True)) for r in rows[1:]]
+    us_rows = [r for r in recs if r["regime"] == "us"]
+    assert us_rows and us_rows[0]["verdict now"] == "prohibited"
+    assert us_rows[0]["path"] == 1 and us_rows[0]["verdict after"] == promised
+    assert {r["regime"] for r in recs} == {"us", "eu", "uk", "ru", "ua"}
+    # the cheapest US path, in the builder, run: the promised verdict
+    changes = first.get_attribute("data-path")
+    assert changes == "1"
+    with page.expect_navigation():
+        first.locator("a.builder-link").click()
+    page.wait_for_selector("#builder[data-ready=yes]")
+    assert page.get_attribute("#focus", "data-expect") == promised
+    assert page.locator("#changes li[data-index]").count() >= moves.count()
+    page.click("#run-compare")
+    page.wait_for_selector("#focus-result[data-verdict]", timeout=180_000)
+    assert page.get_attribute("#focus-result", "data-verdict") == promised
+    assert page.locator(f'#result-table tr[data-deal="{deal}"]').count() == 1
+    shot(page, "scenario-builder-prefilled", docs=True, full=True)
+    found = axe_violations(page)
+    assert not found, json.dumps(found, indent=1)
+    # back on the deal page: another goal swaps the panel in place (no reload)
+    visit(page, f"/deals/{deal}")
+    page.evaluate("window.__stayed = true")
+    page.select_option("#unlock-target", "licensable")
+    page.wait_for_selector('#unlock[data-target="licensable"]', timeout=120_000)
+    assert page.evaluate("window.__stayed === true")
+    assert "target=licensable" in page.url
+    for v in page.locator("#unlock li.unlock-path").evaluate_all(
+            "els => els.map(e => e.dataset.verdictAfter)"):
+        assert v in ("clear", "risk", "restricted", "host_approval_required", "licence_required")

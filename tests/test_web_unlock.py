@@ -85,7 +85,7 @@ def test_deal_page_renders_the_panel_and_every_builder_link_keeps_its_promise(cl
     end = html.find('class="unlock-regime"', start)
     us = html[start:end if end > 0 else len(html)]
     assert 'data-verdict="prohibited"' in us
-    assert re.search(r'class="path" data-path="1" data-verdict-after="(clear|risk)"', us)
+    assert re.search(r'class="unlock-path" data-path="1" data-verdict-after="(clear|risk)"', us)
     assert "US President alone" in us  # who makes the cheapest path's moves
     assert page.builder, "no builder link"
     # links to what the moves act on: the finding on this page and the list entry

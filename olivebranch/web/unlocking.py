@@ -25,8 +25,8 @@ from olivebranch.unlock import CEILING, TARGETS, Unlock, unlock
 
 #: what the panel offers as the goal, in the order shown
 TARGET_LABELS = {
-    "unblocked": "Not blocked (clear, or a screening risk only)",
-    "licensable": "Licensable (a licence or host approval at worst)",
+    "unblocked": "Not blocked (clear or a risk)",
+    "licensable": "Licensable (at worst a licence)",
     "clear": "Clear",
 }
 #: a move's kind in words (the panel's badge; readable without colour)

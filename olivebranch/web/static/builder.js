@@ -93,7 +93,7 @@
     changes.forEach(function (c, i) {
       var rm = el("button", { type: "button", cls: "link", text: "remove", "aria-label": "Remove change " + (i + 1) });
       rm.addEventListener("click", function () { changes.splice(i, 1); drawChanges(); });
-      var counts = c.impact ? " — " + c.impact.rules + " rules, " + c.impact.entities + " entities" : "";
+      var counts = c.impact ? " — " + c.impact.rules + " rule" + (c.impact.rules === 1 ? "" : "s") + ", " + c.impact.entities + " entit" + (c.impact.entities === 1 ? "y" : "ies") : "";
       ol.appendChild(el("li", { "data-index": String(i) }, [el("span", { text: c.text + counts + " " }), el("code", { cls: "small", text: JSON.stringify(c.change, function (k, v) { return k === "impact" ? undefined : v; }) }), " ", rm]));
     });
   }
