@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from olivebranch import hostdata, yamlsafe
 from olivebranch.context import effect_rank
+from olivebranch.errors import InvalidInput
 from olivebranch.scenarios.apply import ScenarioState, apply_change
 from olivebranch.scenarios.model import (
     ACTIONS,
@@ -352,6 +353,10 @@ def unlock(ws: Any, deal: str | Deal, regimes: Sequence[str] | None = None,
     from the status quo or from another scenario (``baseline``)."""
     if target not in TARGETS:
         raise ScenarioError(f"unknown target {target!r}; known: {', '.join(TARGETS)}")
+    bad = [r for r in regimes or () if r not in ws.registry.assessed]
+    if bad:  # a clear 400 (API) rather than the engine's KeyError
+        raise InvalidInput(f"regime: unknown regime(s) {', '.join(bad)} "
+                           f"(known: {', '.join(ws.registry.assessed)})")
     d = ws.deal(deal)
     with ws.lock:
         engine = ws.scenario_engine()

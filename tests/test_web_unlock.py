@@ -163,3 +163,5 @@ def test_unlock_table_downloads(client) -> None:
     assert lines and all(line["deal"] == DEAL for line in lines)
     assert client.get("/api/exports/deals/nope/unlock").status_code == 404
     assert client.get(base, params={"target": "bogus"}).status_code in (400, 422)
+    bad = client.get(base, params={"regime": "us,xx"})  # named, not a server error
+    assert bad.status_code == 400 and "xx" in bad.json()["detail"]
