@@ -81,7 +81,7 @@ class FastMatch:
 
     def answer(self, scope: Scope, body: bytes) -> tuple[bytes, int] | None:
         """(JSON, batch size) for a request the fast path can answer, else None."""
-        from olivebranch.api.routers.match import INLINE_QUERIES, _answer, _matcher
+        from olivebranch.api.routers.match import INLINE_QUERIES, respond
 
         app = scope["app"]
         settings, ob = app.state.settings, app.state.ob
@@ -128,6 +128,4 @@ class FastMatch:
                 )
             except screening.BadQuery:
                 return None
-        responses = _answer(ob.index, ob.lookup, prepared, dataset, limit, threshold, cutoff)
-        data = {"responses": responses, "matcher": _matcher(), "limit": limit}
-        return orjson.dumps(data), len(responses)
+        return respond(ob, prepared, dataset, limit, threshold, cutoff, algorithm)

@@ -28,7 +28,7 @@ class Recorder:
     def __init__(self, ws: Workspace, default_packs: Callable[[], Path]) -> None:
         self.ws = ws
         self.default_packs = default_packs
-        self.log = AuditLog(ws.store)
+        self.log = AuditLog.of(ws.store)
         self._rules: str | None = None
 
     def rules(self) -> str:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
 import getpass
 import hashlib
 import json
+import logging
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from olivebranch.audit.tables import audit_blobs, audit_records
@@ -21,6 +25,9 @@ from olivebranch.errors import NotFound
 from olivebranch.store import Store
 
 GENESIS = "0" * 64
+T = TypeVar("T")
+#: one record to append: (action, subject, inputs, result)
+Item = tuple[str, str | None, dict[str, Any], Any]
 #: Who is asking, for the records written in this context (the API sets it per request).
 ACTOR: ContextVar[str | None] = ContextVar("olivebranch_actor", default=None)
 
@@ -49,6 +56,10 @@ def record_hash(prev: str, at: str, who: str, action: str, subject: str | None,
                 inputs: Any, result_digest: str) -> str:
     return sha({"prev": prev, "at": at, "who": who, "action": action, "subject": subject,
                 "inputs": inputs, "result": result_digest})
+
+
+class _ChainRace(Exception):
+    """Another writer appended to the chain first (the unique ``prev_hash``)."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,19 @@ class AuditLog:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._lock = threading.Lock()
+        self._guard = threading.Lock()
         self._blobs: set[str] = set()
+        self._deferred: _Deferred | None = None
+        self._quick_engine: Engine | None = None
+
+    @classmethod
+    def of(cls, store: Store) -> AuditLog:
+        """The store's audit log, shared by everything that writes through this store object
+        (one lock, the blobs known stored)."""
+        log = store.__dict__.get("_audit_log")
+        if log is None:
+            log = store.__dict__.setdefault("_audit_log", cls(store))
+        return log
 
     def blob(self, kind: str, content: Any) -> str:
         """Keep ``content`` once under its hash; returns the hash."""
@@ -120,42 +143,109 @@ class AuditLog:
         """Append one record; returns its id."""
         return self.record_many([(action, subject, inputs, result)], who=who)[0]
 
+    def record_answer(self, items: list[Item], *, who: str | None = None) -> list[int]:
+        """Append the records of an answer about to be given (``/match``, the screening form):
+        now, in one insert, when the database takes the write at once; else (SQLite's write
+        lock is held by a list import, say) handed to a writer thread that appends them, in
+        order, as soon as it can, so that answering never waits for the database. Returns the
+        ids, or ``[]`` when the records were deferred (:meth:`flush` waits for them)."""
+        who = who or actor()
+        deferred = self._deferred
+        if deferred is None or not deferred.pending():
+            if self._lock.acquire(blocking=False):
+                try:
+                    for _attempt in range(3):
+                        try:
+                            with self._quick().begin() as conn:
+                                return self._append(conn, items, who)
+                        except _ChainRace:
+                            continue
+                except OperationalError:
+                    pass
+                finally:
+                    self._lock.release()
+        with self._guard:
+            if self._deferred is None:
+                self._deferred = _Deferred(self)
+        self._deferred.put(items, who, _iso(datetime.now(UTC)))
+        return []
+
+    def flush(self, timeout: float = 60.0) -> bool:
+        """Wait until deferred records are written; False if some still wait."""
+        return self._deferred is None or self._deferred.flush(timeout)
+
+    def _quick(self) -> Engine:
+        """The engine for writes that must not wait: on SQLite one whose connections give up
+        on a held write lock after 0.2 s (the store's wait five seconds)."""
+        if self._quick_engine is None:
+            with self._guard:
+                if self._quick_engine is None:
+                    engine = self.store.engine
+                    if engine.dialect.name == "sqlite" and self.store.url.startswith(
+                            "sqlite:///") and ":memory:" not in self.store.url:
+                        from sqlalchemy import create_engine
+
+                        from olivebranch.store import _sqlite_pragmas
+
+                        engine = create_engine(self.store.url, connect_args={"timeout": 0.2})
+                        _sqlite_pragmas(engine)
+                    self._quick_engine = engine
+        return self._quick_engine
+
     def record_many(self, items: list[tuple[str, str | None, dict[str, Any], Any]], *,
                     who: str | None = None) -> list[int]:
-        """Append ``(action, subject, inputs, result)`` records in one transaction, chained in
-        order; returns their ids."""
+        """Append ``(action, subject, inputs, result)`` records in one transaction (one insert),
+        chained in order; returns their ids."""
+        return self.transaction(lambda _conn: None, lambda _none: items, who=who)[1]
+
+    def transaction(self, work: Callable[[Connection], T],
+                    items_of: Callable[[T], list[tuple[str, str | None, dict[str, Any], Any]]],
+                    *, who: str | None = None) -> tuple[T, list[int]]:
+        """Run ``work(conn)`` and append the records ``items_of(its result)`` in the same
+        database transaction: the change and its record are stored together or not at all (a
+        reviewer's decision). ``work`` runs again if another writer took the place in the
+        chain (its transaction was rolled back), so it must only write through ``conn``."""
         who = who or actor()
-        # as the database gives them back (JSON types only), so that verify hashes the same
-        rows = [(a, subj, json.loads(canonical(i)), json.loads(canonical(r)))
-                for a, subj, i, r in items]
         with self._lock:
-            for _attempt in range(50):
-                at = datetime.now(UTC).replace(tzinfo=None)
+            for attempt in range(50):
                 try:
                     with self.store.engine.begin() as conn:
-                        last = conn.execute(select(audit_records.c.hash)
-                                            .order_by(audit_records.c.id.desc()).limit(1)).first()
-                        prev = last[0] if last else GENESIS
-                        values = []
-                        for action, subject, inputs, result in rows:
-                            digest = sha(result)
-                            h = record_hash(prev, _iso(at), who, action, subject, inputs, digest)
-                            values.append({"at": at, "who": who, "action": action,
-                                           "subject": subject, "inputs": inputs,
-                                           "result": result, "result_digest": digest,
-                                           "prev_hash": prev, "hash": h})
-                            prev = h
-                        conn.execute(insert(audit_records), values)  # one statement for all
-                        found = dict(conn.execute(
-                            select(audit_records.c.hash, audit_records.c.id).where(
-                                audit_records.c.hash.in_([v["hash"] for v in values]))).all())
-                    return [int(found[v["hash"]]) for v in values]
-                except (IntegrityError, OperationalError):
+                        out = work(conn)
+                        ids = self._append(conn, items_of(out), who)
+                    return out, ids
+                except (_ChainRace, OperationalError):
                     # another writer took this place in the chain (or holds the database's
                     # write lock): read the new last record and try again
-                    time.sleep(0.005 * (1 + _attempt))
-                    continue
+                    time.sleep(0.005 * (1 + attempt))
             raise RuntimeError("audit: could not append records (chain contended)")
+
+    def _append(self, conn: Connection, items: list[tuple[str, str | None, dict[str, Any], Any]],
+                who: str) -> list[int]:
+        if not items:
+            return []
+        at = datetime.now(UTC).replace(tzinfo=None)
+        stamp = _iso(at)
+        # PostgreSQL reads a zone-less time in the session's zone: give it the zone (UTC)
+        when = at.replace(tzinfo=UTC) if conn.dialect.name == "postgresql" else at
+        last = conn.execute(select(audit_records.c.hash)
+                            .order_by(audit_records.c.id.desc()).limit(1)).first()
+        prev = last[0] if last else GENESIS
+        values = []
+        for action, subject, inputs, result in items:
+            # as the database gives them back (JSON types only), so that verify hashes the same
+            inputs, result = json.loads(canonical(inputs)), json.loads(canonical(result))
+            digest = sha(result)
+            h = record_hash(prev, stamp, who, action, subject, inputs, digest)
+            values.append({"at": when, "who": who, "action": action, "subject": subject,
+                           "inputs": inputs, "result": result, "result_digest": digest,
+                           "prev_hash": prev, "hash": h})
+            prev = h
+        try:
+            rows = conn.execute(insert(audit_records).returning(
+                audit_records.c.id, sort_by_parameter_order=True), values).all()
+        except IntegrityError as exc:  # the unique prev_hash: someone appended first
+            raise _ChainRace() from exc
+        return [int(r[0]) for r in rows]
 
     def list(self, *, action: str | None = None, limit: int = 50,
              subject: str | None = None) -> list[AuditRecord]:
@@ -199,6 +289,52 @@ class AuditLog:
         return VerifyReport(True, n, None, "chain intact")
 
 
+class _Deferred:
+    """Records of answers already given that wait for the database: appended in order by
+    one thread (each request's records in one insert), retried until they are written.
+    Records written late carry ``answered_at`` in their inputs."""
+
+    def __init__(self, log: AuditLog) -> None:
+        self.log = log
+        self.items: deque[tuple[list[Item], str, str]] = deque()
+        self.cond = threading.Condition()
+        self.thread: threading.Thread | None = None
+
+    def pending(self) -> int:
+        return len(self.items)
+
+    def put(self, items: list[Item], who: str, answered_at: str) -> None:
+        with self.cond:
+            self.items.append((items, who, answered_at))
+            if self.thread is None:
+                self.thread = threading.Thread(target=self.run, name="olivebranch-audit",
+                                               daemon=True)
+                self.thread.start()
+                atexit.register(self.flush, 30.0)
+            self.cond.notify_all()
+
+    def run(self) -> None:
+        while True:
+            with self.cond:
+                self.cond.wait_for(lambda: bool(self.items))
+                items, who, at = self.items[0]
+            late = [(a, s, {**i, "answered_at": at}, r) for a, s, i, r in items]
+            try:
+                self.log.record_many(late, who=who)
+            except Exception:  # noqa: BLE001 - keep them and try again
+                logging.getLogger("olivebranch.audit").exception(
+                    "audit: %d deferred record(s) not written yet; retrying", len(items))
+                time.sleep(1.0)
+                continue
+            with self.cond:
+                self.items.popleft()
+                self.cond.notify_all()
+
+    def flush(self, timeout: float) -> bool:
+        with self.cond:
+            return self.cond.wait_for(lambda: not self.items, timeout)
+
+
 @dataclass(frozen=True)
 class VerifyReport:
     ok: bool
@@ -225,7 +361,7 @@ def record_import(store: Any, report: Any) -> int | None:
               "entities": v.entity_count,
               "designations": int((v.counts or {}).get("schema", {}).get("Sanction", 0)),
               "warnings": list(report.warnings)}
-    return AuditLog(store).record("list_import", subject=report.source, inputs=inputs,
+    return AuditLog.of(store).record("list_import", subject=report.source, inputs=inputs,
                                   result=result)
 
 
@@ -251,7 +387,7 @@ def record_batch_screening(store: Any, src: Path, dst: Path, counts: dict[str, i
     inputs = {"file": src.name, "file_hash": _file_digest(src), "as_of": str(day) if day else None,
               "limit": limit, "threshold": threshold, "lists": _lists(store, day)}
     result = {**counts, "output": str(dst), "output_hash": _file_digest(dst)}
-    return AuditLog(store).record("screening", subject=src.name, inputs=inputs, result=result)
+    return AuditLog.of(store).record("screening", subject=src.name, inputs=inputs, result=result)
 
 
 def record_query(store: Any, query: Any, results: list[Any], *, day: date | None, limit: int,
@@ -264,5 +400,5 @@ def record_query(store: Any, query: Any, results: list[Any], *, day: date | None
               "lists": _lists(store, day)}
     result = [{"entity_id": r.entity_id, "score": round(r.score, 4), "match": r.match}
               for r in results]
-    return AuditLog(store).record("screening", subject=query.names[0] if query.names else None,
+    return AuditLog.of(store).record("screening", subject=query.names[0] if query.names else None,
                                   inputs=inputs, result=result)
