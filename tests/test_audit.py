@@ -330,7 +330,8 @@ def test_replay_of_a_screening_after_a_newer_list_version(served, ws, tmp_path, 
     with _client(served) as client:
         client.post("/match/default", json={"queries": {"q": VOLGA, "n": NOBODY}})
     log = AuditLog(ws.store)
-    volga, nobody = sorted(log.list(action="screening", limit=2), key=lambda r: r.inputs["qid"])
+    recs = {r.inputs["qid"]: r for r in log.list(action="screening", limit=2)}
+    volga, nobody = recs["q"], recs["n"]
     assert volga.inputs["qid"] == "q" and volga.result["top"][0]["id"] == "ofac-16806"
     first = replay(ws.store, volga.id)
     assert first.matches, first.differences

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import getpass
 import hashlib
 import json
@@ -43,9 +44,14 @@ def actor() -> str:
         return "local:unknown"
 
 
-def canonical(value: Any) -> bytes:
+def canonical_text(value: Any) -> str:
+    """The canonical JSON of a value: sorted keys, no spaces, UTF-8 kept (what is hashed)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str).encode()
+                      default=str)
+
+
+def canonical(value: Any) -> bytes:
+    return canonical_text(value).encode()
 
 
 def sha(value: Any) -> str:
@@ -56,6 +62,40 @@ def record_hash(prev: str, at: str, who: str, action: str, subject: str | None,
                 inputs: Any, result_digest: str) -> str:
     return sha({"prev": prev, "at": at, "who": who, "action": action, "subject": subject,
                 "inputs": inputs, "result": result_digest})
+
+
+def _chain_hash(prev: str, at: str, who: str, action: str, subject: str | None,
+                inputs_json: str, result_digest: str) -> str:
+    """:func:`record_hash` with the inputs already in canonical JSON (the same bytes)."""
+    d = functools.partial(json.dumps, ensure_ascii=False)
+    text = (f'{{"action":{d(action)},"at":{d(at)},"inputs":{inputs_json},"prev":{d(prev)},'
+            f'"result":{d(result_digest)},"subject":{d(subject)},"who":{d(who)}}}')
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+_COLUMNS = "at, who, action, subject, inputs, result, result_digest, prev_hash, hash"
+#: rows per INSERT statement (9 parameters each; SQLite allows 32,766)
+_ROWS_PER_STATEMENT = 500
+
+
+def _insert(conn: Connection, at: datetime, rows: list[tuple[Any, ...]]) -> dict[str, int]:
+    """Insert chained records with one multi-row statement (JSON given as text); returns the
+    new ids by record hash."""
+    pg = conn.dialect.name == "postgresql"
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    js = f"CAST({mark} AS JSON)" if pg else mark
+    row_sql = f"({mark}, {mark}, {mark}, {mark}, {js}, {js}, {mark}, {mark}, {mark})"
+    # SQLite keeps times as text in SQLAlchemy's layout; PostgreSQL gets the zone (UTC), as
+    # it would read a zone-less time in the session's zone
+    when: Any = at.replace(tzinfo=UTC) if pg else at.strftime("%Y-%m-%d %H:%M:%S.%f")
+    ids: dict[str, int] = {}
+    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+        chunk = rows[start:start + _ROWS_PER_STATEMENT]
+        sql = (f"INSERT INTO audit_records ({_COLUMNS}) VALUES "
+               + ", ".join([row_sql] * len(chunk)) + " RETURNING id, hash")
+        params = tuple(v for r in chunk for v in (when, *r))
+        ids.update((h, int(i)) for i, h in conn.exec_driver_sql(sql, params))
+    return ids
 
 
 class _ChainRace(Exception):
@@ -114,21 +154,28 @@ class AuditLog:
     def blobs(self, kind: str, contents: list[Any]) -> list[str]:
         """Keep each content once under its hash (one query for those not known yet)."""
         digests = [sha(c) for c in contents]
-        todo = {d: c for d, c in zip(digests, contents, strict=True) if d not in self._blobs}
-        if todo:
-            with self.store.engine.begin() as conn:
-                have = {r[0] for r in conn.execute(select(audit_blobs.c.digest).where(
-                    audit_blobs.c.digest.in_(list(todo))))}
-                for d, c in todo.items():
-                    if d not in have:
-                        try:
-                            with conn.begin_nested():
-                                conn.execute(insert(audit_blobs).values(digest=d, kind=kind,
-                                                                        content=c))
-                        except IntegrityError:
-                            pass
-            self._blobs.update(todo)
+        self.keep({d: (kind, lambda c=c: c) for d, c in zip(digests, contents, strict=True)})
         return digests
+
+    def keep(self, blobs: dict[str, tuple[str, Callable[[], Any]]]) -> None:
+        """Store contents under the digests given (``digest -> (kind, content)``) unless they
+        are stored already: one query for the digests this process has not seen; a content
+        is only made when it must be stored."""
+        todo = {d: v for d, v in blobs.items() if d not in self._blobs}
+        if not todo:
+            return
+        with self.store.engine.begin() as conn:
+            have = {r[0] for r in conn.execute(select(audit_blobs.c.digest).where(
+                audit_blobs.c.digest.in_(list(todo))))}
+            for d, (kind, content) in todo.items():
+                if d not in have:
+                    try:
+                        with conn.begin_nested():
+                            conn.execute(insert(audit_blobs).values(digest=d, kind=kind,
+                                                                    content=content()))
+                    except IntegrityError:
+                        pass
+        self._blobs.update(todo)
 
     def get_blob(self, digest: str) -> Any:
         with self.store.engine.connect() as conn:
@@ -144,7 +191,8 @@ class AuditLog:
         return self.record_many([(action, subject, inputs, result)], who=who)[0]
 
     def record_answer(self, items: list[Item], *, who: str | None = None) -> list[int]:
-        """Append the records of an answer about to be given (``/match``, the screening form):
+        """Append the records of an answer about to be given (``/match``, the screening form;
+        their inputs hold JSON types only):
         now, in one insert, when the database takes the write at once; else (SQLite's write
         lock is held by a list import, say) handed to a writer thread that appends them, in
         order, as soon as it can, so that answering never waits for the database. Returns the
@@ -157,7 +205,7 @@ class AuditLog:
                     for _attempt in range(3):
                         try:
                             with self._quick().begin() as conn:
-                                return self._append(conn, items, who)
+                                return self._append(conn, items, who, native=True)
                         except _ChainRace:
                             continue
                 except OperationalError:
@@ -193,14 +241,16 @@ class AuditLog:
         return self._quick_engine
 
     def record_many(self, items: list[tuple[str, str | None, dict[str, Any], Any]], *,
-                    who: str | None = None) -> list[int]:
+                    who: str | None = None, native: bool = False) -> list[int]:
         """Append ``(action, subject, inputs, result)`` records in one transaction (one insert),
-        chained in order; returns their ids."""
-        return self.transaction(lambda _conn: None, lambda _none: items, who=who)[1]
+        chained in order; returns their ids. ``native``: the inputs hold JSON types only
+        (dicts with string keys, lists, strings, numbers, None), so they are hashed as given."""
+        return self.transaction(lambda _conn: None, lambda _none: items, who=who,
+                                native=native)[1]
 
     def transaction(self, work: Callable[[Connection], T],
                     items_of: Callable[[T], list[tuple[str, str | None, dict[str, Any], Any]]],
-                    *, who: str | None = None) -> tuple[T, list[int]]:
+                    *, who: str | None = None, native: bool = False) -> tuple[T, list[int]]:
         """Run ``work(conn)`` and append the records ``items_of(its result)`` in the same
         database transaction: the change and its record are stored together or not at all (a
         reviewer's decision). ``work`` runs again if another writer took the place in the
@@ -211,7 +261,7 @@ class AuditLog:
                 try:
                     with self.store.engine.begin() as conn:
                         out = work(conn)
-                        ids = self._append(conn, items_of(out), who)
+                        ids = self._append(conn, items_of(out), who, native)
                     return out, ids
                 except (_ChainRace, OperationalError):
                     # another writer took this place in the chain (or holds the database's
@@ -220,32 +270,31 @@ class AuditLog:
             raise RuntimeError("audit: could not append records (chain contended)")
 
     def _append(self, conn: Connection, items: list[tuple[str, str | None, dict[str, Any], Any]],
-                who: str) -> list[int]:
+                who: str, native: bool = False) -> list[int]:
+        """Chain ``items`` after the last record and insert them with one statement. Each
+        record's inputs and result are serialised once: the same canonical JSON is hashed
+        and stored."""
         if not items:
             return []
         at = datetime.now(UTC).replace(tzinfo=None)
         stamp = _iso(at)
-        # PostgreSQL reads a zone-less time in the session's zone: give it the zone (UTC)
-        when = at.replace(tzinfo=UTC) if conn.dialect.name == "postgresql" else at
         last = conn.execute(select(audit_records.c.hash)
                             .order_by(audit_records.c.id.desc()).limit(1)).first()
         prev = last[0] if last else GENESIS
-        values = []
+        rows = []
         for action, subject, inputs, result in items:
-            # as the database gives them back (JSON types only), so that verify hashes the same
-            inputs, result = json.loads(canonical(inputs)), json.loads(canonical(result))
-            digest = sha(result)
-            h = record_hash(prev, stamp, who, action, subject, inputs, digest)
-            values.append({"at": when, "who": who, "action": action, "subject": subject,
-                           "inputs": inputs, "result": result, "result_digest": digest,
-                           "prev_hash": prev, "hash": h})
+            # hashed as the database gives them back (JSON types only), so verify agrees
+            text_inputs = canonical_text(inputs if native else json.loads(canonical(inputs)))
+            text_result = canonical_text(json.loads(canonical(result)))
+            digest = hashlib.sha256(text_result.encode()).hexdigest()
+            h = _chain_hash(prev, stamp, who, action, subject, text_inputs, digest)
+            rows.append((who, action, subject, text_inputs, text_result, digest, prev, h))
             prev = h
         try:
-            rows = conn.execute(insert(audit_records).returning(
-                audit_records.c.id, sort_by_parameter_order=True), values).all()
+            ids = _insert(conn, at, rows)
         except IntegrityError as exc:  # the unique prev_hash: someone appended first
             raise _ChainRace() from exc
-        return [int(r[0]) for r in rows]
+        return [ids[r[-1]] for r in rows]
 
     def list(self, *, action: str | None = None, limit: int = 50,
              subject: str | None = None) -> list[AuditRecord]:
@@ -320,7 +369,7 @@ class _Deferred:
                 items, who, at = self.items[0]
             late = [(a, s, {**i, "answered_at": at}, r) for a, s, i, r in items]
             try:
-                self.log.record_many(late, who=who)
+                self.log.record_many(late, who=who, native=True)
             except Exception:  # noqa: BLE001 - keep them and try again
                 logging.getLogger("olivebranch.audit").exception(
                     "audit: %d deferred record(s) not written yet; retrying", len(items))
