@@ -8,6 +8,7 @@ import getpass
 import hashlib
 import json
 import logging
+import secrets
 import threading
 import time
 from collections import deque
@@ -44,8 +45,31 @@ def actor() -> str:
         return "local:unknown"
 
 
+_TOKEN = secrets.token_hex(16)
+
+
+class RawJSON(str):
+    """A value already in canonical JSON (:func:`canonical_text`), spliced as is when it is a
+    value of the top-level dict being serialised: inputs shared by many records (the list
+    versions of the serving index) are serialised once."""
+
+
 def canonical_text(value: Any) -> str:
     """The canonical JSON of a value: sorted keys, no spaces, UTF-8 kept (what is hashed)."""
+    if isinstance(value, dict):
+        raw = [k for k, v in value.items() if isinstance(v, RawJSON)]
+        if raw:
+            # each raw value is serialised as a placeholder no caller can write (a secret
+            # token), then put in its place
+            marks = {k: f"\x00{_TOKEN}{i}\x00" for i, k in enumerate(raw)}
+            text = _dumps({k: marks.get(k, v) for k, v in value.items()})
+            for k, mark in marks.items():
+                text = text.replace(_dumps(mark), value[k], 1)
+            return text
+    return _dumps(value)
+
+
+def _dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       default=str)
 
@@ -137,6 +161,11 @@ class AuditLog:
         self._blobs: set[str] = set()
         self._deferred: _Deferred | None = None
         self._quick_engine: Engine | None = None
+        # the hash of the last record this object appended: the next append's guess of the
+        # chain's end (a writer in another process may have appended since; the unique
+        # prev_hash then refuses the insert, and the chain's end is read again)
+        self._last: str | None = None
+        self._written: str | None = None
 
     @classmethod
     def of(cls, store: Store) -> AuditLog:
@@ -205,7 +234,9 @@ class AuditLog:
                     for _attempt in range(3):
                         try:
                             with self._quick().begin() as conn:
-                                return self._append(conn, items, who, native=True)
+                                ids = self._append(conn, items, who, native=True)
+                            self._last = self._written
+                            return ids
                         except _ChainRace:
                             continue
                 except OperationalError:
@@ -262,6 +293,8 @@ class AuditLog:
                     with self.store.engine.begin() as conn:
                         out = work(conn)
                         ids = self._append(conn, items_of(out), who, native)
+                    if ids:
+                        self._last = self._written
                     return out, ids
                 except (_ChainRace, OperationalError):
                     # another writer took this place in the chain (or holds the database's
@@ -278,22 +311,29 @@ class AuditLog:
             return []
         at = datetime.now(UTC).replace(tzinfo=None)
         stamp = _iso(at)
-        last = conn.execute(select(audit_records.c.hash)
-                            .order_by(audit_records.c.id.desc()).limit(1)).first()
-        prev = last[0] if last else GENESIS
+        prev = self._last
+        if prev is None:
+            last = conn.exec_driver_sql(
+                "SELECT hash FROM audit_records ORDER BY id DESC LIMIT 1").first()
+            prev = last[0] if last else GENESIS
         rows = []
         for action, subject, inputs, result in items:
             # hashed as the database gives them back (JSON types only), so verify agrees
-            text_inputs = canonical_text(inputs if native else json.loads(canonical(inputs)))
-            text_result = canonical_text(json.loads(canonical(result)))
+            if native:
+                text_inputs, text_result = canonical_text(inputs), canonical_text(result)
+            else:
+                text_inputs = canonical_text(json.loads(canonical(inputs)))
+                text_result = canonical_text(json.loads(canonical(result)))
             digest = hashlib.sha256(text_result.encode()).hexdigest()
             h = _chain_hash(prev, stamp, who, action, subject, text_inputs, digest)
             rows.append((who, action, subject, text_inputs, text_result, digest, prev, h))
             prev = h
+        self._last = None  # set again once this transaction is committed
         try:
             ids = _insert(conn, at, rows)
         except IntegrityError as exc:  # the unique prev_hash: someone appended first
             raise _ChainRace() from exc
+        self._written = prev
         return [ids[r[-1]] for r in rows]
 
     def list(self, *, action: str | None = None, limit: int = 50,

@@ -12,11 +12,12 @@ A multi-query ``/match`` request writes one record per query, all in one insert.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from olivebranch.audit.log import AuditLog, Item
+from olivebranch.audit.log import AuditLog, Item, RawJSON, canonical_text
 
 #: results kept per query (ids and scores): what a reviewer looks at first
 TOP = 10
@@ -26,6 +27,17 @@ def list_refs(versions: Iterable[Any]) -> list[dict[str, Any]]:
     """The list versions an answer came from, as records name them."""
     return [{"id": v.id, "source": v.source, "file_hash": v.file_hash}
             for v in sorted(versions, key=lambda v: v.source)]
+
+
+@functools.lru_cache(maxsize=8)
+def _lists_json(refs: tuple[tuple[int, str, str | None], ...]) -> RawJSON:
+    return RawJSON(canonical_text([{"id": i, "source": s, "file_hash": h} for i, s, h in refs]))
+
+
+def lists_json(versions: Iterable[Any]) -> RawJSON:
+    """:func:`list_refs` in canonical JSON, made once per set of versions (every record of
+    a server names the same few)."""
+    return _lists_json(tuple((r["id"], r["source"], r["file_hash"]) for r in list_refs(versions)))
 
 
 def response_hash(body: bytes) -> str:
@@ -59,7 +71,7 @@ def match_items(queries: Sequence[tuple[str, str, Mapping[str, Any], str | None]
                 algorithm: str, versions: Iterable[Any]) -> list[Item]:
     """One record per query of a ``/match`` (or ``/search``) answer. ``queries``:
     ``(qid, schema, properties, entity id given by the caller)``."""
-    lists = list_refs(versions)
+    lists = lists_json(versions)
     digest = response_hash(body)
     items: list[Item] = []
     for qid, schema, properties, given_id in queries:
@@ -75,11 +87,12 @@ def match_items(queries: Sequence[tuple[str, str, Mapping[str, Any], str | None]
 
 
 def record_match(store: Any, queries: Sequence[tuple[str, str, Mapping[str, Any], str | None]],
-                 responses: Mapping[str, Mapping[str, Any]], body: bytes, **options: Any
-                 ) -> list[int]:
+                 responses: Mapping[str, Mapping[str, Any]], body: bytes, *,
+                 who: str | None = None, **options: Any) -> list[int]:
     """Record a ``/match`` answer (see :func:`match_items`) in one insert, before it is given
     (or, if the database is held by another writer, as soon as it is free: never waiting)."""
-    return AuditLog.of(store).record_answer(match_items(queries, responses, body, **options))
+    return AuditLog.of(store).record_answer(match_items(queries, responses, body, **options),
+                                            who=who)
 
 
 def record_page(ob: Any, endpoint: str, schema: str, properties: Mapping[str, Any],
