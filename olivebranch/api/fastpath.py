@@ -7,6 +7,7 @@ small batch — directly, with the same helpers, models and checks as the route.
 unusual (bad JSON, a validation error, an unknown parameter, a missing key, a large batch) is
 handed to the FastAPI route untouched, so error answers and the OpenAPI document have one
 source of truth. ``tests/test_api.py`` checks that both paths give identical responses.
+Each answer is recorded in the audit trail (``olivebranch.audit.screening``) once it is sent.
 """
 
 from __future__ import annotations
