@@ -159,19 +159,23 @@ def audit_overhead(store, tmp: Path, args, rng: random.Random) -> None:  # type:
         return run
 
     n = len(Workspace(store).deals.items())
+    parts = set(args.audit_parts.split(","))
     for label, on_disk, rounds in ((f"assess --all ({n} deals), answers on disk", True,
                                     args.rounds * 2),
                                    (f"assess --all ({n} deals), computed", False,
                                     max(2, args.rounds // 2))):
+        if ("warm" if on_disk else "computed") not in parts:
+            continue
         times = _alternate(rounds, assess(on_disk))
         rows.append((label, _medians(times[False]), _medians(times[True])))
         print(f"  {label}: done", flush=True)
 
-    ob = _match_state(store, cache)
-    rows.append(_match_throughput(ob, store, args, rng))
-    print("  /match: done", flush=True)
+    ob = _match_state(store, cache) if parts & {"match", "batch"} else None
+    if "match" in parts:
+        rows.append(_match_throughput(ob, store, args, rng))
+        print("  /match: done", flush=True)
 
-    if args.rows:
+    if args.rows and "batch" in parts:
         listed = [d["properties"]["name"][0] for _v, d in
                   store.iter_entity_dicts(schemata=["Company", "Person"])
                   if d.get("properties", {}).get("name")][:3000]
@@ -281,6 +285,8 @@ def main() -> None:
     ap.add_argument("--batch-rounds", type=int, default=1,
                     help="alternating rounds of the batch screen (each screens --rows twice)")
     ap.add_argument("--match-requests", type=int, default=300)
+    ap.add_argument("--audit-parts", default="warm,computed,match,batch",
+                    help="which audit figures: warm, computed, match, batch (comma-separated)")
     args = ap.parse_args()
     rng = random.Random(7)
     tmp = Path(tempfile.mkdtemp(prefix="ob-bench-monitor-"))

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from olivebranch.audit.log import AuditLog, sha
+from olivebranch.audit.log import AuditLog, RawJSON, canonical_text, sha
 
 if TYPE_CHECKING:
     from olivebranch.deals.models import Deal
@@ -91,8 +91,9 @@ class Recorder:
         # every content the records name, stored if new: one query
         self.log.keep({rules: ("rules", lambda: rules_content),
                        chain_digest: ("scenario", lambda: chain), **blobs})
+        # the list versions, common to every record, serialised once
         common = {"as_of": day.isoformat(), "regimes": list(regimes),
-                  "lists": self.versions(day), "rules": rules,
+                  "lists": RawJSON(canonical_text(self.versions(day))), "rules": rules,
                   "scenario": {"name": scenario.name, "hash": chain_digest}}
         return self.log.record_many([
             ("assessment", d.id, {**common, "deal": ref},
