@@ -166,3 +166,238 @@ def test_concurrent_writers_keep_one_chain(tmp_path):
     log = AuditLog(Store(url))
     report = log.verify()
     assert report.ok and report.checked == 45
+
+
+# ---------------------------------------------------------------- screenings and reviews
+@pytest.fixture
+def served(ws, tmp_path):
+    """The API over the test store (its index built, as after start-up)."""
+    from olivebranch.api.settings import Settings
+    from olivebranch.api.state import AppState
+
+    settings = Settings(db_url=ws.store.url, deals_dir=tmp_path / "d",
+                        scenarios_dir=tmp_path / "s", import_bundled_if_empty=False,
+                        warm_up=False, index_cache=False)
+    ob = AppState(settings=settings, workspace=ws)
+    ob.rebuild_index()
+    ob.ready = True
+    return ob
+
+
+def _client(ob, **changes):
+    import dataclasses
+
+    from fastapi.testclient import TestClient
+
+    from olivebranch.app import create_app
+
+    return TestClient(create_app(dataclasses.replace(ob.settings, **changes), state=ob))
+
+
+VOLGA = {"schema": "Company", "properties": {"name": ["OOO Volga Group"]}}
+NOBODY = {"schema": "Person", "properties": {"name": ["Jane Nobody"], "birthDate": ["1990"]}}
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast-path", "route"])
+def test_a_match_request_is_one_record_per_query_in_one_insert(served, fast):
+    import hashlib
+
+    from olivebranch.api import auth
+
+    key, info = auth.create_key(served.store, "bank screening", "read")
+    log = AuditLog(served.store)
+    before = log.count()
+    with _client(served, fast_match=fast) as client:
+        resp = client.post("/match/default", params={"threshold": 0.7, "algorithm": "logic-v2"},
+                           json={"queries": {"q1": VOLGA}}, headers={"X-API-Key": key})
+        assert resp.status_code == 200, resp.text
+        assert log.count() == before + 1
+        rec = log.list(action="screening", limit=1)[0]
+        assert rec.who == f"api:{info.key_id}" and rec.subject == "OOO Volga Group"
+        assert rec.inputs["endpoint"] == "match" and rec.inputs["qid"] == "q1"
+        assert rec.inputs["query"] == {**VOLGA, "id": None}
+        assert rec.inputs["threshold"] == 0.7 and rec.inputs["algorithm"] == "logic-v2"
+        assert [v["source"] for v in rec.inputs["lists"]] == ["us_ofac_sdn"]
+        assert rec.inputs["lists"][0]["id"] == served.index_versions[0].id
+        answer = resp.json()["responses"]["q1"]["results"]
+        assert rec.result["response_hash"] == hashlib.sha256(resp.content).hexdigest()
+        assert rec.result["top"][0] == {"id": "ofac-16806", "score": answer[0]["score"],
+                                        "match": True}
+        assert rec.result["total"] == len(answer)
+
+        # three queries: three records, written together, one answer hash
+        body = {"queries": {"a": VOLGA, "b": NOBODY, "c": {**VOLGA, "id": "cust-7"}}}
+        resp = client.post("/match/us_ofac_sdn", json=body)
+        assert resp.status_code == 200
+    recs = sorted(log.list(action="screening", limit=3), key=lambda r: r.id)
+    assert log.count() == before + 4
+    assert [r.inputs["qid"] for r in recs] == ["a", "b", "c"]
+    assert {r.at for r in recs} == {recs[0].at} and [r.id for r in recs] == list(
+        range(recs[0].id, recs[0].id + 3))
+    assert {r.result["response_hash"] for r in recs} == {
+        hashlib.sha256(resp.content).hexdigest()}
+    assert all(r.who == "api:anonymous" and r.inputs["batch"] == 3 for r in recs)
+    assert recs[1].result["top"] == [] and recs[2].inputs["query"]["id"] == "cust-7"
+    assert log.verify().ok
+
+
+def test_a_large_match_batch_is_recorded_once(served):
+    """Batches past the inline size are answered in the thread pool: still recorded, once."""
+    log = AuditLog(served.store)
+    before = log.count()
+    body = {"queries": {f"q{i}": VOLGA if i % 2 else NOBODY for i in range(7)}}
+    with _client(served) as client:
+        assert client.post("/match/default", json=body).status_code == 200
+    assert log.count() == before + 7
+
+
+def test_the_web_screening_form_is_recorded(served):
+    log = AuditLog(served.store)
+    with _client(served) as client:
+        assert client.get("/screen", params={"q": "OOO Volga Group"}).status_code == 200
+    rec = log.list(action="screening", limit=1)[0]
+    assert rec.inputs["endpoint"] == "web:screen" and rec.subject == "OOO Volga Group"
+    assert rec.result["top"][0]["id"] == "ofac-16806"
+
+
+def test_review_decisions_are_recorded_from_the_api_and_the_cli(served, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from olivebranch.api import auth
+    from olivebranch.cli import app
+
+    key, info = auth.create_key(served.store, "analyst anna", "analyst")
+    log = AuditLog(served.store)
+    with _client(served) as client:
+        resp = client.post("/api/reviews", headers={"X-API-Key": key}, json={
+            "name": "OOO Volga Group", "hit": "ofac-16806", "decision": "false_positive",
+            "reason": "our customer is registered in Samara"})
+        assert resp.status_code == 200, resp.text
+        review_id = resp.json()["id"]
+        rec = log.list(action="review", limit=1)[0]
+        assert rec.who == f"api:{info.key_id}" and rec.subject == "ooo volga group"
+        assert rec.inputs["party_id"] == "ofac-16806" and rec.inputs["records"] == ["ofac-16806"]
+        assert rec.inputs["decision"] == "false_positive"
+        assert rec.inputs["reviewer"] == "analyst anna" and "Samara" in rec.inputs["reason"]
+        assert rec.result == {"review_id": review_id, "decision": "false_positive",
+                              "supersedes": []}
+        # the next screening shows the hit as cleared, and records that
+        client.post("/match/default", json={"queries": {"q": VOLGA}})
+        shown = log.list(action="screening", limit=1)[0].result["top"][0]
+        assert shown == {**shown, "id": "ofac-16806", "match": False, "review": "cleared"}
+
+    monkeypatch.setenv("OLIVEBRANCH_DB", served.store.url)
+    monkeypatch.setenv("OLIVEBRANCH_HOME", str(tmp_path / "home"))
+    out = CliRunner().invoke(app, ["review", "add", "OOO Volga Group", "ofac-16806",
+                                   "--decision", "true_match", "--reviewer", "boris"])
+    assert out.exit_code == 0, out.output
+    rec = log.list(action="review", limit=1)[0]
+    assert rec.who.startswith("local:") and rec.inputs["reviewer"] == "boris"
+    assert rec.result["decision"] == "true_match" and rec.result["supersedes"] == [review_id]
+    newest = rec.result["review_id"]
+    out = CliRunner().invoke(app, ["review", "withdraw", str(newest)])
+    assert out.exit_code == 0, out.output
+    gone = log.list(action="review_withdrawn", limit=1)[0]
+    assert gone.inputs["review_id"] == newest and gone.result == {"withdrawn": True}
+    assert log.verify().ok
+
+
+def test_party_pair_judgements_are_recorded(ws):
+    from olivebranch.parties.store import PartyStore
+
+    PartyStore(ws.store).decide("ofac-2", "ofac-1", "negative", user="anna", reason="other DOB")
+    rec = AuditLog(ws.store).list(action="review", limit=1)[0]
+    assert rec.subject == "ofac-1|ofac-2" or rec.subject == "ofac-2|ofac-1"
+    assert rec.inputs["kind"] == "party_pair" and rec.inputs["judgement"] == "negative"
+    assert rec.inputs["user"] == "anna" and sorted(rec.inputs["pair"]) == ["ofac-1", "ofac-2"]
+
+
+def test_verify_detects_an_edited_screening_record(served):
+    with _client(served) as client:
+        client.post("/match/default", json={"queries": {"q": VOLGA}})
+    log = AuditLog(served.store)
+    rec = log.list(action="screening", limit=1)[0]
+    assert log.verify().ok
+    top = [{**rec.result["top"][0], "score": 0.1, "match": False}]
+    with served.store.engine.begin() as conn:  # the hit is made to look like a near miss
+        conn.execute(update(audit_records).where(audit_records.c.id == rec.id)
+                     .values(result={**rec.result, "top": top}))
+    bad = log.verify()
+    assert not bad.ok and bad.broken_at == rec.id
+
+
+def test_replay_of_a_screening_after_a_newer_list_version(served, ws, tmp_path, monkeypatch):
+    with _client(served) as client:
+        client.post("/match/default", json={"queries": {"q": VOLGA, "n": NOBODY}})
+    log = AuditLog(ws.store)
+    recs = {r.inputs["qid"]: r for r in log.list(action="screening", limit=2)}
+    volga, nobody = recs["q"], recs["n"]
+    assert volga.inputs["qid"] == "q" and volga.result["top"][0]["id"] == "ofac-16806"
+    first = replay(ws.store, volga.id)
+    assert first.matches, first.differences
+    assert replay(ws.store, nobody.id).matches
+
+    # the CLI's single-name screening replays too
+    monkeypatch.setenv("OLIVEBRANCH_DB", ws.store.url)
+    monkeypatch.setenv("OLIVEBRANCH_HOME", str(tmp_path / "home"))
+    from typer.testing import CliRunner
+
+    from olivebranch.cli import app
+
+    assert CliRunner().invoke(app, ["screen", "OOO Volga Group"]).exit_code == 0
+    cli_rec = log.list(action="screening", limit=1)[0]
+
+    # OFAC delists Volga Group: today's answer changes, the recorded one is still reproduced
+    import_path(ws.store, write_entries(tmp_path / "v2", base_entries() | {ADDED}), "us_ofac_sdn",
+                published=date(2026, 11, 20))
+    served.rebuild_index()
+    with _client(served) as client:
+        now = client.post("/match/default", json={"queries": {"q": VOLGA}}).json()
+    assert all(r["id"] != "ofac-16806" for r in now["responses"]["q"]["results"])
+    again = replay(ws.store, volga.id)
+    assert again.matches, again.differences
+    assert again.recomputed["top"][0]["id"] == "ofac-16806"
+    assert replay(ws.store, cli_rec.id).matches
+    latest = log.list(action="screening", limit=1)[0]
+    assert latest.inputs["lists"][0]["id"] != volga.inputs["lists"][0]["id"]
+    assert replay(ws.store, latest.id).matches
+
+    # a tampered record no longer replays as recorded, and the CLI says so
+    with ws.store.engine.begin() as conn:
+        top = [{**volga.result["top"][0], "score": 0.5}, *volga.result["top"][1:]]
+        conn.execute(update(audit_records).where(audit_records.c.id == volga.id)
+                     .values(result={**volga.result, "top": top}))
+    out = CliRunner().invoke(app, ["audit", "replay", str(volga.id)])
+    assert out.exit_code == 1 and "DIFFERS" in out.output and "top[0].score" in out.output
+
+
+def test_match_never_waits_for_a_held_write_lock(served):
+    """A list import holds SQLite's write lock for its whole version: /match still answers at
+    once, and its record is appended (in order, with the time of the answer) when the lock is
+    free."""
+    import sqlite3
+    import time
+
+    log = AuditLog.of(served.store)
+    before = log.count()
+    with _client(served) as client:
+        client.post("/match/default", json={"queries": {"q": NOBODY}})  # warm
+        assert log.count() == before + 1
+        other = sqlite3.connect(served.store.url.removeprefix("sqlite:///"), timeout=0.1,
+                                isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            t0 = time.perf_counter()
+            for body in ({"queries": {"q": VOLGA}}, {"queries": {"a": NOBODY, "b": VOLGA}}):
+                assert client.post("/match/default", json=body).status_code == 200
+            assert time.perf_counter() - t0 < 2.0
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+    assert log.flush(30)
+    recs = sorted(log.list(action="screening", limit=3), key=lambda r: r.id)
+    assert log.count() == before + 4
+    assert [r.inputs["qid"] for r in recs] == ["q", "a", "b"]
+    assert all("answered_at" in r.inputs for r in recs)
+    assert recs[0].result["top"][0]["id"] == "ofac-16806"
+    assert log.verify().ok

@@ -289,7 +289,12 @@ def require(level: str) -> Callable[[Request], Any]:
     async def dependency(request: Request) -> Principal:
         token = presented_key(request)
         if token is not None and not known_principal(request, token)[0]:
-            return await anyio.to_thread.run_sync(check, request, level)
+            principal = await anyio.to_thread.run_sync(check, request, level)
+            # the worker thread's context is a copy: name the caller in the request's too
+            from olivebranch.audit.log import ACTOR
+
+            ACTOR.set(f"api:{principal.key_id}" if principal.key_id else "api:anonymous")
+            return principal
         return check(request, level)
 
     dependency.__name__ = f"require_{level}"

@@ -7,10 +7,12 @@ small batch — directly, with the same helpers, models and checks as the route.
 unusual (bad JSON, a validation error, an unknown parameter, a missing key, a large batch) is
 handed to the FastAPI route untouched, so error answers and the OpenAPI document have one
 source of truth. ``tests/test_api.py`` checks that both paths give identical responses.
+Each answer is recorded in the audit trail (``olivebranch.audit.screening``) once it is sent.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -65,7 +67,7 @@ class FastMatch:
 
             await self.app(scope, replay, send)
             return
-        payload, batch = answer
+        payload, batch, record = answer
         await send(
             {
                 "type": "http.response.start",
@@ -78,10 +80,15 @@ class FastMatch:
             }
         )
         await send({"type": "http.response.body", "body": payload})
+        # the audit record, once the caller has the answer (olivebranch.audit.screening: one
+        # insert; handed to a writer thread if the database is busy, so this never waits)
+        record()
 
-    def answer(self, scope: Scope, body: bytes) -> tuple[bytes, int] | None:
-        """(JSON, batch size) for a request the fast path can answer, else None."""
-        from olivebranch.api.routers.match import INLINE_QUERIES, _answer, _matcher
+    def answer(self, scope: Scope, body: bytes
+               ) -> tuple[bytes, int, Callable[[], object]] | None:
+        """(JSON, batch size, the call that records it in the audit trail) for a request the
+        fast path can answer, else None."""
+        from olivebranch.api.routers.match import INLINE_QUERIES, compute
 
         app = scope["app"]
         settings, ob = app.state.settings, app.state.ob
@@ -128,6 +135,4 @@ class FastMatch:
                 )
             except screening.BadQuery:
                 return None
-        responses = _answer(ob.index, ob.lookup, prepared, dataset, limit, threshold, cutoff)
-        data = {"responses": responses, "matcher": _matcher(), "limit": limit}
-        return orjson.dumps(data), len(responses)
+        return compute(ob, prepared, dataset, limit, threshold, cutoff, algorithm)

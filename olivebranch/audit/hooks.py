@@ -8,12 +8,14 @@ hash; kept once), the day and the regimes.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from olivebranch.audit.log import AuditLog
+from olivebranch.audit.log import AuditLog, RawJSON, canonical_text, sha
 
 if TYPE_CHECKING:
     from olivebranch.deals.models import Deal
@@ -28,10 +30,11 @@ class Recorder:
     def __init__(self, ws: Workspace, default_packs: Callable[[], Path]) -> None:
         self.ws = ws
         self.default_packs = default_packs
-        self.log = AuditLog(ws.store)
-        self._rules: str | None = None
+        self.log = AuditLog.of(ws.store)
+        self._rules: tuple[str, dict[str, Any]] | None = None
 
-    def rules(self) -> str:
+    def _rules_blob(self) -> tuple[str, dict[str, Any]]:
+        """The rule packs' and the registry's texts and their hash (read once)."""
         if self._rules is None:
             packs = self.ws.packs if self.ws.packs is not None else self.default_packs()
             dirs = [packs] if isinstance(packs, str | Path) else list(packs)
@@ -40,8 +43,13 @@ class Recorder:
             reg = Path(self.ws.registry.path) if getattr(self.ws.registry, "path", None) else None
             content = {"packs": files,
                        "registry": reg.read_text(encoding="utf-8") if reg and reg.is_file() else None}
-            self._rules = self.log.blob("rules", content)
+            self._rules = (sha(content), content)
         return self._rules
+
+    def rules(self) -> str:
+        digest, content = self._rules_blob()
+        self.log.keep({digest: ("rules", lambda: content)})
+        return digest
 
     def versions(self, day: date) -> list[dict[str, Any]]:
         return [{"id": v.id, "source": v.source, "file_hash": v.file_hash}
@@ -55,24 +63,42 @@ class Recorder:
 
     def deals(self, items: list[Deal]) -> list[dict[str, Any]]:
         """Each deal's id, catalogue revision (None for a deal file) and content hash."""
+        refs, blobs = self._deal_refs(items)
+        self.log.keep(blobs)
+        return refs
+
+    def _deal_refs(self, items: list[Deal]
+                   ) -> tuple[list[dict[str, Any]], dict[str, tuple[str, Callable[[], Any]]]]:
+        """The deals' references and their contents by hash (the hash is over the deal's JSON
+        as pydantic writes it: one fast call per deal)."""
         entries = self.ws.deals.entries()
-        hashes = self.log.blobs("deal", [d.model_dump(mode="json", by_alias=True) for d in items])
-        out = []
-        for d, h in zip(items, hashes, strict=True):
+        refs, blobs = [], {}
+        for d in items:
+            raw = d.model_dump_json(by_alias=True)
+            digest = hashlib.sha256(raw.encode()).hexdigest()
+            blobs[digest] = ("deal", lambda raw=raw: json.loads(raw))
             entry = entries.get(d.id)
-            out.append({"id": d.id, "revision": entry.revision if entry is not None
-                        and entry.item == d else None, "hash": h})
-        return out
+            refs.append({"id": d.id, "revision": entry.revision if entry is not None
+                         and entry.item == d else None, "hash": digest})
+        return refs, blobs
 
     def assessments(self, deals: list[Deal], scenario: Scenario, day: date,
                     regimes: tuple[str, ...], verdicts: list[DealVerdict]) -> list[int]:
+        rules, rules_content = self._rules_blob()
+        chain = self.ws._chain(scenario)
+        chain_digest = sha(chain)
+        refs, blobs = self._deal_refs(deals)
+        # every content the records name, stored if new: one query
+        self.log.keep({rules: ("rules", lambda: rules_content),
+                       chain_digest: ("scenario", lambda: chain), **blobs})
+        # the list versions, common to every record, serialised once
         common = {"as_of": day.isoformat(), "regimes": list(regimes),
-                  "lists": self.versions(day), "rules": self.rules(),
-                  "scenario": {"name": scenario.name, "hash": self.scenario(scenario)}}
+                  "lists": RawJSON(canonical_text(self.versions(day))), "rules": rules,
+                  "scenario": {"name": scenario.name, "hash": chain_digest}}
         return self.log.record_many([
             ("assessment", d.id, {**common, "deal": ref},
              {r: rv.verdict for r, rv in v.regimes.items()})
-            for d, ref, v in zip(deals, self.deals(deals), verdicts, strict=True)])
+            for d, ref, v in zip(deals, refs, verdicts, strict=True)], native=True)
 
     def scenario_run(self, scenario: Scenario, day: date, deals: list[Deal] | None,
                      matrix: dict[str, dict[str, str]]) -> int:

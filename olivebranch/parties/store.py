@@ -223,9 +223,12 @@ class PartyStore:
     def decide(self, a: str, b: str, judgement: str, *, user: str, reason: str | None = None,
                score: float | None = None, created_at: str | None = None) -> Judgement:
         """Record a judgement on a pair; it supersedes any earlier one on the same pair."""
+        from olivebranch.audit.log import AuditLog
+
         target, source = ordered(a, b)
         now = created_at or timestamp()
-        with self.engine.begin() as conn:
+
+        def write(conn: Any) -> None:
             serialize(conn, f"party_judgement:{target}|{source}")  # two reviewers, one pair
             conn.execute(update(party_judgements).where(and_(
                 party_judgements.c.target == target, party_judgements.c.source == source,
@@ -234,6 +237,12 @@ class PartyStore:
                 conn.execute(insert(party_judgements).values(
                     target=target, source=source, judgement=judgement, score=score, user=user,
                     reason=reason, created_at=now, deleted_at=None))
+
+        # the judgement and its audit record are stored together (olivebranch.audit)
+        inputs = {"kind": "party_pair", "pair": [target, source], "judgement": judgement,
+                  "user": user, "reason": reason, "score": score}
+        AuditLog.of(self.store).transaction(write, lambda _none: [
+            ("review", f"{target}|{source}", inputs, {"judgement": judgement})])
         return Judgement(target, source, judgement, user, now, reason, score)
 
     def judgement_mark(self) -> str:

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
+from olivebranch.audit.log import AuditLog
 from olivebranch.errors import InvalidInput
 from olivebranch.reviews.tables import screening_reviews
 
@@ -195,27 +196,64 @@ class Reviews:
         kind, subject = subject_of(name, customer)
         content = content_of(result)
         stamp = when or now()
+        party = result.party_id or result.entity_id
         t = screening_reviews.c
-        with self.store.engine.begin() as conn:
+
+        def write(conn: Connection) -> tuple[Review, list[int]]:
+            from olivebranch.store import serialize
+
+            serialize(conn, f"screening_review:{kind}|{subject}")  # two reviewers, one hit
+            superseded = []
             for old in conn.execute(select(screening_reviews).where(
                     t.subject == subject, t.subject_kind == kind, t.deleted_at.is_(None))):
                 if Review.from_row(old).covers(result):
                     conn.execute(update(screening_reviews).where(t.id == old.id)
                                  .values(deleted_at=stamp))
+                    superseded.append(int(old.id))
             rid = conn.execute(insert(screening_reviews).values(
-                subject=subject, subject_kind=kind, party_id=result.party_id or result.entity_id,
+                subject=subject, subject_kind=kind, party_id=party,
                 record_ids=sorted(content), decision=decision, reason=reason,
                 reviewer=reviewer.strip(), created_at=stamp, fingerprint=fingerprint(content),
                 content=content)).inserted_primary_key[0]
             row = conn.execute(select(screening_reviews).where(t.id == rid)).one()
-        return Review.from_row(row)
+            return Review.from_row(row), superseded
+
+        def record(out: tuple[Review, list[int]]) -> list[tuple[str, str | None, dict[str, Any],
+                                                                 Any]]:
+            review, superseded = out
+            inputs = {"subject": subject, "subject_kind": kind, "screened_name": name,
+                      "party_id": party, "records": review.record_ids,
+                      "fingerprint": review.fingerprint, "decision": decision,
+                      "reason": reason, "reviewer": review.reviewer}
+            return [("review", subject, inputs, {"review_id": review.id, "decision": decision,
+                                                 "supersedes": superseded})]
+
+        # the decision and its audit record are stored together (olivebranch.audit)
+        (review, _superseded), _ids = AuditLog.of(self.store).transaction(write, record)
+        return review
 
     def withdraw(self, review_id: int, *, when: str | None = None) -> bool:
         t = screening_reviews.c
-        with self.store.engine.begin() as conn:
-            done = conn.execute(update(screening_reviews).where(
-                t.id == review_id, t.deleted_at.is_(None)).values(deleted_at=when or now()))
-        return bool(done.rowcount)
+
+        def write(conn: Connection) -> Review | None:
+            row = conn.execute(select(screening_reviews).where(
+                t.id == review_id, t.deleted_at.is_(None))).first()
+            if row is None:
+                return None
+            conn.execute(update(screening_reviews).where(t.id == review_id)
+                         .values(deleted_at=when or now()))
+            return Review.from_row(row)
+
+        def record(rv: Review | None) -> list[tuple[str, str | None, dict[str, Any], Any]]:
+            if rv is None:
+                return []
+            return [("review_withdrawn", rv.subject,
+                     {"review_id": rv.id, "subject": rv.subject, "subject_kind": rv.subject_kind,
+                      "party_id": rv.party_id, "decision": rv.decision},
+                     {"withdrawn": True})]
+
+        done, _ids = AuditLog.of(self.store).transaction(write, record)
+        return done is not None
 
     def list(self, *, subject: str | None = None, include_withdrawn: bool = False
              ) -> list[Review]:

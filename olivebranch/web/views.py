@@ -101,6 +101,10 @@ def screen(
                 cutoff=0.5,
             )
             results = [screening.scored_entity(r, ob.lookup, DEFAULT_THRESHOLD) for r in found]
+            from olivebranch.audit.screening import record_page
+
+            record_page(ob, "web:screen", schema, props, results, dataset=dataset, limit=15,
+                        threshold=DEFAULT_THRESHOLD, cutoff=0.5)
         except KeyError:
             error = f"unknown list {dataset!r}"
         except screening.BadQuery as exc:

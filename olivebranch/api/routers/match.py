@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -22,6 +23,8 @@ from olivebranch.api.models import (
     SearchResponse,
     ValidationErrorResponse,
 )
+from olivebranch.audit.log import actor
+from olivebranch.audit.screening import record_match
 from olivebranch.errors import InvalidInput, NotFound
 from olivebranch.match import DEFAULT_THRESHOLD
 from olivebranch.match.index import MatchIndex
@@ -128,16 +131,44 @@ async def match(
             prepared.append((qid, example, screening.make_query(example.schema_, example.properties)))
         except screening.BadQuery as exc:
             raise InvalidInput(f"query {qid!r}: {exc}") from None
-    args = (ob.index, ob.lookup, prepared, dataset, limit, threshold, cutoff)
+    args = (ob, prepared, dataset, limit, threshold, cutoff, algorithm)
     if len(prepared) <= INLINE_QUERIES:
         # a few milliseconds of CPU: cheaper inline than a hop through the thread pool
-        responses = _answer(*args)
+        payload, batch = respond(*args)
     else:
-        responses = await run_in_threadpool(_answer, *args)
-    return _json(
-        {"responses": responses, "matcher": _matcher(), "limit": limit},
-        headers={"x-batch-size": str(len(responses))},
-    )
+        payload, batch = await run_in_threadpool(respond, *args)
+    return Response(payload, media_type="application/json",
+                    headers={"x-batch-size": str(batch)})
+
+
+def respond(ob: Any, prepared: list[tuple[str, Any, Any]], dataset: str, limit: int,
+            threshold: float, cutoff: float | None, algorithm: str) -> tuple[bytes, int]:
+    """The ``/match`` answer (JSON, batch size), recorded in the audit trail before it is
+    given (one insert for the batch; see ``olivebranch.audit.screening``)."""
+    payload, batch, record = compute(ob, prepared, dataset, limit, threshold, cutoff, algorithm)
+    record()
+    return payload, batch
+
+
+def compute(ob: Any, prepared: list[tuple[str, Any, Any]], dataset: str, limit: int,
+            threshold: float, cutoff: float | None, algorithm: str
+            ) -> tuple[bytes, int, Callable[[], object]]:
+    """The ``/match`` answer (JSON, batch size) and the call that records it in the audit
+    trail (the fast path makes it once the answer is sent)."""
+    # the index and the versions it was built from (swapped together after an import; no
+    # lock: an import holds the state's lock while it rebuilds, and /match must not wait)
+    index, lookup, versions = ob.index, ob.lookup, ob.index_versions
+    responses = _answer(index, lookup, prepared, dataset, limit, threshold, cutoff)
+    payload = orjson.dumps({"responses": responses, "matcher": _matcher(), "limit": limit})
+    queries = [(qid, ex.schema_, ex.properties, ex.id) for qid, ex, _q in prepared]
+    who = actor()  # the caller, named now: the record may be made in another context
+
+    def record() -> object:
+        return record_match(ob.store, queries, responses, payload, who=who, endpoint="match",
+                            dataset=dataset, limit=limit, threshold=threshold, cutoff=cutoff,
+                            algorithm=algorithm, versions=versions)
+
+    return payload, len(responses), record
 
 
 def _answer(
