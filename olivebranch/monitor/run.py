@@ -268,10 +268,14 @@ def run_monitor(ws: Workspace, config: MonitorConfig | None = None,
     """One monitoring pass (see module doc). The answers it computes are recorded in the audit
     trail as the monitor's (``monitor:<user>``)."""
     from olivebranch.audit.log import ACTOR, actor
+    from olivebranch.lists.importer import no_cyclic_gc
 
     token = ACTOR.set(f"monitor:{actor().split(':', 1)[-1]}")
     try:
-        return _run(ws, config, say)
+        # a batch job that reads (and decodes) hundreds of thousands of records that stay
+        # alive until it ends: the cyclic collector would rescan them for nothing
+        with no_cyclic_gc():
+            return _run(ws, config, say)
     finally:
         ACTOR.reset(token)
 
