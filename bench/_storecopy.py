@@ -108,3 +108,31 @@ def copy_sqlite_to_postgres(source: str, store: Store) -> int:
                     f'COALESCE((SELECT max(id) FROM "{name}"), 0) + 1, false)')
     src.close()
     return total
+
+
+def server_cpu(store: Store) -> float | None:
+    """CPU seconds used so far by a PostgreSQL server on this machine (the postmaster and its
+    live backends, from /proc), or None (SQLite, a remote server, no access): the client's
+    CPU seconds leave out the queries the server runs."""
+    import os
+
+    if store.engine.dialect.name != "postgresql":
+        return None
+    try:
+        with store.engine.connect() as conn:
+            data_dir = conn.exec_driver_sql("SHOW data_directory").scalar()
+        pid = int(Path(str(data_dir), "postmaster.pid").read_text().split()[0])
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent
+                total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        return total
+    except Exception:  # noqa: BLE001 - a figure we cannot take is left out, not fatal
+        return None

@@ -31,7 +31,7 @@ from pathlib import Path
 from olivebranch.paths import LISTS_DIR
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _storecopy import working_copy  # noqa: E402
+from _storecopy import server_cpu, working_copy  # noqa: E402
 
 SDN_FILES = ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv")
 SYL = ["vel", "kor", "tan", "mir", "sol", "dar", "bel", "nor", "ast", "lum", "ret", "ox", "pra",
@@ -190,8 +190,10 @@ def monitor_part(store, tmp: Path, args, rng: random.Random) -> None:  # type: i
     refs = {r.removeprefix("ofac-") for item in (get_state(store, "verdicts") or {}).values()
             for r in item.get("refs", []) if r.startswith("ofac-")}
     removed, amended = changed_sdn(tmp / "mirror" / "us_ofac_sdn", args.changes, rng, refs)
+    server_before = server_cpu(store)
     report = run_monitor(ws, MonitorConfig(mirror=str(tmp / "mirror"), sources=["us_ofac_sdn"],
                                            downloads=tmp / "dl", accept_shrink=True))
+    server_after = server_cpu(store)
     assert report.updates[0]["status"] == "imported", report.updates
     tm = report.timings
 
@@ -212,10 +214,15 @@ def monitor_part(store, tmp: Path, args, rng: random.Random) -> None:  # type: i
     for key, label in STEPS:
         print(f"| {label} | {tm.get(key + '_s', 0):.1f} | {tm.get(key + '_cpu_s', 0):.1f} |")
     total, total_cpu = tm.get("total_s", 0.0), tm.get("total_cpu_s", 0.0)
+    if server_before is not None and server_after is not None:
+        served = server_after - server_before
+        print(f"PostgreSQL server CPU over the run (not in the CPU column): {served:.1f} s; "
+              f"client + server {total_cpu + served:.1f} s")
+        total_cpu += served
     print(f"target: total <= 60 s on the 2-core machine: "
           f"{'met' if total <= 60 else 'NOT met'} on wall ({total:.1f} s), "
-          f"{'met' if total_cpu <= 60 else 'NOT met'} on CPU ({total_cpu:.1f} s; wall on a "
-          "shared machine includes other jobs' time)")
+          f"{'met' if total_cpu <= 60 else 'NOT met'} on CPU ({total_cpu:.1f} s, with the database "
+          "server's where it can be read; wall on a shared machine includes other jobs' time)")
     screen, screen_cpu = tm.get("screen_s", 0.0), tm.get("screen_cpu_s", 0.0)
     print(f"full re-screen of {len(entries):,} entries against every list in force: "
           f"~{full:.0f} s wall, ~{full_cpu:.0f} s CPU (timed on {len(sample):,} entries); "
