@@ -149,7 +149,9 @@ STEPS = (("update", "update: download + import of the new SDN version"),
 
 
 def _cpu() -> tuple[float, float]:
-    return time.perf_counter(), time.process_time()
+    from olivebranch.monitor.run import cpu_seconds
+
+    return time.perf_counter(), cpu_seconds()
 
 
 def monitor_part(store, tmp: Path, args, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
@@ -204,7 +206,7 @@ def monitor_part(store, tmp: Path, args, rng: random.Random) -> None:  # type: i
     screen_changes(index, sample)
     scale = len(entries) / max(len(sample), 1)
     full = (time.perf_counter() - wall) * scale
-    full_cpu = (time.process_time() - cpu) * scale
+    full_cpu = (_cpu()[1] - cpu) * scale
 
     print(f"\nmonitor run ({backend}): {removed} removed + {amended} amended designations; "
           f"{report.screened:,} watch entries; {len(report.deals_reassessed)} deals "
