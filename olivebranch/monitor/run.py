@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,6 +92,40 @@ class MonitorReport:
                 "screened": self.screened, "new_hits": self.new_hits,
                 "cleared_hits": self.cleared_hits, "deals_reassessed": self.deals_reassessed,
                 "timings": self.timings, "delivery": self.delivery}
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process (every thread) and of its finished child processes (a
+    parallel index build forks workers)."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+class _Steps:
+    """Each step's wall seconds (``<name>_s``) and CPU seconds over it (``<name>_cpu_s``,
+    :func:`cpu_seconds`): on a shared machine the two tell load from work."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self._open: dict[str, tuple[float, float]] = {}
+
+    def start(self, name: str) -> None:
+        self._open[name] = (time.perf_counter(), cpu_seconds())
+
+    def stop(self, name: str) -> None:
+        wall, cpu = self._open.pop(name)
+        self.timings[f"{name}_s"] = round(time.perf_counter() - wall, 3)
+        self.timings[f"{name}_cpu_s"] = round(cpu_seconds() - cpu, 3)
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        self.start(name)
+        try:
+            yield
+        finally:
+            self.stop(name)
 
 
 # ---------------------------------------------------------------------------- state
@@ -192,10 +227,8 @@ def changed_records(store: Store, diffs: list[VersionDiff]
         ids = [i for i, _, _ in d.added] + [c.entity_id for c in d.changed]
         if not ids:
             continue
-        wanted = set(ids)
-        for _vid, data in store.iter_entity_dicts(version_ids=[d.new_version]):
-            if data["id"] in wanted:
-                dicts.append({**data, "_source": d.source})
+        for _vid, data in store.iter_entity_dicts(version_ids=[d.new_version], ids=ids):
+            dicts.append({**data, "_source": d.source})
         listed += store.designations(version_ids=[d.new_version], entity_ids=ids)
     if not dicts:
         return None, []
@@ -244,10 +277,14 @@ def run_monitor(ws: Workspace, config: MonitorConfig | None = None,
     """One monitoring pass (see module doc). The answers it computes are recorded in the audit
     trail as the monitor's (``monitor:<user>``)."""
     from olivebranch.audit.log import ACTOR, actor
+    from olivebranch.lists.importer import no_cyclic_gc
 
     token = ACTOR.set(f"monitor:{actor().split(':', 1)[-1]}")
     try:
-        return _run(ws, config, say)
+        # a batch job that reads (and decodes) hundreds of thousands of records that stay
+        # alive until it ends: the cyclic collector would rescan them for nothing
+        with no_cyclic_gc():
+            return _run(ws, config, say)
     finally:
         ACTOR.reset(token)
 
@@ -257,8 +294,9 @@ def _run(ws: Workspace, config: MonitorConfig | None,
     config = config or MonitorConfig()
     say = say or (lambda _m: None)
     store = ws.store
-    t0 = time.perf_counter()
     timings: dict[str, float] = {}
+    steps = _Steps(timings)
+    steps.start("total")
     with store.engine.begin() as conn:
         run_id = conn.execute(insert(monitor_runs).values(
             started_at=datetime.now(UTC), status="running")).inserted_primary_key[0]
@@ -278,10 +316,10 @@ def _run(ws: Workspace, config: MonitorConfig | None,
                - set(get_state(store, "scenario_errors") or {})]
     if missing:  # verdicts before the update, for deals new or edited since the last run
         say(f"verdict baseline: {len(missing)} deal(s) x {len(scenarios)} scenario(s)")
-        t = time.perf_counter()
-        baseline.update(_verdicts(ws, scenarios, None if len(missing) == len(digests) else missing,
-                                  scenario_errors))
-        timings["baseline_s"] = round(time.perf_counter() - t, 3)
+        with steps("baseline"):
+            baseline.update(_verdicts(ws, scenarios,
+                                      None if len(missing) == len(digests) else missing,
+                                      scenario_errors))
     baseline = {k: v for k, v in baseline.items() if k in digests}
 
     # 1. update
@@ -291,7 +329,7 @@ def _run(ws: Workspace, config: MonitorConfig | None,
         from olivebranch.lists.base import MAX_FILE_BYTES
         from olivebranch.lists.update import DEFAULT_DEADLINE, update_sources
 
-        t = time.perf_counter()
+        steps.start("update")
         for r in update_sources(
                 store, config.sources, root=config.downloads, mirror=config.mirror,
                 timeout=config.timeout, retries=config.retries, backoff=config.backoff,
@@ -303,11 +341,11 @@ def _run(ws: Workspace, config: MonitorConfig | None,
                 alerts.append(Alert("update_failed", f"{r.source}: update failed ({r.stage}); "
                                     f"active version {r.previous_version} kept",
                                     {"update": r.to_dict()}, source=r.source))
-        timings["update_s"] = round(time.perf_counter() - t, 3)
+        steps.stop("update")
     ws.refresh()
 
     # 2. diff
-    t = time.perf_counter()
+    steps.start("diff")
     active = {v.source: v.id for v in store.active_versions()}
     diffs: list[VersionDiff] = []
     whole: list[str] = []  # sources new to the store (or gone from it): every deal
@@ -322,14 +360,14 @@ def _run(ws: Workspace, config: MonitorConfig | None,
         diffs.append(diff_versions(store, old, vid))
         moved |= _ownership_moved(store, old, vid)
     whole += [s for s in seen if s not in active]  # a source deleted
-    timings["diff_s"] = round(time.perf_counter() - t, 3)
+    steps.stop("diff")
     removed = {i for d in diffs for i, _, _ in d.removed}
     amended = {c.entity_id for d in diffs for c in d.changed}
     added = {i for d in diffs for i, _, _ in d.added}
 
     # 3. re-screen the watchlists against what changed: deal parties directly, saved
     # watchlists through their own index (only the entries a changed record could match)
-    t = time.perf_counter()
+    steps.start("screen")
     deals = ws.deals.items()
     entries = deal_entries(deals)
     index, records = changed_records(store, diffs)
@@ -340,15 +378,14 @@ def _run(ws: Workspace, config: MonitorConfig | None,
     if saved and index is not None:
         from olivebranch.monitor import inverse
 
-        t1 = time.perf_counter()
-        windex = inverse.cached(saved, watch_cache(ws))
-        timings["watch_index_s"] = round(time.perf_counter() - t1, 3)
+        with steps("watch_index"):
+            windex = inverse.cached(saved, watch_cache(ws))
         keys = inverse.candidates(windex, records)
         todo_entries = [e for e in saved if inverse.entry_key(e) in keys]
         timings["candidates"] = len(todo_entries)
         hits.update(screen_changes(index, todo_entries, config.threshold))
     entries += saved
-    timings["screen_s"] = round(time.perf_counter() - t, 3)
+    steps.stop("screen")
     by_entry = {(e.watchlist, e.entry_id): e for e in entries}
     new_hits, cleared = _record_hits(store, run_id, hits, removed, amended)
 
@@ -367,10 +404,9 @@ def _run(ws: Workspace, config: MonitorConfig | None,
             touched.setdefault(deal_id, set()).update(refs)
     everything = bool(whole) or rules_moved
     todo = sorted(digests) if everything else sorted(touched)
-    t = time.perf_counter()
     # (on a first run the baseline was computed above, before the update: compare with it)
-    after = _verdicts(ws, scenarios, todo, scenario_errors) if todo else {}
-    timings["assess_s"] = round(time.perf_counter() - t, 3)
+    with steps("assess"):
+        after = _verdicts(ws, scenarios, todo, scenario_errors) if todo else {}
 
     # 5. alerts
     rows = {d.id: d for d in deals}
@@ -420,7 +456,7 @@ def _run(ws: Workspace, config: MonitorConfig | None,
             delivery["webhook"] = dv.__dict__
     failed = any(u["status"] == "failed" for u in updates) or \
         (delivery.get("webhook") or {}).get("ok") is False
-    timings["total_s"] = round(time.perf_counter() - t0, 3)
+    steps.stop("total")
     report = MonitorReport(run_id, "partial" if failed else "ok", updates,
                            [x.summary() for x in diffs], alerts, len(entries), new_hits, cleared,
                            sorted(after), timings, delivery, baseline_run)
