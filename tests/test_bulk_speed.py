@@ -60,5 +60,7 @@ def test_repeated_names_with_other_facts_score_as_alone(index: MatchIndex, tmp_p
              for item in reversed(list(iter_rows(src)))]
     assert got == alone[::-1]
     # the facts moved the scores: the memo did not hand one row's score to its twins
-    scores = [tuple(r["score"] for r in json.loads(line)["results"]) for line in got[:5]]
-    assert len(set(scores)) > 1
+    # (a party's best record may be one without a birth date, so look over every group)
+    results = [json.dumps(json.loads(line)["results"]) for line in got]
+    groups = [results[k:k + 5] for k in range(0, 5 * len(listed), 5)]
+    assert any(len(set(g)) > 1 for g in groups)
