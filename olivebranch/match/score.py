@@ -351,10 +351,13 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
             den += t.weight * lam
     score = num / den if den > 0 else 0.0
     compact = False
-    if score < 0.999 and q.compact and r.compact and _may_be_joined(q, r, q_only, r_only) and not (
-            kind != "person" and _distinct_left(qt, rt, q_only, r_only, pairs)):
+    if score < 0.999 and q.compact and r.compact and _may_be_joined(q, r, q_only, r_only):
+        # (reading the names written together is tried first: it seldom raises the score,
+        # and only when it does is it asked whether the alignment kept two words apart on
+        # purpose, which costs more)
         c = joined_sim(q, r)
-        if c >= JOINED_MIN and c > score:
+        if c >= JOINED_MIN and c > score and not (
+                kind != "person" and _distinct_left(qt, rt, q_only, r_only, pairs)):
             score, compact = c, True
             score *= _cjk_factor("".join(t.text for t in qt), "".join(t.text for t in rt))
     note = ""
@@ -381,6 +384,17 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
         note = "father's and own name swapped around 'bin'"
     return NameMatch(score, q, r, tuple(pairs), q_only, r_only, compact, note,
                      split=len(split_q) // 2 + len(split_r) // 2)
+
+
+#: Name pairs whose comparison a process keeps (~1 KB each), for :func:`score_profiles`.
+COMPARE_CACHE = 100_000
+#: :func:`compare_names`, remembered: comparing two analysed names is a pure function of
+#: them, and the same pair comes back whenever a query repeats a name with other facts (a
+#: payment file's beneficiary with another birth date, country or account; a company name
+#: with another identifier) or two queries share a listed candidate and a name. Analysed
+#: names are compared by identity (``analyze`` and the index hand out one object per name),
+#: so a lookup costs a hash of two ids.
+compare_names_cached = lru_cache(maxsize=COMPARE_CACHE)(compare_names)
 
 
 def _distinct_left(qt, rt, q_only, r_only, pairs) -> bool:  # noqa: ANN001
@@ -683,7 +697,7 @@ def score_profiles(
         backed = f is not None and f.value > 0
     for qf in query.forms(kind):
         for rf, weak in only:
-            m = compare_names(qf, rf)
+            m = compare_names_cached(qf, rf)
             if m.score > 0.0:
                 m = _weigh_evidence(m, weak, backed)
             if best is None or m.score > best.score:
