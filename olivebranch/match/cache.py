@@ -20,16 +20,28 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from olivebranch.match.analysis import Analyses, NameCache, name_analyses
 from olivebranch.match.index import MatchIndex
 
 #: Bump when the index layout or the scorer's analysis changes.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 #: Cached indexes kept per store.
 KEEP = 3
 
 
 def cache_dir() -> Path:
     return Path(os.environ.get("OLIVEBRANCH_HOME", "var")) / "match-cache"
+
+
+def name_cache() -> NameCache:
+    """The on-disk cache of analysed listed names (``analysis.NameCache``): every index build
+    of this home reads it and adds the names it had to analyse. Its public use::
+
+        table = name_cache().analyses([(name, names.kind_of(schema)), ...])
+        form = table.form((name, kind))   # the NameForm ``names.analyze`` gives
+
+    (``MatchIndex.from_store`` does this for every listed name.)"""
+    return NameCache(cache_dir())
 
 
 @lru_cache(maxsize=1)
@@ -107,3 +119,7 @@ def _save(index: MatchIndex, path: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     for old in directory.glob(f"{prefix}-*.pickle"):  # the format before memory maps
         old.unlink(missing_ok=True)
+
+
+__all__ = ["Analyses", "NameCache", "cache_dir", "index_path", "load_index", "name_analyses",
+           "name_cache"]
