@@ -83,8 +83,9 @@ def build_table() -> dict[str, Any]:
             "caption": list(s.caption),
             "edge_source": s.edge_source if s.edge else None,
             "edge_target": s.edge_target if s.edge else None,
-            "properties": [[p.name, p.label, p.type.name, bool(p.hidden), bool(p.stub),
-                            p.type.total_size] for p in s.properties.values()],
+            # (sorted: the model's own order depends on the process's string hashing)
+            "properties": sorted([p.name, p.label, p.type.name, bool(p.hidden), bool(p.stub),
+                                  p.type.total_size] for p in s.properties.values()),
         }
     return out
 
