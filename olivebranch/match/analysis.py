@@ -175,13 +175,20 @@ class Analyses:
 
     def form(self, pair: Pair) -> NameForm:
         """The :class:`NameForm` of a held pair, as ``analyze`` gave it (content-equal)."""
-        from olivebranch.match.index import _build_object
-
         values = restore(self.forms[pair], FORM_SETS)
         values[FORM_TOKENS] = tuple(
             _build_object(Token, TOKEN_FIELDS, restore(self.tokens[t], TOKEN_SETS))
             for t in values[FORM_TOKENS])
         return _build_object(NameForm, FORM_FIELDS, values)  # type: ignore[no-any-return]
+
+
+def _build_object(cls: type, names: tuple[str, ...], values: Sequence[Any]) -> Any:
+    """An instance of a (frozen, slotted) dataclass from its field values, as pickle would
+    make it: no ``__init__`` run."""
+    obj = object.__new__(cls)
+    for name, value in zip(names, values, strict=True):
+        object.__setattr__(obj, name, value)
+    return obj
 
 
 # ---------------------------------------------------------------------------- in parallel
@@ -308,6 +315,29 @@ def _collect(pid: int, fd: int) -> bytes | None:
 
 
 # ---------------------------------------------------------------------------- on disk
+def cache_dir() -> Path:
+    """Where the matcher's on-disk caches live (``$OLIVEBRANCH_HOME/match-cache``)."""
+    return Path(os.environ.get("OLIVEBRANCH_HOME", "var")) / "match-cache"
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Digest of the matching code and its word lists: the stored keys and records are what
+    this code derives from the lists, so any change to it must invalidate them."""
+    h = hashlib.sha1()
+    here = Path(__file__).resolve().parent
+    for path in sorted(here.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    from olivebranch.paths import DATA_DIR
+
+    for path in sorted((DATA_DIR / "match").glob("*")) if (DATA_DIR / "match").is_dir() else []:
+        if path.is_file():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
 @lru_cache(maxsize=1)
 def analyser_digest() -> str:
     """Digest of everything an analysis depends on: the matching code and word lists (as
@@ -315,9 +345,7 @@ def analyser_digest() -> str:
     libraries the analysis reads names with."""
     from importlib import metadata
 
-    from olivebranch.match.cache import _code_digest
-
-    h = hashlib.sha1(f"{_code_digest()}|{sys.version_info[:2]}|{MARSHAL_VERSION}".encode())
+    h = hashlib.sha1(f"{code_digest()}|{sys.version_info[:2]}|{MARSHAL_VERSION}".encode())
     for lib in LIBRARIES:
         try:
             h.update(f"|{lib}={metadata.version(lib)}".encode())
@@ -391,4 +419,5 @@ def name_analyses(pairs: Sequence[Pair], *, cache_dir: Path | None = None,
     return NameCache(cache_dir).analyses(list(pairs), processes=processes)
 
 
-__all__ = ["Analyses", "NameCache", "analyse", "analyser_digest", "name_analyses", "workers"]
+__all__ = ["Analyses", "NameCache", "analyse", "analyser_digest", "code_digest",
+           "name_analyses", "workers"]

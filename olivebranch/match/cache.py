@@ -16,11 +16,16 @@ import os
 import shutil
 import sys
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from olivebranch.match.analysis import Analyses, NameCache, name_analyses
+from olivebranch.match.analysis import (
+    Analyses,
+    NameCache,
+    cache_dir,
+    code_digest,
+    name_analyses,
+)
 from olivebranch.match.index import MatchIndex
 
 #: Bump when the index layout or the scorer's analysis changes.
@@ -29,8 +34,6 @@ CACHE_FORMAT = 4
 KEEP = 3
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("OLIVEBRANCH_HOME", "var")) / "match-cache"
 
 
 def name_cache() -> NameCache:
@@ -44,22 +47,8 @@ def name_cache() -> NameCache:
     return NameCache(cache_dir())
 
 
-@lru_cache(maxsize=1)
-def _code_digest() -> str:
-    """Digest of the matching code and its word lists: the stored keys and records are what
-    this code derives from the lists, so any change to it must invalidate them."""
-    h = hashlib.sha1()
-    here = Path(__file__).resolve().parent
-    for path in sorted(here.glob("*.py")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    from olivebranch.paths import DATA_DIR
-
-    for path in sorted((DATA_DIR / "match").glob("*")) if (DATA_DIR / "match").is_dir() else []:
-        if path.is_file():
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()[:12]
+#: (kept here under its old name: bulk screening keys its workers' caches on it)
+_code_digest = code_digest
 
 
 def _key(store: Any, version_ids: list[int], as_of: date | None = None) -> str:

@@ -50,7 +50,10 @@ from olivebranch.match.analysis import (
     TOKEN_FIELDS,
     TOKEN_SETS,
     Analyses,
+    NameCache,
+    _build_object,
     analyse,
+    cache_dir,
     canonical,
     dumps,
     restore,
@@ -318,15 +321,6 @@ def _decode(raw: bytes) -> Any:
     return values
 
 
-def _build_object(cls: type, names: tuple[str, ...], values: Sequence[Any]) -> Any:
-    """An instance of a (frozen, slotted) dataclass from its field values, as pickle would
-    make it: no ``__init__`` run."""
-    obj = object.__new__(cls)
-    for name, value in zip(names, values, strict=True):
-        object.__setattr__(obj, name, value)
-    return obj
-
-
 class _Entries(Sequence[Entry]):
     """The listed entities as a read-only sequence, decoded on access."""
 
@@ -396,9 +390,7 @@ class MatchIndex:
         party_of = groups[1]() if groups is not None else None
         analyses = None
         if name_cache:
-            from olivebranch.match.cache import name_cache as the_cache
-
-            analyses = the_cache().analyses
+            analyses = NameCache(cache_dir()).analyses
         return cls._from_dicts(dicts, listed, tuple(sorted(vids)), as_of, party_of=party_of,
                                analyses=analyses)
 
