@@ -19,21 +19,9 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import yaml
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    DateTime,
-    Index,
-    Integer,
-    String,
-    Table,
-    and_,
-    func,
-    insert,
-    select,
-)
+from sqlalchemy import and_, func, insert, select
 
+from olivebranch.catalogue_table import catalogue_items
 from olivebranch.deals.loader import DEALS_DIR, DealError, deal_from_data, load_deal
 from olivebranch.deals.models import Deal
 from olivebranch.errors import Conflict, NotFound, OliveBranchError, ParseError
@@ -45,22 +33,7 @@ from olivebranch.scenarios.model import (
     parse_scenario,
     scenario_chain,
 )
-from olivebranch.store import Store, metadata
-
-catalogue_items = Table(
-    "catalogue_items",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),  # global order of writes
-    Column("kind", String(16), nullable=False),  # deal | scenario
-    Column("name", String(200), nullable=False),  # deal id or scenario name
-    Column("revision", Integer, nullable=False),  # 1, 2, … per item
-    Column("data", JSON, nullable=True),  # the document; None for a deletion
-    Column("deleted", Boolean, nullable=False, default=False),
-    Column("saved_at", DateTime(timezone=True), nullable=False),
-    Column("saved_by", String(200), nullable=True),
-)
-Index("ix_catalogue_items_kind_name", catalogue_items.c.kind, catalogue_items.c.name,
-      catalogue_items.c.revision)
+from olivebranch.store import Store
 
 T = TypeVar("T")
 

@@ -4,13 +4,20 @@ An entity page is a *party* page: besides the record asked about, :func:`describ
 gives the party it belongs to (``olivebranch.parties``): every record of it on every list,
 its status under each regime from all of them (blocked if any record counts), every listing
 with its source, programme, record number and date, and all names and identifiers.
+
+Pages read the stored entity dicts through ``olivebranch.ftm_lite`` (followthemoney's model as
+a small cached table: loading the model itself would be most of a CLI call's time), and read
+what points at the party's records in one pass over the store.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
+from olivebranch.ftm_lite import Entity, schemata
 from olivebranch.listings import Listings, record_candidates
 from olivebranch.store import Store
 
@@ -24,16 +31,62 @@ def resolve_entity_id(store: Store, ref: str, *, as_of: date | None = None) -> s
     reference or logical id, a UN reference (each list source's ``id_prefix``), or a party id
     (one of its records)."""
     for c in record_candidates(ref):
-        if store.get_entity(c, as_of=as_of) is not None:
+        if store.entity_records(c, as_of=as_of):
             return c
     # a party id (``NK-…``): its first record in force
     from olivebranch.parties.lookup import PartyLookup
 
     lookup = PartyLookup.of(store)
     for c in lookup.members(ref.strip()) if lookup.resolved else ():
-        if store.get_entity(c, as_of=as_of) is not None:
+        if store.entity_records(c, as_of=as_of):
             return c
     return None
+
+
+@lru_cache(maxsize=1)
+def _shown_schemata() -> tuple[str, ...]:
+    """Schemata of the records a page shows beside an entity: addresses, identifications
+    and links (edges); others that point at it (sanctions) are not shown."""
+    return tuple(sorted(name for name, s in schemata().items()
+                        if s.is_a("Address") or s.is_a("Identification") or s.edge))
+
+
+class _Reader:
+    """The stored entities of one page's versions, each read once."""
+
+    def __init__(self, store: Store, as_of: date | None) -> None:
+        self.store = store
+        self.version_ids = [v.id for v in store.active_versions(as_of)]
+        self._got: dict[str, Entity | None] = {}
+        self._refs: dict[str, list[Entity]] = {}
+
+    def get(self, entity_id: str) -> Entity | None:
+        """The entity merged across the versions that carry its id (``Store.get_entity``)."""
+        if entity_id not in self._got:
+            merged: Entity | None = None
+            for data in self.store.entity_records(entity_id, version_ids=self.version_ids):
+                e = Entity(data)
+                merged = e if merged is None else merged.merge(e)
+            self._got[entity_id] = merged
+        return self._got[entity_id]
+
+    def prefetch_referencing(self, entity_ids: Iterable[str]) -> None:
+        """Read what points at these records in one pass (``Store.referencing``)."""
+        want = [e for e in dict.fromkeys(entity_ids) if e not in self._refs]
+        if not want:
+            return
+        found: dict[str, list[Entity]] = {e: [] for e in want}
+        for data in self.store.referencing_records(want, version_ids=self.version_ids,
+                                                   schemata=_shown_schemata()):
+            ref = Entity(data)
+            for eid in want:
+                if any(prop.type == "entity" and value == eid for prop, value in ref.itervalues()):
+                    found[eid].append(ref)
+        self._refs.update(found)
+
+    def referencing(self, entity_id: str) -> list[Entity]:
+        self.prefetch_referencing([entity_id])
+        return self._refs[entity_id]
 
 
 def describe_entity(store: Store, entity_id: str, *, as_of: date | None = None,
@@ -42,31 +95,39 @@ def describe_entity(store: Store, entity_id: str, *, as_of: date | None = None,
     links to other entities, each with the entity at the other end named; under ``party``, the
     party it belongs to (see module doc). ``listings``: the day's snapshot, if the caller has
     one (the workspace's)."""
-    entity = store.get_entity(entity_id, as_of=as_of)
+    reader = _Reader(store, as_of)
+    entity = reader.get(entity_id)
     if entity is None:
         raise KeyError(entity_id)
     if listings is None:
         listings = Listings.on(store, as_of or date.today())
-    info = _record(store, entity, listings, as_of=as_of)
-    info["party"] = describe_party(store, entity_id, listings, as_of=as_of, first=info)
+    # what points at any record of the party, in one pass
+    reader.prefetch_referencing(listings.records_of(entity_id))
+    info = _record(store, reader, entity, listings, as_of=as_of)
+    info["party"] = describe_party(store, entity_id, listings, as_of=as_of, first=info,
+                                   reader=reader)
     return info
 
 
 def describe_party(store: Store, entity_id: str, listings: Listings, *,
-                   as_of: date | None = None, first: dict[str, Any] | None = None
-                   ) -> dict[str, Any]:
+                   as_of: date | None = None, first: dict[str, Any] | None = None,
+                   reader: _Reader | None = None) -> dict[str, Any]:
     """The party of a record: its id, records, per-regime status from all records, listings,
     names and identifiers (``first``: the record's own description, if made already)."""
     records = list(listings.records_of(entity_id))
     listings.prefetch(records)
+    if reader is None:
+        reader = _Reader(store, as_of)
+    reader.prefetch_referencing(records)
     described: list[dict[str, Any]] = []
     for rid in [entity_id, *(r for r in records if r != entity_id)]:
         if rid == entity_id and first is not None:
             described.append(first)
             continue
-        proxy = store.get_entity(rid, as_of=as_of)
+        proxy = reader.get(rid)
         if proxy is not None:
-            described.append(_record(store, proxy, listings, as_of=as_of, details=False))
+            described.append(_record(store, reader, proxy, listings, as_of=as_of,
+                                     details=False))
     reg = listings.registry
     status: dict[str, dict[str, Any]] = {}
     for regime in reg.ids:
@@ -111,14 +172,14 @@ def describe_party(store: Store, entity_id: str, listings: Listings, *,
     }
 
 
-def _record(store: Store, entity: Any, listings: Listings, *, as_of: date | None,
-            details: bool = True) -> dict[str, Any]:
+def _record(store: Store, reader: _Reader, entity: Entity, listings: Listings, *,
+            as_of: date | None, details: bool = True) -> dict[str, Any]:
     """One record: properties, designations (how each counts on the day), identifiers and,
     with ``details``, addresses and links."""
     entity_id = entity.id
     props: dict[str, list[str]] = {}
     for prop, value in entity.itervalues():
-        if prop.type.name == "entity" or prop.hidden:
+        if prop.type == "entity" or prop.hidden:
             continue
         props.setdefault(prop.label, []).append(value)
     counted = {r.designation.sanction_id: r for r in listings.of(entity_id)}
@@ -145,7 +206,7 @@ def _record(store: Store, entity: Any, listings: Listings, *, as_of: date | None
     identifiers: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
     if not details:
-        for ref in store.referencing(entity_id, as_of=as_of):
+        for ref in reader.referencing(entity_id):
             if ref.schema.is_a("Identification"):
                 identifiers.append({
                     "type": ref.first("type") or ref.schema.label,
@@ -155,10 +216,10 @@ def _record(store: Store, entity: Any, listings: Listings, *, as_of: date | None
         return {"id": entity.id, "schema": entity.schema.name, "caption": entity.caption,
                 "properties": props, "designations": designations, "identifiers": identifiers}
     for addr_id in entity.get("addressEntity"):
-        a = store.get_entity(addr_id, as_of=as_of)
+        a = reader.get(addr_id)
         if a is not None:
             addresses.append({"address": a.first("full") or a.caption, "country": ", ".join(a.get("country"))})
-    for ref in store.referencing(entity_id, as_of=as_of):
+    for ref in reader.referencing(entity_id):
         schema = ref.schema
         if schema.is_a("Address"):
             addresses.append({"address": ref.first("full") or ref.caption, "country": ", ".join(ref.get("country"))})
@@ -170,7 +231,7 @@ def _record(store: Store, entity: Any, listings: Listings, *, as_of: date | None
             })
         elif schema.is_a("Sanction"):
             continue
-        elif schema.edge is not None:
+        elif schema.edge:
             src_prop, tgt_prop = schema.edge_source, schema.edge_target
             sources, targets = ref.get(src_prop), ref.get(tgt_prop)
             if entity_id in sources:
@@ -178,7 +239,7 @@ def _record(store: Store, entity: Any, listings: Listings, *, as_of: date | None
             else:
                 direction, others = "from", sources
             for other_id in others:
-                other = store.get_entity(other_id, as_of=as_of)
+                other = reader.get(other_id)
                 links.append({
                     "relation": schema.label,
                     "direction": direction,

@@ -38,6 +38,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     text,
     update,
@@ -115,8 +116,9 @@ RECORD_GROUPS: dict[str, RecordGroups] = {}
 
 #: Modules that add their own tables to ``metadata`` (imported before ``create_all``).
 TABLE_MODULES = ("olivebranch.ownership.tables", "olivebranch.api.tables", "olivebranch.audit",
-                 "olivebranch.audit.tables", "olivebranch.parties.tables", "olivebranch.catalogue",
-                 "olivebranch.reviews.tables", "olivebranch.monitor.tables")
+                 "olivebranch.audit.tables", "olivebranch.parties.tables",
+                 "olivebranch.catalogue_table", "olivebranch.reviews.tables",
+                 "olivebranch.monitor.tables")
 
 
 def _load_table_modules() -> None:
@@ -462,18 +464,25 @@ class Store:
     ) -> EntityProxy | None:
         """One entity, merged across all active sources that carry this id (OFAC SDN and the
         Consolidated list share OFAC's entry numbers, for example)."""
+        merged: EntityProxy | None = None
+        for data in self.entity_records(entity_id, as_of=as_of, version_ids=version_ids):
+            proxy = _model().get_proxy(data, cleaned=True)
+            merged = proxy if merged is None else merged.merge(proxy)
+        return merged
+
+    def entity_records(
+        self, entity_id: str, *, as_of: date | None = None, version_ids: Iterable[int] | None = None
+    ) -> list[dict[str, Any]]:
+        """The stored FtM dicts of one id in the given (default: active) versions, in the order
+        :meth:`get_entity` merges them (for readers that do without followthemoney's model)."""
         vids = self._version_ids(version_ids, as_of)
         if not vids:
-            return None
+            return []
         q = select(entities.c.data).where(
             and_(entities.c.id == entity_id, entities.c.version_id.in_(vids))
         )
-        merged: EntityProxy | None = None
         with self.engine.connect() as conn:
-            for (data,) in conn.execute(q):
-                proxy = _model().get_proxy(data, cleaned=True)
-                merged = proxy if merged is None else merged.merge(proxy)
-        return merged
+            return [data for (data,) in conn.execute(q)]
 
     def get_entities(
         self, ids: Iterable[str], *, as_of: date | None = None
@@ -490,26 +499,38 @@ class Store:
     ) -> list[EntityProxy]:
         """Entities (sanctions, addresses, links, ownerships) whose properties point at
         ``entity_id``. Uses a LIKE pre-filter, then checks entity-typed properties exactly."""
-        vids = self._version_ids(None, as_of)
-        if not vids:
-            return []
-        q = select(entities.c.data).where(
-            and_(
-                entities.c.version_id.in_(vids),
-                func.cast(entities.c.data, Text).like(f'%"{entity_id}"%'),
-            )
-        )
-        if schemata is not None:
-            q = q.where(entities.c.schema.in_(list(schemata)))
         out = []
-        with self.engine.connect() as conn:
-            for (data,) in conn.execute(q):
-                proxy = _model().get_proxy(data, cleaned=True)
-                for prop, value in proxy.itervalues():
-                    if prop.type.name == "entity" and value == entity_id:
-                        out.append(proxy)
-                        break
+        for data in self.referencing_records([entity_id], schemata=schemata, as_of=as_of):
+            proxy = _model().get_proxy(data, cleaned=True)
+            for prop, value in proxy.itervalues():
+                if prop.type.name == "entity" and value == entity_id:
+                    out.append(proxy)
+                    break
         return out
+
+    def referencing_records(
+        self, entity_ids: Iterable[str], *, schemata: Iterable[str] | None = None,
+        as_of: date | None = None, version_ids: Iterable[int] | None = None,
+    ) -> list[dict[str, Any]]:
+        """The stored FtM dicts that mention any of ``entity_ids`` as a quoted string, in one
+        pass over the versions' entities, ordered by version and id (the caller checks which
+        property holds the id)."""
+        vids = self._version_ids(version_ids, as_of)
+        wanted = list(dict.fromkeys(entity_ids))
+        if not vids or not wanted:
+            return []
+        c = entities.c
+        as_text = func.cast(c.data, Text)
+        # every row is read: a plain scan beats one index lookup per row (``+ 0`` keeps the
+        # version filter off the primary key's index)
+        q = select(c.version_id, c.id, c.data).where((c.version_id + 0).in_(vids))
+        if schemata is not None:
+            q = q.where(c.schema.in_(list(schemata)))
+        q = q.where(or_(*(as_text.like(f'%"{eid}"%') for eid in wanted)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        rows.sort(key=lambda r: (r[0], r[1]))
+        return [data for _vid, _id, data in rows]
 
     # -------------------------------------------------------------- designations
     def designations(

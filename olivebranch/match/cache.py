@@ -16,38 +16,39 @@ import os
 import shutil
 import sys
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from olivebranch.match.analysis import (
+    Analyses,
+    NameCache,
+    cache_dir,
+    code_digest,
+    name_analyses,
+)
 from olivebranch.match.index import MatchIndex
 
 #: Bump when the index layout or the scorer's analysis changes.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 #: Cached indexes kept per store.
 KEEP = 3
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("OLIVEBRANCH_HOME", "var")) / "match-cache"
 
 
-@lru_cache(maxsize=1)
-def _code_digest() -> str:
-    """Digest of the matching code and its word lists: the stored keys and records are what
-    this code derives from the lists, so any change to it must invalidate them."""
-    h = hashlib.sha1()
-    here = Path(__file__).resolve().parent
-    for path in sorted(here.glob("*.py")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    from olivebranch.paths import DATA_DIR
+def name_cache() -> NameCache:
+    """The on-disk cache of analysed listed names (``analysis.NameCache``): every index build
+    of this home reads it and adds the names it had to analyse. Its public use::
 
-    for path in sorted((DATA_DIR / "match").glob("*")) if (DATA_DIR / "match").is_dir() else []:
-        if path.is_file():
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()[:12]
+        table = name_cache().analyses([(name, names.kind_of(schema)), ...])
+        form = table.form((name, kind))   # the NameForm ``names.analyze`` gives
+
+    (``MatchIndex.from_store`` does this for every listed name.)"""
+    return NameCache(cache_dir())
+
+
+#: (kept here under its old name: bulk screening keys its workers' caches on it)
+_code_digest = code_digest
 
 
 def _key(store: Any, version_ids: list[int], as_of: date | None = None) -> str:
@@ -107,3 +108,7 @@ def _save(index: MatchIndex, path: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     for old in directory.glob(f"{prefix}-*.pickle"):  # the format before memory maps
         old.unlink(missing_ok=True)
+
+
+__all__ = ["Analyses", "NameCache", "cache_dir", "index_path", "load_index", "name_analyses",
+           "name_cache"]

@@ -35,6 +35,29 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from olivebranch.match.analysis import (
+    F_COMPACT,
+    F_KIND,
+    FORM_FIELDS,
+    FORM_SETS,
+    FORM_TOKENS,
+    T_ALTS,
+    T_FOLD,
+    T_INITIAL,
+    T_NUMERIC,
+    T_SKEL,
+    T_WEIGHT,
+    TOKEN_FIELDS,
+    TOKEN_SETS,
+    Analyses,
+    NameCache,
+    _build_object,
+    analyse,
+    cache_dir,
+    canonical,
+    dumps,
+    restore,
+)
 from olivebranch.match.grouped import PartyMatch
 from olivebranch.match.model import DEFAULT_THRESHOLD, MatchResult, Query
 from olivebranch.match.names import NameForm, Token, analyze, kind_of
@@ -91,6 +114,18 @@ def token_keys(tok: Token) -> frozenset[str]:
     keys = _keys(tok.fold, tok.skel, tok.numeric)
     if tok.alts:
         keys = keys | {"f:" + a for a in tok.alts}
+    return keys
+
+
+def value_keys(values: Sequence[Any]) -> frozenset[str]:
+    """:func:`token_keys` of a token given as its (canonical) field values
+    (``analysis.Analyses``)."""
+    fold = values[T_FOLD]
+    if values[T_INITIAL] or not fold:
+        return frozenset()
+    keys = _keys(fold, values[T_SKEL], values[T_NUMERIC])
+    if values[T_ALTS]:
+        keys = keys | {"f:" + a for a in values[T_ALTS]}
     return keys
 
 
@@ -158,11 +193,11 @@ class Parts:
     * ``entry_ids`` (E, ``S<w>``, sorted): entity ids, UTF-8; position = entity number;
     * ``entries`` blob, ``entry_off`` (E+1): per entity its caption, sources, source ids,
       programmes, datasets, listings and party id, then the fields of its scorer ``Profile``
-      (see :func:`_encode`);
+      (see :func:`_encode_values`);
     * ``data`` blob, ``data_off`` (E+1): per entity its merged FtM dict, marshalled;
     * ``forms`` blob, ``form_off`` (F+1): the scorer's analysed form (``NameForm``) of each
       distinct (name, kind), its tokens as numbers into the ``tokens`` blob, ``token_off``
-      (T+1) (see :func:`_encode`); ``entry_form_off`` (E+1)/``entry_forms``: the form
+      (T+1) (see :func:`_encode_values`); ``entry_form_off`` (E+1)/``entry_forms``: the form
       numbers of each entity's names then weak names;
     * ``name_entry``/``name_form``/``name_weak``/``name_norm`` (N): a listed name's entity,
       its form number, whether it is a weak alias, and 1/√weight;
@@ -262,41 +297,28 @@ def _lookup(table: np.ndarray, keys: Sequence[bytes]) -> list[int]:
 
 
 #: The scorer's analysed forms are stored field by field, whatever fields they have; fields
-#: holding tokens hold token numbers (tokens are stored once and shared, as ``analyze``
-#: shares them).
-_FORM_FIELDS = tuple(f.name for f in fields(NameForm))
-_TOKEN_FIELDS = tuple(f.name for f in fields(Token))
-_FORM_TOKEN_FIELDS = tuple(i for i, f in enumerate(fields(NameForm)) if "Token" in str(f.type))
+#: holding tokens hold token numbers (tokens are stored once each, by content); set-valued
+#: fields are stored as sorted tuples (``analysis.canonical``).
+_FORM_FIELDS = FORM_FIELDS
+_TOKEN_FIELDS = TOKEN_FIELDS
+_FORM_TOKEN_FIELDS = (FORM_TOKENS,)
 #: A listed entity's scorer profile is stored the same way (whatever fields it has).
 _PROFILE_FIELDS = tuple(f.name for f in fields(Profile))
+_PROFILE_SETS = tuple(i for i, f in enumerate(fields(Profile)) if "frozenset" in str(f.type))
 
 
-def _encode(values: Any) -> bytes:
+def _encode_values(values: Any) -> bytes:
+    """Canonical bytes of plain values (``analysis.dumps``); pickle for a field type marshal
+    does not know (slower, but general)."""
     try:
-        return b"m" + marshal.dumps(values)
-    except ValueError:  # a field type marshal does not know: pickle is slower but general
+        return b"m" + dumps(values)
+    except ValueError:
         return b"p" + pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _decode(raw: bytes) -> Any:
     values: Any = marshal.loads(raw[1:]) if raw[:1] == b"m" else pickle.loads(raw[1:])
     return values
-
-
-def _encode_form(fields_of_form: tuple[Any, ...], token_number: Callable[[Token], int]) -> bytes:
-    values = list(fields_of_form)
-    for i in _FORM_TOKEN_FIELDS:
-        values[i] = tuple(token_number(t) for t in values[i])
-    return _encode(tuple(values))
-
-
-def _build_object(cls: type, names: tuple[str, ...], values: Sequence[Any]) -> Any:
-    """An instance of a (frozen, slotted) dataclass from its field values, as pickle would
-    make it: no ``__init__`` run."""
-    obj = object.__new__(cls)
-    for name, value in zip(names, values, strict=True):
-        object.__setattr__(obj, name, value)
-    return obj
 
 
 class _Entries(Sequence[Entry]):
@@ -347,8 +369,11 @@ class MatchIndex:
         return cls._from_dicts(((p.to_dict()) for p in entities), designations)
 
     @classmethod
-    def from_store(cls, store: Any, as_of: date | None = None) -> MatchIndex:
-        """Index the listed entities of the store's active versions (or as of a date)."""
+    def from_store(cls, store: Any, as_of: date | None = None, *,
+                   name_cache: bool = True) -> MatchIndex:
+        """Index the listed entities of the store's active versions (or as of a date).
+        ``name_cache``: take the names' analyses from the on-disk cache of earlier builds
+        (``analysis.NameCache``) and add the new ones to it."""
         versions = store.active_versions(as_of)
         vids = [v.id for v in versions]
         datasets = {v.id: v.source for v in versions}
@@ -363,7 +388,11 @@ class MatchIndex:
         # the records of one party on several lists, as the store resolved them
         groups = store.record_groups(vids) if hasattr(store, "record_groups") else None
         party_of = groups[1]() if groups is not None else None
-        return cls._from_dicts(dicts, listed, tuple(sorted(vids)), as_of, party_of=party_of)
+        analyses = None
+        if name_cache:
+            analyses = NameCache(cache_dir()).analyses
+        return cls._from_dicts(dicts, listed, tuple(sorted(vids)), as_of, party_of=party_of,
+                               analyses=analyses)
 
     @classmethod
     def open(cls, directory: Path) -> MatchIndex:
@@ -381,12 +410,13 @@ class MatchIndex:
         version_ids: tuple[int, ...] = (),
         as_of: date | None = None,
         party_of: dict[str, str] | None = None,
+        analyses: Callable[[list[tuple[str, str]]], Analyses] | None = None,
     ) -> MatchIndex:
         # building creates ~1M small objects; the cyclic GC would rescan them again and again
         enabled = gc.isenabled()
         gc.disable()
         try:
-            parts = _compile(_merge(dicts, designations), version_ids, party_of)
+            parts = _compile(_merge(dicts, designations), version_ids, party_of, analyses)
             parts.as_of = as_of.isoformat() if as_of else ""
             return cls(parts)
         finally:
@@ -415,7 +445,7 @@ class MatchIndex:
             p = self.parts
             rec = _decode(p.entries[int(p.entry_off[i]) : int(p.entry_off[i + 1])])
             caption, sources, source_ids, programs, datasets, listings, party_id = rec[:7]
-            profile = _build_object(Profile, _PROFILE_FIELDS, rec[7:])
+            profile = _build_object(Profile, _PROFILE_FIELDS, restore(rec[7:], _PROFILE_SETS))
             eid = p.entry_ids[i].decode()
             e = Entry(id=eid, schema=profile.schema, caption=caption,
                       profile=profile, sources=list(sources), source_ids=list(source_ids),
@@ -465,7 +495,7 @@ class MatchIndex:
         if tok is None:
             p = self.parts
             values = _decode(p.tokens[int(p.token_off[t]) : int(p.token_off[t + 1])])
-            tok = _build_object(Token, _TOKEN_FIELDS, values)
+            tok = _build_object(Token, _TOKEN_FIELDS, restore(values, TOKEN_SETS))
             self._token_cache[t] = tok
         return tok
 
@@ -475,7 +505,8 @@ class MatchIndex:
         form = self._form_cache.get(f)
         if form is None:
             p = self.parts
-            values = list(_decode(p.forms[int(p.form_off[f]) : int(p.form_off[f + 1])]))
+            values = restore(_decode(p.forms[int(p.form_off[f]) : int(p.form_off[f + 1])]),
+                             FORM_SETS)
             for k in _FORM_TOKEN_FIELDS:
                 values[k] = tuple(self._token(t) for t in values[k])
             form = _build_object(NameForm, _FORM_FIELDS, values)
@@ -814,76 +845,99 @@ def _merge(dicts: Iterable[dict[str, Any]], designations: Iterable[Any]) -> list
 
 
 def _compile(entries: list[_Listed], version_ids: tuple[int, ...],
-             party_of: dict[str, str] | None = None) -> Parts:
+             party_of: dict[str, str] | None = None,
+             analyses: Callable[[list[tuple[str, str]]], Analyses] | None = None) -> Parts:
     """The flat arrays and blobs of the index (see :class:`Parts`). ``party_of``: the stored
-    resolution's record -> party map (without one, records are grouped by full name)."""
+    resolution's record -> party map (without one, records are grouped by full name).
+    ``analyses``: gives the analysed forms of the distinct (name, kind) pairs (default: analysed
+    afresh, see ``analysis.analyse``); the index is the same whichever way they were made."""
+    kinds = [kind_of(e.schema) for e in entries]
+    pairs = list(dict.fromkeys(
+        (name, kind) for e, kind in zip(entries, kinds, strict=True)
+        for group in (e.profile.names, e.profile.weak_names) for name in group))
+    table = analyses(pairs) if analyses is not None else analyse(pairs)
+    table_forms, table_tokens = table.forms, table.tokens
     # one record per (entity, listed name); postings point at name records
-    names: list[tuple[int, NameForm, bool]] = []
-    name_form: list[int] = []
+    names: list[tuple[int, int, bool]] = []  # (entity, form number, weak)
     key_id: dict[str, int] = {}
     post_key: list[int] = []
     post_val: list[int] = []
-    # analysed forms, one per distinct (name, kind); tokens one per object analyze made
+    # analysed forms, one per distinct (name, kind); tokens one per distinct content
     form_blobs: list[bytes] = []
+    form_kind: list[str] = []
+    form_folds: list[tuple[str, ...]] = []  # folds of the form's tokens
+    form_initial: list[bool] = []  # any initial among them
+    form_norm: list[float] = []  # 1/sqrt of the tokens' weight
     entry_forms: list[int] = []
     entry_form_off = [0]
-    token_id: dict[int, int] = {}
-    token_objs: list[Token] = []  # keeps the tokens alive, so their ids stay theirs
-    token_key_ids: dict[int, tuple[int, ...]] = {}  # id(token) -> its posting-key numbers
+    token_blobs: list[bytes] = []
+    token_num: dict[int, int] = {}  # the table's token number -> ours
+    token_key_ids: list[tuple[int, ...]] = []  # per token: its posting-key numbers
 
-    def token_number(t: Token) -> int:
-        num = token_id.get(id(t))
+    tok_fold: list[str] = []
+    tok_initial: list[bool] = []
+    tok_weight: list[float] = []
+
+    def token_number(t: int) -> int:
+        num = token_num.get(t)
         if num is None:
-            num = token_id[id(t)] = len(token_objs)
-            token_objs.append(t)
+            num = token_num[t] = len(token_blobs)
+            values = table_tokens[t]
+            token_blobs.append(_encode_values(values))
+            token_key_ids.append(tuple(key_id.setdefault(k, len(key_id))
+                                       for k in value_keys(values)))
+            tok_fold.append(values[T_FOLD])
+            tok_initial.append(values[T_INITIAL])
+            tok_weight.append(values[T_WEIGHT])
         return num
 
-    # per distinct (name, kind): form number, form, dedup signature, posting-key numbers
-    known: dict[tuple[str, str], tuple[int, NameForm, tuple[str, ...] | None, tuple[int, ...]]]
-    known = {}
-    form_values = attrgetter(*_FORM_FIELDS)
+    # per distinct (name, kind): form number, dedup signature, posting-key numbers
+    known: dict[tuple[str, str], tuple[int, tuple[str, ...] | None, tuple[int, ...]]] = {}
 
-    def learn(name: str, kind: str) -> tuple[int, NameForm, tuple[str, ...] | None,
-                                             tuple[int, ...]]:
-        form = analyze(name, kind)
+    def learn(name: str, kind: str) -> tuple[int, tuple[str, ...] | None, tuple[int, ...]]:
+        rec = table_forms[(name, kind)]
+        nums = tuple([token_number(t) for t in rec[FORM_TOKENS]])
+        values = list(rec)
+        values[FORM_TOKENS] = nums
         fid = len(form_blobs)
-        form_blobs.append(_encode_form(form_values(form), token_number))  # registers tokens
-        if not form.tokens:
-            got = known[(name, kind)] = (fid, form, None, ())
+        form_blobs.append(_encode_values(tuple(values)))
+        folds = tuple([tok_fold[n] for n in nums])
+        form_kind.append(rec[F_KIND])
+        form_folds.append(folds)
+        form_initial.append(any([tok_initial[n] for n in nums]))
+        form_norm.append(1.0 / math.sqrt(max(sum([tok_weight[n] for n in nums]), 1.0)))
+        if not nums:
+            got = known[(name, kind)] = (fid, None, ())
             return got
-        keys: set[int] = set()
-        for tok in form.tokens:
-            tk = token_key_ids.get(id(tok))
-            if tk is None:
-                tk = token_key_ids[id(tok)] = tuple(key_id.setdefault(k, len(key_id))
-                                                    for k in token_keys(tok))
-            keys.update(tk)
+        if len(nums) == 1:
+            keys: tuple[int, ...] | set[int] = token_key_ids[nums[0]]
+        else:
+            keys = set()
+            for n in nums:
+                keys.update(token_key_ids[n])
         # the same name in another case, script or word order adds nothing
-        sig = tuple(sorted(t.fold for t in form.tokens)) + (form.compact,)
-        got = known[(name, kind)] = (fid, form, sig, tuple(keys))
+        sig = tuple(sorted(folds)) + (rec[F_COMPACT],)
+        got = known[(name, kind)] = (fid, sig, tuple(keys))
         return got
 
     for i, e in enumerate(entries):
-        kind = kind_of(e.schema)
+        kind = kinds[i]
         seen: set[tuple[str, ...]] = set()
         for weak, group in ((False, e.profile.names), (True, e.profile.weak_names)):
             for name in group:
-                fid, form, sig, keys = known.get((name, kind)) or learn(name, kind)
+                fid, sig, keys = known.get((name, kind)) or learn(name, kind)
                 entry_forms.append(fid)
                 if sig is None or sig in seen:
                     continue
                 seen.add(sig)
                 n = len(names)
-                names.append((i, form, weak))
-                name_form.append(fid)
+                names.append((i, fid, weak))
                 post_key.extend(keys)
                 post_val.extend([n] * len(keys))
         entry_form_off.append(len(entry_forms))
-        for ident in e.profile.identifiers:
+        for ident in sorted(e.profile.identifiers):
             post_key.append(key_id.setdefault("i:" + ident, len(key_id)))
             post_val.append(-1 - i)
-    token_values = attrgetter(*_TOKEN_FIELDS)
-    token_blobs = [_encode(token_values(t)) for t in token_objs]
     # keys sorted by their UTF-8 bytes (only keys something is posted under); postings grouped
     # by key, in insertion order
     pk_raw = np.asarray(post_key, dtype=np.int64) if post_key else np.zeros(0, np.int64)
@@ -901,11 +955,10 @@ def _compile(entries: list[_Listed], version_ids: tuple[int, ...],
     np.cumsum(sizes, out=key_off[1:])
     idf = np.log1p(max(len(names), 1) / np.maximum(sizes.astype(np.float64), 1.0))
     # names covered by the query's words rank before longer names sharing one word
-    norm = np.asarray(
-        [1.0 / math.sqrt(max(sum(t.weight for t in f.tokens), 1.0)) for _, f, _ in names],
-        dtype=np.float32,
-    )
-    party = _parties(entries, names) if party_of is None else _resolved(entries, party_of)
+    norm = np.asarray([form_norm[f] for _, f, _ in names], dtype=np.float32)
+    party = (_parties(entries, [(i, form_kind[f], form_folds[f], form_initial[f], weak)
+                                for i, f, weak in names])
+             if party_of is None else _resolved(entries, party_of))
     party_arr = np.asarray(party, dtype=np.int32)
     # entities of each party of two or more, ascending, in CSR form over party numbers
     counts = np.bincount(party_arr, minlength=len(entries)) if len(entries) else np.zeros(0)
@@ -920,10 +973,11 @@ def _compile(entries: list[_Listed], version_ids: tuple[int, ...],
     profile_values = attrgetter(*_PROFILE_FIELDS)
     for e in entries:
         pr = e.profile
-        recs.append(_encode((e.caption, tuple(e.sources), tuple(e.source_ids), tuple(e.programs),
-                             tuple(e.datasets), e.listings,
-                             (party_of or {}).get(e.id, "")) + profile_values(pr)))
-        datas.append(_encode(e.data))
+        recs.append(_encode_values(
+            (e.caption, tuple(e.sources), tuple(e.source_ids), tuple(e.programs),
+             tuple(e.datasets), e.listings, (party_of or {}).get(e.id, ""))
+            + canonical(profile_values(pr), _PROFILE_SETS)))
+        datas.append(_encode_values(e.data))
     return Parts(
         entry_ids=_sorted_bytes([e.id.encode() for e in entries]),
         entry_off=_offsets(recs),
@@ -933,7 +987,7 @@ def _compile(entries: list[_Listed], version_ids: tuple[int, ...],
         form_off=_offsets(form_blobs),
         token_off=_offsets(token_blobs),
         name_entry=np.asarray([i for i, _, _ in names], dtype=np.int32),
-        name_form=np.asarray(name_form, dtype=np.int32),
+        name_form=np.asarray([f for _, f, _ in names], dtype=np.int32),
         name_weak=np.asarray([w for _, _, w in names], dtype=np.bool_),
         name_norm=norm,
         key_text=_sorted_bytes([texts[j] for j in order]),
@@ -959,9 +1013,11 @@ def _offsets(chunks: list[bytes]) -> np.ndarray:
     return off
 
 
-def _parties(entries: Sequence[_Listed], names: list[tuple[int, NameForm, bool]]) -> list[int]:
+def _parties(entries: Sequence[_Listed],
+             names: list[tuple[int, str, tuple[str, ...], bool, bool]]) -> list[int]:
     """Group the records of one party across lists: same kind, same full name (word order and
-    romanisation folded away, 2+ words) and no conflicting birth dates. Union-find."""
+    romanisation folded away, 2+ words) and no conflicting birth dates. Union-find over the
+    listed names, each as (entity, kind, its tokens' folds, any initial, weak)."""
     parent = list(range(len(entries)))
 
     def find(x: int) -> int:
@@ -971,10 +1027,10 @@ def _parties(entries: Sequence[_Listed], names: list[tuple[int, NameForm, bool]]
         return x
 
     by_key: dict[str, int] = {}
-    for i, form, weak in names:
-        if weak or len(form.tokens) < 2 or any(t.initial for t in form.tokens):
+    for i, kind, folds, initial, weak in names:
+        if weak or len(folds) < 2 or initial:
             continue
-        key = form.kind + "|" + " ".join(sorted(t.fold for t in form.tokens))
+        key = kind + "|" + " ".join(sorted(folds))
         j = by_key.setdefault(key, i)
         if j == i:
             continue
@@ -1008,9 +1064,10 @@ def _unique(values: Iterable[str | None]) -> list[str]:
 
 
 def _common_schema(a: str, b: str) -> str:
-    from followthemoney import model
+    # followthemoney's model, from its bundled table (importing it would load every schema)
+    from olivebranch.ftm_lite import common_schema
 
     try:
-        return model.common_schema(a, b).name
-    except Exception:  # noqa: BLE001 - incompatible schemata: keep the first
+        return common_schema(a, b)
+    except ValueError:  # incompatible schemata: keep the first
         return a
