@@ -239,7 +239,9 @@ class Workspace:
                 files_digest(p for d in dirs for p in Path(d).glob("*.yaml")), self.store.url)
         return digest(self._inputs, self.store.versions_stamp(), kind, day.isoformat(), *parts)
 
-    def _chain(self, scenario: Scenario) -> list[str]:
+    def scenario_texts(self, scenario: Scenario) -> list[str]:
+        """The scenario and the scenarios it builds on, each as its JSON text (what an answer
+        under it depends on: cache keys and audit records)."""
         from olivebranch.scenarios.model import scenario_chain
 
         return [s.model_dump_json() for s in scenario_chain(scenario,
@@ -342,7 +344,7 @@ class Workspace:
                 self._runs.move_to_end(key)
                 return self._runs[key]
             items = chosen if chosen is not None else self.deals.items()
-            disk = self._key("run", day, self._chain(s),
+            disk = self._key("run", day, self.scenario_texts(s),
                              [d.model_dump_json() for d in items], regs)
             run = self.results.get(disk) if self.results is not None and disk else None
             engine = self.scenario_engine()
@@ -394,7 +396,7 @@ class Workspace:
         out: list[DealVerdict | None] = [None] * len(items)
         keys: list[str | None] = [None] * len(items)
         if self.results is not None:
-            chain = self._chain(s)
+            chain = self.scenario_texts(s)
             for i, d in enumerate(items):
                 keys[i] = self._key("assess", day, chain, d.model_dump_json(), regs)
                 hit = self.results.get(keys[i] or "")

@@ -13,21 +13,40 @@ import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from olivebranch.audit.log import AuditLog, RawJSON, canonical_text, sha
 
 if TYPE_CHECKING:
+    from olivebranch.catalogue import DealCatalogue
     from olivebranch.deals.models import Deal
     from olivebranch.findings import DealVerdict
+    from olivebranch.regimes import Registry
+    from olivebranch.rules.model import PackDirs
     from olivebranch.scenarios.model import Scenario
-    from olivebranch.workspace import Workspace
+    from olivebranch.store import Store
+
+
+class Audited(Protocol):
+    """What the recorder reads of the workspace it records for (the workspace satisfies it;
+    the recorder does not import the workspace, which creates it)."""
+
+    store: Store
+    registry: Registry
+    packs: PackDirs | None
+
+    @property
+    def deals(self) -> DealCatalogue: ...
+
+    def today(self) -> date: ...
+
+    def scenario_texts(self, scenario: Scenario) -> list[str]: ...
 
 
 class Recorder:
     """The workspace's audit recorder (one per workspace; caches the rule-pack hash)."""
 
-    def __init__(self, ws: Workspace, default_packs: Callable[[], Path]) -> None:
+    def __init__(self, ws: Audited, default_packs: Callable[[], Path]) -> None:
         self.ws = ws
         self.default_packs = default_packs
         self.log = AuditLog.of(ws.store)
@@ -56,7 +75,7 @@ class Recorder:
                 for v in sorted(self.ws.store.active_versions(day), key=lambda v: v.source)]
 
     def scenario(self, s: Scenario) -> str:
-        return self.log.blob("scenario", self.ws._chain(s))
+        return self.log.blob("scenario", self.ws.scenario_texts(s))
 
     def deal(self, d: Deal) -> dict[str, Any]:
         return self.deals([d])[0]
@@ -85,7 +104,7 @@ class Recorder:
     def assessments(self, deals: list[Deal], scenario: Scenario, day: date,
                     regimes: tuple[str, ...], verdicts: list[DealVerdict]) -> list[int]:
         rules, rules_content = self._rules_blob()
-        chain = self.ws._chain(scenario)
+        chain = self.ws.scenario_texts(scenario)
         chain_digest = sha(chain)
         refs, blobs = self._deal_refs(deals)
         # every content the records name, stored if new: one query

@@ -21,6 +21,16 @@ IDENTIFIER_PROPS = (
 COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction", "mainCountry", "flag")
 
 
+def compose_name(props: Mapping[str, Sequence[str]]) -> str | None:
+    """A person's full name from its parts (first, middle, patronymic, last) when given."""
+    parts = []
+    for prop in ("firstName", "secondName", "middleName", "fatherName", "lastName"):
+        values = props.get(prop, ()) or ()
+        if values:
+            parts.append(values[0])
+    return " ".join(parts) if parts else None
+
+
 @dataclass
 class Query:
     """What is screened: one or more names plus optional facts that confirm or refute a hit."""
@@ -40,8 +50,6 @@ class Query:
     @classmethod
     def from_properties(cls, schema: str, properties: Mapping[str, Sequence[str]]) -> Query:
         """A query in yente's ``/match`` shape: ``{"name": [...], "birthDate": [...], ...}``."""
-        from olivebranch.match.profile import compose_name
-
         names: list[str] = []
         for prop in ("name", "alias", "previousName"):
             names.extend(properties.get(prop, []) or [])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from olivebranch.match.model import COUNTRY_PROPS, IDENTIFIER_PROPS, Query
+from olivebranch.match.model import COUNTRY_PROPS, IDENTIFIER_PROPS, Query, compose_name
 from olivebranch.match.noise import strip_noise
 from olivebranch.match.score import Profile, identifier_keys, parse_date
 
@@ -64,16 +64,6 @@ def dict_profile(schema: str, props: Mapping[str, Sequence[str]]) -> Profile:
         countries=frozenset(countries),
         identifiers=frozenset(idents),
     )
-
-
-def compose_name(props: Mapping[str, Sequence[str]]) -> str | None:
-    """A person's full name from its parts (first, middle, patronymic, last) when given."""
-    parts = []
-    for prop in ("firstName", "secondName", "middleName", "fatherName", "lastName"):
-        values = props.get(prop, ()) or ()
-        if values:
-            parts.append(values[0])
-    return " ".join(parts) if parts else None
 
 
 def as_profile(x: Any) -> Profile:
