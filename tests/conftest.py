@@ -77,6 +77,8 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(f"--backend postgresql: {exc}") from exc
         config.stash[_SERVER] = server
         os.environ["OLIVEBRANCH_TEST_PG"] = server.url
+    if _is_xdist_controller(config):
+        config.option.loadscopereorder = False  # groups go out in our order (_group_for_workers)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -107,18 +109,36 @@ def _group_for_workers(items: list[pytest.Item]) -> None:
     """``xdist_group`` marks for ``--dist loadgroup``: a module's tests go to one worker
     together (its module fixtures are built once), and the modules that use the session's
     shared ``AppState`` (``test_api_support.shared_state``) all to one worker. A test's own
-    ``xdist_group`` mark is kept."""
+    ``xdist_group`` mark is kept.
+
+    Then the order in which groups are handed out (xdist keeps it: ``pytest_configure`` turns
+    its reordering off): the ``AppState`` group first (the longest), then the groups that do not
+    need the bundled lists, then the rest — so while the first worker imports the bundled lists
+    the others run tests instead of waiting for it."""
     import test_api_support
 
+    groups: dict[str, str] = {}
     for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        module = getattr(item, "module", None)
-        if getattr(module, "shared_state", None) is test_api_support.shared_state:
-            group = "appstate"
+        mark = item.get_closest_marker("xdist_group")
+        if mark is None:
+            module = getattr(item, "module", None)
+            if getattr(module, "shared_state", None) is test_api_support.shared_state:
+                group = "appstate"
+            else:
+                group = item.nodeid.split("::", 1)[0]
+            item.add_marker(pytest.mark.xdist_group(group))
         else:
-            group = item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+            group = str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        groups[item.nodeid] = group
+    bundled = {groups[item.nodeid] for item in items
+               if "bundled_store" in getattr(item, "fixturenames", ())}
+
+    def rank(item: pytest.Item) -> int:
+        group = groups[item.nodeid]
+        return 0 if group == "appstate" else 2 if group in bundled else 1
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=rank)  # stable: within a rank, collection order
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
