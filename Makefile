@@ -13,9 +13,9 @@ STAMP := $(VENV)/.installed-stamp
 export OLIVEBRANCH_HOME ?= $(CURDIR)/var
 # Test processes (pytest-xdist): `auto` is one per CPU; TEST_WORKERS=0 runs in this process.
 # Each worker has its own home, stores and PostgreSQL databases (tests/conftest.py); a module's
-# tests stay on one worker (loadgroup), so module fixtures are built once.
+# tests stay on one worker (loadfile), so module fixtures are built once.
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -q -rs -n $(TEST_WORKERS) --dist loadgroup
+PYTEST := $(BIN)/pytest -q -rs -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: setup sysdeps sysdeps-test run test test-sqlite test-postgresql lint bench serve clean
 

@@ -8,7 +8,7 @@ per session (per xdist worker) and a fresh schema per test. On PostgreSQL only t
 use a store fixture run (the rest do not touch the database and already ran on SQLite); tests
 marked ``sqlite_only`` (they copy or open the SQLite file itself) are skipped.
 
-Parallel runs (pytest-xdist, ``make test`` uses ``-n auto --dist loadgroup``): each process of a
+Parallel runs (pytest-xdist, ``make test`` uses ``-n auto --dist loadfile``): each process of a
 session — every xdist worker — gets its own ``OLIVEBRANCH_HOME`` (a temporary directory: default
 store, match and workspace caches, downloads) and its own PostgreSQL databases; ports are chosen
 free; the workers share one PostgreSQL server (the controller starts it when none is
@@ -22,8 +22,10 @@ worker together.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -78,7 +80,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_SERVER] = server
         os.environ["OLIVEBRANCH_TEST_PG"] = server.url
     if _is_xdist_controller(config):
-        config.option.loadscopereorder = False  # groups go out in our order (_group_for_workers)
+        config.option.loadscopereorder = False  # units go out in our order (_order_for_workers)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -105,45 +107,55 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"olivebranch store back-end: {config.getoption('--backend')}"
 
 
-def _group_for_workers(items: list[pytest.Item]) -> None:
-    """``xdist_group`` marks for ``--dist loadgroup``: a module's tests go to one worker
-    together (its module fixtures are built once), and the modules that use the session's
-    shared ``AppState`` (``test_api_support.shared_state``) all to one worker. A test's own
-    ``xdist_group`` mark is kept.
+_SHARES_APPSTATE = re.compile(r"^from test_api_support import .*\bshared_state\b", re.M)
 
-    Then the order in which groups are handed out (xdist keeps it: ``pytest_configure`` turns
-    its reordering off): the ``AppState`` group first (the longest), then the groups that do not
-    need the bundled lists, then the rest — so while the first worker imports the bundled lists
-    the others run tests instead of waiting for it."""
-    import test_api_support
 
-    groups: dict[str, str] = {}
-    for item in items:
-        mark = item.get_closest_marker("xdist_group")
-        if mark is None:
-            module = getattr(item, "module", None)
-            if getattr(module, "shared_state", None) is test_api_support.shared_state:
-                group = "appstate"
-            else:
-                group = item.nodeid.split("::", 1)[0]
-            item.add_marker(pytest.mark.xdist_group(group))
-        else:
-            group = str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
-        groups[item.nodeid] = group
-    bundled = {groups[item.nodeid] for item in items
+@functools.cache
+def _worker_group(path: str) -> str:
+    """The unit of work a test module belongs to: the modules that share the session's
+    ``AppState`` (``test_api_support.shared_state``: its match index is costly) are one unit,
+    every other module is its own."""
+    try:
+        text = (REPO_DIR / path).read_text(encoding="utf-8")
+    except OSError:
+        return path
+    return "appstate" if _SHARES_APPSTATE.search(text) else path
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadfile`` sends a module's tests to one worker (its module fixtures are built
+    once); here the ``AppState`` modules go to one worker together as well. (xdist's own
+    ``loadgroup`` marks are lost on pytest 9, which no longer reads the node id xdist rewrites.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _worker_group(nodeid.split("::", 1)[0])
+
+    return ModuleScheduling(config, log)  # type: ignore[arg-type]
+
+
+def _order_for_workers(items: list[pytest.Item]) -> None:
+    """The order in which units go to the workers (xdist keeps it: ``pytest_configure`` turns
+    its reordering off): the ``AppState`` unit first (the longest), then the modules that do not
+    need the bundled lists, then the rest — so that while one worker imports the bundled lists
+    the other runs tests instead of waiting for it."""
+    bundled = {_worker_group(item.nodeid.split("::", 1)[0]) for item in items
                if "bundled_store" in getattr(item, "fixturenames", ())}
 
     def rank(item: pytest.Item) -> int:
-        group = groups[item.nodeid]
+        group = _worker_group(item.nodeid.split("::", 1)[0])
         return 0 if group == "appstate" else 2 if group in bundled else 1
 
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        items.sort(key=rank)  # stable: within a rank, collection order
+    items.sort(key=rank)  # stable: within a rank, collection order
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    _group_for_workers(items)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        _order_for_workers(items)
     if config.getoption("--backend") != "postgresql":
         return
     fresh_only = config.getoption("--pg-tests") == "fresh"
