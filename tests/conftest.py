@@ -67,6 +67,17 @@ def pytest_configure(config: pytest.Config) -> None:
     # `make run` store lives in and which two xdist workers must not both write); CLI commands
     # and child processes of the tests inherit it
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # an xdist worker starts with COLUMNS=80 in its environment where the controller had none;
+    # the CLI's consoles made at import would then keep that width (and wrap the tables that
+    # the CLI tests read, whatever COLUMNS they give): the workers get the controller's value
+    if worker == "main":
+        os.environ["OLIVEBRANCH_TEST_COLUMNS"] = os.environ.get("COLUMNS", "")
+    elif "OLIVEBRANCH_TEST_COLUMNS" in os.environ:
+        columns = os.environ["OLIVEBRANCH_TEST_COLUMNS"]
+        if columns:
+            os.environ["COLUMNS"] = columns
+        else:
+            os.environ.pop("COLUMNS", None)
     home = Path(tempfile.mkdtemp(prefix=f"olivebranch-test-home-{worker}-"))
     config.stash[_HOME] = home
     os.environ["OLIVEBRANCH_HOME"] = str(home)
