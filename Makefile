@@ -1,12 +1,21 @@
 # olivebranch: two commands on a fresh machine
 #   make run   - set up, import the bundled lists, run the main job on the bundled data
 #   make test  - set up and run the test suite: every test on SQLite, then every test that uses
-#                a store on PostgreSQL (OLIVEBRANCH_TEST_PG, or a throwaway server on loopback)
+#                a store on PostgreSQL (OLIVEBRANCH_TEST_PG, or a throwaway server on loopback).
+#                Tests that touch no store are back-end-independent: they run once (on SQLite);
+#                running them again on PostgreSQL would prove nothing.
+#                OLIVEBRANCH_TEST_PG_TESTS=fresh keeps on PostgreSQL only the tests on fresh
+#                stores (no import of the bundled lists): a quicker check while developing.
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export OLIVEBRANCH_HOME ?= $(CURDIR)/var
+# Test processes (pytest-xdist): `auto` is one per CPU; TEST_WORKERS=0 runs in this process.
+# Each worker has its own home, stores and PostgreSQL databases (tests/conftest.py); a module's
+# tests stay on one worker (loadfile), so module fixtures are built once.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -q -rs -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: setup sysdeps sysdeps-test run test test-sqlite test-postgresql lint bench serve clean
 
@@ -35,14 +44,14 @@ run: setup sysdeps
 
 test: setup sysdeps-test
 	$(BIN)/ruff check olivebranch tests bench scripts
-	$(BIN)/pytest -q -rs --backend sqlite
-	$(BIN)/python tests/pgserver.py run -- $(BIN)/pytest -q -rs --backend postgresql --pg-tests $${OLIVEBRANCH_TEST_PG_TESTS:-fresh}
+	$(PYTEST) --backend sqlite
+	$(BIN)/python tests/pgserver.py run -- $(PYTEST) --backend postgresql
 
 test-sqlite: setup sysdeps-test
-	$(BIN)/pytest -q -rs --backend sqlite
+	$(PYTEST) --backend sqlite
 
 test-postgresql: setup sysdeps-test
-	$(BIN)/python tests/pgserver.py run -- $(BIN)/pytest -q -rs --backend postgresql --pg-tests $${OLIVEBRANCH_TEST_PG_TESTS:-fresh}
+	$(BIN)/python tests/pgserver.py run -- $(PYTEST) --backend postgresql
 
 serve: setup sysdeps
 	$(BIN)/olivebranch lists load-bundled

@@ -287,6 +287,8 @@ class Store:
             return bool(conn.execute(q).scalar())
 
     def get_version(self, version_id: int) -> Version | None:
+        if not -(2**31) <= version_id < 2**31:  # no such id; PostgreSQL's integer column
+            return None                          # refuses the comparison (a 500, not a 404)
         with self.engine.connect() as conn:
             row = conn.execute(select(versions).where(versions.c.id == version_id)).first()
         return Version.from_row(row) if row else None

@@ -91,6 +91,20 @@ def start(port: int = DEFAULT_PORT) -> Server:
     return Server(root, port, prefix, pg_ctl)
 
 
+def cpu_seconds(server: Server) -> float | None:
+    """CPU time used so far by the server: its postmaster and every ended backend (a backend's
+    time is added to the postmaster's when it exits). ``time`` of the test command does not see
+    it: ``pg_ctl`` detaches the server."""
+    try:
+        pid = int((server.root / "data" / "postmaster.pid").read_text().split()[0])
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, ValueError, IndexError):
+        return None
+    # after ")": state is field 3; utime, stime, cutime, cstime are fields 14-17
+    ticks = sum(int(v) for v in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def stop(server: Server) -> None:
     subprocess.run([*server.prefix, server.pg_ctl, "-D", str(server.root / "data"), "-m", "fast",
                     "stop"], capture_output=True)
@@ -156,6 +170,9 @@ def main(argv: list[str]) -> int:
         proc.send_signal(signal.SIGINT)
         return proc.wait()
     finally:
+        cpu = cpu_seconds(server)
+        if cpu is not None:
+            print(f"PostgreSQL test server used {cpu:.1f} s of CPU", flush=True)
         stop(server)
 
 

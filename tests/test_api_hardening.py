@@ -314,6 +314,7 @@ def test_lone_surrogates_refused_and_nothing_written(client: TestClient,
 
 
 # ---------------------------------------------------------------------- 8. DB writes off the loop
+@pytest.mark.sqlite_only  # holds SQLite's write lock on the store file itself
 def test_keyed_requests_do_not_wait_for_the_write_lock(live, ob: AppState,
                                                        keys: dict[str, str]) -> None:
     auth._touched.clear()  # the next keyed request wants to record last_used_at
@@ -467,7 +468,7 @@ def test_login_needs_the_csrf_token(ob: AppState, keys: dict[str, str]) -> None:
 def test_error_messages_hide_server_paths(ob: AppState, client: TestClient) -> None:
     from olivebranch.api.errors import scrub
 
-    root = str(Path(ob.store.url.removeprefix("sqlite:///")).parent)
+    root = str(ob.settings.deals_dir.parent)  # the state's directory (the SQLite file's too)
     assert root not in scrub(f"cannot read {root}/deals/x.yaml")
     for path in ("/api/deals/nope", "/deals/nope", "/api/scenarios/nope/run",
                  "/api/deals/nope/assessment?as_of=2020-13-45"):

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from olivebranch.errors import OliveBranchError
@@ -121,6 +122,17 @@ async def unencodable_handler(request: Request, exc: UnicodeEncodeError) -> Resp
         "detail": "the request holds text that is not valid Unicode (a lone surrogate)"})
 
 
+async def unstorable_handler(request: Request, exc: Exception) -> Response:
+    """A value the store's database refuses to compare or hold — on PostgreSQL a NUL character
+    in a text parameter, a number beyond the integer column — comes from the request: 422, not
+    a server fault (SQLite takes such values and simply finds nothing)."""
+    log.warning("refused value on %s %s: %s", request.method, request.url.path,
+                str(getattr(exc, "orig", exc)).splitlines()[0])
+    return JSONResponse(status_code=422, content={
+        "detail": "the request holds a value the store cannot hold (a NUL character, or a "
+                  "number out of range)"})
+
+
 def _is_api(path: str) -> bool:
     return path.startswith(("/api/", "/match/", "/search/", "/entities/", "/catalog",
                             "/algorithms", "/openapi.json"))
@@ -131,6 +143,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(OliveBranchError, user_error_handler)  # type: ignore[arg-type]
     app.add_exception_handler(TextHygieneError, text_error_handler)  # type: ignore[arg-type]
     app.add_exception_handler(UnicodeEncodeError, unencodable_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(DataError, unstorable_handler)
     app.add_exception_handler(Exception, unexpected_handler)
 
 

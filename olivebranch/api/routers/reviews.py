@@ -61,6 +61,7 @@ def list_reviews(request: Request,
 def withdraw_review(request: Request, review_id: int) -> dict[str, Any]:
     from olivebranch.reviews import Reviews
 
-    if not Reviews(state(request).store).withdraw(review_id):
+    # an id outside the integer column names no review (PostgreSQL refuses the comparison)
+    if not -(2**31) <= review_id < 2**31 or not Reviews(state(request).store).withdraw(review_id):
         raise NotFound(f"no live review {review_id}")
     return {"id": review_id, "withdrawn": True}
