@@ -14,7 +14,8 @@ from olivebranch.store import Store, entities
 
 
 def _referencing(store: Store, entity_id: str, *, as_of: date | None = None) -> list[Any]:
-    """``Store.referencing`` as it was (one LIKE query per record, in the database's order)."""
+    """``Store.referencing`` as it was (one LIKE query per record), in the order SQLite gave it
+    (the primary key's: version, then id); PostgreSQL gives no order without ORDER BY."""
     from followthemoney import model
 
     vids = [v.id for v in store.active_versions(as_of)]
@@ -25,7 +26,7 @@ def _referencing(store: Store, entity_id: str, *, as_of: date | None = None) -> 
             entities.c.version_id.in_(vids),
             func.cast(entities.c.data, Text).like(f'%"{entity_id}"%'),
         )
-    )
+    ).order_by(entities.c.version_id, entities.c.id)
     out = []
     with store.engine.connect() as conn:
         for (data,) in conn.execute(q):
