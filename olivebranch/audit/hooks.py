@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from olivebranch.audit.log import AuditLog, RawJSON, canonical_text, sha
+from olivebranch.audit.log import AuditLog, RawJSON, canonical_text, list_refs, sha
 
 if TYPE_CHECKING:
     from olivebranch.catalogue import DealCatalogue
@@ -71,8 +71,7 @@ class Recorder:
         return digest
 
     def versions(self, day: date) -> list[dict[str, Any]]:
-        return [{"id": v.id, "source": v.source, "file_hash": v.file_hash}
-                for v in sorted(self.ws.store.active_versions(day), key=lambda v: v.source)]
+        return list_refs(self.ws.store.active_versions(day))
 
     def scenario(self, s: Scenario) -> str:
         return self.log.blob("scenario", self.ws.scenario_texts(s))

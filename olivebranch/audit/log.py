@@ -12,7 +12,7 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -464,9 +464,14 @@ def _file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _lists(store: Any, day: date | None) -> list[dict[str, Any]]:
+def list_refs(versions: Iterable[Any]) -> list[dict[str, Any]]:
+    """The list versions an answer came from, as records name them."""
     return [{"id": v.id, "source": v.source, "file_hash": v.file_hash}
-            for v in sorted(store.active_versions(day), key=lambda v: v.source)]
+            for v in sorted(versions, key=lambda v: v.source)]
+
+
+def _lists(store: Any, day: date | None) -> list[dict[str, Any]]:
+    return list_refs(store.active_versions(day))
 
 
 def record_batch_screening(store: Any, src: Path, dst: Path, counts: dict[str, int], *,

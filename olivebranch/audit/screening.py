@@ -17,16 +17,10 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from olivebranch.audit.log import AuditLog, Item, RawJSON, canonical_text
+from olivebranch.audit.log import AuditLog, Item, RawJSON, canonical_text, list_refs
 
 #: results kept per query (ids and scores): what a reviewer looks at first
 TOP = 10
-
-
-def list_refs(versions: Iterable[Any]) -> list[dict[str, Any]]:
-    """The list versions an answer came from, as records name them."""
-    return [{"id": v.id, "source": v.source, "file_hash": v.file_hash}
-            for v in sorted(versions, key=lambda v: v.source)]
 
 
 @functools.lru_cache(maxsize=8)
