@@ -58,6 +58,7 @@ from olivebranch.match.analysis import (
     dumps,
     restore,
 )
+from olivebranch.match.bound import below
 from olivebranch.match.grouped import PartyMatch
 from olivebranch.match.model import DEFAULT_THRESHOLD, MatchResult, Query
 from olivebranch.match.names import NameForm, Token, analyze, kind_of
@@ -725,9 +726,13 @@ class MatchIndex:
             return []
         cands = self.candidates(profile)
         scores: dict[int, float] = {}
+        later: set[int] = set()  # certainly under the cut: scored only if their party shows
         for i, only in cands.items():
             e = self._entry(i)
             if not schema_compatible(profile.schema, e.schema):
+                continue
+            if cut > 0.0 and below(profile, e.profile, only, cut):
+                later.add(i)
                 continue
             scores[i], _, _ = score_profiles(profile, e.profile, explain=False, only=only)
         p = self.parts
@@ -743,7 +748,11 @@ class MatchIndex:
         for _s, i, q in ranked:
             a, b = int(p.party_off[q]), int(p.party_off[q + 1])
             members = [int(j) for j in p.party_members[a:b].tolist()] if b > a else [i]
-            members = [j for j in members if j in scores]
+            members = [j for j in members if j in scores or j in later]
+            for j in members:
+                if j not in scores:
+                    scores[j], _, _ = score_profiles(profile, self._entry(j).profile,
+                                                     explain=False, only=cands[j])
             members.sort(key=lambda j: (-scores[j], j))
             records = []
             listings: list[dict[str, Any]] = []
