@@ -28,8 +28,7 @@ The bound of one name pair (:func:`name_bound`) follows ``compare_names`` step b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -61,54 +60,48 @@ MARGIN = 1e-9
 SHAPE_CACHE = 200_000
 
 
-@dataclass(frozen=True, slots=True)
-class _Shape:
-    """What the bounds need of one analysed name, worked out once per name."""
-
-    #: adjacent words (no initials) written together, 6+ letters, with their length
-    pairs: tuple[tuple[str, int], ...]
-    #: the longest word that is not an initial (0 if none)
-    longest: int
-    #: lengths of the name written together (``NameForm.joined``), and with its legal form
-    joined: frozenset[int]
-    compact: int
-    #: a word of 8+ letters that is not a patronymic (``score._may_be_joined``)
-    long_word: bool
+#: What the bounds need of one analysed name (:func:`_shape`): the lengths of its adjacent
+#: words written together (no initials, 6+ letters), its longest word that is not an initial,
+#: the lengths of the name written together (``NameForm.joined`` and ``compact``), and
+#: whether a word has 8+ letters and is no patronymic (``score._may_be_joined``).
+Shape = tuple[tuple[int, ...], int, tuple[int, ...], bool]
 
 
 @lru_cache(maxsize=SHAPE_CACHE)
-def _shape(f: NameForm) -> _Shape:
+def _shape(f: NameForm) -> Shape:
     toks = f.tokens
-    pairs = tuple((both, len(both)) for a, b in zip(toks, toks[1:], strict=False)
-                  if not (a.initial or b.initial) and len(both := a.fold + b.fold) >= 6)
-    return _Shape(pairs, max((len(t.fold) for t in toks if not t.initial), default=0),
-                  frozenset(len(x) for x in f.joined), len(f.compact),
-                  any(len(t.fold) >= 8 and not t.patronymic for t in toks))
+    pairs = tuple(n for a, b in zip(toks, toks[1:], strict=False)
+                  if not (a.initial or b.initial) and (n := len(a.fold) + len(b.fold)) >= 6)
+    return (pairs, max((len(t.fold) for t in toks if not t.initial), default=0),
+            tuple(sorted({len(x) for x in f.joined} | {len(f.compact)})),
+            any(len(t.fold) >= 8 and not t.patronymic for t in toks))
 
 
 def _alignment_bound(q: NameForm, r: NameForm) -> float:
     """Upper bound of ``compare_names``'s alignment score (no split pairs; see module doc)."""
-    qt, rt = q.tokens, r.tokens
+    rt = r.tokens
     kind = r.kind
     person = kind == "person"
+    sim = token_sim
     num = 0.0
     hit_r = 0  # bit j: listed word j is similar to a query word
     free_q = []
     hit_q = 0
-    for a in qt:
+    for a in q.tokens:
+        sims = [sim(a, b) for b in rt]
+        if not any(sims):
+            free_q.append(a)
+            continue
         best = 0.0
-        for j, b in enumerate(rt):
-            s = token_sim(a, b)
+        for j, s in enumerate(sims):
             if s > 0.0:
+                b = rt[j]
                 hit_r |= 1 << j
                 w = INITIAL_PAIR_WEIGHT if (a.initial or b.initial) else (a.weight + b.weight) / 2
                 if s * w > best:
                     best = s * w
-        if best > 0.0:
-            num += best
-            hit_q += 1
-        else:
-            free_q.append(a)
+        num += best
+        hit_q += 1
     if num <= 0.0:
         return 0.0
     free_r = [b for j, b in enumerate(rt) if not hit_r >> j & 1]
@@ -150,14 +143,20 @@ def _alignment_bound(q: NameForm, r: NameForm) -> float:
 _SPLIT_SLACK = 1 - JOINED_MIN  # (as compare_names writes it)
 
 
-def _split_possible(q: NameForm, r: NameForm) -> bool:
+def _split_possible(q: NameForm, r: NameForm, sq: Shape, sr: Shape) -> bool:
     """Whether two adjacent words of one name may be one word of the other (the split pairs
     of ``compare_names``, whatever the alignment leaves unmatched)."""
-    for xs, ys in ((q, r), (r, q)):
-        longest = _shape(ys).longest
-        for both, n in _shape(xs).pairs:
-            if n - longest > n * _SPLIT_SLACK:
-                continue  # (every word of the other name is too short)
+    for xs, ys, pairs, longest in ((q, r, sq[0], sr[1]), (r, q, sr[0], sq[1])):
+        if all(n - longest > n * _SPLIT_SLACK for n in pairs):
+            continue  # (every word of the other name is too short for any two of these)
+        toks = xs.tokens
+        for i in range(len(toks) - 1):
+            if toks[i].initial or toks[i + 1].initial:
+                continue
+            both = toks[i].fold + toks[i + 1].fold
+            n = len(both)
+            if n < 6:
+                continue
             for y in ys.tokens:
                 if y.initial or abs(n - len(y.fold)) > n * _SPLIT_SLACK:
                     continue
@@ -166,20 +165,23 @@ def _split_possible(q: NameForm, r: NameForm) -> bool:
     return False
 
 
-def _lengths_meet(a: Iterable[int], b: Iterable[int]) -> bool:
+def _lengths_meet(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
     """Whether two strings of some of these lengths can be ``JOINED_MIN`` similar (an edit
     distance is at least the difference in length)."""
-    return any(abs(x - y) <= (1 - JOINED_MIN) * max(x, y) + MARGIN for x in a for y in b)
+    for x in a:
+        for y in b:
+            if abs(x - y) <= (1 - JOINED_MIN) * (x if x > y else y) + MARGIN:
+                return True
+    return False
 
 
-def _readings_bound(q: NameForm, r: NameForm) -> float:
+def _readings_bound(q: NameForm, r: NameForm, sq: Shape, sr: Shape) -> float:
     """The best whole-name reading ``compare_names`` may take instead of the alignment."""
     best = 0.0
     if q.compact and r.compact:
-        sq, sr = _shape(q), _shape(r)
         lossy = q.lossy or r.lossy
-        if (r.kind != "person" or lossy or q.core != r.core or sq.long_word or sr.long_word) and (
-                lossy or _lengths_meet(sq.joined | {sq.compact}, sr.joined | {sr.compact})):
+        if (r.kind != "person" or lossy or q.core != r.core or sq[3] or sr[3]) and (
+                lossy or _lengths_meet(sq[2], sr[2])):
             best = joined_sim(q, r)
     if q.sinitic and r.sinitic:
         best = max(best, sinitic_sim(q.sinitic, r.sinitic))
@@ -192,9 +194,12 @@ def name_bound(q: NameForm, r: NameForm, need: float = 0.0) -> float:
     """An upper bound of ``compare_names(q, r).score``; once the bound reaches ``need`` the
     rest is not computed (1.0 is returned)."""
     bound = _alignment_bound(q, r)
-    if bound >= need or _split_possible(q, r):
+    if bound >= need:
         return 1.0
-    return max(bound, _readings_bound(q, r))
+    sq, sr = _shape(q), _shape(r)
+    if _split_possible(q, r, sq, sr):
+        return 1.0
+    return max(bound, _readings_bound(q, r, sq, sr))
 
 
 def below(query: Profile, result: Profile, only: Sequence[tuple[NameForm, bool]],
