@@ -45,9 +45,6 @@ from olivebranch.match.readings import korean_pattern, other_readings
 from olivebranch.match.text import is_cjk, simplified, skeleton
 
 MIN_TOKEN_SIM = 0.7
-#: Under this spelling similarity two plain words are certainly not one (see _token_sim; a
-#: little under MIN_TOKEN_SIM so that rounding at the cutoff cannot decide).
-_QUICK_CUTOFF = MIN_TOKEN_SIM - 0.01
 FULL_CREDIT_SIM = 0.8
 ALT_SIM = 0.97
 INITIAL_SIM = 0.9
@@ -134,13 +131,6 @@ def _cjk_factor(a: str, b: str) -> float:
 def _token_sim(a: Token, b: Token) -> float:
     if a.fold == b.fold:
         return 1.0
-    if not (a.alts or b.alts or a.lossy or b.lossy or a.initial or b.initial
-            or (a.concepts and b.concepts) or (a.variants and b.variants)
-            or (a.symbols and b.symbols) or (a.org and b.org)) and not OSA.normalized_similarity(
-                a.fold, b.fold, score_cutoff=_QUICK_CUTOFF):
-        # (most pairs: two words only their spelling could make one, and it is too far
-        # apart for any rule below; Hangul is lossy, a plural pair needs two org words)
-        return 0.0
     if (a.hangul and not b.lossy) or (b.hangul and not a.lossy):
         # a Korean word and a Latin one: does the Latin spell the syllables in any usual
         # romanisation (정 jeong/chong/jung/chung)?
