@@ -24,6 +24,9 @@ def test_no_cyclic_gc_turns_the_collector_off_and_back_on() -> None:
 
 
 def test_screening_heap_restores_thresholds_and_frozen_objects() -> None:
+    """(The batch ends by unfreezing everything, so it starts here with nothing frozen: other
+    tests of the process may have frozen objects.)"""
+    gc.unfreeze()
     threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
     with pytest.raises(RuntimeError), screening_heap():
         assert gc.get_threshold() == SCREENING_THRESHOLD
