@@ -27,7 +27,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
 from functools import lru_cache
 from operator import attrgetter
@@ -215,41 +215,82 @@ def _can_fork() -> bool:
 
 
 def analyse(pairs: Sequence[Pair], into: Analyses | None = None, *,
-            processes: int | None = None) -> Analyses:
+            processes: int | None = None,
+            meanwhile: Callable[[], object] | None = None) -> Analyses:
     """The analyses of ``pairs`` (added to ``into`` if given): the missing ones analysed here
     and, when there are many, in forked worker processes (``processes`` in all, default
-    :func:`workers`). The result does not depend on how many processes made it."""
+    :func:`workers`). The result does not depend on how many processes made it.
+    ``meanwhile``: other work of the caller, done in this process while the workers analyse
+    (or first, when there are none)."""
     table = into if into is not None else Analyses()
     todo = [p for p in dict.fromkeys(pairs) if p not in table.forms]
     n = processes if processes is not None else workers()
     if n <= 1 or len(todo) < PARALLEL_MIN or not _can_fork():
+        if meanwhile is not None:
+            meanwhile()
         table.analyse(todo)
         return table
     _prewarm(todo)
-    # interleaved shares: names of one list (one script, one kind) spread over every process
-    shares = [todo[k::n] for k in range(n)]
-    children: list[tuple[int, int, list[Pair]]] = []
-    for share in shares[1:]:
-        child = _fork(share)
-        if child is None:
-            table.analyse(share)
-        else:
-            children.append((*child, share))
-    table.analyse(shares[0])
-    for pid, fd, share in children:
-        raw = _collect(pid, fd)
-        got = None
-        if raw is not None:
-            try:
-                got = Analyses.from_bytes(raw)
-            except (ValueError, EOFError, TypeError):
-                got = None
-        if got is None:  # the worker failed: do its share here
-            table.analyse(share)
-        else:
-            table.update(got)
-            table.analyse(share)  # anything it did not send
+    # the names in chunks that each process claims when it is free (a process slowed by
+    # the machine's other work just claims fewer)
+    claims = _Claims(len(todo))
+    children: list[tuple[int, int]] = []
+    try:
+        for _ in range(n - 1):
+            child = _fork(todo, claims)
+            if child is not None:
+                children.append(child)
+        if meanwhile is not None:
+            meanwhile()
+        for start, stop in claims:
+            table.analyse(todo[start:stop])
+    finally:
+        claims.close()
+        for pid, fd in children:
+            raw = _collect(pid, fd)
+            got = None
+            if raw is not None:
+                try:
+                    got = Analyses.from_bytes(raw)
+                except (ValueError, EOFError, TypeError):
+                    got = None
+            if got is not None:
+                table.update(got)
+    table.analyse(todo)  # whatever a failed worker had claimed
     return table
+
+
+class _Claims:
+    """Chunks of a work list, claimed by whichever process reads the next number from a
+    pipe filled before the workers are forked (reads of 4 bytes from a pipe are atomic)."""
+
+    #: names per chunk (a few milliseconds of work); at most ``MAX`` chunks (the pipe's
+    #: buffer holds them all)
+    SIZE = 64
+    MAX = 4096
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.size = max(self.SIZE, -(-total // self.MAX))
+        count = -(-total // self.size)
+        self._fd, w = os.pipe()
+        try:
+            os.write(w, b"".join(i.to_bytes(4, "little") for i in range(count)))
+        finally:
+            os.close(w)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        while self._fd >= 0:
+            raw = os.read(self._fd, 4)
+            if len(raw) < 4:
+                return
+            start = int.from_bytes(raw, "little") * self.size
+            yield start, min(start + self.size, self.total)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
 
 
 #: Scripts whose readings load a dictionary on first use (Chinese, Japanese kana, Korean,
@@ -276,8 +317,9 @@ def _prewarm(todo: Sequence[Pair]) -> None:
                 analyze(name, kind)
 
 
-def _fork(share: list[Pair]) -> tuple[int, int] | None:
-    """Start a worker analysing ``share``; (pid, read end of its pipe), or None."""
+def _fork(todo: list[Pair], claims: _Claims) -> tuple[int, int] | None:
+    """Start a worker analysing the chunks of ``todo`` it claims; (pid, read end of its pipe),
+    or None."""
     try:
         r, w = os.pipe()
         pid = os.fork()
@@ -288,7 +330,8 @@ def _fork(share: list[Pair]) -> tuple[int, int] | None:
         try:
             os.close(r)
             table = Analyses()
-            table.analyse(share)
+            for start, stop in claims:
+                table.analyse(todo[start:stop])
             data = table.to_bytes()
             with os.fdopen(w, "wb") as out:
                 out.write(data)
@@ -392,17 +435,20 @@ class NameCache:
         except OSError:
             pass
 
-    def analyses(self, pairs: Sequence[Pair], *, processes: int | None = None) -> Analyses:
+    def analyses(self, pairs: Sequence[Pair], *, processes: int | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> Analyses:
         """The analyses of ``pairs``: from the file, the missing ones analysed (in parallel when
-        many) and the file updated."""
+        many) and the file updated. ``meanwhile``: as for :func:`analyse`."""
         wanted = list(dict.fromkeys(pairs))
         if len(wanted) < self.min_names:
-            return analyse(wanted, processes=processes)
+            return analyse(wanted, processes=processes, meanwhile=meanwhile)
         stored = self.load()
         missing = [p for p in wanted if p not in stored.forms]
         if not missing:
+            if meanwhile is not None:
+                meanwhile()
             return stored
-        analyse(missing, stored, processes=processes)
+        analyse(missing, stored, processes=processes, meanwhile=meanwhile)
         if len(stored) > self.PRUNE_FACTOR * max(len(wanted), 1):
             stored = stored.subset(wanted)
         self.save(stored)

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,7 @@ from olivebranch.match.analysis import (
     FORM_FIELDS,
     FORM_SETS,
     FORM_TOKENS,
+    MARSHAL_VERSION,
     T_ALTS,
     T_FOLD,
     T_INITIAL,
@@ -388,11 +390,8 @@ class MatchIndex:
         # the records of one party on several lists, as the store resolved them
         groups = store.record_groups(vids) if hasattr(store, "record_groups") else None
         party_of = groups[1]() if groups is not None else None
-        analyses = None
-        if name_cache:
-            analyses = NameCache(cache_dir()).analyses
         return cls._from_dicts(dicts, listed, tuple(sorted(vids)), as_of, party_of=party_of,
-                               analyses=analyses)
+                               name_cache=NameCache(cache_dir()) if name_cache else None)
 
     @classmethod
     def open(cls, directory: Path) -> MatchIndex:
@@ -411,12 +410,14 @@ class MatchIndex:
         as_of: date | None = None,
         party_of: dict[str, str] | None = None,
         analyses: Callable[[list[tuple[str, str]]], Analyses] | None = None,
+        name_cache: NameCache | None = None,
     ) -> MatchIndex:
         # building creates ~1M small objects; the cyclic GC would rescan them again and again
         enabled = gc.isenabled()
         gc.disable()
         try:
-            parts = _compile(_merge(dicts, designations), version_ids, party_of, analyses)
+            parts = _compile(_merge(dicts, designations), version_ids, party_of, analyses,
+                             name_cache)
             parts.as_of = as_of.isoformat() if as_of else ""
             return cls(parts)
         finally:
@@ -846,118 +847,39 @@ def _merge(dicts: Iterable[dict[str, Any]], designations: Iterable[Any]) -> list
 
 def _compile(entries: list[_Listed], version_ids: tuple[int, ...],
              party_of: dict[str, str] | None = None,
-             analyses: Callable[[list[tuple[str, str]]], Analyses] | None = None) -> Parts:
+             analyses: Callable[[list[tuple[str, str]]], Analyses] | None = None,
+             name_cache: NameCache | None = None) -> Parts:
     """The flat arrays and blobs of the index (see :class:`Parts`). ``party_of``: the stored
     resolution's record -> party map (without one, records are grouped by full name).
-    ``analyses``: gives the analysed forms of the distinct (name, kind) pairs (default: analysed
-    afresh, see ``analysis.analyse``); the index is the same whichever way they were made."""
+    ``analyses``: gives the analysed forms of the distinct (name, kind) pairs (default: taken
+    from ``name_cache`` if given, else analysed afresh, see ``analysis.analyse``; both encode
+    the entity records while worker processes analyse); the index is the same whichever way
+    they were made."""
     kinds = [kind_of(e.schema) for e in entries]
     pairs = list(dict.fromkeys(
         (name, kind) for e, kind in zip(entries, kinds, strict=True)
         for group in (e.profile.names, e.profile.weak_names) for name in group))
-    table = analyses(pairs) if analyses is not None else analyse(pairs)
-    table_forms, table_tokens = table.forms, table.tokens
-    # one record per (entity, listed name); postings point at name records
-    names: list[tuple[int, int, bool]] = []  # (entity, form number, weak)
-    key_id: dict[str, int] = {}
-    post_key: list[int] = []
-    post_val: list[int] = []
-    # analysed forms, one per distinct (name, kind); tokens one per distinct content
-    form_blobs: list[bytes] = []
-    form_kind: list[str] = []
-    form_folds: list[tuple[str, ...]] = []  # folds of the form's tokens
-    form_initial: list[bool] = []  # any initial among them
-    form_norm: list[float] = []  # 1/sqrt of the tokens' weight
-    entry_forms: list[int] = []
-    entry_form_off = [0]
-    token_blobs: list[bytes] = []
-    token_num: dict[int, int] = {}  # the table's token number -> ours
-    token_key_ids: list[tuple[int, ...]] = []  # per token: its posting-key numbers
-
-    tok_fold: list[str] = []
-    tok_initial: list[bool] = []
-    tok_weight: list[float] = []
-
-    def token_number(t: int) -> int:
-        num = token_num.get(t)
-        if num is None:
-            num = token_num[t] = len(token_blobs)
-            values = table_tokens[t]
-            token_blobs.append(_encode_values(values))
-            token_key_ids.append(tuple(key_id.setdefault(k, len(key_id))
-                                       for k in value_keys(values)))
-            tok_fold.append(values[T_FOLD])
-            tok_initial.append(values[T_INITIAL])
-            tok_weight.append(values[T_WEIGHT])
-        return num
-
-    # per distinct (name, kind): form number, dedup signature, posting-key numbers
-    known: dict[tuple[str, str], tuple[int, tuple[str, ...] | None, tuple[int, ...]]] = {}
-
-    def learn(name: str, kind: str) -> tuple[int, tuple[str, ...] | None, tuple[int, ...]]:
-        rec = table_forms[(name, kind)]
-        nums = tuple([token_number(t) for t in rec[FORM_TOKENS]])
-        values = list(rec)
-        values[FORM_TOKENS] = nums
-        fid = len(form_blobs)
-        form_blobs.append(_encode_values(tuple(values)))
-        folds = tuple([tok_fold[n] for n in nums])
-        form_kind.append(rec[F_KIND])
-        form_folds.append(folds)
-        form_initial.append(any([tok_initial[n] for n in nums]))
-        form_norm.append(1.0 / math.sqrt(max(sum([tok_weight[n] for n in nums]), 1.0)))
-        if not nums:
-            got = known[(name, kind)] = (fid, None, ())
-            return got
-        if len(nums) == 1:
-            keys: tuple[int, ...] | set[int] = token_key_ids[nums[0]]
-        else:
-            keys = set()
-            for n in nums:
-                keys.update(token_key_ids[n])
-        # the same name in another case, script or word order adds nothing
-        sig = tuple(sorted(folds)) + (rec[F_COMPACT],)
-        got = known[(name, kind)] = (fid, sig, tuple(keys))
-        return got
-
-    for i, e in enumerate(entries):
-        kind = kinds[i]
-        seen: set[tuple[str, ...]] = set()
-        for weak, group in ((False, e.profile.names), (True, e.profile.weak_names)):
-            for name in group:
-                fid, sig, keys = known.get((name, kind)) or learn(name, kind)
-                entry_forms.append(fid)
-                if sig is None or sig in seen:
-                    continue
-                seen.add(sig)
-                n = len(names)
-                names.append((i, fid, weak))
-                post_key.extend(keys)
-                post_val.extend([n] * len(keys))
-        entry_form_off.append(len(entry_forms))
-        for ident in sorted(e.profile.identifiers):
-            post_key.append(key_id.setdefault("i:" + ident, len(key_id)))
-            post_val.append(-1 - i)
-    # keys sorted by their UTF-8 bytes (only keys something is posted under); postings grouped
-    # by key, in insertion order
-    pk_raw = np.asarray(post_key, dtype=np.int64) if post_key else np.zeros(0, np.int64)
-    used = np.bincount(pk_raw, minlength=len(key_id)) > 0
-    texts = [k.encode() for k, u in zip(key_id, used.tolist(), strict=True) if u]
-    old_ids = np.flatnonzero(used)
-    order = sorted(range(len(texts)), key=texts.__getitem__)
-    rank = np.full(len(key_id), -1, dtype=np.int64)
-    rank[old_ids[np.asarray(order, dtype=np.int64)]] = np.arange(len(texts), dtype=np.int64)
-    pk = rank[pk_raw]
-    grouped = np.argsort(pk, kind="stable")
-    postings = np.asarray(post_val, dtype=np.int32)[grouped]
-    sizes = np.bincount(pk, minlength=len(texts)).astype(np.int64)
-    key_off = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=key_off[1:])
-    idf = np.log1p(max(len(names), 1) / np.maximum(sizes.astype(np.float64), 1.0))
+    records = _Records(entries, party_of)
+    if analyses is not None:
+        table = analyses(pairs)
+    elif name_cache is not None:
+        table = name_cache.analyses(pairs, meanwhile=records.encode)
+    else:
+        table = analyse(pairs, meanwhile=records.encode)
+    records.encode()
+    forms = _Forms(table, pairs)
+    # one record per (entity, listed name) of a distinct signature; postings point at them
+    name_entry, name_form, name_weak, entry_forms, entry_form_off = _listed_names(
+        entries, kinds, pairs, forms.sig)
+    key_text, key_off, postings = _postings(forms, name_form, entries)
+    sizes = np.diff(key_off)
+    idf = np.log1p(max(len(name_form), 1) / np.maximum(sizes.astype(np.float64), 1.0))
     # names covered by the query's words rank before longer names sharing one word
-    norm = np.asarray([form_norm[f] for _, f, _ in names], dtype=np.float32)
-    party = (_parties(entries, [(i, form_kind[f], form_folds[f], form_initial[f], weak)
-                                for i, f, weak in names])
+    form_norm = forms.norm
+    norm = np.asarray([form_norm[f] for f in name_form], dtype=np.float32)
+    party = (_parties(entries, [(i, forms.kind[f], forms.folds[f], forms.initial[f], weak)
+                                for i, f, weak in zip(name_entry, name_form, name_weak,
+                                                      strict=True)])
              if party_of is None else _resolved(entries, party_of))
     party_arr = np.asarray(party, dtype=np.int32)
     # entities of each party of two or more, ascending, in CSR form over party numbers
@@ -968,41 +890,212 @@ def _compile(entries: list[_Listed], version_ids: tuple[int, ...],
     per_party = np.where(counts > 1, counts, 0).astype(np.int64)
     party_off = np.zeros(len(entries) + 1, dtype=np.int64)
     np.cumsum(per_party, out=party_off[1:])
-    # entity records and FtM dicts, marshalled back to back
-    recs, datas = [], []
-    profile_values = attrgetter(*_PROFILE_FIELDS)
-    for e in entries:
-        pr = e.profile
-        recs.append(_encode_values(
-            (e.caption, tuple(e.sources), tuple(e.source_ids), tuple(e.programs),
-             tuple(e.datasets), e.listings, (party_of or {}).get(e.id, ""))
-            + canonical(profile_values(pr), _PROFILE_SETS)))
-        datas.append(_encode_values(e.data))
     return Parts(
         entry_ids=_sorted_bytes([e.id.encode() for e in entries]),
-        entry_off=_offsets(recs),
-        data_off=_offsets(datas),
+        entry_off=_offsets(records.recs),
+        data_off=_offsets(records.datas),
         entry_form_off=np.asarray(entry_form_off, dtype=np.int64),
         entry_forms=np.asarray(entry_forms, dtype=np.int32),
-        form_off=_offsets(form_blobs),
-        token_off=_offsets(token_blobs),
-        name_entry=np.asarray([i for i, _, _ in names], dtype=np.int32),
-        name_form=np.asarray([f for _, f, _ in names], dtype=np.int32),
-        name_weak=np.asarray([w for _, _, w in names], dtype=np.bool_),
+        form_off=_offsets(forms.blobs),
+        token_off=_offsets(forms.token_blobs),
+        name_entry=np.asarray(name_entry, dtype=np.int32),
+        name_form=np.asarray(name_form, dtype=np.int32),
+        name_weak=np.asarray(name_weak, dtype=np.bool_),
         name_norm=norm,
-        key_text=_sorted_bytes([texts[j] for j in order]),
+        key_text=key_text,
         key_off=key_off,
         postings=postings,
         idf=idf,
         party=party_arr,
         party_off=party_off,
         party_members=members,
-        entries=b"".join(recs),
-        data=b"".join(datas),
-        forms=b"".join(form_blobs),
-        tokens=b"".join(token_blobs),
+        entries=b"".join(records.recs),
+        data=b"".join(records.datas),
+        forms=b"".join(forms.blobs),
+        tokens=b"".join(forms.token_blobs),
         version_ids=version_ids,
     )
+
+
+def _encode_all(items: Sequence[Any]) -> list[bytes]:
+    """:func:`_encode_values` of each item (marshal in one pass, unless a value needs pickle)."""
+    dumps_ = marshal.dumps
+    try:
+        return [b"m" + dumps_(v, MARSHAL_VERSION) for v in items]
+    except ValueError:
+        return [_encode_values(v) for v in items]
+
+
+class _Records:
+    """The entities' records and FtM dicts, encoded (they need no name analysis: a build
+    encodes them while worker processes analyse names)."""
+
+    def __init__(self, entries: Sequence[_Listed], party_of: dict[str, str] | None) -> None:
+        self._entries = entries
+        self._party_of = party_of or {}
+        self.recs: list[bytes] = []
+        self.datas: list[bytes] = []
+        self._done = False
+
+    def encode(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        profile_values = attrgetter(*_PROFILE_FIELDS)
+        party_of = self._party_of
+        self.recs = _encode_all([
+            (e.caption, tuple(e.sources), tuple(e.source_ids), tuple(e.programs),
+             tuple(e.datasets), e.listings, party_of.get(e.id, ""))
+            + canonical(profile_values(e.profile), _PROFILE_SETS) for e in self._entries])
+        self.datas = _encode_all([e.data for e in self._entries])
+
+
+class _Forms:
+    """The analysed forms of the distinct (name, kind) pairs, numbered in the order given;
+    their tokens numbered by first use, each stored once (by content)."""
+
+    def __init__(self, table: Analyses, pairs: Sequence[tuple[str, str]]) -> None:
+        k = FORM_TOKENS
+        recs = list(map(table.forms.__getitem__, pairs))
+        theirs = [r[k] for r in recs]
+        order = list(dict.fromkeys(chain.from_iterable(theirs)))  # the table's token numbers
+        ours = {t: i for i, t in enumerate(order)}
+        values = list(map(table.tokens.__getitem__, order))
+        self.token_blobs = _encode_all(values)
+        #: posting keys of each token
+        self.token_keys = [value_keys(v) for v in values]
+        fold = [v[T_FOLD] for v in values]
+        initial = [v[T_INITIAL] for v in values]
+        weight = [v[T_WEIGHT] for v in values]
+        nums = [tuple(map(ours.__getitem__, t)) for t in theirs]
+        #: token numbers of each form
+        self.tokens = nums
+        self.blobs = _encode_all([r[:k] + (n,) + r[k + 1:]
+                                  for r, n in zip(recs, nums, strict=True)])
+        self.kind = [r[F_KIND] for r in recs]
+        self.folds = [tuple(map(fold.__getitem__, n)) for n in nums]
+        self.initial = [any(map(initial.__getitem__, n)) for n in nums]
+        self.norm = [1.0 / math.sqrt(max(sum(map(weight.__getitem__, n)), 1.0)) for n in nums]
+        # the same name in another case, script or word order adds nothing: forms of one
+        # signature (sorted folds and compact form) share its number; -1: no tokens
+        sigs: dict[tuple[str, ...], int] = {}
+        self.sig = [sigs.setdefault(tuple(sorted(f)) + (r[F_COMPACT],), len(sigs)) if f else -1
+                    for f, r in zip(self.folds, recs, strict=True)]
+
+
+def _listed_names(entries: Sequence[_Listed], kinds: Sequence[str],
+                  pairs: Sequence[tuple[str, str]], sig: Sequence[int]
+                  ) -> tuple[list[int], list[int], list[bool], list[int], list[int]]:
+    """Per listed name of a signature new to its entity: its entity, form number and whether
+    it is weak; per entity its names' then weak names' form numbers (CSR)."""
+    number = {p: i for i, p in enumerate(pairs)}
+    name_entry: list[int] = []
+    name_form: list[int] = []
+    name_weak: list[bool] = []
+    entry_forms: list[int] = []
+    entry_form_off = [0]
+    for i, e in enumerate(entries):
+        kind = kinds[i]
+        seen: set[int] = set()
+        for weak, group in ((False, e.profile.names), (True, e.profile.weak_names)):
+            for name in group:
+                f = number[(name, kind)]
+                entry_forms.append(f)
+                s = sig[f]
+                if s < 0 or s in seen:
+                    continue
+                seen.add(s)
+                name_entry.append(i)
+                name_form.append(f)
+                name_weak.append(weak)
+        entry_form_off.append(len(entry_forms))
+    return name_entry, name_form, name_weak, entry_forms, entry_form_off
+
+
+def _gather(off: np.ndarray, flat: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows ``idx`` of a CSR list (``flat[off[i]:off[i + 1]]``) concatenated, and each
+    row's length."""
+    lens = off[idx + 1] - off[idx]
+    ends = np.cumsum(lens)
+    shift = np.repeat(off[idx] - (ends - lens), lens)
+    return flat[np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) + shift], lens
+
+
+def _postings(forms: _Forms, name_form: Sequence[int], entries: Sequence[_Listed]
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``key_text``, ``key_off`` and ``postings`` of :class:`Parts`: each listed name posted
+    under its tokens' keys, each entity under its identifiers' keys; keys sorted by their
+    UTF-8 bytes (only keys something is posted under), each key's postings ascending by name,
+    or by entity."""
+    name_keys, name_counts, name_post = _name_postings(forms.token_keys, forms.tokens,
+                                                       name_form)
+    ident_keys, ident_counts, ident_post = _ident_postings(entries)
+    # identifier keys ("i:…") sort between name keys ("d:", "f:" … "s:", "x:")
+    cut = int(np.searchsorted(name_keys, b"i:"))
+    split = int(name_counts[:cut].sum())
+    ident_text = np.array([k.encode() for k in ident_keys] or [b""])[:len(ident_keys)]
+    # as wide as the longest key (as ``_sorted_bytes``)
+    width = max(int(np.char.str_len(name_keys).max()) if len(name_keys) else 0,
+                max(map(len, ident_text.tolist()), default=0)) or 1
+    key_text = np.concatenate([name_keys[:cut], ident_text, name_keys[cut:]]).astype(f"S{width}")
+    counts = np.concatenate([name_counts[:cut], ident_counts, name_counts[cut:]])
+    key_off = np.zeros(len(key_text) + 1, dtype=np.int64)
+    np.cumsum(counts, out=key_off[1:])
+    postings = np.concatenate([name_post[:split], ident_post, name_post[split:]])
+    return key_text, key_off, postings.astype(np.int32)
+
+
+def _sorted_keys(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct texts sorted (str order is their UTF-8 bytes' order), and each text's
+    position among them."""
+    keys = sorted(set(texts))
+    number = {t: i for i, t in enumerate(keys)}
+    return keys, np.fromiter(map(number.__getitem__, texts), dtype=np.int64, count=len(texts))
+
+
+def _name_postings(token_keys: Sequence[frozenset[str]], form_tokens: Sequence[tuple[int, ...]],
+                   name_form: Sequence[int]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(keys, postings per key, postings) of the listed names (numbers into ``name_form``),
+    each posted once under every key of its form's tokens."""
+    # the keys as fixed-width bytes (a few dozen at most), sorted and numbered in numpy
+    texts = np.array([k.encode() for k in chain.from_iterable(token_keys)] or [b""])
+    keys, rank = np.unique(texts, return_inverse=True)
+    rank = rank.ravel().astype(np.int64)
+    tok_off = np.zeros(len(token_keys) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, token_keys), dtype=np.int64, count=len(token_keys)),
+              out=tok_off[1:])
+    form_off = np.zeros(len(form_tokens) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, form_tokens), dtype=np.int64, count=len(form_tokens)),
+              out=form_off[1:])
+    flat_tokens = np.fromiter(chain.from_iterable(form_tokens), dtype=np.int64,
+                              count=int(form_off[-1]))
+    n = max(len(name_form), 1)
+    names = np.asarray(name_form, dtype=np.int64)
+    # name -> its form's tokens -> their keys; a key two tokens share is posted once
+    name_tokens, per_name = _gather(form_off, flat_tokens, names)
+    name_keys, per_token = _gather(tok_off, rank, name_tokens)
+    owner = np.repeat(np.repeat(np.arange(len(names), dtype=np.int64), per_name), per_token)
+    pairs = np.sort(name_keys * n + owner)  # (np.unique hashes: slower)
+    if len(pairs):
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    counts = np.bincount(pairs // n, minlength=len(keys))
+    used = counts > 0
+    return keys[used], counts[used], pairs % n
+
+
+def _ident_postings(entries: Sequence[_Listed]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(keys, postings per key, postings) of the entities' identifiers (``-1 - entity``)."""
+    idents: list[str] = []
+    owner: list[int] = []
+    for i, e in enumerate(entries):
+        ids = e.profile.identifiers
+        if ids:
+            idents.extend(ids)
+            owner.extend([i] * len(ids))
+    keys, rank = _sorted_keys(idents)
+    order = np.argsort(rank, kind="stable")
+    return (["i:" + k for k in keys], np.bincount(rank, minlength=len(keys)),
+            -1 - np.asarray(owner, dtype=np.int64)[order])
 
 
 def _offsets(chunks: list[bytes]) -> np.ndarray:
