@@ -26,7 +26,6 @@ import marshal
 import os
 import re
 import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
 from functools import lru_cache
@@ -34,6 +33,9 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from olivebranch.match import forked
+from olivebranch.match.forked import can_fork
+from olivebranch.match.forked import collect as _collect
 from olivebranch.match.names import NameForm, Token, analyze
 
 #: marshal format without back-references (see module doc)
@@ -208,12 +210,6 @@ def workers() -> int:
     return max(1, min(2, cores))
 
 
-def _can_fork() -> bool:
-    # a fork copies only the calling thread: with others running (a server, a thread pool)
-    # a lock one of them holds would stay held in the child, so analyse here instead
-    return hasattr(os, "fork") and threading.active_count() == 1 and sys.platform != "win32"
-
-
 def analyse(pairs: Sequence[Pair], into: Analyses | None = None, *,
             processes: int | None = None,
             meanwhile: Callable[[], object] | None = None) -> Analyses:
@@ -225,7 +221,7 @@ def analyse(pairs: Sequence[Pair], into: Analyses | None = None, *,
     table = into if into is not None else Analyses()
     todo = [p for p in dict.fromkeys(pairs) if p not in table.forms]
     n = processes if processes is not None else workers()
-    if n <= 1 or len(todo) < PARALLEL_MIN or not _can_fork():
+    if n <= 1 or len(todo) < PARALLEL_MIN or not can_fork():
         if meanwhile is not None:
             meanwhile()
         table.analyse(todo)
@@ -318,43 +314,15 @@ def _prewarm(todo: Sequence[Pair]) -> None:
 
 
 def _fork(todo: list[Pair], claims: _Claims) -> tuple[int, int] | None:
-    """Start a worker analysing the chunks of ``todo`` it claims; (pid, read end of its pipe),
-    or None."""
-    try:
-        r, w = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # the worker: analyse, send the table, leave without any clean-up
-        code = 1
-        try:
-            os.close(r)
-            table = Analyses()
-            for start, stop in claims:
-                table.analyse(todo[start:stop])
-            data = table.to_bytes()
-            with os.fdopen(w, "wb") as out:
-                out.write(data)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(w)
-    return pid, r
+    """Start a worker analysing the chunks of ``todo`` it claims; (pid, read end of the pipe
+    it sends its table to), or None."""
+    def work() -> bytes:
+        table = Analyses()
+        for start, stop in claims:
+            table.analyse(todo[start:stop])
+        return table.to_bytes()
 
-
-def _collect(pid: int, fd: int) -> bytes | None:
-    """The worker's table bytes (None if it failed)."""
-    chunks = []
-    with os.fdopen(fd, "rb") as f:
-        while True:
-            chunk = f.read(1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    _, status = os.waitpid(pid, 0)
-    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-        return None
-    return b"".join(chunks)
+    return forked.start(work)
 
 
 # ---------------------------------------------------------------------------- on disk

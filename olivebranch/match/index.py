@@ -43,6 +43,7 @@ from olivebranch.match.analysis import (
     FORM_SETS,
     FORM_TOKENS,
     MARSHAL_VERSION,
+    PARALLEL_MIN,
     T_ALTS,
     T_FOLD,
     T_INITIAL,
@@ -59,7 +60,9 @@ from olivebranch.match.analysis import (
     canonical,
     dumps,
     restore,
+    workers,
 )
+from olivebranch.match.forked import Beside
 from olivebranch.match.grouped import PartyMatch
 from olivebranch.match.model import DEFAULT_THRESHOLD, MatchResult, Query
 from olivebranch.match.names import NameForm, Token, analyze, kind_of
@@ -871,7 +874,17 @@ def _compile(entries: list[_Listed], version_ids: tuple[int, ...],
     # one record per (entity, listed name) of a distinct signature; postings point at them
     name_entry, name_form, name_weak, entry_forms, entry_form_off = _listed_names(
         entries, kinds, pairs, forms.sig)
-    key_text, key_off, postings = _postings(forms, name_form, entries)
+    # the names' postings are made in a child process (with two cores) while this one encodes
+    # the forms
+    beside = Beside(lambda: _pack(_name_postings(forms.token_keys(), forms.tokens, name_form)),
+                    fork=workers() > 1 and len(name_form) >= PARALLEL_MIN)
+    try:
+        forms.encode()
+        ident_postings = _ident_postings(entries)
+        name_postings = _unpack(beside.result())
+    finally:
+        beside.close()
+    key_text, key_off, postings = _postings(name_postings, ident_postings)
     sizes = np.diff(key_off)
     idf = np.log1p(max(len(name_form), 1) / np.maximum(sizes.astype(np.float64), 1.0))
     # names covered by the query's words rank before longer names sharing one word
@@ -956,31 +969,42 @@ class _Forms:
 
     def __init__(self, table: Analyses, pairs: Sequence[tuple[str, str]]) -> None:
         k = FORM_TOKENS
-        recs = list(map(table.forms.__getitem__, pairs))
+        self._recs = recs = list(map(table.forms.__getitem__, pairs))
         theirs = [r[k] for r in recs]
         order = list(dict.fromkeys(chain.from_iterable(theirs)))  # the table's token numbers
         ours = {t: i for i, t in enumerate(order)}
-        values = list(map(table.tokens.__getitem__, order))
-        self.token_blobs = _encode_all(values)
-        #: posting keys of each token
-        self.token_keys = [value_keys(v) for v in values]
-        fold = [v[T_FOLD] for v in values]
-        initial = [v[T_INITIAL] for v in values]
-        weight = [v[T_WEIGHT] for v in values]
-        nums = [tuple(map(ours.__getitem__, t)) for t in theirs]
+        #: field values of each token
+        self.values = values = list(map(table.tokens.__getitem__, order))
+        self._fold = fold = [v[T_FOLD] for v in values]
         #: token numbers of each form
-        self.tokens = nums
-        self.blobs = _encode_all([r[:k] + (n,) + r[k + 1:]
-                                  for r, n in zip(recs, nums, strict=True)])
-        self.kind = [r[F_KIND] for r in recs]
+        self.tokens = nums = [tuple(map(ours.__getitem__, t)) for t in theirs]
         self.folds = [tuple(map(fold.__getitem__, n)) for n in nums]
-        self.initial = [any(map(initial.__getitem__, n)) for n in nums]
-        self.norm = [1.0 / math.sqrt(max(sum(map(weight.__getitem__, n)), 1.0)) for n in nums]
         # the same name in another case, script or word order adds nothing: forms of one
         # signature (sorted folds and compact form) share its number; -1: no tokens
         sigs: dict[tuple[str, ...], int] = {}
         self.sig = [sigs.setdefault(tuple(sorted(f)) + (r[F_COMPACT],), len(sigs)) if f else -1
                     for f, r in zip(self.folds, recs, strict=True)]
+        self.token_blobs: list[bytes] = []
+        self.blobs: list[bytes] = []
+        self.kind: list[str] = []
+        self.initial: list[bool] = []
+        self.norm: list[float] = []
+
+    def token_keys(self) -> list[frozenset[str]]:
+        """The posting keys of each token."""
+        return [value_keys(v) for v in self.values]
+
+    def encode(self) -> None:
+        """The forms' and tokens' blobs, and what ranking and party grouping read of them."""
+        k, recs, nums, values = FORM_TOKENS, self._recs, self.tokens, self.values
+        self.token_blobs = _encode_all(values)
+        self.blobs = _encode_all([r[:k] + (n,) + r[k + 1:]
+                                  for r, n in zip(recs, nums, strict=True)])
+        self.kind = [r[F_KIND] for r in recs]
+        initial = [v[T_INITIAL] for v in values]
+        weight = [v[T_WEIGHT] for v in values]
+        self.initial = [any(map(initial.__getitem__, n)) for n in nums]
+        self.norm = [1.0 / math.sqrt(max(sum(map(weight.__getitem__, n)), 1.0)) for n in nums]
 
 
 def _listed_names(entries: Sequence[_Listed], kinds: Sequence[str],
@@ -1021,28 +1045,40 @@ def _gather(off: np.ndarray, flat: np.ndarray, idx: np.ndarray) -> tuple[np.ndar
     return flat[np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) + shift], lens
 
 
-def _postings(forms: _Forms, name_form: Sequence[int], entries: Sequence[_Listed]
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``key_text``, ``key_off`` and ``postings`` of :class:`Parts`: each listed name posted
-    under its tokens' keys, each entity under its identifiers' keys; keys sorted by their
+_Postings = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _postings(names: _Postings, idents: _Postings) -> _Postings:
+    """``key_text``, ``key_off`` and ``postings`` of :class:`Parts` from the names' and the
+    identifiers' (keys, postings per key, postings), each sorted by key: keys sorted by their
     UTF-8 bytes (only keys something is posted under), each key's postings ascending by name,
     or by entity."""
-    name_keys, name_counts, name_post = _name_postings(forms.token_keys, forms.tokens,
-                                                       name_form)
-    ident_keys, ident_counts, ident_post = _ident_postings(entries)
+    name_keys, name_counts, name_post = names
+    ident_keys, ident_counts, ident_post = idents
     # identifier keys ("i:…") sort between name keys ("d:", "f:" … "s:", "x:")
     cut = int(np.searchsorted(name_keys, b"i:"))
     split = int(name_counts[:cut].sum())
-    ident_text = np.array([k.encode() for k in ident_keys] or [b""])[:len(ident_keys)]
     # as wide as the longest key (as ``_sorted_bytes``)
     width = max(int(np.char.str_len(name_keys).max()) if len(name_keys) else 0,
-                max(map(len, ident_text.tolist()), default=0)) or 1
-    key_text = np.concatenate([name_keys[:cut], ident_text, name_keys[cut:]]).astype(f"S{width}")
+                int(np.char.str_len(ident_keys).max()) if len(ident_keys) else 0) or 1
+    key_text = np.concatenate([name_keys[:cut], ident_keys, name_keys[cut:]]).astype(f"S{width}")
     counts = np.concatenate([name_counts[:cut], ident_counts, name_counts[cut:]])
     key_off = np.zeros(len(key_text) + 1, dtype=np.int64)
     np.cumsum(counts, out=key_off[1:])
     postings = np.concatenate([name_post[:split], ident_post, name_post[split:]])
     return key_text, key_off, postings.astype(np.int32)
+
+
+def _pack(postings: _Postings) -> bytes:
+    keys, counts, post = postings
+    return marshal.dumps((keys.dtype.itemsize, keys.tobytes(), counts.astype(np.int64).tobytes(),
+                          post.astype(np.int64).tobytes()))
+
+
+def _unpack(raw: bytes) -> _Postings:
+    width, keys, counts, post = marshal.loads(raw)
+    return (np.frombuffer(keys, dtype=f"S{width}"), np.frombuffer(counts, dtype=np.int64),
+            np.frombuffer(post, dtype=np.int64))
 
 
 def _sorted_keys(texts: list[str]) -> tuple[list[str], np.ndarray]:
@@ -1054,7 +1090,7 @@ def _sorted_keys(texts: list[str]) -> tuple[list[str], np.ndarray]:
 
 
 def _name_postings(token_keys: Sequence[frozenset[str]], form_tokens: Sequence[tuple[int, ...]],
-                   name_form: Sequence[int]) -> tuple[list[str], np.ndarray, np.ndarray]:
+                   name_form: Sequence[int]) -> _Postings:
     """(keys, postings per key, postings) of the listed names (numbers into ``name_form``),
     each posted once under every key of its form's tokens."""
     # the keys as fixed-width bytes (a few dozen at most), sorted and numbered in numpy
@@ -1083,7 +1119,7 @@ def _name_postings(token_keys: Sequence[frozenset[str]], form_tokens: Sequence[t
     return keys[used], counts[used], pairs % n
 
 
-def _ident_postings(entries: Sequence[_Listed]) -> tuple[list[str], np.ndarray, np.ndarray]:
+def _ident_postings(entries: Sequence[_Listed]) -> _Postings:
     """(keys, postings per key, postings) of the entities' identifiers (``-1 - entity``)."""
     idents: list[str] = []
     owner: list[int] = []
@@ -1094,7 +1130,8 @@ def _ident_postings(entries: Sequence[_Listed]) -> tuple[list[str], np.ndarray, 
             owner.extend([i] * len(ids))
     keys, rank = _sorted_keys(idents)
     order = np.argsort(rank, kind="stable")
-    return (["i:" + k for k in keys], np.bincount(rank, minlength=len(keys)),
+    text = np.array([("i:" + k).encode() for k in keys] or [b""])[:len(keys)]
+    return (text, np.bincount(rank, minlength=len(keys)),
             -1 - np.asarray(owner, dtype=np.int64)[order])
 
 
