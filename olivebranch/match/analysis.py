@@ -210,6 +210,11 @@ def workers() -> int:
     return max(1, min(2, cores))
 
 
+def in_parallel(n: int) -> bool:
+    """Is a job of ``n`` names (or records) worth sharing with forked processes?"""
+    return workers() > 1 and n >= PARALLEL_MIN and can_fork()
+
+
 def analyse(pairs: Sequence[Pair], into: Analyses | None = None, *,
             processes: int | None = None,
             meanwhile: Callable[[], object] | None = None) -> Analyses:

@@ -43,7 +43,6 @@ from olivebranch.match.analysis import (
     FORM_SETS,
     FORM_TOKENS,
     MARSHAL_VERSION,
-    PARALLEL_MIN,
     T_ALTS,
     T_FOLD,
     T_INITIAL,
@@ -59,14 +58,14 @@ from olivebranch.match.analysis import (
     cache_dir,
     canonical,
     dumps,
+    in_parallel,
     restore,
-    workers,
 )
 from olivebranch.match.forked import Beside
 from olivebranch.match.grouped import PartyMatch
 from olivebranch.match.model import DEFAULT_THRESHOLD, MatchResult, Query
 from olivebranch.match.names import NameForm, Token, analyze, kind_of
-from olivebranch.match.profile import dict_profile, query_profile
+from olivebranch.match.profile import dict_profile, profile_names, query_profile, weak_names
 from olivebranch.match.score import MATCHABLE, Profile, explain, schema_compatible, score_profiles
 
 if TYPE_CHECKING:  # followthemoney takes ~0.5 s to import: only ``get`` and building need it
@@ -419,8 +418,7 @@ class MatchIndex:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            parts = _compile(_merge(dicts, designations), version_ids, party_of, analyses,
-                             name_cache)
+            parts = _build(dicts, designations, version_ids, party_of, analyses, name_cache)
             parts.as_of = as_of.isoformat() if as_of else ""
             return cls(parts)
         finally:
@@ -784,9 +782,28 @@ class _Listed:
     listings: tuple[tuple[str | None, ...], ...] = ()
 
 
+@dataclass
+class _Merged:
+    """The listed records merged by id (before their profiles are made)."""
+
+    #: designations of each listed id
+    listed: dict[str, list[Any]]
+    #: per id its FtM dict, records sharing the id merged
+    merged: dict[str, dict[str, Any]]
+    #: per id the datasets of its records
+    sources: dict[str, list[str]]
+    #: per id the numbers of the identifications it holds
+    ids_of: dict[str, list[str]]
+
+
 def _merge(dicts: Iterable[dict[str, Any]], designations: Iterable[Any]) -> list[_Listed]:
     """The listed entities (records sharing an id merged, identification numbers joined to
     their holder), sorted by id."""
+    return _entries(_merge_records(dicts, designations))
+
+
+def _merge_records(dicts: Iterable[dict[str, Any]], designations: Iterable[Any]) -> _Merged:
+    """The records of listed ids merged by id (see :func:`_merge`)."""
     listed: dict[str, list[Any]] = {}
     for d in designations:
         listed.setdefault(d.entity_id, []).append(d)
@@ -819,8 +836,29 @@ def _merge(dicts: Iterable[dict[str, Any]], designations: Iterable[Any]) -> list
             for v in vals:
                 if v not in have:
                     have.append(v)
+    return _Merged(listed, merged, sources, ids_of)
+
+
+def _name_pairs(m: _Merged) -> list[tuple[str, str]]:
+    """The distinct (name, kind) pairs of the merged records, in the order of the entities
+    :func:`_entries` makes of them (what :func:`_compile` analyses), without their profiles."""
+    pairs: dict[tuple[str, str], None] = {}
+    for eid in sorted(m.merged):
+        data = m.merged[eid]
+        props = data["properties"]
+        names = profile_names(props)
+        if names:
+            kind = kind_of(data["schema"])
+            pairs.update(dict.fromkeys((name, kind) for name in names))
+            pairs.update(dict.fromkeys((name, kind) for name in weak_names(props)))
+    return list(pairs)
+
+
+def _entries(m: _Merged) -> list[_Listed]:
+    """The listed entities of the merged records (those with a name), sorted by id."""
+    listed, sources, ids_of = m.listed, m.sources, m.ids_of
     entries = []
-    for eid, data in merged.items():
+    for eid, data in m.merged.items():
         props = data["properties"]
         extra = ids_of.get(eid)
         if extra:
@@ -848,85 +886,117 @@ def _merge(dicts: Iterable[dict[str, Any]], designations: Iterable[Any]) -> list
     return entries
 
 
-def _compile(entries: list[_Listed], version_ids: tuple[int, ...],
-             party_of: dict[str, str] | None = None,
-             analyses: Callable[[list[tuple[str, str]]], Analyses] | None = None,
-             name_cache: NameCache | None = None) -> Parts:
-    """The flat arrays and blobs of the index (see :class:`Parts`). ``party_of``: the stored
-    resolution's record -> party map (without one, records are grouped by full name).
-    ``analyses``: gives the analysed forms of the distinct (name, kind) pairs (default: taken
-    from ``name_cache`` if given, else analysed afresh, see ``analysis.analyse``; both encode
-    the entity records while worker processes analyse); the index is the same whichever way
-    they were made."""
-    kinds = [kind_of(e.schema) for e in entries]
-    pairs = list(dict.fromkeys(
-        (name, kind) for e, kind in zip(entries, kinds, strict=True)
-        for group in (e.profile.names, e.profile.weak_names) for name in group))
-    records = _Records(entries, party_of)
+def _build(dicts: Iterable[dict[str, Any]], designations: Iterable[Any],
+           version_ids: tuple[int, ...], party_of: dict[str, str] | None = None,
+           analyses: Callable[[list[tuple[str, str]]], Analyses] | None = None,
+           name_cache: NameCache | None = None) -> Parts:
+    """The index's parts (see :class:`Parts`). ``party_of``: the stored resolution's record ->
+    party map (without one, records are grouped by full name). ``analyses``: gives the
+    analysed forms of the distinct (name, kind) pairs (default: taken from ``name_cache`` if
+    given, else analysed afresh, see ``analysis.analyse``); the index is the same whichever
+    way they were made."""
+    merged = _merge_records(dicts, designations)
+    made: list[tuple[list[_Listed], _Records]] = []
+
+    def prepare() -> tuple[list[_Listed], _Records]:
+        if not made:
+            entries = _entries(merged)
+            records = _Records(entries, party_of)
+            records.encode()
+            made.append((entries, records))
+        return made[0]
+
     if analyses is not None:
-        table = analyses(pairs)
-    elif name_cache is not None:
-        table = name_cache.analyses(pairs, meanwhile=records.encode)
+        entries, records = prepare()
+        table = analyses(_pairs(entries))
     else:
-        table = analyse(pairs, meanwhile=records.encode)
-    records.encode()
+        # the names are known once the records are merged: workers analyse them while this
+        # process makes the entities' profiles and encodes their records
+        guess = _name_pairs(merged)
+        if name_cache is not None:
+            table = name_cache.analyses(guess, meanwhile=prepare)
+        else:
+            table = analyse(guess, meanwhile=prepare)
+    entries, records = prepare()
+    return _compile(entries, table, records, version_ids, party_of)
+
+
+def _pairs(entries: Sequence[_Listed]) -> list[tuple[str, str]]:
+    """The distinct (name, kind) pairs of the entities' names and weak names, in order."""
+    return list(dict.fromkeys(
+        (name, kind) for e in entries for kind in (kind_of(e.schema),)
+        for group in (e.profile.names, e.profile.weak_names) for name in group))
+
+
+def _compile(entries: list[_Listed], table: Analyses, records: _Records,
+             version_ids: tuple[int, ...], party_of: dict[str, str] | None) -> Parts:
+    """The flat arrays and blobs of the index (see :class:`Parts`) from the entities, the
+    analyses of their names (any missing are analysed here) and their encoded records."""
+    kinds = [kind_of(e.schema) for e in entries]
+    pairs = _pairs(entries)
+    missing = [p for p in pairs if p not in table.forms]
+    if missing:
+        table.analyse(missing)
     forms = _Forms(table, pairs)
     # one record per (entity, listed name) of a distinct signature; postings point at them
     name_entry, name_form, name_weak, entry_forms, entry_form_off = _listed_names(
         entries, kinds, pairs, forms.sig)
-    # the names' postings are made in a child process (with two cores) while this one encodes
-    # the forms
+    # the names' postings are made in a child process (with two cores) while this one does
+    # all the rest
     beside = Beside(lambda: _pack(_name_postings(forms.token_keys(), forms.tokens, name_form)),
-                    fork=workers() > 1 and len(name_form) >= PARALLEL_MIN)
+                    fork=in_parallel(len(name_form)))
     try:
         forms.encode()
         ident_postings = _ident_postings(entries)
+        # names covered by the query's words rank before longer names sharing one word
+        form_norm = forms.norm
+        norm = np.asarray([form_norm[f] for f in name_form], dtype=np.float32)
+        party = (_parties(entries, [(i, forms.kind[f], forms.folds[f], forms.initial[f], weak)
+                                    for i, f, weak in zip(name_entry, name_form, name_weak,
+                                                          strict=True)])
+                 if party_of is None else _resolved(entries, party_of))
+        party_arr = np.asarray(party, dtype=np.int32)
+        # entities of each party of two or more, ascending, in CSR form over party numbers
+        counts = np.bincount(party_arr, minlength=len(entries)) if len(entries) else np.zeros(0)
+        multi = counts[party_arr] > 1 if len(entries) else np.zeros(0, dtype=bool)
+        members = np.flatnonzero(multi).astype(np.int32)
+        members = members[np.argsort(party_arr[members], kind="stable")]
+        per_party = np.where(counts > 1, counts, 0).astype(np.int64)
+        party_off = np.zeros(len(entries) + 1, dtype=np.int64)
+        np.cumsum(per_party, out=party_off[1:])
+        arrays = {
+            "entry_form_off": np.asarray(entry_form_off, dtype=np.int64),
+            "entry_forms": np.asarray(entry_forms, dtype=np.int32),
+            "form_off": _offsets(forms.blobs),
+            "token_off": _offsets(forms.token_blobs),
+            "name_entry": np.asarray(name_entry, dtype=np.int32),
+            "name_form": np.asarray(name_form, dtype=np.int32),
+            "name_weak": np.asarray(name_weak, dtype=np.bool_),
+            "name_norm": norm,
+            "party": party_arr,
+            "party_off": party_off,
+            "party_members": members,
+        }
+        blobs = {"forms": b"".join(forms.blobs), "tokens": b"".join(forms.token_blobs)}
         name_postings = _unpack(beside.result())
     finally:
         beside.close()
     key_text, key_off, postings = _postings(name_postings, ident_postings)
     sizes = np.diff(key_off)
     idf = np.log1p(max(len(name_form), 1) / np.maximum(sizes.astype(np.float64), 1.0))
-    # names covered by the query's words rank before longer names sharing one word
-    form_norm = forms.norm
-    norm = np.asarray([form_norm[f] for f in name_form], dtype=np.float32)
-    party = (_parties(entries, [(i, forms.kind[f], forms.folds[f], forms.initial[f], weak)
-                                for i, f, weak in zip(name_entry, name_form, name_weak,
-                                                      strict=True)])
-             if party_of is None else _resolved(entries, party_of))
-    party_arr = np.asarray(party, dtype=np.int32)
-    # entities of each party of two or more, ascending, in CSR form over party numbers
-    counts = np.bincount(party_arr, minlength=len(entries)) if len(entries) else np.zeros(0)
-    multi = counts[party_arr] > 1 if len(entries) else np.zeros(0, dtype=bool)
-    members = np.flatnonzero(multi).astype(np.int32)
-    members = members[np.argsort(party_arr[members], kind="stable")]
-    per_party = np.where(counts > 1, counts, 0).astype(np.int64)
-    party_off = np.zeros(len(entries) + 1, dtype=np.int64)
-    np.cumsum(per_party, out=party_off[1:])
     return Parts(
-        entry_ids=_sorted_bytes([e.id.encode() for e in entries]),
-        entry_off=_offsets(records.recs),
-        data_off=_offsets(records.datas),
-        entry_form_off=np.asarray(entry_form_off, dtype=np.int64),
-        entry_forms=np.asarray(entry_forms, dtype=np.int32),
-        form_off=_offsets(forms.blobs),
-        token_off=_offsets(forms.token_blobs),
-        name_entry=np.asarray(name_entry, dtype=np.int32),
-        name_form=np.asarray(name_form, dtype=np.int32),
-        name_weak=np.asarray(name_weak, dtype=np.bool_),
-        name_norm=norm,
+        entry_ids=records.ids,
+        entry_off=records.rec_off,
+        data_off=records.data_off,
         key_text=key_text,
         key_off=key_off,
         postings=postings,
         idf=idf,
-        party=party_arr,
-        party_off=party_off,
-        party_members=members,
-        entries=b"".join(records.recs),
-        data=b"".join(records.datas),
-        forms=b"".join(forms.blobs),
-        tokens=b"".join(forms.token_blobs),
+        entries=records.recs,
+        data=records.datas,
         version_ids=version_ids,
+        **arrays,
+        **blobs,
     )
 
 
@@ -940,14 +1010,15 @@ def _encode_all(items: Sequence[Any]) -> list[bytes]:
 
 
 class _Records:
-    """The entities' records and FtM dicts, encoded (they need no name analysis: a build
-    encodes them while worker processes analyse names)."""
+    """The entities' ids, records and FtM dicts as the index stores them (they need no name
+    analysis: a build encodes them while worker processes analyse names)."""
 
     def __init__(self, entries: Sequence[_Listed], party_of: dict[str, str] | None) -> None:
         self._entries = entries
         self._party_of = party_of or {}
-        self.recs: list[bytes] = []
-        self.datas: list[bytes] = []
+        self.ids = np.zeros(0, dtype="S1")
+        self.recs = self.datas = b""
+        self.rec_off = self.data_off = np.zeros(1, dtype=np.int64)
         self._done = False
 
     def encode(self) -> None:
@@ -956,11 +1027,15 @@ class _Records:
         self._done = True
         profile_values = attrgetter(*_PROFILE_FIELDS)
         party_of = self._party_of
-        self.recs = _encode_all([
+        entries = self._entries
+        self.ids = _sorted_bytes([e.id.encode() for e in entries])
+        recs = _encode_all([
             (e.caption, tuple(e.sources), tuple(e.source_ids), tuple(e.programs),
              tuple(e.datasets), e.listings, party_of.get(e.id, ""))
-            + canonical(profile_values(e.profile), _PROFILE_SETS) for e in self._entries])
-        self.datas = _encode_all([e.data for e in self._entries])
+            + canonical(profile_values(e.profile), _PROFILE_SETS) for e in entries])
+        self.rec_off, self.recs = _offsets(recs), b"".join(recs)
+        datas = _encode_all([e.data for e in entries])
+        self.data_off, self.datas = _offsets(datas), b"".join(datas)
 
 
 class _Forms:
