@@ -232,19 +232,21 @@ def analyse(pairs: Sequence[Pair], into: Analyses | None = None, *,
         table.analyse(todo)
         return table
     _prewarm(todo)
-    # the names in chunks that each process claims when it is free (a process slowed by
-    # the machine's other work just claims fewer)
-    claims = _Claims(len(todo))
+    # names of scripts read with a dictionary go to the first worker (only it loads them);
+    # the rest in chunks that each process claims when it is free (a process slowed by the
+    # machine's other work just claims fewer)
+    read, plain = _by_reading(todo)
+    claims = _Claims(len(plain))
     children: list[tuple[int, int]] = []
     try:
-        for _ in range(n - 1):
-            child = _fork(todo, claims)
+        for k in range(n - 1):
+            child = _fork(plain, claims, read if k == 0 else [])
             if child is not None:
                 children.append(child)
         if meanwhile is not None:
             meanwhile()
         for start, stop in claims:
-            table.analyse(todo[start:stop])
+            table.analyse(plain[start:stop])
     finally:
         claims.close()
         for pid, fd in children:
@@ -296,33 +298,37 @@ class _Claims:
 
 #: Scripts whose readings load a dictionary on first use (Chinese, Japanese kana, Korean,
 #: Thai, Burmese: pypinyin, cutlet, pythainlp, ICU)
-_READ_SCRIPTS = tuple(re.compile(f"[{a}-{b}]") for a, b in (
-    ("\u4e00", "\u9fff"), ("\u3040", "\u30ff"), ("\uac00", "\ud7a3"),
-    ("\u0e00", "\u0e7f"), ("\u1000", "\u109f")))
+_READ_SCRIPTS = re.compile("[\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7a3\u0e00-\u0e7f\u1000-\u109f]")
+
+
+def _by_reading(todo: Sequence[Pair]) -> tuple[list[Pair], list[Pair]]:
+    """(the names of a script read with a dictionary, the others)."""
+    read: list[Pair] = []
+    plain: list[Pair] = []
+    search = _READ_SCRIPTS.search
+    for pair in todo:
+        (plain if pair[0].isascii() or not search(pair[0]) else read).append(pair)
+    return read, plain
 
 
 def _prewarm(todo: Sequence[Pair]) -> None:
-    """Analyse a first name of each kind, and of each kind and script that loads a
-    dictionary, so that word lists and reading tables are loaded once before the fork rather
-    than in every process."""
-    done: set[tuple[str, int]] = set()
+    """Analyse a first name of each kind, so that the word lists are loaded once before the
+    fork rather than in every process."""
+    done: set[str] = set()
     for name, kind in todo:
-        if (kind, -1) not in done:
-            done.add((kind, -1))
+        if kind not in done:
+            done.add(kind)
             analyze(name, kind)
-        if name.isascii():
-            continue
-        for i, rx in enumerate(_READ_SCRIPTS):
-            if (kind, i) not in done and rx.search(name):
-                done.add((kind, i))
-                analyze(name, kind)
+            if len(done) == 3:
+                return
 
 
-def _fork(todo: list[Pair], claims: _Claims) -> tuple[int, int] | None:
-    """Start a worker analysing the chunks of ``todo`` it claims; (pid, read end of the pipe
-    it sends its table to), or None."""
+def _fork(todo: list[Pair], claims: _Claims, first: list[Pair]) -> tuple[int, int] | None:
+    """Start a worker analysing ``first``, then the chunks of ``todo`` it claims; (pid, read
+    end of the pipe it sends its table to), or None."""
     def work() -> bytes:
         table = Analyses()
+        table.analyse(first)
         for start, stop in claims:
             table.analyse(todo[start:stop])
         return table.to_bytes()
@@ -383,6 +389,7 @@ class NameCache:
     def __init__(self, directory: Path, *, min_names: int | None = None) -> None:
         self.directory = directory
         self.min_names = self.MIN_NAMES if min_names is None else min_names
+        self._unsaved: Analyses | None = None
 
     @property
     def path(self) -> Path:
@@ -409,9 +416,11 @@ class NameCache:
             pass
 
     def analyses(self, pairs: Sequence[Pair], *, processes: int | None = None,
-                 meanwhile: Callable[[], object] | None = None) -> Analyses:
+                 meanwhile: Callable[[], object] | None = None,
+                 defer_save: bool = False) -> Analyses:
         """The analyses of ``pairs``: from the file, the missing ones analysed (in parallel when
-        many) and the file updated. ``meanwhile``: as for :func:`analyse`."""
+        many) and the file updated (with ``defer_save``, only by :meth:`flush`, when the
+        caller has a moment). ``meanwhile``: as for :func:`analyse`."""
         wanted = list(dict.fromkeys(pairs))
         if len(wanted) < self.min_names:
             return analyse(wanted, processes=processes, meanwhile=meanwhile)
@@ -424,8 +433,16 @@ class NameCache:
         analyse(missing, stored, processes=processes, meanwhile=meanwhile)
         if len(stored) > self.PRUNE_FACTOR * max(len(wanted), 1):
             stored = stored.subset(wanted)
-        self.save(stored)
+        self._unsaved = stored
+        if not defer_save:
+            self.flush()
         return stored
+
+    def flush(self) -> None:
+        """Write the table :meth:`analyses` left unsaved, if any."""
+        table, self._unsaved = self._unsaved, None
+        if table is not None:
+            self.save(table)
 
 
 def name_analyses(pairs: Sequence[Pair], *, cache_dir: Path | None = None,

@@ -840,17 +840,20 @@ def _merge_records(dicts: Iterable[dict[str, Any]], designations: Iterable[Any])
 
 
 def _name_pairs(m: _Merged) -> list[tuple[str, str]]:
-    """The distinct (name, kind) pairs of the merged records, in the order of the entities
-    :func:`_entries` makes of them (what :func:`_compile` analyses), without their profiles."""
+    """The distinct (name, kind) pairs of the entities :func:`_entries` makes of the merged
+    records (what :func:`_compile` analyses; in another order), without their profiles."""
     pairs: dict[tuple[str, str], None] = {}
-    for eid in sorted(m.merged):
-        data = m.merged[eid]
+    kinds: dict[str, str] = {}
+    for data in m.merged.values():
         props = data["properties"]
         names = profile_names(props)
         if names:
-            kind = kind_of(data["schema"])
-            pairs.update(dict.fromkeys((name, kind) for name in names))
-            pairs.update(dict.fromkeys((name, kind) for name in weak_names(props)))
+            schema = data["schema"]
+            kind = kinds.get(schema) or kinds.setdefault(schema, kind_of(schema))
+            for name in names:
+                pairs[(name, kind)] = None
+            for name in weak_names(props):
+                pairs[(name, kind)] = None
     return list(pairs)
 
 
@@ -914,11 +917,17 @@ def _build(dicts: Iterable[dict[str, Any]], designations: Iterable[Any],
         # process makes the entities' profiles and encodes their records
         guess = _name_pairs(merged)
         if name_cache is not None:
-            table = name_cache.analyses(guess, meanwhile=prepare)
+            table = name_cache.analyses(guess, meanwhile=prepare, defer_save=True)
         else:
             table = analyse(guess, meanwhile=prepare)
     entries, records = prepare()
-    return _compile(entries, table, records, version_ids, party_of)
+    try:
+        # the name cache is written while a child process makes the postings
+        return _compile(entries, table, records, version_ids, party_of,
+                        idle=name_cache.flush if name_cache is not None else None)
+    finally:
+        if name_cache is not None:
+            name_cache.flush()
 
 
 def _pairs(entries: Sequence[_Listed]) -> list[tuple[str, str]]:
@@ -929,23 +938,31 @@ def _pairs(entries: Sequence[_Listed]) -> list[tuple[str, str]]:
 
 
 def _compile(entries: list[_Listed], table: Analyses, records: _Records,
-             version_ids: tuple[int, ...], party_of: dict[str, str] | None) -> Parts:
+             version_ids: tuple[int, ...], party_of: dict[str, str] | None,
+             idle: Callable[[], None] | None = None) -> Parts:
     """The flat arrays and blobs of the index (see :class:`Parts`) from the entities, the
-    analyses of their names (any missing are analysed here) and their encoded records."""
+    analyses of their names (any missing are analysed here) and their encoded records.
+    ``idle``: work for this process while it waits for its child."""
     kinds = [kind_of(e.schema) for e in entries]
     pairs = _pairs(entries)
     missing = [p for p in pairs if p not in table.forms]
     if missing:
         table.analyse(missing)
-    forms = _Forms(table, pairs)
-    # one record per (entity, listed name) of a distinct signature; postings point at them
-    name_entry, name_form, name_weak, entry_forms, entry_form_off = _listed_names(
-        entries, kinds, pairs, forms.sig)
-    # the names' postings are made in a child process (with two cores) while this one does
-    # all the rest
-    beside = Beside(lambda: _pack(_name_postings(forms.token_keys(), forms.tokens, name_form)),
-                    fork=in_parallel(len(name_form)))
+
+    def listed(forms: _Forms) -> tuple[list[int], list[int], list[bool], list[int], list[int]]:
+        # one record per (entity, listed name) of a distinct signature; postings point at them
+        return _listed_names(entries, kinds, pairs, forms.sig)
+
+    def name_postings() -> bytes:
+        forms = _Forms(table, pairs)
+        return _pack(_name_postings(forms.token_keys(), forms.tokens, listed(forms)[1]))
+
+    # with two cores, a child process makes the names' postings (numbering the forms and
+    # listing the names as this one does) while this one does all the rest
+    beside = Beside(name_postings) if in_parallel(len(pairs)) else None
     try:
+        forms = _Forms(table, pairs)
+        name_entry, name_form, name_weak, entry_forms, entry_form_off = listed(forms)
         forms.encode()
         ident_postings = _ident_postings(entries)
         # names covered by the query's words rank before longer names sharing one word
@@ -978,10 +995,14 @@ def _compile(entries: list[_Listed], table: Analyses, records: _Records,
             "party_members": members,
         }
         blobs = {"forms": b"".join(forms.blobs), "tokens": b"".join(forms.token_blobs)}
-        name_postings = _unpack(beside.result())
+        if idle is not None:
+            idle()
+        names = (_unpack(beside.result()) if beside is not None else
+                 _name_postings(forms.token_keys(), forms.tokens, name_form))
     finally:
-        beside.close()
-    key_text, key_off, postings = _postings(name_postings, ident_postings)
+        if beside is not None:
+            beside.close()
+    key_text, key_off, postings = _postings(names, ident_postings)
     sizes = np.diff(key_off)
     idf = np.log1p(max(len(name_form), 1) / np.maximum(sizes.astype(np.float64), 1.0))
     return Parts(
