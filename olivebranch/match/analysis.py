@@ -175,6 +175,17 @@ class Analyses:
         out.forms = dict(forms)
         return out
 
+    @classmethod
+    def from_pieces(cls, raw: bytes) -> Analyses:
+        """The table a worker sent in pieces (each the tokens and forms it added)."""
+        out = cls()
+        for piece in marshal.loads(raw):
+            tokens, forms = marshal.loads(piece)
+            out.tokens.extend(tokens)
+            out.forms.update(forms)
+        out.token_ids = {t: i for i, t in enumerate(out.tokens)}
+        return out
+
     def form(self, pair: Pair) -> NameForm:
         """The :class:`NameForm` of a held pair, as ``analyze`` gave it (content-equal)."""
         values = restore(self.forms[pair], FORM_SETS)
@@ -254,7 +265,7 @@ def analyse(pairs: Sequence[Pair], into: Analyses | None = None, *,
             got = None
             if raw is not None:
                 try:
-                    got = Analyses.from_bytes(raw)
+                    got = Analyses.from_pieces(raw)
                 except (ValueError, EOFError, TypeError):
                     got = None
             if got is not None:
@@ -327,11 +338,20 @@ def _fork(todo: list[Pair], claims: _Claims, first: list[Pair]) -> tuple[int, in
     """Start a worker analysing ``first``, then the chunks of ``todo`` it claims; (pid, read
     end of the pipe it sends its table to), or None."""
     def work() -> bytes:
+        # the table is marshalled piece by piece as it grows, so that little is left to do
+        # when the claims run out (the parent is waiting then)
         table = Analyses()
-        table.analyse(first)
+        pieces: list[bytes] = []
+
+        def analyse(pairs: list[Pair]) -> None:
+            sent = len(table.tokens)
+            table.analyse(pairs)
+            pieces.append(dumps((table.tokens[sent:], [(p, table.forms[p]) for p in pairs])))
+
+        analyse(first)
         for start, stop in claims:
-            table.analyse(todo[start:stop])
-        return table.to_bytes()
+            analyse(todo[start:stop])
+        return dumps(pieces)
 
     return forked.start(work)
 
