@@ -943,15 +943,14 @@ def _compile(entries: list[_Listed], table: Analyses, records: _Records,
     """The flat arrays and blobs of the index (see :class:`Parts`) from the entities, the
     analyses of their names (any missing are analysed here) and their encoded records.
     ``idle``: work for this process while it waits for its child."""
-    kinds = [kind_of(e.schema) for e in entries]
-    pairs = _pairs(entries)
+    pairs = records.pairs
     missing = [p for p in pairs if p not in table.forms]
     if missing:
         table.analyse(missing)
 
     def listed(forms: _Forms) -> tuple[list[int], list[int], list[bool], list[int], list[int]]:
         # one record per (entity, listed name) of a distinct signature; postings point at them
-        return _listed_names(entries, kinds, pairs, forms.sig)
+        return _listed_names(entries, records.kinds, records.number, forms.sig)
 
     def name_postings() -> bytes:
         forms = _Forms(table, pairs)
@@ -964,14 +963,13 @@ def _compile(entries: list[_Listed], table: Analyses, records: _Records,
         forms = _Forms(table, pairs)
         name_entry, name_form, name_weak, entry_forms, entry_form_off = listed(forms)
         forms.encode()
-        ident_postings = _ident_postings(entries)
         # names covered by the query's words rank before longer names sharing one word
         form_norm = forms.norm
         norm = np.asarray([form_norm[f] for f in name_form], dtype=np.float32)
         party = (_parties(entries, [(i, forms.kind[f], forms.folds[f], forms.initial[f], weak)
                                     for i, f, weak in zip(name_entry, name_form, name_weak,
                                                           strict=True)])
-                 if party_of is None else _resolved(entries, party_of))
+                 if records.party is None else records.party)
         party_arr = np.asarray(party, dtype=np.int32)
         # entities of each party of two or more, ascending, in CSR form over party numbers
         counts = np.bincount(party_arr, minlength=len(entries)) if len(entries) else np.zeros(0)
@@ -1002,7 +1000,7 @@ def _compile(entries: list[_Listed], table: Analyses, records: _Records,
     finally:
         if beside is not None:
             beside.close()
-    key_text, key_off, postings = _postings(names, ident_postings)
+    key_text, key_off, postings = _postings(names, records.idents)
     sizes = np.diff(key_off)
     idf = np.log1p(max(len(name_form), 1) / np.maximum(sizes.astype(np.float64), 1.0))
     return Parts(
@@ -1030,16 +1028,26 @@ def _encode_all(items: Sequence[Any]) -> list[bytes]:
         return [_encode_values(v) for v in items]
 
 
+#: (keys, postings per key, postings), sorted by key
+_Postings = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
 class _Records:
-    """The entities' ids, records and FtM dicts as the index stores them (they need no name
-    analysis: a build encodes them while worker processes analyse names)."""
+    """What the index keeps of the entities that needs no name analysis (a build makes it
+    while worker processes analyse names): ids, records and FtM dicts encoded, the (name,
+    kind) pairs and their numbers, the identifiers' postings, the stored parties."""
 
     def __init__(self, entries: Sequence[_Listed], party_of: dict[str, str] | None) -> None:
-        self._entries = entries
-        self._party_of = party_of or {}
+        self.entries = entries
+        self._party_of = party_of
         self.ids = np.zeros(0, dtype="S1")
         self.recs = self.datas = b""
         self.rec_off = self.data_off = np.zeros(1, dtype=np.int64)
+        self.kinds: list[str] = []
+        self.pairs: list[tuple[str, str]] = []
+        self.number: dict[tuple[str, str], int] = {}
+        self.idents: _Postings = (np.zeros(0, "S1"), np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self.party: list[int] | None = None
         self._done = False
 
     def encode(self) -> None:
@@ -1047,8 +1055,8 @@ class _Records:
             return
         self._done = True
         profile_values = attrgetter(*_PROFILE_FIELDS)
-        party_of = self._party_of
-        entries = self._entries
+        party_of = self._party_of or {}
+        entries = self.entries
         self.ids = _sorted_bytes([e.id.encode() for e in entries])
         recs = _encode_all([
             (e.caption, tuple(e.sources), tuple(e.source_ids), tuple(e.programs),
@@ -1057,6 +1065,12 @@ class _Records:
         self.rec_off, self.recs = _offsets(recs), b"".join(recs)
         datas = _encode_all([e.data for e in entries])
         self.data_off, self.datas = _offsets(datas), b"".join(datas)
+        self.kinds = [kind_of(e.schema) for e in entries]
+        self.pairs = _pairs(entries)
+        self.number = {p: i for i, p in enumerate(self.pairs)}
+        self.idents = _ident_postings(entries)
+        if self._party_of is not None:
+            self.party = _resolved(entries, self._party_of)
 
 
 class _Forms:
@@ -1104,11 +1118,11 @@ class _Forms:
 
 
 def _listed_names(entries: Sequence[_Listed], kinds: Sequence[str],
-                  pairs: Sequence[tuple[str, str]], sig: Sequence[int]
+                  number: dict[tuple[str, str], int], sig: Sequence[int]
                   ) -> tuple[list[int], list[int], list[bool], list[int], list[int]]:
-    """Per listed name of a signature new to its entity: its entity, form number and whether
-    it is weak; per entity its names' then weak names' form numbers (CSR)."""
-    number = {p: i for i, p in enumerate(pairs)}
+    """Per listed name of a signature new to its entity: its entity, form number (``number``
+    of its pair) and whether it is weak; per entity its names' then weak names' form numbers
+    (CSR)."""
     name_entry: list[int] = []
     name_form: list[int] = []
     name_weak: list[bool] = []
@@ -1139,9 +1153,6 @@ def _gather(off: np.ndarray, flat: np.ndarray, idx: np.ndarray) -> tuple[np.ndar
     ends = np.cumsum(lens)
     shift = np.repeat(off[idx] - (ends - lens), lens)
     return flat[np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) + shift], lens
-
-
-_Postings = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _postings(names: _Postings, idents: _Postings) -> _Postings:
