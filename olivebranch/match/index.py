@@ -26,6 +26,7 @@ import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
@@ -378,22 +379,24 @@ class MatchIndex:
         """Index the listed entities of the store's active versions (or as of a date).
         ``name_cache``: take the names' analyses from the on-disk cache of earlier builds
         (``analysis.NameCache``) and add the new ones to it."""
-        versions = store.active_versions(as_of)
-        vids = [v.id for v in versions]
-        datasets = {v.id: v.source for v in versions}
-        dicts = (
-            {**data, "_source": datasets.get(vid)}
-            for vid, data in store.iter_entity_dicts(
-                version_ids=vids, schemata=MATCHABLE + ID_SCHEMATA
+        with _no_gc():
+            versions = store.active_versions(as_of)
+            vids = [v.id for v in versions]
+            datasets = {v.id: v.source for v in versions}
+            dicts = (
+                {**data, "_source": datasets.get(vid)}
+                for vid, data in store.iter_entity_dicts(
+                    version_ids=vids, schemata=MATCHABLE + ID_SCHEMATA
+                )
             )
-        )
-        # designations(as_of=…) also drops listings dated after the day (time travel)
-        listed = store.designations(as_of=as_of) if as_of else store.designations(version_ids=vids)
-        # the records of one party on several lists, as the store resolved them
-        groups = store.record_groups(vids) if hasattr(store, "record_groups") else None
-        party_of = groups[1]() if groups is not None else None
-        return cls._from_dicts(dicts, listed, tuple(sorted(vids)), as_of, party_of=party_of,
-                               name_cache=NameCache(cache_dir()) if name_cache else None)
+            # designations(as_of=…) also drops listings dated after the day (time travel)
+            listed = (store.designations(as_of=as_of) if as_of else
+                      store.designations(version_ids=vids))
+            # the records of one party on several lists, as the store resolved them
+            groups = store.record_groups(vids) if hasattr(store, "record_groups") else None
+            party_of = groups[1]() if groups is not None else None
+            return cls._from_dicts(dicts, listed, tuple(sorted(vids)), as_of, party_of=party_of,
+                                   name_cache=NameCache(cache_dir()) if name_cache else None)
 
     @classmethod
     def open(cls, directory: Path) -> MatchIndex:
@@ -414,16 +417,10 @@ class MatchIndex:
         analyses: Callable[[list[tuple[str, str]]], Analyses] | None = None,
         name_cache: NameCache | None = None,
     ) -> MatchIndex:
-        # building creates ~1M small objects; the cyclic GC would rescan them again and again
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with _no_gc():
             parts = _build(dicts, designations, version_ids, party_of, analyses, name_cache)
             parts.as_of = as_of.isoformat() if as_of else ""
             return cls(parts)
-        finally:
-            if enabled:
-                gc.enable()
 
     # ---------------------------------------------------------------- entities
     def __len__(self) -> int:
@@ -768,6 +765,19 @@ class MatchIndex:
 # ---------------------------------------------------------------------------- building
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic GC off: building creates ~1M small objects (reading the store too), which
+    it would rescan again and again (forked workers inherit it off)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @dataclass
 class _Listed:
     id: str
@@ -803,11 +813,13 @@ def _merge(dicts: Iterable[dict[str, Any]], designations: Iterable[Any]) -> list
 
 
 def _merge_records(dicts: Iterable[dict[str, Any]], designations: Iterable[Any]) -> _Merged:
-    """The records of listed ids merged by id (see :func:`_merge`)."""
+    """The records of listed ids merged by id (see :func:`_merge`; property values are lists,
+    as in FtM dicts; a record's own are kept until another record is merged into them)."""
     listed: dict[str, list[Any]] = {}
     for d in designations:
         listed.setdefault(d.entity_id, []).append(d)
     merged: dict[str, dict[str, Any]] = {}
+    copied: set[str] = set()
     sources: dict[str, list[str]] = {}
     ids_of: dict[str, list[str]] = {}
     for data in dicts:
@@ -825,12 +837,14 @@ def _merge_records(dicts: Iterable[dict[str, Any]], designations: Iterable[Any])
         if src:
             sources.setdefault(eid, []).append(src)
         cur = merged.get(eid)
-        if cur is None:
-            merged[eid] = {"id": eid, "schema": schema,
-                           "properties": {k: list(v) for k, v in props.items()}}
+        if cur is None:  # (the record's own lists, copied if another record is merged in)
+            merged[eid] = {"id": eid, "schema": schema, "properties": props}
             continue
         if cur["schema"] != schema:
             cur["schema"] = _common_schema(cur["schema"], schema)
+        if eid not in copied:
+            copied.add(eid)
+            cur["properties"] = {k: list(v) for k, v in cur["properties"].items()}
         for k, vals in props.items():
             have = cur["properties"].setdefault(k, [])
             for v in vals:
