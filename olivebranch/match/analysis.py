@@ -278,10 +278,11 @@ class _Claims:
     """Chunks of a work list, claimed by whichever process reads the next number from a
     pipe filled before the workers are forked (reads of 4 bytes from a pipe are atomic)."""
 
-    #: names per chunk (a few milliseconds of work); at most ``MAX`` chunks (the pipe's
-    #: buffer holds them all)
+    #: names per chunk (a few milliseconds of work); at most ``MAX`` chunks, so that their
+    #: numbers fit the smallest buffer a pipe has (one page, for a user over the kernel's
+    #: pipe-user-pages-soft): they are all written before anyone reads
     SIZE = 64
-    MAX = 4096
+    MAX = 1000
 
     def __init__(self, total: int) -> None:
         self.total = total
