@@ -33,9 +33,9 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from olivebranch.match import forked
 from olivebranch.match.forked import can_fork
 from olivebranch.match.forked import collect as _collect
+from olivebranch.match.forked import start as _start
 from olivebranch.match.names import NameForm, Token, analyze
 
 #: marshal format without back-references (see module doc)
@@ -354,7 +354,7 @@ def _fork(todo: list[Pair], claims: _Claims, first: list[Pair]) -> tuple[int, in
             analyse(todo[start:stop])
         return dumps(pieces)
 
-    return forked.start(work)
+    return _start(work)
 
 
 # ---------------------------------------------------------------------------- on disk
