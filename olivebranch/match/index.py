@@ -18,7 +18,6 @@ exactly the same arrays.
 
 from __future__ import annotations
 
-import gc
 import json
 import marshal
 import math
@@ -26,7 +25,6 @@ import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
@@ -379,7 +377,10 @@ class MatchIndex:
         """Index the listed entities of the store's active versions (or as of a date).
         ``name_cache``: take the names' analyses from the on-disk cache of earlier builds
         (``analysis.NameCache``) and add the new ones to it."""
-        with _no_gc():
+        from olivebranch.lists.importer import no_cyclic_gc
+
+        # (reading the store creates objects by the hundred thousand too)
+        with no_cyclic_gc():
             versions = store.active_versions(as_of)
             vids = [v.id for v in versions]
             datasets = {v.id: v.source for v in versions}
@@ -417,7 +418,11 @@ class MatchIndex:
         analyses: Callable[[list[tuple[str, str]]], Analyses] | None = None,
         name_cache: NameCache | None = None,
     ) -> MatchIndex:
-        with _no_gc():
+        from olivebranch.lists.importer import no_cyclic_gc
+
+        # building creates ~1M small objects; the cyclic GC would rescan them again and again
+        # (forked workers inherit it off)
+        with no_cyclic_gc():
             parts = _build(dicts, designations, version_ids, party_of, analyses, name_cache)
             parts.as_of = as_of.isoformat() if as_of else ""
             return cls(parts)
@@ -763,19 +768,6 @@ class MatchIndex:
 
 
 # ---------------------------------------------------------------------------- building
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """The cyclic GC off: building creates ~1M small objects (reading the store too), which
-    it would rescan again and again (forked workers inherit it off)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass
