@@ -406,6 +406,14 @@ def _ordinals() -> dict[str, str]:
                 out.setdefault(words[0], str(number))
             elif len(words) == 2 and all(w.isalpha() for w in words):
                 out.setdefault(" ".join(words), str(number))
+    # the languages rigour's table lacks (number_words.tsv)
+    for line in (MATCH_DATA / "number_words.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            number, forms = line.split("\t")
+            for form in forms.split():
+                words = split_tokens(clean(form))
+                if len(words) == 1 and words[0].isalpha():
+                    out.setdefault(words[0], number)
     return out
 
 

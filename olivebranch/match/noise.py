@@ -4,7 +4,8 @@ A bank screens the party fields of payment messages (SWIFT MT103 field 59, ISO 2
 ``Cdtr``), bills of lading and letters of credit as they are typed. Around the name sit:
 
 * message field and party labels: ``BENEFICIARY:``, ``ORDERING CUSTOMER:``, ``FIELD 59:``,
-  ``:59:``, ``CONSIGNEE -`` …;
+  SWIFT tags with or without their leading colon (``:59:``, ``50K:``, ``59: /GB29…``),
+  ``CONSIGNEE -`` …;
 * account lines and numbers: a line starting with ``/`` (``/DE89370400440532013000``), IBANs,
   ``A/C 1234``;
 * ``c/o …`` (in care of another party) to the end of the line;
@@ -49,7 +50,8 @@ _PARTY = (
 _FIELD = r"(?:field|tag|fld|f)\s*\d{2,3}[a-z]?"
 #: Labels at the start of the text or a line, with a colon (``NAME -`` for party words).
 _LABEL = re.compile(
-    rf"^\s*(?::\d{{2,3}}[a-z]?:|(?:{_FIELD})\s*[:.\-]|(?:{_PARTY})\s*(?:\(\w+\)\s*)?[:#]|"
+    rf"^\s*(?::\d{{2,3}}[a-z]?:|\d{{2}}[a-z]?:(?=\s|/)|(?:{_FIELD})\s*[:.\-]|"
+    rf"(?:{_PARTY})\s*(?:\(\w+\)\s*)?[:#]|"
     rf"(?:{_PARTY})\s+-\s)\s*",
     re.IGNORECASE,
 )

@@ -58,6 +58,10 @@ SINITIC_FACTOR = 0.95
 SINITIC_MIN = 0.85
 #: A generic organisation word and its translation (Taasiyot / Industries, Neft / Oil).
 TRANSLATED_SIM = 0.9
+#: Names that agree only on generic words, one of them translated (Wood Group / Forest Group,
+#: Atom Bank / Nuclear Bank): no distinctive word backs the translation, so the score is held
+#: below the threshold.
+TRANSLATED_ONLY_CAP = 0.7
 #: A Korean word or name spelt in Latin letters in one of the usual romanisations.
 KOREAN_SIM = 0.95
 #: Father and son names swapped around "bin" (SALMAN BIN MUHAMMAD / MUHAMMAD BIN SALMAN).
@@ -139,10 +143,10 @@ def _token_sim(a: Token, b: Token) -> float:
             return KOREAN_SIM
     if (a.alts or b.alts) and (a.fold in b.alts or b.fold in a.alts or set(a.alts) & set(b.alts)):
         return ALT_SIM
-    if a.concepts and b.concepts and not a.concepts.isdisjoint(b.concepts) and not _plural_pair(
-            a.fold, b.fold):
-        # Sanayi / Industry, Neft / Oil: one generic word in two languages (a weak match:
-        # the distinctive words still have to agree)
+    if a.concepts and b.concepts and not a.concepts.isdisjoint(b.concepts):
+        # Sanayi / Industry, Neft / Oil, Tekstil / Textiles: one generic word in two languages
+        # (a weak match: the distinctive words still have to agree); the singular and plural
+        # of a word naming a line of business (Textile / Textiles Mills) are one word too
         return TRANSLATED_SIM
     if a.initial or b.initial:
         if a.initial and b.initial:
@@ -209,6 +213,8 @@ def distinct_words(a: Token, b: Token) -> bool:
         return False
     if a.fold != b.fold and is_country_word(a.ascii) and is_country_word(b.ascii):
         return True
+    if not a.concepts.isdisjoint(b.concepts):
+        return False  # one generic word, translated or in the plural
     return not (a.generic or b.generic) and (
         (a.word and b.word and _other_word(a.ascii, b.ascii)) or _plural_pair(a.fold, b.fold))
 
@@ -361,6 +367,8 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
             score, compact = c, True
             score *= _cjk_factor("".join(t.text for t in qt), "".join(t.text for t in rt))
     note = ""
+    if kind != "person" and score > TRANSLATED_ONLY_CAP and _translated_only(pairs):
+        score, note = TRANSLATED_ONLY_CAP, "only generic words agree, one of them translated"
     if q.digits and r.digits and q.digits != r.digits and kind != "person":
         # Orion Metals I / II, Castlereagh Shipping Two / Four: numbers must agree
         score *= NUMBER_CONFLICT_FACTOR
@@ -395,6 +403,21 @@ COMPARE_CACHE = 100_000
 #: names are compared by identity (``analyze`` and the index hand out one object per name),
 #: so a lookup costs a hash of two ids.
 compare_names_cached = lru_cache(maxsize=COMPARE_CACHE)(compare_names)
+
+
+def _translated_only(pairs: list[tuple[Token, Token, float]]) -> bool:
+    """Whether a translated generic word is among two or more matched words and no
+    distinctive word (one that translates no generic concept) agrees beside it. (A name left
+    with one word - Ege Gaz, once rigour took "Ege" for a legal form - is judged as before.)"""
+    if len(pairs) < 2:
+        return False
+    translated = False
+    for a, b, s in pairs:
+        if s == TRANSLATED_SIM and a.fold != b.fold and not a.concepts.isdisjoint(b.concepts):
+            translated = True
+        elif s >= FULL_CREDIT_SIM and not (a.concepts or a.generic or b.concepts or b.generic):
+            return False
+    return translated
 
 
 def _distinct_left(qt, rt, q_only, r_only, pairs) -> bool:  # noqa: ANN001

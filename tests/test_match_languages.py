@@ -1,0 +1,126 @@
+"""Matching rules that hold across languages: SWIFT tags, number words, translated generic
+words (and names agreeing on nothing else), Japanese names written with a space, Thai จ."""
+
+from __future__ import annotations
+
+import pytest
+
+from olivebranch.match import DEFAULT_THRESHOLD, Query, compare
+from olivebranch.match.names import ORDINALS, analyze
+from olivebranch.match.noise import strip_noise
+
+
+def score(a: str, b: str, schema: str = "Company") -> float:
+    return compare(Query(a, schema=schema), Query(b, schema=schema))[0]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("50K: Brannock Seeds Pvt Ltd", "Brannock Seeds Pvt Ltd"),
+    ("59: Orvella Shipping SRL", "Orvella Shipping SRL"),
+    ("59A: Castel Banca SpA", "Castel Banca SpA"),
+    ("59:/GB29NWBK60161331926819 Orvella Shipping SRL", "Orvella Shipping SRL"),
+])
+def test_swift_tags_without_their_leading_colon_are_labels(text: str, name: str) -> None:
+    cleaned = strip_noise(text, "LegalEntity")
+    assert cleaned.names == (name,)
+    assert any("field label" in n for n in cleaned.notes)
+
+
+@pytest.mark.parametrize("name", ["24:7 Media Ltd", "21st Century Holdings", "3M Company",
+                                  "50 Cent Productions LLC"])
+def test_numbers_at_the_start_of_a_name_are_not_tags(name: str) -> None:
+    assert strip_noise(name, "Company").names == (name,)
+
+
+@pytest.mark.parametrize("word,number", [
+    ("drei", "3"), ("zwei", "2"), ("cinque", "5"), ("quattro", "4"), ("deux", "2"),
+    ("trois", "3"), ("três", "3"), ("dois", "2"), ("drie", "3"), ("trzy", "3"), ("dva", "2"),
+    ("chetyre", "4"), ("iki", "2"), ("tiga", "3"), ("fyra", "4"), ("sieben", "7"),
+])
+def test_number_words_of_many_languages_are_numbers(word: str, number: str) -> None:
+    assert ORDINALS[word] == number
+
+
+@pytest.mark.parametrize("word", ["otto", "dos", "due", "uno", "sei", "lima", "dix", "on",
+                                  "elf", "sept", "neuf", "nove", "tien"])
+def test_number_words_that_are_also_name_words_are_left_alone(word: str) -> None:
+    assert word not in ORDINALS
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Halden Drei GmbH", "Halden 3 GmbH"), ("Varenna Cinque Srl", "Varenna 5 Srl"),
+    ("Rio Tres Mineração Ltda", "Rio 3 Mineração Ltda"), ("Baltyk Trzy Sp. z o.o.", "Baltyk 3 Sp. z o.o."),
+])
+def test_numbers_written_as_words_match_their_digits(a: str, b: str) -> None:
+    assert score(a, b) >= DEFAULT_THRESHOLD, (a, b)
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Halden Drei GmbH", "Halden Vier GmbH"), ("Varenna Cinque Srl", "Varenna 6 Srl"),
+    ("Baltyk Trzy Sp. z o.o.", "Baltyk Dwa Sp. z o.o."),
+])
+def test_numbers_in_other_languages_must_agree(a: str, b: str) -> None:
+    assert score(a, b) < DEFAULT_THRESHOLD, (a, b)
+
+
+def test_number_words_are_not_read_in_persons_names() -> None:
+    assert [t.fold for t in analyze("Otto Drei", "person").tokens][-1] != "3"
+    assert score("Otto Drei", "Otto Drei", "Person") >= 0.99
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Severin Zavod LLC", "Severin Plant LLC"), ("Karatau Stal", "Karatau Steel"),
+    ("Ozkan Çelik A.S.", "Ozkan Steel A.S."), ("Tamsk Ugol", "Tamsk Coal"),
+    ("Berezka Udobreniya", "Berezka Fertilizers"), ("Marlin Liman A.S.", "Marlin Port A.S."),
+    ("Sinop Tekstil Ltd", "Sinop Textiles Ltd"), ("Kuzey Gübre", "Kuzey Fertilizer"),
+    ("Vereya Neftekhim JSC", "Vereya Petrochemicals JSC"), ("Ulan Avia", "Ulan Aviation"),
+])
+def test_generic_words_translated_match_when_the_distinctive_word_agrees(a: str, b: str) -> None:
+    assert score(a, b) >= DEFAULT_THRESHOLD, (a, b)
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Severin Zavod LLC", "Tamsk Plant LLC"), ("Karatau Stal", "Ozkan Steel"),
+    ("Sinop Tekstil Ltd", "Marlin Textiles Ltd"),
+])
+def test_generic_words_translated_with_another_distinctive_word_do_not(a: str, b: str) -> None:
+    assert score(a, b) < DEFAULT_THRESHOLD, (a, b)
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Atom Bank PLC", "Nuclear Bank PLC"), ("Steel Group", "Stahl Gruppe"),
+    ("Coal Trading Company", "Ugol Trading Company"),
+])
+def test_names_agreeing_only_on_generic_words_stay_below_threshold(a: str, b: str) -> None:
+    s, features = compare(Query(a, schema="Company"), Query(b, schema="Company"))
+    assert s < DEFAULT_THRESHOLD, (a, b, s)
+    assert any("only generic words agree" in f.text for f in features), features
+
+
+@pytest.mark.parametrize("native,latin", [
+    ("田中 宏", "Tanaka Hiroshi"), ("山田 太郎", "Taro Yamada"), ("佐藤 健一", "Sato Kenichi"),
+    ("中村 翔太", "Nakamura Shota"),
+])
+def test_japanese_names_written_with_a_space_are_read_in_japanese(native: str, latin: str) -> None:
+    assert score(native, latin, "Person") >= DEFAULT_THRESHOLD, (native, latin)
+
+
+@pytest.mark.parametrize("native,latin", [
+    ("田中 宏", "Tanaka Takeshi"), ("山田 太郎", "Yamada Jiro"), ("中村 翔太", "Kimura Shota"),
+])
+def test_japanese_names_with_another_part_stay_apart(native: str, latin: str) -> None:
+    assert score(native, latin, "Person") < DEFAULT_THRESHOLD, (native, latin)
+
+
+@pytest.mark.parametrize("native,latin,other", [
+    ("王 建国", "Wang Jianguo", "Wang Jianhua"), ("李 明", "Li Ming", "Li Hua"),
+])
+def test_chinese_names_written_with_a_space_keep_the_given_name_whole(
+        native: str, latin: str, other: str) -> None:
+    assert score(native, latin, "Person") >= DEFAULT_THRESHOLD
+    assert score(native, other, "Person") < DEFAULT_THRESHOLD
+
+
+def test_thai_jo_jan_is_also_read_as_j() -> None:
+    assert score("วิชัย ใจดี", "Wichai Jaidee", "Person") >= DEFAULT_THRESHOLD
+    assert score("วิชัย ใจดี", "Wichai Jaiyen", "Person") < DEFAULT_THRESHOLD
