@@ -124,3 +124,34 @@ def test_chinese_names_written_with_a_space_keep_the_given_name_whole(
 def test_thai_jo_jan_is_also_read_as_j() -> None:
     assert score("วิชัย ใจดี", "Wichai Jaidee", "Person") >= DEFAULT_THRESHOLD
     assert score("วิชัย ใจดี", "Wichai Jaiyen", "Person") < DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("name", ["Accenture PLC", "Accordia Golf", "Accountancy Partners LLP",
+                                  "Rossetti Società in accomandita semplice",
+                                  "Endowment for Care of Veterans"])
+def test_words_that_only_begin_like_noise_stay(name: str) -> None:
+    assert strip_noise(name, "Company").names == (name,)
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Arden Metals a.k.a. Arden Mining", ("Arden Metals", "Arden Mining")),
+    ("Corvin Freight (aka Corvin Logistics)", ("Corvin Freight", "Corvin Logistics")),
+    ("Mara Lind d/b/a Lind Shipping", ("Mara Lind", "Lind Shipping")),
+    ("Abdul Baqi (previously listed as)", ("Abdul Baqi",)),
+])
+def test_other_names_are_screened_and_list_remarks_dropped(text: str, names: tuple) -> None:
+    assert strip_noise(text, "LegalEntity").names == names
+
+
+def test_listed_names_lose_no_words_to_payment_noise_rules(bundled_store) -> None:  # noqa: ANN001
+    """Names on the lists carry no account numbers, message labels or care-of parties: a rule
+    that finds one in them would cut real names from queries too (Accenture, once)."""
+    wrong = []
+    for _, data in bundled_store.iter_entity_dicts(schemata=("Company", "Organization",
+                                                             "LegalEntity", "Person", "Vessel")):
+        props = data.get("properties") or {}
+        for name in props.get("name", []) + props.get("alias", []):
+            notes = strip_noise(name, data.get("schema", "")).notes
+            if any(n.startswith(("account number", "field label", "in care of")) for n in notes):
+                wrong.append((name, notes))
+    assert not wrong, wrong[:10]

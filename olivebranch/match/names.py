@@ -354,6 +354,7 @@ def analyze(name: str, kind: str) -> NameForm:
                 # a lone I, V or X closing a name is its series number (Bain Capital Fund X)
                 words = words[:-1] + [_LAST_ROMAN[words[-1]]]
             words = _numbers(_expand(_acronyms(words)))
+            words = [_arabic_article_off(w) for w in words]
         core_words = words
         if kind == "org":
             words = [w for w in words if transliterate(w) not in ORG_STOPWORDS] or words
@@ -395,6 +396,15 @@ def analyze(name: str, kind: str) -> NameForm:
         sinitic=tuple(t.sinitic for t in tokens) if all(t.sinitic for t in tokens) else (),
         hangul=tuple(s for t in tokens for s in t.hangul) if all(t.hangul for t in tokens) else (),
     )
+
+
+#: The Arabic article written onto a word (الخليج al-Khaleej, للتجارة lil-tijara, وال, بال):
+#: organisation names are compared without it, as "al" is left out of Latin ones.
+_AR_ARTICLE = re.compile(r"^(?:وال|بال|فال|كال|لل|ال)(?=[\u0621-\u064a]{3})")
+
+
+def _arabic_article_off(word: str) -> str:
+    return _AR_ARTICLE.sub("", word) if word[:1] in "البوفك" else word
 
 
 def _ordinals() -> dict[str, str]:
