@@ -155,3 +155,19 @@ def test_listed_names_lose_no_words_to_payment_noise_rules(bundled_store) -> Non
             if any(n.startswith(("account number", "field label", "in care of")) for n in notes):
                 wrong.append((name, notes))
     assert not wrong, wrong[:10]
+
+
+@pytest.mark.parametrize("native,same,other,schema", [
+    ("长城矿业有限公司", "Changcheng Mining Co., Ltd.", "Changsheng Mining Co., Ltd.", "Company"),
+    ("王建国", "Wang Jianguo", "Wang Jianhua", "Person"),
+    ("华信能源有限公司", "Huaxin Nengyuan Youxian Gongsi", "Huaxing Nengyuan Youxian Gongsi",
+     "Company"),
+])
+def test_a_letter_off_a_chinese_reading_is_another_syllable(
+        native: str, same: str, other: str, schema: str) -> None:
+    assert score(native, same, schema) >= DEFAULT_THRESHOLD
+    assert score(native, other, schema) < DEFAULT_THRESHOLD, (native, other)
+
+
+def test_korean_readings_of_hanja_stay_loose() -> None:
+    assert score("Choi Young Ho", "崔英浩", "Person") >= DEFAULT_THRESHOLD

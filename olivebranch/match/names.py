@@ -211,6 +211,8 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 
 
 def _alternatives(text: str, asc: str, fo: str, kind: str) -> tuple[str, ...]:
+    if not text.isascii() and is_cjk(text):
+        return ()  # a Pinyin or Hepburn reading spells its syllables exactly (ch is not sh)
     out = []
     if "ch" in fo:
         out.append(fo.replace("ch", "g"))  # German-style ch for х (Michail)

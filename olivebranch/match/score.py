@@ -132,6 +132,25 @@ def _cjk_factor(a: str, b: str) -> float:
     return 1.0 - CJK_CHANGE_FACTOR * (1.0 - Indel.normalized_similarity(a, b))
 
 
+def _cjk_latin_factor(qt: Sequence[Token], rt: Sequence[Token], sim: float, q: NameForm,
+                      r: NameForm) -> float:
+    """Credit kept when a name in Chinese or Japanese characters and a Latin one, read
+    together, are ``sim`` alike (王建国 Wangjianguo / Wang Jianhua): each letter off is a
+    syllable changed, and half the share of changed syllables is lost (1.0 otherwise)."""
+    q_cjk, r_cjk = all(t.cjk for t in qt), all(t.cjk for t in rt)
+    if sim >= 1.0 or q_cjk == r_cjk or any(t.lossy for t in (rt if q_cjk else qt)):
+        return 1.0
+    (cjk, form), latin = ((qt, q), r) if q_cjk else ((rt, r), q)
+    readings = (*form.joined, form.compact)
+    latins = (*latin.joined, latin.compact)
+    exact = max(OSA.normalized_similarity(x, y) for x in readings for y in latins)
+    if exact < sim:
+        return 1.0  # the consonant skeletons (a looser reading) gave the similarity
+    syllables = max(sum(len(t.text) for t in cjk), 1)
+    changed = min(OSA.distance(x, y) for x in readings for y in latins)
+    return 1.0 - CJK_CHANGE_FACTOR * min(changed, syllables) / syllables
+
+
 def _token_sim(a: Token, b: Token) -> float:
     if a.fold == b.fold:
         return 1.0
@@ -173,6 +192,15 @@ def _token_sim(a: Token, b: Token) -> float:
     if min(len(a.fold), len(b.fold)) <= 2 and not (a.lossy or b.lossy):
         return 0.0  # (a script without written vowels gives two letters for "Cohen": כהן)
     sim = OSA.normalized_similarity(a.fold, b.fold)
+    if sim < 1.0 and a.cjk != b.cjk and not (a.lossy and b.lossy):
+        # a Chinese or Japanese word's main reading against a Latin word: the reading is
+        # exact syllables, so a letter off is another syllable (长城 Changcheng / Changsheng) -
+        # as for two CJK words, half the share of changed syllables is lost (the other
+        # readings below, Korean and Japanese, are looser and keep their credit)
+        cjk, latin = (a, b) if a.cjk else (b, a)
+        syllables = max(len(cjk.text), 1)
+        changed = min(OSA.distance(cjk.fold, latin.fold), syllables)
+        sim *= 1.0 - CJK_CHANGE_FACTOR * changed / syllables
     for x in a.alts:
         sim = max(sim, 0.97 * OSA.normalized_similarity(x, b.fold))
     for y in b.alts:
@@ -366,6 +394,7 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
                 kind != "person" and _distinct_left(qt, rt, q_only, r_only, pairs)):
             score, compact = c, True
             score *= _cjk_factor("".join(t.text for t in qt), "".join(t.text for t in rt))
+            score *= _cjk_latin_factor(qt, rt, c, q, r)
     note = ""
     if kind != "person" and score > TRANSLATED_ONLY_CAP and _translated_only(pairs):
         score, note = TRANSLATED_ONLY_CAP, "only generic words agree, one of them translated"
