@@ -171,3 +171,19 @@ def test_a_letter_off_a_chinese_reading_is_another_syllable(
 
 def test_korean_readings_of_hanja_stay_loose() -> None:
     assert score("Choi Young Ho", "崔英浩", "Person") >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("written_out,short", [
+    ("Kestrel Spolecnost s rucenim omezenym", "Kestrel s.r.o."),
+    ("Kestrel spolka z ograniczona odpowiedzialnoscia", "Kestrel Sp. z o.o."),
+    ("Kaya Enerji Anonim Sirketi", "Kaya Enerji A.Ş."),
+    ("Kestrel Korlatolt Felelossegu Tarsasag", "Kestrel Kft."),
+    ("Dniproenergo Private Joint Stock Company", "PrAT Dniproenergo"),
+    ("Almaz Non-Commercial Partnership", "NP Almaz"),
+    ("Kestrel Trading Establishment", "Kestrel Trading Est."),
+    ("Mehta Engg. & Constn. Co.", "Mehta Engineering and Construction Company"),
+    ("Orbis Hldgs Ltd", "Orbis Holdings Ltd"),
+])
+def test_legal_forms_and_words_typed_without_marks_or_abbreviated(written_out: str,
+                                                                 short: str) -> None:
+    assert score(written_out, short) >= 0.9, (written_out, short)
