@@ -187,3 +187,24 @@ def test_korean_readings_of_hanja_stay_loose() -> None:
 def test_legal_forms_and_words_typed_without_marks_or_abbreviated(written_out: str,
                                                                  short: str) -> None:
     assert score(written_out, short) >= 0.9, (written_out, short)
+
+
+@pytest.mark.parametrize("disguised,name,schema", [
+    ("GAZPR0M", "Gazprom", "Company"), ("R0SNEFT Trading", "Rosneft Trading", "Company"),
+    ("V l a d i m i r  P u t i n", "Vladimir Putin", "Person"),
+    ("I g o r S e c h i n", "Igor Sechin", "Person"),
+])
+def test_names_disguised_with_digits_or_spelt_out_still_match(disguised: str, name: str,
+                                                              schema: str) -> None:
+    assert score(disguised, name, schema) >= 0.95, disguised
+
+
+@pytest.mark.parametrize("a,b", [("A1 Group", "A Group"), ("X5 Retail", "X Retail"),
+                                 ("Arctic LNG 2", "Arctic LNG 1")])
+def test_numbers_of_organisation_names_are_not_taken_for_disguised_letters(a: str,
+                                                                         b: str) -> None:
+    assert score(a, b) < DEFAULT_THRESHOLD
+
+
+def test_three_initials_stay_initials() -> None:
+    assert [t.fold for t in analyze("J R R Tolkien", "person").tokens][:3] == ["i", "r", "r"]

@@ -206,6 +206,7 @@ class NameForm:
     hangul: tuple[str, ...]  # Korean syllables of the name (empty unless every word has them)
 
 
+_LEET_INSIDE = re.compile(r"[^\W\d_]+(?:[01345789]+[^\W\d_]+)+")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g",
                        "8": "b", "6": "g", "2": "z"})
 
@@ -239,6 +240,10 @@ def make_token(text: str, kind: str, family: bool = False, japanese: bool = Fals
     ``japanese``: a word of a name that may be Japanese (readings.maybe_japanese)."""
     if kind == "person" and not text.isdigit() and any(c.isdigit() for c in text):
         text = text.translate(_LEET)  # I9or Sech1n: digits standing in for letters
+    elif kind != "person" and _LEET_INSIDE.fullmatch(text) and sum(map(str.isalpha, text)) >= 4:
+        # GAZPR0M, R0SNEFT: digits inside a word's letters stand in for letters (numbers of
+        # organisation names stand apart or at a word's end: Arctic LNG 2, A1, X5, 3M)
+        text = text.translate(_LEET)
     asc = transliterate(text)
     lossy = is_lossy(text)
     fo = fold(asc) if asc else ""
@@ -473,7 +478,9 @@ _NOT_INITIALS = frozenset({"ng", "jr", "sr", "st"})
 
 def _person_words(words: list[str]) -> list[str]:
     """Person-name words as they are compared: "Abd al-Aziz" as "Abdul Aziz" (one word in
-    most romanisations), and a two-consonant word as the initials it stands for (JC Juncker)."""
+    most romanisations), a two-consonant word as the initials it stands for (JC Juncker),
+    and four or more single letters in a row as the word they spell (V l a d i m i r)."""
+    words = _spelt_out(words)
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -488,6 +495,24 @@ def _person_words(words: list[str]) -> list[str]:
         else:
             out.append(w)
         i += 1
+    return out
+
+
+def _spelt_out(words: list[str]) -> list[str]:
+    """Runs of four or more single letters joined (a name spelt out letter by letter to slip
+    past a screen); three or fewer stay initials (J. R. R. Tolkien)."""
+    if sum(1 for w in words if len(w) == 1) < 4:
+        return words
+    out: list[str] = []
+    run: list[str] = []
+    for w in [*words, ""]:
+        if len(w) == 1 and w.isalpha():
+            run.append(w)
+            continue
+        out.extend(["".join(run)] if len(run) >= 4 else run)
+        run = []
+        if w:
+            out.append(w)
     return out
 
 
