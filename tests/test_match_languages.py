@@ -208,3 +208,14 @@ def test_numbers_of_organisation_names_are_not_taken_for_disguised_letters(a: st
 
 def test_three_initials_stay_initials() -> None:
     assert [t.fold for t in analyze("J R R Tolkien", "person").tokens][:3] == ["i", "r", "r"]
+
+
+@pytest.mark.parametrize("korean,latin,other", [
+    ("대한광업 주식회사", "Daehan Mining Co Ltd", "Hanil Mining Co Ltd"),
+    ("현대건설", "Hyundai Construction", "Hyundai Engineering"),
+    ("조선무역회사", "Joseon Trading Company", "Joseon Shipping Company"),
+])
+def test_korean_company_names_split_off_their_generic_word(korean: str, latin: str,
+                                                           other: str) -> None:
+    assert score(korean, latin) >= DEFAULT_THRESHOLD, (korean, latin)
+    assert score(korean, other) < DEFAULT_THRESHOLD, (korean, other)

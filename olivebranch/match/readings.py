@@ -437,6 +437,18 @@ def _cjk_legal_forms() -> tuple[str, ...]:
     return tuple(sorted(out, key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _hangul_generic() -> tuple[str, ...]:
+    """The Hangul words of ``generic_translations.tsv`` (광업 mining, 무역 trading …),
+    longest first."""
+    words = set()
+    for line in (MATCH_DATA / "generic_translations.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            words.update(w for w in line.partition("\t")[2].split()
+                         if all("\uac00" <= c <= "\ud7a3" for c in w))
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=50_000)
 def _words(run: str, kind: str) -> tuple[str, ...]:
     if kind != "person":
@@ -448,6 +460,11 @@ def _words(run: str, kind: str) -> tuple[str, ...]:
     if has_kana(run):
         return tuple(_ja_words(run))
     if has_hangul(run):
+        if kind != "person" and not has_han(run):
+            for word in _hangul_generic():
+                if run.endswith(word) and len(run) - len(word) >= 2:
+                    # 대한광업 → 대한 광업: a Korean company name glues its generic word on
+                    return (*_words(run[: -len(word)], kind), word)
         if kind == "person" and not has_han(run) and 2 <= len(run) <= 5:
             surnames = _korean_surnames()
             k = 2 if len(run) >= 4 and run[:2] in surnames else 1
