@@ -219,3 +219,10 @@ def test_korean_company_names_split_off_their_generic_word(korean: str, latin: s
                                                            other: str) -> None:
     assert score(korean, latin) >= DEFAULT_THRESHOLD, (korean, latin)
     assert score(korean, other) < DEFAULT_THRESHOLD, (korean, other)
+
+
+@pytest.mark.parametrize("a,b", [("Trade", "Grade"), ("Farm", "Firm"), ("Power", "Tower")])
+def test_another_word_stays_another_word_when_read_together(a: str, b: str) -> None:
+    """A generic word against another dictionary word (Trade/Grade) is kept apart by the
+    alignment; reading the names written together must not join them again."""
+    assert score(f"Kestrel {a} Ltd", f"Kestrel {b} Ltd") < DEFAULT_THRESHOLD, (a, b)

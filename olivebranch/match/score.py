@@ -226,7 +226,9 @@ def _token_sim(a: Token, b: Token) -> float:
 
 
 def _other_word(a: str, b: str) -> bool:
-    """Two words of one length with one letter replaced (not s/z: organisation/organization)."""
+    """Two words of one length with one letter replaced (not s/z: organisation/organization).
+    Two neighbouring letters swapped stay a typo, even where they spell a word (Timber/
+    Timbre)."""
     if len(a) != len(b):
         return False
     diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
@@ -243,8 +245,9 @@ def distinct_words(a: Token, b: Token) -> bool:
         return True
     if not a.concepts.isdisjoint(b.concepts):
         return False  # one generic word, translated or in the plural
-    return not (a.generic or b.generic) and (
-        (a.word and b.word and _other_word(a.ascii, b.ascii)) or _plural_pair(a.fold, b.fold))
+    # (as token_sim: another word unless both are generic; a plural unless either is)
+    return (a.word and b.word and not (a.generic and b.generic) and _other_word(a.ascii, b.ascii)
+            ) or (not (a.generic or b.generic) and _plural_pair(a.fold, b.fold))
 
 
 def _plural_pair(a: str, b: str) -> bool:
