@@ -162,10 +162,12 @@ def _token_sim(a: Token, b: Token) -> float:
             return KOREAN_SIM
     if (a.alts or b.alts) and (a.fold in b.alts or b.fold in a.alts or set(a.alts) & set(b.alts)):
         return ALT_SIM
-    if a.concepts and b.concepts and not a.concepts.isdisjoint(b.concepts):
+    if a.concepts and b.concepts and not a.concepts.isdisjoint(b.concepts) and not _plural_pair(
+            a.ascii, b.ascii):
         # Sanayi / Industry, Neft / Oil, Tekstil / Textiles: one generic word in two languages
-        # (a weak match: the distinctive words still have to agree); the singular and plural
-        # of a word naming a line of business (Textile / Textiles Mills) are one word too
+        # (a weak match: the distinctive words still have to agree); Metal / Metals in one
+        # language is a plural (compared as spelt: the fold would take tekstil / textiles
+        # for one too)
         return TRANSLATED_SIM
     if a.initial or b.initial:
         if a.initial and b.initial:
@@ -243,8 +245,8 @@ def distinct_words(a: Token, b: Token) -> bool:
         return False
     if a.fold != b.fold and is_country_word(a.ascii) and is_country_word(b.ascii):
         return True
-    if not a.concepts.isdisjoint(b.concepts):
-        return False  # one generic word, translated or in the plural
+    if not a.concepts.isdisjoint(b.concepts) and not _plural_pair(a.ascii, b.ascii):
+        return False  # one generic word in two languages
     # (as token_sim: another word unless both are generic; a plural unless either is)
     return (a.word and b.word and not (a.generic and b.generic) and _other_word(a.ascii, b.ascii)
             ) or (not (a.generic or b.generic) and _plural_pair(a.fold, b.fold))
