@@ -226,3 +226,11 @@ def test_another_word_stays_another_word_when_read_together(a: str, b: str) -> N
     """A generic word against another dictionary word (Trade/Grade) is kept apart by the
     alignment; reading the names written together must not join them again."""
     assert score(f"Kestrel {a} Ltd", f"Kestrel {b} Ltd") < DEFAULT_THRESHOLD, (a, b)
+
+
+def test_a_non_profit_against_a_company_of_one_name_is_another_kind() -> None:
+    s, features = compare(Query("ANO Iskusstvo Krasoty", schema="Company"),
+                          Query("Iskusstvo Krasoty LLC", schema="Company"))
+    legal = [f for f in features if f.name == "legal_form"]
+    assert legal and legal[0].value < 0 and "another kind" in legal[0].text
+    assert s < score("OOO Iskusstvo Krasoty", "Iskusstvo Krasoty LLC")

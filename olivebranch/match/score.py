@@ -867,6 +867,10 @@ def _weigh_evidence(m: NameMatch, weak: bool, backed: bool) -> NameMatch:
     return replace(m, score=score, caveat=caveat)
 
 
+#: Generic classes of commercial companies (against a non-profit form: another kind).
+_COMMERCIAL = frozenset({"llc", "jsc", "lp", "gp", "sole"})
+
+
 def legal_form_feature(q: NameForm, r: NameForm) -> Feature | None:
     """Legal forms compared: the same form +0.02 (the same class, LLC/ООО, too); forms of
     jurisdictions that exclude each other (GmbH / Sdn. Bhd.) −0.12; otherwise different
@@ -883,6 +887,11 @@ def legal_form_feature(q: NameForm, r: NameForm) -> Feature | None:
                        f"legal form {ql} is of another jurisdiction than listed {rl}")
     if q.legal_forms & r.legal_forms:
         return Feature("legal_form", LEGAL_SAME, LEGAL_SAME, f"legal form {qs} matches")
+    if (("npo" in q.legal_forms) != ("npo" in r.legal_forms)
+            and (q.legal_forms | r.legal_forms) - {"npo"} <= _COMMERCIAL):
+        # a non-profit organisation (ANO, NP, NPO) and a company of one name are two persons
+        return Feature("legal_form", LEGAL_KIND, -LEGAL_KIND,
+                       f"legal form {qs} is another kind of organisation than listed {rs}")
     if national_forms(q.legal_ids) and national_forms(r.legal_ids):
         # both forms are a country's own (not an English translation used anywhere) and of
         # one jurisdiction, but of different kinds: a company has one form at a time, and an
