@@ -234,3 +234,17 @@ def test_a_non_profit_against_a_company_of_one_name_is_another_kind() -> None:
     legal = [f for f in features if f.name == "legal_form"]
     assert legal and legal[0].value < 0 and "another kind" in legal[0].text
     assert s < score("OOO Iskusstvo Krasoty", "Iskusstvo Krasoty LLC")
+
+
+@pytest.mark.parametrize("a,b", [("Kestrel SIA", "Kestrel GmbH"), ("Kestrel UAB", "Kestrel Sp. z o.o."),
+                                 ("Kestrel OÜ", "Kestrel S.r.l."), ("Kestrel შპს", "Kestrel Kft.")])
+def test_forms_of_baltic_caucasian_and_vietnamese_jurisdictions_conflict_with_others(
+        a: str, b: str) -> None:
+    assert score(a, b) < DEFAULT_THRESHOLD, (a, b)
+
+
+@pytest.mark.parametrize("a,b", [("Kestrel Công ty TNHH", "Công ty TNHH Kestrel"),
+                                 ("Kestrel Cong ty TNHH", "Kestrel TNHH"),
+                                 ("Kestrel Uzdaroji akcine bendrove", "Kestrel UAB")])
+def test_forms_of_new_jurisdictions_meet_their_other_spellings(a: str, b: str) -> None:
+    assert score(a, b) >= 0.95, (a, b)
