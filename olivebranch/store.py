@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -41,6 +42,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    type_coerce,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -447,7 +449,10 @@ class Store:
         vids = self._version_ids(version_ids, as_of)
         if not vids:
             return
-        q = select(entities.c.version_id, entities.c.data).where(entities.c.version_id.in_(vids))
+        # the JSON as stored, decoded here with orjson (twice as fast as the json module; a
+        # driver that decodes JSON itself hands over dicts)
+        q = select(entities.c.version_id, type_coerce(entities.c.data, Text)).where(
+            entities.c.version_id.in_(vids))
         if schemata is not None:
             q = q.where(entities.c.schema.in_(list(schemata)))
         wanted = None if ids is None else sorted(set(ids))
@@ -455,7 +460,7 @@ class Store:
             for chunk in ([None] if wanted is None else _chunks(wanted, 500)):
                 query = q if chunk is None else q.where(entities.c.id.in_(chunk))
                 for vid, data in conn.execution_options(yield_per=5000).execute(query):
-                    yield vid, data
+                    yield vid, _json(data)
 
     def iter_entities(self, **kwargs: Any) -> Iterator[EntityProxy]:
         for _vid, data in self.iter_entity_dicts(**kwargs):
@@ -611,6 +616,17 @@ def serialize(conn: Connection, key: str) -> None:
     """
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": key})
+
+
+def _json(value: Any) -> Any:
+    """A stored JSON value decoded (what the ``JSON`` column type gives): orjson, or the json
+    module for what orjson refuses (lone surrogates, integers beyond 64 bits, NaN)."""
+    if not isinstance(value, str | bytes):
+        return value
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return json.loads(value)
 
 
 def _chunks(rows: list[Any], size: int) -> Iterator[list[Any]]:

@@ -401,3 +401,42 @@ def test_match_never_waits_for_a_held_write_lock(served):
     assert all("answered_at" in r.inputs for r in recs)
     assert recs[0].result["top"][0]["id"] == "ofac-16806"
     assert log.verify().ok
+
+
+def test_deferred_answers_of_concurrent_requests_share_a_commit(ws):
+    """While SQLite's write lock is held, the records of many concurrent answers wait for the
+    writer thread, which appends all that wait in one transaction (group commit), each with
+    its own caller, in the order they were answered, in one intact chain."""
+    import sqlite3
+    import threading
+
+    log = AuditLog.of(ws.store)
+    before = log.count()
+    other = sqlite3.connect(ws.store.url.removeprefix("sqlite:///"), timeout=0.1,
+                            isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    order: list[int] = []
+    done = threading.Lock()
+
+    def answer(n: int) -> None:
+        with done:  # answered in this order
+            order.append(n)
+            log.record_answer([("screening", f"q{n}", {"qid": f"q{n}"}, {"n": n})],
+                              who=f"key:{n % 3}")
+
+    threads = [threading.Thread(target=answer, args=(n,)) for n in range(20)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert log.flush(30)
+    recs = sorted(log.list(action="screening", limit=20), key=lambda r: r.id)
+    assert log.count() == before + 20
+    assert [r.result["n"] for r in recs] == order
+    assert all(r.who == f"key:{r.result['n'] % 3}" for r in recs)
+    assert len({r.at for r in recs}) <= 3  # one commit per batch that waited, not 20
+    assert log.verify().ok

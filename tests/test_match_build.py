@@ -182,3 +182,64 @@ def test_search_results_do_not_depend_on_the_build(subset: tuple[list[dict], lis
         b = [(r.entity_id, r.score) for r in two.search(q, threshold=0)]
         assert a == b, q
 
+
+
+def test_the_build_that_analyses_while_it_merges_gives_the_same_bytes(
+        subset: tuple[list[dict], list], tmp_path: Path, small_parallel_min: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``from_store``'s path: names analysed (in two processes, from the merged records'
+    names) while the entities' profiles are made and their records encoded, the names'
+    postings made in a child process: the same index as one process making everything in
+    turn."""
+    monkeypatch.setenv("OLIVEBRANCH_BUILD_WORKERS", "1")
+    one = _files(_build(subset), tmp_path / "one")
+    monkeypatch.setenv("OLIVEBRANCH_BUILD_WORKERS", "2")
+    assert _files(_build(subset), tmp_path / "two") == one
+    cache = NameCache(tmp_path / "names", min_names=0)
+    assert _files(_build(subset, name_cache=cache), tmp_path / "cold") == one
+    assert _files(_build(subset, name_cache=cache), tmp_path / "warm") == one
+
+
+def test_the_names_known_before_the_profiles_are_the_profiles_names(
+        subset: tuple[list[dict], list]) -> None:
+    from olivebranch.match.index import _entries, _merge_records, _name_pairs, _pairs
+
+    dicts, listed = subset
+    merged = _merge_records(iter(dicts), listed)
+    pairs = _pairs(_entries(merged))
+    assert len(pairs) > 1000
+    assert sorted(_name_pairs(merged)) == sorted(pairs)
+
+
+def test_postings_are_the_keys_of_each_names_tokens_and_each_entitys_identifiers(
+        subset: tuple[list[dict], list]) -> None:
+    """The index's posting lists against their definition, computed plainly from what the
+    index holds: every listed name under each key of its tokens (``token_keys``), every
+    entity under its identifiers; keys sorted by bytes, each list in name or entity order;
+    tokens numbered by first use."""
+    from olivebranch.match.index import token_keys
+
+    index = _build(subset)
+    p = index.parts
+    expect: dict[bytes, list[int]] = {}
+    for n in range(len(p.name_entry)):
+        form = index.form(int(p.name_form[n]))
+        for key in set().union(*(token_keys(t) for t in form.tokens)):
+            expect.setdefault(key.encode(), []).append(n)
+    for i, e in enumerate(index.entries):
+        for ident in e.profile.identifiers:
+            expect.setdefault(f"i:{ident}".encode(), []).append(-1 - i)
+    assert len(expect) > 10_000
+    keys = p.key_text.tolist()
+    assert keys == sorted(expect)
+    assert p.key_text.dtype.itemsize == max(map(len, keys))
+    for j, key in enumerate(keys):
+        assert p.postings[p.key_off[j]:p.key_off[j + 1]].tolist() == expect[key], key
+    # forms numbered by first use over the entities' names, tokens by first use over the forms
+    firsts = list(dict.fromkeys(p.entry_forms.tolist()))
+    assert firsts == list(range(len(p.form_off) - 1))
+    seen: dict[int, None] = {}
+    for f in range(len(p.form_off) - 1):
+        raw = analysis.marshal.loads(bytes(p.forms[p.form_off[f] + 1:p.form_off[f + 1]]))
+        seen.update(dict.fromkeys(raw[analysis.FORM_TOKENS]))
+    assert list(seen) == list(range(len(p.token_off) - 1))

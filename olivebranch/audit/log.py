@@ -6,13 +6,14 @@ import atexit
 import functools
 import getpass
 import hashlib
+import itertools
 import json
 import logging
 import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -272,7 +273,7 @@ class AuditLog:
         return self._quick_engine
 
     def record_many(self, items: list[tuple[str, str | None, dict[str, Any], Any]], *,
-                    who: str | None = None, native: bool = False) -> list[int]:
+                    who: str | Sequence[str] | None = None, native: bool = False) -> list[int]:
         """Append ``(action, subject, inputs, result)`` records in one transaction (one insert),
         chained in order; returns their ids. ``native``: the inputs hold JSON types only
         (dicts with string keys, lists, strings, numbers, None), so they are hashed as given."""
@@ -281,7 +282,8 @@ class AuditLog:
 
     def transaction(self, work: Callable[[Connection], T],
                     items_of: Callable[[T], list[tuple[str, str | None, dict[str, Any], Any]]],
-                    *, who: str | None = None, native: bool = False) -> tuple[T, list[int]]:
+                    *, who: str | Sequence[str] | None = None,
+                    native: bool = False) -> tuple[T, list[int]]:
         """Run ``work(conn)`` and append the records ``items_of(its result)`` in the same
         database transaction: the change and its record are stored together or not at all (a
         reviewer's decision). ``work`` runs again if another writer took the place in the
@@ -303,12 +305,13 @@ class AuditLog:
             raise RuntimeError("audit: could not append records (chain contended)")
 
     def _append(self, conn: Connection, items: list[tuple[str, str | None, dict[str, Any], Any]],
-                who: str, native: bool = False) -> list[int]:
+                who: str | Sequence[str], native: bool = False) -> list[int]:
         """Chain ``items`` after the last record and insert them with one statement. Each
         record's inputs and result are serialised once: the same canonical JSON is hashed
-        and stored."""
+        and stored. ``who``: one actor for all, or one per item."""
         if not items:
             return []
+        whos = [who] * len(items) if isinstance(who, str) else list(who)
         at = datetime.now(UTC).replace(tzinfo=None)
         stamp = _iso(at)
         prev = self._last
@@ -317,7 +320,7 @@ class AuditLog:
                 "SELECT hash FROM audit_records ORDER BY id DESC LIMIT 1").first()
             prev = last[0] if last else GENESIS
         rows = []
-        for action, subject, inputs, result in items:
+        for (action, subject, inputs, result), who in zip(items, whos, strict=True):
             # hashed as the database gives them back (JSON types only), so verify agrees
             if native:
                 text_inputs, text_result = canonical_text(inputs), canonical_text(result)
@@ -378,6 +381,10 @@ class AuditLog:
         return VerifyReport(True, n, None, "chain intact")
 
 
+#: Most answers whose records one deferred transaction carries.
+GROUP_COMMIT = 500
+
+
 class _Deferred:
     """Records of answers already given that wait for the database: appended in order by
     one thread (each request's records in one insert), retried until they are written.
@@ -406,17 +413,24 @@ class _Deferred:
         while True:
             with self.cond:
                 self.cond.wait_for(lambda: bool(self.items))
-                items, who, at = self.items[0]
-            late = [(a, s, {**i, "answered_at": at}, r) for a, s, i, r in items]
+                # every request waiting so far, in order, in one transaction (group commit:
+                # under concurrent requests one commit carries many answers' records)
+                batch = list(itertools.islice(self.items, GROUP_COMMIT))
+            late: list[Item] = []
+            whos: list[str] = []
+            for items, who, at in batch:
+                late += [(a, s, {**i, "answered_at": at}, r) for a, s, i, r in items]
+                whos += [who] * len(items)
             try:
-                self.log.record_many(late, who=who, native=True)
+                self.log.record_many(late, who=whos, native=True)
             except Exception:  # noqa: BLE001 - keep them and try again
                 logging.getLogger("olivebranch.audit").exception(
-                    "audit: %d deferred record(s) not written yet; retrying", len(items))
+                    "audit: %d deferred record(s) not written yet; retrying", len(late))
                 time.sleep(1.0)
                 continue
             with self.cond:
-                self.items.popleft()
+                for _ in batch:
+                    self.items.popleft()
                 self.cond.notify_all()
 
     def flush(self, timeout: float) -> bool:

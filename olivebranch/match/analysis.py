@@ -26,14 +26,16 @@ import marshal
 import os
 import re
 import sys
-import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from olivebranch.match.forked import can_fork
+from olivebranch.match.forked import collect as _collect
+from olivebranch.match.forked import start as _start
 from olivebranch.match.names import NameForm, Token, analyze
 
 #: marshal format without back-references (see module doc)
@@ -173,6 +175,17 @@ class Analyses:
         out.forms = dict(forms)
         return out
 
+    @classmethod
+    def from_pieces(cls, raw: bytes) -> Analyses:
+        """The table a worker sent in pieces (each the tokens and forms it added)."""
+        out = cls()
+        for piece in marshal.loads(raw):
+            tokens, forms = marshal.loads(piece)
+            out.tokens.extend(tokens)
+            out.forms.update(forms)
+        out.token_ids = {t: i for i, t in enumerate(out.tokens)}
+        return out
+
     def form(self, pair: Pair) -> NameForm:
         """The :class:`NameForm` of a held pair, as ``analyze`` gave it (content-equal)."""
         values = restore(self.forms[pair], FORM_SETS)
@@ -208,110 +221,140 @@ def workers() -> int:
     return max(1, min(2, cores))
 
 
-def _can_fork() -> bool:
-    # a fork copies only the calling thread: with others running (a server, a thread pool)
-    # a lock one of them holds would stay held in the child, so analyse here instead
-    return hasattr(os, "fork") and threading.active_count() == 1 and sys.platform != "win32"
+def in_parallel(n: int) -> bool:
+    """Is a job of ``n`` names (or records) worth sharing with forked processes?"""
+    return workers() > 1 and n >= PARALLEL_MIN and can_fork()
 
 
 def analyse(pairs: Sequence[Pair], into: Analyses | None = None, *,
-            processes: int | None = None) -> Analyses:
+            processes: int | None = None,
+            meanwhile: Callable[[], object] | None = None) -> Analyses:
     """The analyses of ``pairs`` (added to ``into`` if given): the missing ones analysed here
     and, when there are many, in forked worker processes (``processes`` in all, default
-    :func:`workers`). The result does not depend on how many processes made it."""
+    :func:`workers`). The result does not depend on how many processes made it.
+    ``meanwhile``: other work of the caller, done in this process while the workers analyse
+    (or first, when there are none)."""
     table = into if into is not None else Analyses()
     todo = [p for p in dict.fromkeys(pairs) if p not in table.forms]
     n = processes if processes is not None else workers()
-    if n <= 1 or len(todo) < PARALLEL_MIN or not _can_fork():
+    if n <= 1 or len(todo) < PARALLEL_MIN or not can_fork():
+        if meanwhile is not None:
+            meanwhile()
         table.analyse(todo)
         return table
     _prewarm(todo)
-    # interleaved shares: names of one list (one script, one kind) spread over every process
-    shares = [todo[k::n] for k in range(n)]
-    children: list[tuple[int, int, list[Pair]]] = []
-    for share in shares[1:]:
-        child = _fork(share)
-        if child is None:
-            table.analyse(share)
-        else:
-            children.append((*child, share))
-    table.analyse(shares[0])
-    for pid, fd, share in children:
-        raw = _collect(pid, fd)
-        got = None
-        if raw is not None:
-            try:
-                got = Analyses.from_bytes(raw)
-            except (ValueError, EOFError, TypeError):
-                got = None
-        if got is None:  # the worker failed: do its share here
-            table.analyse(share)
-        else:
-            table.update(got)
-            table.analyse(share)  # anything it did not send
+    # names of scripts read with a dictionary go to the first worker (only it loads them);
+    # the rest in chunks that each process claims when it is free (a process slowed by the
+    # machine's other work just claims fewer)
+    read, plain = _by_reading(todo)
+    claims = _Claims(len(plain))
+    children: list[tuple[int, int]] = []
+    try:
+        for k in range(n - 1):
+            child = _fork(plain, claims, read if k == 0 else [])
+            if child is not None:
+                children.append(child)
+        if meanwhile is not None:
+            meanwhile()
+        for start, stop in claims:
+            table.analyse(plain[start:stop])
+    finally:
+        claims.close()
+        for pid, fd in children:
+            raw = _collect(pid, fd)
+            got = None
+            if raw is not None:
+                try:
+                    got = Analyses.from_pieces(raw)
+                except (ValueError, EOFError, TypeError):
+                    got = None
+            if got is not None:
+                table.update(got)
+    table.analyse(todo)  # whatever a failed worker had claimed
     return table
+
+
+class _Claims:
+    """Chunks of a work list, claimed by whichever process reads the next number from a
+    pipe filled before the workers are forked (reads of 4 bytes from a pipe are atomic)."""
+
+    #: names per chunk (a few milliseconds of work); at most ``MAX`` chunks, so that their
+    #: numbers fit the smallest buffer a pipe has (one page, for a user over the kernel's
+    #: pipe-user-pages-soft): they are all written before anyone reads
+    SIZE = 64
+    MAX = 1000
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.size = max(self.SIZE, -(-total // self.MAX))
+        count = -(-total // self.size)
+        self._fd, w = os.pipe()
+        try:
+            os.write(w, b"".join(i.to_bytes(4, "little") for i in range(count)))
+        finally:
+            os.close(w)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        while self._fd >= 0:
+            raw = os.read(self._fd, 4)
+            if len(raw) < 4:
+                return
+            start = int.from_bytes(raw, "little") * self.size
+            yield start, min(start + self.size, self.total)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
 
 
 #: Scripts whose readings load a dictionary on first use (Chinese, Japanese kana, Korean,
 #: Thai, Burmese: pypinyin, cutlet, pythainlp, ICU)
-_READ_SCRIPTS = tuple(re.compile(f"[{a}-{b}]") for a, b in (
-    ("\u4e00", "\u9fff"), ("\u3040", "\u30ff"), ("\uac00", "\ud7a3"),
-    ("\u0e00", "\u0e7f"), ("\u1000", "\u109f")))
+_READ_SCRIPTS = re.compile("[\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7a3\u0e00-\u0e7f\u1000-\u109f]")
+
+
+def _by_reading(todo: Sequence[Pair]) -> tuple[list[Pair], list[Pair]]:
+    """(the names of a script read with a dictionary, the others)."""
+    read: list[Pair] = []
+    plain: list[Pair] = []
+    search = _READ_SCRIPTS.search
+    for pair in todo:
+        (plain if pair[0].isascii() or not search(pair[0]) else read).append(pair)
+    return read, plain
 
 
 def _prewarm(todo: Sequence[Pair]) -> None:
-    """Analyse a first name of each kind, and of each kind and script that loads a
-    dictionary, so that word lists and reading tables are loaded once before the fork rather
-    than in every process."""
-    done: set[tuple[str, int]] = set()
+    """Analyse a first name of each kind, so that the word lists are loaded once before the
+    fork rather than in every process."""
+    done: set[str] = set()
     for name, kind in todo:
-        if (kind, -1) not in done:
-            done.add((kind, -1))
+        if kind not in done:
+            done.add(kind)
             analyze(name, kind)
-        if name.isascii():
-            continue
-        for i, rx in enumerate(_READ_SCRIPTS):
-            if (kind, i) not in done and rx.search(name):
-                done.add((kind, i))
-                analyze(name, kind)
+            if len(done) == 3:
+                return
 
 
-def _fork(share: list[Pair]) -> tuple[int, int] | None:
-    """Start a worker analysing ``share``; (pid, read end of its pipe), or None."""
-    try:
-        r, w = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # the worker: analyse, send the table, leave without any clean-up
-        code = 1
-        try:
-            os.close(r)
-            table = Analyses()
-            table.analyse(share)
-            data = table.to_bytes()
-            with os.fdopen(w, "wb") as out:
-                out.write(data)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(w)
-    return pid, r
+def _fork(todo: list[Pair], claims: _Claims, first: list[Pair]) -> tuple[int, int] | None:
+    """Start a worker analysing ``first``, then the chunks of ``todo`` it claims; (pid, read
+    end of the pipe it sends its table to), or None."""
+    def work() -> bytes:
+        # the table is marshalled piece by piece as it grows, so that little is left to do
+        # when the claims run out (the parent is waiting then)
+        table = Analyses()
+        pieces: list[bytes] = []
 
+        def analyse(pairs: list[Pair]) -> None:
+            sent = len(table.tokens)
+            table.analyse(pairs)
+            pieces.append(dumps((table.tokens[sent:], [(p, table.forms[p]) for p in pairs])))
 
-def _collect(pid: int, fd: int) -> bytes | None:
-    """The worker's table bytes (None if it failed)."""
-    chunks = []
-    with os.fdopen(fd, "rb") as f:
-        while True:
-            chunk = f.read(1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    _, status = os.waitpid(pid, 0)
-    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-        return None
-    return b"".join(chunks)
+        analyse(first)
+        for start, stop in claims:
+            analyse(todo[start:stop])
+        return dumps(pieces)
+
+    return _start(work)
 
 
 # ---------------------------------------------------------------------------- on disk
@@ -367,6 +410,7 @@ class NameCache:
     def __init__(self, directory: Path, *, min_names: int | None = None) -> None:
         self.directory = directory
         self.min_names = self.MIN_NAMES if min_names is None else min_names
+        self._unsaved: Analyses | None = None
 
     @property
     def path(self) -> Path:
@@ -392,21 +436,34 @@ class NameCache:
         except OSError:
             pass
 
-    def analyses(self, pairs: Sequence[Pair], *, processes: int | None = None) -> Analyses:
+    def analyses(self, pairs: Sequence[Pair], *, processes: int | None = None,
+                 meanwhile: Callable[[], object] | None = None,
+                 defer_save: bool = False) -> Analyses:
         """The analyses of ``pairs``: from the file, the missing ones analysed (in parallel when
-        many) and the file updated."""
+        many) and the file updated (with ``defer_save``, only by :meth:`flush`, when the
+        caller has a moment). ``meanwhile``: as for :func:`analyse`."""
         wanted = list(dict.fromkeys(pairs))
         if len(wanted) < self.min_names:
-            return analyse(wanted, processes=processes)
+            return analyse(wanted, processes=processes, meanwhile=meanwhile)
         stored = self.load()
         missing = [p for p in wanted if p not in stored.forms]
         if not missing:
+            if meanwhile is not None:
+                meanwhile()
             return stored
-        analyse(missing, stored, processes=processes)
+        analyse(missing, stored, processes=processes, meanwhile=meanwhile)
         if len(stored) > self.PRUNE_FACTOR * max(len(wanted), 1):
             stored = stored.subset(wanted)
-        self.save(stored)
+        self._unsaved = stored
+        if not defer_save:
+            self.flush()
         return stored
+
+    def flush(self) -> None:
+        """Write the table :meth:`analyses` left unsaved, if any."""
+        table, self._unsaved = self._unsaved, None
+        if table is not None:
+            self.save(table)
 
 
 def name_analyses(pairs: Sequence[Pair], *, cache_dir: Path | None = None,

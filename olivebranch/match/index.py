@@ -18,7 +18,6 @@ exactly the same arrays.
 
 from __future__ import annotations
 
-import gc
 import json
 import marshal
 import math
@@ -29,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +41,7 @@ from olivebranch.match.analysis import (
     FORM_FIELDS,
     FORM_SETS,
     FORM_TOKENS,
+    MARSHAL_VERSION,
     T_ALTS,
     T_FOLD,
     T_INITIAL,
@@ -56,13 +57,15 @@ from olivebranch.match.analysis import (
     cache_dir,
     canonical,
     dumps,
+    in_parallel,
     restore,
 )
 from olivebranch.match.bound import below
+from olivebranch.match.forked import Beside
 from olivebranch.match.grouped import PartyMatch
 from olivebranch.match.model import DEFAULT_THRESHOLD, MatchResult, Query
 from olivebranch.match.names import NameForm, Token, analyze, kind_of
-from olivebranch.match.profile import dict_profile, query_profile
+from olivebranch.match.profile import dict_profile, profile_names, query_profile, weak_names
 from olivebranch.match.score import MATCHABLE, Profile, explain, schema_compatible, score_profiles
 
 if TYPE_CHECKING:  # followthemoney takes ~0.5 s to import: only ``get`` and building need it
@@ -375,25 +378,27 @@ class MatchIndex:
         """Index the listed entities of the store's active versions (or as of a date).
         ``name_cache``: take the names' analyses from the on-disk cache of earlier builds
         (``analysis.NameCache``) and add the new ones to it."""
-        versions = store.active_versions(as_of)
-        vids = [v.id for v in versions]
-        datasets = {v.id: v.source for v in versions}
-        dicts = (
-            {**data, "_source": datasets.get(vid)}
-            for vid, data in store.iter_entity_dicts(
-                version_ids=vids, schemata=MATCHABLE + ID_SCHEMATA
+        from olivebranch.gcpolicy import no_cyclic_gc
+
+        # (reading the store creates objects by the hundred thousand too)
+        with no_cyclic_gc():
+            versions = store.active_versions(as_of)
+            vids = [v.id for v in versions]
+            datasets = {v.id: v.source for v in versions}
+            dicts = (
+                {**data, "_source": datasets.get(vid)}
+                for vid, data in store.iter_entity_dicts(
+                    version_ids=vids, schemata=MATCHABLE + ID_SCHEMATA
+                )
             )
-        )
-        # designations(as_of=…) also drops listings dated after the day (time travel)
-        listed = store.designations(as_of=as_of) if as_of else store.designations(version_ids=vids)
-        # the records of one party on several lists, as the store resolved them
-        groups = store.record_groups(vids) if hasattr(store, "record_groups") else None
-        party_of = groups[1]() if groups is not None else None
-        analyses = None
-        if name_cache:
-            analyses = NameCache(cache_dir()).analyses
-        return cls._from_dicts(dicts, listed, tuple(sorted(vids)), as_of, party_of=party_of,
-                               analyses=analyses)
+            # designations(as_of=…) also drops listings dated after the day (time travel)
+            listed = (store.designations(as_of=as_of) if as_of else
+                      store.designations(version_ids=vids))
+            # the records of one party on several lists, as the store resolved them
+            groups = store.record_groups(vids) if hasattr(store, "record_groups") else None
+            party_of = groups[1]() if groups is not None else None
+            return cls._from_dicts(dicts, listed, tuple(sorted(vids)), as_of, party_of=party_of,
+                                   name_cache=NameCache(cache_dir()) if name_cache else None)
 
     @classmethod
     def open(cls, directory: Path) -> MatchIndex:
@@ -412,17 +417,16 @@ class MatchIndex:
         as_of: date | None = None,
         party_of: dict[str, str] | None = None,
         analyses: Callable[[list[tuple[str, str]]], Analyses] | None = None,
+        name_cache: NameCache | None = None,
     ) -> MatchIndex:
+        from olivebranch.gcpolicy import no_cyclic_gc
+
         # building creates ~1M small objects; the cyclic GC would rescan them again and again
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            parts = _compile(_merge(dicts, designations), version_ids, party_of, analyses)
+        # (forked workers inherit it off)
+        with no_cyclic_gc():
+            parts = _build(dicts, designations, version_ids, party_of, analyses, name_cache)
             parts.as_of = as_of.isoformat() if as_of else ""
             return cls(parts)
-        finally:
-            if enabled:
-                gc.enable()
 
     # ---------------------------------------------------------------- entities
     def __len__(self) -> int:
@@ -789,13 +793,34 @@ class _Listed:
     listings: tuple[tuple[str | None, ...], ...] = ()
 
 
+@dataclass
+class _Merged:
+    """The listed records merged by id (before their profiles are made)."""
+
+    #: designations of each listed id
+    listed: dict[str, list[Any]]
+    #: per id its FtM dict, records sharing the id merged
+    merged: dict[str, dict[str, Any]]
+    #: per id the datasets of its records
+    sources: dict[str, list[str]]
+    #: per id the numbers of the identifications it holds
+    ids_of: dict[str, list[str]]
+
+
 def _merge(dicts: Iterable[dict[str, Any]], designations: Iterable[Any]) -> list[_Listed]:
     """The listed entities (records sharing an id merged, identification numbers joined to
     their holder), sorted by id."""
+    return _entries(_merge_records(dicts, designations))
+
+
+def _merge_records(dicts: Iterable[dict[str, Any]], designations: Iterable[Any]) -> _Merged:
+    """The records of listed ids merged by id (see :func:`_merge`; property values are lists,
+    as in FtM dicts; a record's own are kept until another record is merged into them)."""
     listed: dict[str, list[Any]] = {}
     for d in designations:
         listed.setdefault(d.entity_id, []).append(d)
     merged: dict[str, dict[str, Any]] = {}
+    copied: set[str] = set()
     sources: dict[str, list[str]] = {}
     ids_of: dict[str, list[str]] = {}
     for data in dicts:
@@ -813,19 +838,45 @@ def _merge(dicts: Iterable[dict[str, Any]], designations: Iterable[Any]) -> list
         if src:
             sources.setdefault(eid, []).append(src)
         cur = merged.get(eid)
-        if cur is None:
-            merged[eid] = {"id": eid, "schema": schema,
-                           "properties": {k: list(v) for k, v in props.items()}}
+        if cur is None:  # (the record's own lists, copied if another record is merged in)
+            merged[eid] = {"id": eid, "schema": schema, "properties": props}
             continue
         if cur["schema"] != schema:
             cur["schema"] = _common_schema(cur["schema"], schema)
+        if eid not in copied:
+            copied.add(eid)
+            cur["properties"] = {k: list(v) for k, v in cur["properties"].items()}
         for k, vals in props.items():
             have = cur["properties"].setdefault(k, [])
             for v in vals:
                 if v not in have:
                     have.append(v)
+    return _Merged(listed, merged, sources, ids_of)
+
+
+def _name_pairs(m: _Merged) -> list[tuple[str, str]]:
+    """The distinct (name, kind) pairs of the entities :func:`_entries` makes of the merged
+    records (what :func:`_compile` analyses; in another order), without their profiles."""
+    pairs: dict[tuple[str, str], None] = {}
+    kinds: dict[str, str] = {}
+    for data in m.merged.values():
+        props = data["properties"]
+        names = profile_names(props)
+        if names:
+            schema = data["schema"]
+            kind = kinds.get(schema) or kinds.setdefault(schema, kind_of(schema))
+            for name in names:
+                pairs[(name, kind)] = None
+            for name in weak_names(props):
+                pairs[(name, kind)] = None
+    return list(pairs)
+
+
+def _entries(m: _Merged) -> list[_Listed]:
+    """The listed entities of the merged records (those with a name), sorted by id."""
+    listed, sources, ids_of = m.listed, m.sources, m.ids_of
     entries = []
-    for eid, data in merged.items():
+    for eid, data in m.merged.items():
         props = data["properties"]
         extra = ids_of.get(eid)
         if extra:
@@ -853,165 +904,357 @@ def _merge(dicts: Iterable[dict[str, Any]], designations: Iterable[Any]) -> list
     return entries
 
 
-def _compile(entries: list[_Listed], version_ids: tuple[int, ...],
-             party_of: dict[str, str] | None = None,
-             analyses: Callable[[list[tuple[str, str]]], Analyses] | None = None) -> Parts:
-    """The flat arrays and blobs of the index (see :class:`Parts`). ``party_of``: the stored
-    resolution's record -> party map (without one, records are grouped by full name).
-    ``analyses``: gives the analysed forms of the distinct (name, kind) pairs (default: analysed
-    afresh, see ``analysis.analyse``); the index is the same whichever way they were made."""
-    kinds = [kind_of(e.schema) for e in entries]
-    pairs = list(dict.fromkeys(
-        (name, kind) for e, kind in zip(entries, kinds, strict=True)
-        for group in (e.profile.names, e.profile.weak_names) for name in group))
-    table = analyses(pairs) if analyses is not None else analyse(pairs)
-    table_forms, table_tokens = table.forms, table.tokens
-    # one record per (entity, listed name); postings point at name records
-    names: list[tuple[int, int, bool]] = []  # (entity, form number, weak)
-    key_id: dict[str, int] = {}
-    post_key: list[int] = []
-    post_val: list[int] = []
-    # analysed forms, one per distinct (name, kind); tokens one per distinct content
-    form_blobs: list[bytes] = []
-    form_kind: list[str] = []
-    form_folds: list[tuple[str, ...]] = []  # folds of the form's tokens
-    form_initial: list[bool] = []  # any initial among them
-    form_norm: list[float] = []  # 1/sqrt of the tokens' weight
-    entry_forms: list[int] = []
-    entry_form_off = [0]
-    token_blobs: list[bytes] = []
-    token_num: dict[int, int] = {}  # the table's token number -> ours
-    token_key_ids: list[tuple[int, ...]] = []  # per token: its posting-key numbers
+def _build(dicts: Iterable[dict[str, Any]], designations: Iterable[Any],
+           version_ids: tuple[int, ...], party_of: dict[str, str] | None = None,
+           analyses: Callable[[list[tuple[str, str]]], Analyses] | None = None,
+           name_cache: NameCache | None = None) -> Parts:
+    """The index's parts (see :class:`Parts`). ``party_of``: the stored resolution's record ->
+    party map (without one, records are grouped by full name). ``analyses``: gives the
+    analysed forms of the distinct (name, kind) pairs (default: taken from ``name_cache`` if
+    given, else analysed afresh, see ``analysis.analyse``); the index is the same whichever
+    way they were made."""
+    merged = _merge_records(dicts, designations)
+    made: list[tuple[list[_Listed], _Records]] = []
 
-    tok_fold: list[str] = []
-    tok_initial: list[bool] = []
-    tok_weight: list[float] = []
+    def prepare() -> tuple[list[_Listed], _Records]:
+        if not made:
+            entries = _entries(merged)
+            records = _Records(entries, party_of)
+            records.encode()
+            made.append((entries, records))
+        return made[0]
 
-    def token_number(t: int) -> int:
-        num = token_num.get(t)
-        if num is None:
-            num = token_num[t] = len(token_blobs)
-            values = table_tokens[t]
-            token_blobs.append(_encode_values(values))
-            token_key_ids.append(tuple(key_id.setdefault(k, len(key_id))
-                                       for k in value_keys(values)))
-            tok_fold.append(values[T_FOLD])
-            tok_initial.append(values[T_INITIAL])
-            tok_weight.append(values[T_WEIGHT])
-        return num
-
-    # per distinct (name, kind): form number, dedup signature, posting-key numbers
-    known: dict[tuple[str, str], tuple[int, tuple[str, ...] | None, tuple[int, ...]]] = {}
-
-    def learn(name: str, kind: str) -> tuple[int, tuple[str, ...] | None, tuple[int, ...]]:
-        rec = table_forms[(name, kind)]
-        nums = tuple([token_number(t) for t in rec[FORM_TOKENS]])
-        values = list(rec)
-        values[FORM_TOKENS] = nums
-        fid = len(form_blobs)
-        form_blobs.append(_encode_values(tuple(values)))
-        folds = tuple([tok_fold[n] for n in nums])
-        form_kind.append(rec[F_KIND])
-        form_folds.append(folds)
-        form_initial.append(any([tok_initial[n] for n in nums]))
-        form_norm.append(1.0 / math.sqrt(max(sum([tok_weight[n] for n in nums]), 1.0)))
-        if not nums:
-            got = known[(name, kind)] = (fid, None, ())
-            return got
-        if len(nums) == 1:
-            keys: tuple[int, ...] | set[int] = token_key_ids[nums[0]]
+    if analyses is not None:
+        entries, records = prepare()
+        table = analyses(_pairs(entries))
+    else:
+        # the names are known once the records are merged: workers analyse them while this
+        # process makes the entities' profiles and encodes their records
+        guess = _name_pairs(merged)
+        if name_cache is not None:
+            table = name_cache.analyses(guess, meanwhile=prepare, defer_save=True)
         else:
-            keys = set()
-            for n in nums:
-                keys.update(token_key_ids[n])
-        # the same name in another case, script or word order adds nothing
-        sig = tuple(sorted(folds)) + (rec[F_COMPACT],)
-        got = known[(name, kind)] = (fid, sig, tuple(keys))
-        return got
+            table = analyse(guess, meanwhile=prepare)
+    entries, records = prepare()
+    try:
+        # the name cache is written while a child process makes the postings
+        return _compile(entries, table, records, version_ids, party_of,
+                        idle=name_cache.flush if name_cache is not None else None)
+    finally:
+        if name_cache is not None:
+            name_cache.flush()
 
-    for i, e in enumerate(entries):
-        kind = kinds[i]
-        seen: set[tuple[str, ...]] = set()
-        for weak, group in ((False, e.profile.names), (True, e.profile.weak_names)):
-            for name in group:
-                fid, sig, keys = known.get((name, kind)) or learn(name, kind)
-                entry_forms.append(fid)
-                if sig is None or sig in seen:
-                    continue
-                seen.add(sig)
-                n = len(names)
-                names.append((i, fid, weak))
-                post_key.extend(keys)
-                post_val.extend([n] * len(keys))
-        entry_form_off.append(len(entry_forms))
-        for ident in sorted(e.profile.identifiers):
-            post_key.append(key_id.setdefault("i:" + ident, len(key_id)))
-            post_val.append(-1 - i)
-    # keys sorted by their UTF-8 bytes (only keys something is posted under); postings grouped
-    # by key, in insertion order
-    pk_raw = np.asarray(post_key, dtype=np.int64) if post_key else np.zeros(0, np.int64)
-    used = np.bincount(pk_raw, minlength=len(key_id)) > 0
-    texts = [k.encode() for k, u in zip(key_id, used.tolist(), strict=True) if u]
-    old_ids = np.flatnonzero(used)
-    order = sorted(range(len(texts)), key=texts.__getitem__)
-    rank = np.full(len(key_id), -1, dtype=np.int64)
-    rank[old_ids[np.asarray(order, dtype=np.int64)]] = np.arange(len(texts), dtype=np.int64)
-    pk = rank[pk_raw]
-    grouped = np.argsort(pk, kind="stable")
-    postings = np.asarray(post_val, dtype=np.int32)[grouped]
-    sizes = np.bincount(pk, minlength=len(texts)).astype(np.int64)
-    key_off = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=key_off[1:])
-    idf = np.log1p(max(len(names), 1) / np.maximum(sizes.astype(np.float64), 1.0))
-    # names covered by the query's words rank before longer names sharing one word
-    norm = np.asarray([form_norm[f] for _, f, _ in names], dtype=np.float32)
-    party = (_parties(entries, [(i, form_kind[f], form_folds[f], form_initial[f], weak)
-                                for i, f, weak in names])
-             if party_of is None else _resolved(entries, party_of))
-    party_arr = np.asarray(party, dtype=np.int32)
-    # entities of each party of two or more, ascending, in CSR form over party numbers
-    counts = np.bincount(party_arr, minlength=len(entries)) if len(entries) else np.zeros(0)
-    multi = counts[party_arr] > 1 if len(entries) else np.zeros(0, dtype=bool)
-    members = np.flatnonzero(multi).astype(np.int32)
-    members = members[np.argsort(party_arr[members], kind="stable")]
-    per_party = np.where(counts > 1, counts, 0).astype(np.int64)
-    party_off = np.zeros(len(entries) + 1, dtype=np.int64)
-    np.cumsum(per_party, out=party_off[1:])
-    # entity records and FtM dicts, marshalled back to back
-    recs, datas = [], []
-    profile_values = attrgetter(*_PROFILE_FIELDS)
-    for e in entries:
-        pr = e.profile
-        recs.append(_encode_values(
-            (e.caption, tuple(e.sources), tuple(e.source_ids), tuple(e.programs),
-             tuple(e.datasets), e.listings, (party_of or {}).get(e.id, ""))
-            + canonical(profile_values(pr), _PROFILE_SETS)))
-        datas.append(_encode_values(e.data))
+
+def _pairs(entries: Sequence[_Listed]) -> list[tuple[str, str]]:
+    """The distinct (name, kind) pairs of the entities' names and weak names, in order."""
+    return list(dict.fromkeys(
+        (name, kind) for e in entries for kind in (kind_of(e.schema),)
+        for group in (e.profile.names, e.profile.weak_names) for name in group))
+
+
+def _compile(entries: list[_Listed], table: Analyses, records: _Records,
+             version_ids: tuple[int, ...], party_of: dict[str, str] | None,
+             idle: Callable[[], None] | None = None) -> Parts:
+    """The flat arrays and blobs of the index (see :class:`Parts`) from the entities, the
+    analyses of their names (any missing are analysed here) and their encoded records.
+    ``idle``: work for this process while it waits for its child."""
+    pairs = records.pairs
+    missing = [p for p in pairs if p not in table.forms]
+    if missing:
+        table.analyse(missing)
+
+    def listed(forms: _Forms) -> tuple[list[int], list[int], list[bool], list[int], list[int]]:
+        # one record per (entity, listed name) of a distinct signature; postings point at them
+        return _listed_names(entries, records.kinds, records.number, forms.sig)
+
+    def name_postings() -> bytes:
+        forms = _Forms(table, pairs)
+        return _pack(_name_postings(forms.token_keys(), forms.tokens, listed(forms)[1]))
+
+    # with two cores, a child process makes the names' postings (numbering the forms and
+    # listing the names as this one does) while this one does all the rest
+    beside = Beside(name_postings) if in_parallel(len(pairs)) else None
+    try:
+        forms = _Forms(table, pairs)
+        name_entry, name_form, name_weak, entry_forms, entry_form_off = listed(forms)
+        forms.encode()
+        # names covered by the query's words rank before longer names sharing one word
+        form_norm = forms.norm
+        norm = np.asarray([form_norm[f] for f in name_form], dtype=np.float32)
+        party = (_parties(entries, [(i, forms.kind[f], forms.folds[f], forms.initial[f], weak)
+                                    for i, f, weak in zip(name_entry, name_form, name_weak,
+                                                          strict=True)])
+                 if records.party is None else records.party)
+        party_arr = np.asarray(party, dtype=np.int32)
+        # entities of each party of two or more, ascending, in CSR form over party numbers
+        counts = np.bincount(party_arr, minlength=len(entries)) if len(entries) else np.zeros(0)
+        multi = counts[party_arr] > 1 if len(entries) else np.zeros(0, dtype=bool)
+        members = np.flatnonzero(multi).astype(np.int32)
+        members = members[np.argsort(party_arr[members], kind="stable")]
+        per_party = np.where(counts > 1, counts, 0).astype(np.int64)
+        party_off = np.zeros(len(entries) + 1, dtype=np.int64)
+        np.cumsum(per_party, out=party_off[1:])
+        arrays = {
+            "entry_form_off": np.asarray(entry_form_off, dtype=np.int64),
+            "entry_forms": np.asarray(entry_forms, dtype=np.int32),
+            "form_off": _offsets(forms.blobs),
+            "token_off": _offsets(forms.token_blobs),
+            "name_entry": np.asarray(name_entry, dtype=np.int32),
+            "name_form": np.asarray(name_form, dtype=np.int32),
+            "name_weak": np.asarray(name_weak, dtype=np.bool_),
+            "name_norm": norm,
+            "party": party_arr,
+            "party_off": party_off,
+            "party_members": members,
+        }
+        blobs = {"forms": b"".join(forms.blobs), "tokens": b"".join(forms.token_blobs)}
+        if idle is not None:
+            idle()
+        names = (_unpack(beside.result()) if beside is not None else
+                 _name_postings(forms.token_keys(), forms.tokens, name_form))
+    finally:
+        if beside is not None:
+            beside.close()
+    key_text, key_off, postings = _postings(names, records.idents)
+    sizes = np.diff(key_off)
+    idf = np.log1p(max(len(name_form), 1) / np.maximum(sizes.astype(np.float64), 1.0))
     return Parts(
-        entry_ids=_sorted_bytes([e.id.encode() for e in entries]),
-        entry_off=_offsets(recs),
-        data_off=_offsets(datas),
-        entry_form_off=np.asarray(entry_form_off, dtype=np.int64),
-        entry_forms=np.asarray(entry_forms, dtype=np.int32),
-        form_off=_offsets(form_blobs),
-        token_off=_offsets(token_blobs),
-        name_entry=np.asarray([i for i, _, _ in names], dtype=np.int32),
-        name_form=np.asarray([f for _, f, _ in names], dtype=np.int32),
-        name_weak=np.asarray([w for _, _, w in names], dtype=np.bool_),
-        name_norm=norm,
-        key_text=_sorted_bytes([texts[j] for j in order]),
+        entry_ids=records.ids,
+        entry_off=records.rec_off,
+        data_off=records.data_off,
+        key_text=key_text,
         key_off=key_off,
         postings=postings,
         idf=idf,
-        party=party_arr,
-        party_off=party_off,
-        party_members=members,
-        entries=b"".join(recs),
-        data=b"".join(datas),
-        forms=b"".join(form_blobs),
-        tokens=b"".join(token_blobs),
+        entries=records.recs,
+        data=records.datas,
         version_ids=version_ids,
+        **arrays,
+        **blobs,
     )
+
+
+def _encode_all(items: Sequence[Any]) -> list[bytes]:
+    """:func:`_encode_values` of each item (marshal in one pass, unless a value needs pickle)."""
+    dumps_ = marshal.dumps
+    try:
+        return [b"m" + dumps_(v, MARSHAL_VERSION) for v in items]
+    except ValueError:
+        return [_encode_values(v) for v in items]
+
+
+#: (keys, postings per key, postings), sorted by key
+_Postings = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+class _Records:
+    """What the index keeps of the entities that needs no name analysis (a build makes it
+    while worker processes analyse names): ids, records and FtM dicts encoded, the (name,
+    kind) pairs and their numbers, the identifiers' postings, the stored parties."""
+
+    def __init__(self, entries: Sequence[_Listed], party_of: dict[str, str] | None) -> None:
+        self.entries = entries
+        self._party_of = party_of
+        self.ids = np.zeros(0, dtype="S1")
+        self.recs = self.datas = b""
+        self.rec_off = self.data_off = np.zeros(1, dtype=np.int64)
+        self.kinds: list[str] = []
+        self.pairs: list[tuple[str, str]] = []
+        self.number: dict[tuple[str, str], int] = {}
+        self.idents: _Postings = (np.zeros(0, "S1"), np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self.party: list[int] | None = None
+        self._done = False
+
+    def encode(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        profile_values = attrgetter(*_PROFILE_FIELDS)
+        party_of = self._party_of or {}
+        entries = self.entries
+        self.ids = _sorted_bytes([e.id.encode() for e in entries])
+        recs = _encode_all([
+            (e.caption, tuple(e.sources), tuple(e.source_ids), tuple(e.programs),
+             tuple(e.datasets), e.listings, party_of.get(e.id, ""))
+            + canonical(profile_values(e.profile), _PROFILE_SETS) for e in entries])
+        self.rec_off, self.recs = _offsets(recs), b"".join(recs)
+        datas = _encode_all([e.data for e in entries])
+        self.data_off, self.datas = _offsets(datas), b"".join(datas)
+        self.kinds = [kind_of(e.schema) for e in entries]
+        self.pairs = _pairs(entries)
+        self.number = {p: i for i, p in enumerate(self.pairs)}
+        self.idents = _ident_postings(entries)
+        if self._party_of is not None:
+            self.party = _resolved(entries, self._party_of)
+
+
+class _Forms:
+    """The analysed forms of the distinct (name, kind) pairs, numbered in the order given;
+    their tokens numbered by first use, each stored once (by content)."""
+
+    def __init__(self, table: Analyses, pairs: Sequence[tuple[str, str]]) -> None:
+        k = FORM_TOKENS
+        self._recs = recs = list(map(table.forms.__getitem__, pairs))
+        theirs = [r[k] for r in recs]
+        order = list(dict.fromkeys(chain.from_iterable(theirs)))  # the table's token numbers
+        ours = {t: i for i, t in enumerate(order)}
+        #: field values of each token
+        self.values = values = list(map(table.tokens.__getitem__, order))
+        self._fold = fold = [v[T_FOLD] for v in values]
+        #: token numbers of each form
+        self.tokens = nums = [tuple(map(ours.__getitem__, t)) for t in theirs]
+        self.folds = [tuple(map(fold.__getitem__, n)) for n in nums]
+        # the same name in another case, script or word order adds nothing: forms of one
+        # signature (sorted folds and compact form) share its number; -1: no tokens
+        sigs: dict[tuple[str, ...], int] = {}
+        self.sig = [sigs.setdefault(tuple(sorted(f)) + (r[F_COMPACT],), len(sigs)) if f else -1
+                    for f, r in zip(self.folds, recs, strict=True)]
+        self.token_blobs: list[bytes] = []
+        self.blobs: list[bytes] = []
+        self.kind: list[str] = []
+        self.initial: list[bool] = []
+        self.norm: list[float] = []
+
+    def token_keys(self) -> list[frozenset[str]]:
+        """The posting keys of each token."""
+        return [value_keys(v) for v in self.values]
+
+    def encode(self) -> None:
+        """The forms' and tokens' blobs, and what ranking and party grouping read of them."""
+        k, recs, nums, values = FORM_TOKENS, self._recs, self.tokens, self.values
+        self.token_blobs = _encode_all(values)
+        self.blobs = _encode_all([r[:k] + (n,) + r[k + 1:]
+                                  for r, n in zip(recs, nums, strict=True)])
+        self.kind = [r[F_KIND] for r in recs]
+        initial = [v[T_INITIAL] for v in values]
+        weight = [v[T_WEIGHT] for v in values]
+        self.initial = [any(map(initial.__getitem__, n)) for n in nums]
+        self.norm = [1.0 / math.sqrt(max(sum(map(weight.__getitem__, n)), 1.0)) for n in nums]
+
+
+def _listed_names(entries: Sequence[_Listed], kinds: Sequence[str],
+                  number: dict[tuple[str, str], int], sig: Sequence[int]
+                  ) -> tuple[list[int], list[int], list[bool], list[int], list[int]]:
+    """Per listed name of a signature new to its entity: its entity, form number (``number``
+    of its pair) and whether it is weak; per entity its names' then weak names' form numbers
+    (CSR)."""
+    name_entry: list[int] = []
+    name_form: list[int] = []
+    name_weak: list[bool] = []
+    entry_forms: list[int] = []
+    entry_form_off = [0]
+    for i, e in enumerate(entries):
+        kind = kinds[i]
+        seen: set[int] = set()
+        for weak, group in ((False, e.profile.names), (True, e.profile.weak_names)):
+            for name in group:
+                f = number[(name, kind)]
+                entry_forms.append(f)
+                s = sig[f]
+                if s < 0 or s in seen:
+                    continue
+                seen.add(s)
+                name_entry.append(i)
+                name_form.append(f)
+                name_weak.append(weak)
+        entry_form_off.append(len(entry_forms))
+    return name_entry, name_form, name_weak, entry_forms, entry_form_off
+
+
+def _gather(off: np.ndarray, flat: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows ``idx`` of a CSR list (``flat[off[i]:off[i + 1]]``) concatenated, and each
+    row's length."""
+    lens = off[idx + 1] - off[idx]
+    ends = np.cumsum(lens)
+    shift = np.repeat(off[idx] - (ends - lens), lens)
+    return flat[np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) + shift], lens
+
+
+def _postings(names: _Postings, idents: _Postings) -> _Postings:
+    """``key_text``, ``key_off`` and ``postings`` of :class:`Parts` from the names' and the
+    identifiers' (keys, postings per key, postings), each sorted by key: keys sorted by their
+    UTF-8 bytes (only keys something is posted under), each key's postings ascending by name,
+    or by entity."""
+    name_keys, name_counts, name_post = names
+    ident_keys, ident_counts, ident_post = idents
+    # identifier keys ("i:…") sort between name keys ("d:", "f:" … "s:", "x:")
+    cut = int(np.searchsorted(name_keys, b"i:"))
+    split = int(name_counts[:cut].sum())
+    # as wide as the longest key (as ``_sorted_bytes``)
+    width = max(int(np.char.str_len(name_keys).max()) if len(name_keys) else 0,
+                int(np.char.str_len(ident_keys).max()) if len(ident_keys) else 0) or 1
+    key_text = np.concatenate([name_keys[:cut], ident_keys, name_keys[cut:]]).astype(f"S{width}")
+    counts = np.concatenate([name_counts[:cut], ident_counts, name_counts[cut:]])
+    key_off = np.zeros(len(key_text) + 1, dtype=np.int64)
+    np.cumsum(counts, out=key_off[1:])
+    postings = np.concatenate([name_post[:split], ident_post, name_post[split:]])
+    return key_text, key_off, postings.astype(np.int32)
+
+
+def _pack(postings: _Postings) -> bytes:
+    keys, counts, post = postings
+    return marshal.dumps((keys.dtype.itemsize, keys.tobytes(), counts.astype(np.int64).tobytes(),
+                          post.astype(np.int64).tobytes()))
+
+
+def _unpack(raw: bytes) -> _Postings:
+    width, keys, counts, post = marshal.loads(raw)
+    return (np.frombuffer(keys, dtype=f"S{width}"), np.frombuffer(counts, dtype=np.int64),
+            np.frombuffer(post, dtype=np.int64))
+
+
+def _sorted_keys(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct texts sorted (str order is their UTF-8 bytes' order), and each text's
+    position among them."""
+    keys = sorted(set(texts))
+    number = {t: i for i, t in enumerate(keys)}
+    return keys, np.fromiter(map(number.__getitem__, texts), dtype=np.int64, count=len(texts))
+
+
+def _name_postings(token_keys: Sequence[frozenset[str]], form_tokens: Sequence[tuple[int, ...]],
+                   name_form: Sequence[int]) -> _Postings:
+    """(keys, postings per key, postings) of the listed names (numbers into ``name_form``),
+    each posted once under every key of its form's tokens."""
+    # the keys as fixed-width bytes (a few dozen at most), sorted and numbered in numpy
+    texts = np.array([k.encode() for k in chain.from_iterable(token_keys)] or [b""])
+    keys, rank = np.unique(texts, return_inverse=True)
+    rank = rank.ravel().astype(np.int64)
+    tok_off = np.zeros(len(token_keys) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, token_keys), dtype=np.int64, count=len(token_keys)),
+              out=tok_off[1:])
+    form_off = np.zeros(len(form_tokens) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, form_tokens), dtype=np.int64, count=len(form_tokens)),
+              out=form_off[1:])
+    flat_tokens = np.fromiter(chain.from_iterable(form_tokens), dtype=np.int64,
+                              count=int(form_off[-1]))
+    n = max(len(name_form), 1)
+    names = np.asarray(name_form, dtype=np.int64)
+    # name -> its form's tokens -> their keys; a key two tokens share is posted once
+    name_tokens, per_name = _gather(form_off, flat_tokens, names)
+    name_keys, per_token = _gather(tok_off, rank, name_tokens)
+    owner = np.repeat(np.repeat(np.arange(len(names), dtype=np.int64), per_name), per_token)
+    pairs = np.sort(name_keys * n + owner)  # (np.unique hashes: slower)
+    if len(pairs):
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    counts = np.bincount(pairs // n, minlength=len(keys))
+    used = counts > 0
+    return keys[used], counts[used], pairs % n
+
+
+def _ident_postings(entries: Sequence[_Listed]) -> _Postings:
+    """(keys, postings per key, postings) of the entities' identifiers (``-1 - entity``)."""
+    idents: list[str] = []
+    owner: list[int] = []
+    for i, e in enumerate(entries):
+        ids = e.profile.identifiers
+        if ids:
+            idents.extend(ids)
+            owner.extend([i] * len(ids))
+    keys, rank = _sorted_keys(idents)
+    order = np.argsort(rank, kind="stable")
+    text = np.array([("i:" + k).encode() for k in keys] or [b""])[:len(keys)]
+    return (text, np.bincount(rank, minlength=len(keys)),
+            -1 - np.asarray(owner, dtype=np.int64)[order])
 
 
 def _offsets(chunks: list[bytes]) -> np.ndarray:

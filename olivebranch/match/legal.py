@@ -11,6 +11,7 @@ catches what this one lacks (see ``names._legal_forms``).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -68,6 +69,9 @@ def _build_table() -> dict[tuple[str, ...], tuple[LegalForm, ...]]:
         cs = frozenset() if countries.strip() == "*" else frozenset(countries.split())
         variants = [f.strip() for f in forms.split("|") if f.strip()]
         lf = LegalForm(fid, generic, cs, variants[0])
+        # each form also as it is typed without its marks (SWIFT and most payment text
+        # carry none: "spolecnost s rucenim omezenym", "Sirketi", "spolka")
+        variants += [p for p in (_unmarked(v) for v in variants) if p not in variants]
         for form in variants:
             cleaned = clean(form)
             words = [transliterate(w) for w in split_tokens(segment(cleaned, "org"))]
@@ -79,6 +83,18 @@ def _build_table() -> dict[tuple[str, ...], tuple[LegalForm, ...]]:
                 if key and key[0] and lf not in out.setdefault(key, []):
                     out[key].append(lf)
     return {k: tuple(v) for k, v in out.items()}
+
+
+_UNMARKED = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O",
+                           "ı": "i", "ß": "ss", "æ": "ae", "Æ": "AE"})
+
+
+def _unmarked(form: str) -> str:
+    """A Latin form with its diacritics dropped (společnost → spolecnost, spółka → spolka);
+    other scripts unchanged."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", form.translate(_UNMARKED))
+                    if not unicodedata.combining(c))
+    return plain if plain.isascii() else form
 
 
 def split_legal_forms(words: list[str]) -> tuple[list[str], list[tuple[LegalForm, ...]], list[str]]:

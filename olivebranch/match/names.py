@@ -206,11 +206,14 @@ class NameForm:
     hangul: tuple[str, ...]  # Korean syllables of the name (empty unless every word has them)
 
 
+_LEET_INSIDE = re.compile(r"[^\W\d_]+(?:[01345789]+[^\W\d_]+)+")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g",
                        "8": "b", "6": "g", "2": "z"})
 
 
 def _alternatives(text: str, asc: str, fo: str, kind: str) -> tuple[str, ...]:
+    if not text.isascii() and is_cjk(text):
+        return ()  # a Pinyin or Hepburn reading spells its syllables exactly (ch is not sh)
     out = []
     if "ch" in fo:
         out.append(fo.replace("ch", "g"))  # German-style ch for х (Michail)
@@ -237,6 +240,10 @@ def make_token(text: str, kind: str, family: bool = False, japanese: bool = Fals
     ``japanese``: a word of a name that may be Japanese (readings.maybe_japanese)."""
     if kind == "person" and not text.isdigit() and any(c.isdigit() for c in text):
         text = text.translate(_LEET)  # I9or Sech1n: digits standing in for letters
+    elif kind != "person" and _LEET_INSIDE.fullmatch(text) and sum(map(str.isalpha, text)) >= 4:
+        # GAZPR0M, R0SNEFT: digits inside a word's letters stand in for letters (numbers of
+        # organisation names stand apart or at a word's end: Arctic LNG 2, A1, X5, 3M)
+        text = text.translate(_LEET)
     asc = transliterate(text)
     lossy = is_lossy(text)
     fo = fold(asc) if asc else ""
@@ -354,6 +361,7 @@ def analyze(name: str, kind: str) -> NameForm:
                 # a lone I, V or X closing a name is its series number (Bain Capital Fund X)
                 words = words[:-1] + [_LAST_ROMAN[words[-1]]]
             words = _numbers(_expand(_acronyms(words)))
+            words = [_arabic_article_off(w) for w in words]
         core_words = words
         if kind == "org":
             words = [w for w in words if transliterate(w) not in ORG_STOPWORDS] or words
@@ -397,6 +405,15 @@ def analyze(name: str, kind: str) -> NameForm:
     )
 
 
+#: The Arabic article written onto a word (الخليج al-Khaleej, للتجارة lil-tijara, وال, بال):
+#: organisation names are compared without it, as "al" is left out of Latin ones.
+_AR_ARTICLE = re.compile(r"^(?:وال|بال|فال|كال|لل|ال)(?=[\u0621-\u064a]{3})")
+
+
+def _arabic_article_off(word: str) -> str:
+    return _AR_ARTICLE.sub("", word) if word[:1] in "البوفك" else word
+
+
 def _ordinals() -> dict[str, str]:
     out: dict[str, str] = {}
     for number, forms in ordinals_dict().items():
@@ -406,6 +423,14 @@ def _ordinals() -> dict[str, str]:
                 out.setdefault(words[0], str(number))
             elif len(words) == 2 and all(w.isalpha() for w in words):
                 out.setdefault(" ".join(words), str(number))
+    # the languages rigour's table lacks (number_words.tsv)
+    for line in (MATCH_DATA / "number_words.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            number, forms = line.split("\t")
+            for form in forms.split():
+                words = split_tokens(clean(form))
+                if len(words) == 1 and words[0].isalpha():
+                    out.setdefault(words[0], number)
     return out
 
 
@@ -453,7 +478,9 @@ _NOT_INITIALS = frozenset({"ng", "jr", "sr", "st"})
 
 def _person_words(words: list[str]) -> list[str]:
     """Person-name words as they are compared: "Abd al-Aziz" as "Abdul Aziz" (one word in
-    most romanisations), and a two-consonant word as the initials it stands for (JC Juncker)."""
+    most romanisations), a two-consonant word as the initials it stands for (JC Juncker),
+    and four or more single letters in a row as the word they spell (V l a d i m i r)."""
+    words = _spelt_out(words)
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -468,6 +495,24 @@ def _person_words(words: list[str]) -> list[str]:
         else:
             out.append(w)
         i += 1
+    return out
+
+
+def _spelt_out(words: list[str]) -> list[str]:
+    """Runs of four or more single letters joined (a name spelt out letter by letter to slip
+    past a screen); three or fewer stay initials (J. R. R. Tolkien)."""
+    if sum(1 for w in words if len(w) == 1) < 4:
+        return words
+    out: list[str] = []
+    run: list[str] = []
+    for w in [*words, ""]:
+        if len(w) == 1 and w.isalpha():
+            run.append(w)
+            continue
+        out.extend(["".join(run)] if len(run) >= 4 else run)
+        run = []
+        if w:
+            out.append(w)
     return out
 
 

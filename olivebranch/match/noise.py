@@ -4,7 +4,8 @@ A bank screens the party fields of payment messages (SWIFT MT103 field 59, ISO 2
 ``Cdtr``), bills of lading and letters of credit as they are typed. Around the name sit:
 
 * message field and party labels: ``BENEFICIARY:``, ``ORDERING CUSTOMER:``, ``FIELD 59:``,
-  ``:59:``, ``CONSIGNEE -`` …;
+  SWIFT tags with or without their leading colon (``:59:``, ``50K:``, ``59: /GB29…``),
+  ``CONSIGNEE -`` …;
 * account lines and numbers: a line starting with ``/`` (``/DE89370400440532013000``), IBANs,
   ``A/C 1234``;
 * ``c/o …`` (in care of another party) to the end of the line;
@@ -13,7 +14,8 @@ A bank screens the party fields of payment messages (SWIFT MT103 field 59, ISO 2
   (``V.118E``, ``VOY 23W``), flags (``(Panama flag)``, ``Panama-flagged``), ports after a comma
   (``MV RATCHA PEARL 5, Songkhla``);
 * former names: ``Blue Heron (ex-Silver Dawn)``, ``f/k/a``, ``formerly`` - the former name
-  is not dropped but screened as a second name;
+  is not dropped but screened as a second name; so are other names (``a.k.a.``, ``d/b/a``,
+  ``trading as``);
 * bracketed notes: ``(in liquidation)``, ``(ref 2291)``, ``(see attached invoice)`` -
   brackets with digits, note words or four or more words; a short bracket (``(Schweiz)``,
   ``(BMI)``, ``(Hong Kong)``) is part of the name.
@@ -49,7 +51,8 @@ _PARTY = (
 _FIELD = r"(?:field|tag|fld|f)\s*\d{2,3}[a-z]?"
 #: Labels at the start of the text or a line, with a colon (``NAME -`` for party words).
 _LABEL = re.compile(
-    rf"^\s*(?::\d{{2,3}}[a-z]?:|(?:{_FIELD})\s*[:.\-]|(?:{_PARTY})\s*(?:\(\w+\)\s*)?[:#]|"
+    rf"^\s*(?::\d{{2,3}}[a-z]?:|\d{{2}}[a-z]?:(?=\s|/)|(?:{_FIELD})\s*[:.\-]|"
+    rf"(?:{_PARTY})\s*(?:\(\w+\)\s*)?[:#]|"
     rf"(?:{_PARTY})\s+-\s)\s*",
     re.IGNORECASE,
 )
@@ -57,9 +60,13 @@ _ACCOUNT_LINE = re.compile(r"^\s*/\S*\s*$")
 _ACCOUNT_LEAD = re.compile(r"^\s*/[A-Z0-9]{6,}\s+", re.IGNORECASE)
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
 _ACCOUNT_NO = re.compile(
-    r"\b(?:a/c|acct|account|acc)\.?\s*(?:no\.?|number|#)?\s*:?\s*[A-Z0-9][A-Z0-9\-/]{3,}\b",
+    r"\b(?:a/c|acct|account|acc)\b\.?\s*(?:no\b\.?|number|#)?\s*:?\s*"
+    r"(?=[A-Z\-/]*\d)[A-Z0-9][A-Z0-9\-/]{3,}\b",
     re.IGNORECASE)
-_CARE_OF = re.compile(r"\s*[,;]?\s*\b(?:c/o|c\.o\.|care\s+of)\s+.*$", re.IGNORECASE)
+#: ``care of`` alone is also name words (Endowment for Care of …): only as ``in care of`` or
+#: after a comma
+_CARE_OF = re.compile(r"\s*(?:[,;]?\s*\b(?:c/o|c\.o\.|in\s+care\s+of)|[,;]\s*care\s+of)\s+.*$",
+                      re.IGNORECASE)
 _BRANCH_WORDS = (r"branch(?:\s+office)?|sucursal|succursale|filiale|filial|"
                  r"zweigniederlassung|zweigstelle|niederlassung|oddzia[lł]|pobo[cč]ka|[sş]ube|"
                  r"cabang")
@@ -100,10 +107,16 @@ _FORMER = re.compile(
     r"|[,;]?\s+(?:ex[-.]\s*|ex\s+|f/k/a\s+|fka\s+|formerly(?:\s+known\s+as)?\s+|"
     r"previously(?:\s+known\s+as)?\s+)([^,()]+))\s*",
     re.IGNORECASE)
+#: Other names the text gives: a.k.a., d/b/a, trading as - screened as second names too.
+_ALIAS_WORDS = (r"a\.?k\.?a\.?|a/k/a|also\s+known\s+as|d/b/a|d\.b\.a\.|dba|"
+                r"doing\s+business\s+as|t/a|trading\s+as")
+_ALIAS = re.compile(
+    rf"\s*(?:\(\s*(?:{_ALIAS_WORDS})[:\s]\s*([^()]+)\)|[,;]?\s+(?:{_ALIAS_WORDS})[:\s]\s*([^,()]+))\s*",
+    re.IGNORECASE)
 _BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
 _NOTE_WORDS = re.compile(
     r"\b(?:ref|reference|see|note|attn|invoice|inv|tel|phone|fax|in\s+liquidation|"
-    r"liquidation|dissolved|deceased|via|per|for\s+account|ffc|order\s+of)\b",
+    r"liquidation|dissolved|deceased|via|per|for\s+account|ffc|order\s+of|listed\s+as)\b",
     re.IGNORECASE)
 
 VESSEL_SCHEMATA = frozenset({"Vessel", "LegalEntity", "Thing", ""})
@@ -156,11 +169,23 @@ def strip_noise(text: str, schema: str = "LegalEntity") -> Cleaned:
         name = name[: m.start()]
     for m in list(_FORMER.finditer(name)):
         old = (m.group(1) or m.group(2) or "").strip(" ,;.")
+        if old.lower().startswith("listed as"):
+            continue  # a list's own remark ("formerly listed as"), not a name
         if old and name[: m.start()].strip():
             former.append(old)
             notes.append(f"former name '{old}' screened as a second name")
     if former:
-        name = _FORMER.sub(" ", name)
+        name = _FORMER.sub(lambda m: m.group(0) if "listed as" in m.group(0).lower() else " ",
+                           name)
+    aliases = []
+    for m in list(_ALIAS.finditer(name)):
+        other = (m.group(1) or m.group(2) or "").strip(" ,;.")
+        if other and name[: m.start()].strip():
+            aliases.append(other)
+            notes.append(f"other name '{other}' screened as a second name")
+    if aliases:
+        name = _ALIAS.sub(" ", name)
+        former += aliases
     vessel = schema in VESSEL_SCHEMATA
     if vessel:
         m = _VESSEL_PREFIX_MARKED.match(name) or (

@@ -36,14 +36,25 @@ def query_profile(q: Query) -> Profile:
     )
 
 
-def dict_profile(schema: str, props: Mapping[str, Sequence[str]]) -> Profile:
-    """A profile from an FtM property dict (``{"name": [...], "birthDate": [...]}``)."""
+def profile_names(props: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """The names of an FtM property dict's profile: its names, aliases and previous names, or
+    else the name its parts compose."""
     names: list[str] = []
     for prop in NAME_PROPS:
         names.extend(props.get(prop, ()) or ())
     composed = None if names else compose_name(props)
     if composed:
         names.append(composed)
+    return tuple(dict.fromkeys(names))
+
+
+def weak_names(props: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """The weak aliases of an FtM property dict's profile."""
+    return tuple(dict.fromkeys(props.get("weakAlias", ()) or ()))
+
+
+def dict_profile(schema: str, props: Mapping[str, Sequence[str]]) -> Profile:
+    """A profile from an FtM property dict (``{"name": [...], "birthDate": [...]}``)."""
     births = []
     for value in props.get("birthDate", ()) or ():
         d = parse_date(value)
@@ -58,8 +69,8 @@ def dict_profile(schema: str, props: Mapping[str, Sequence[str]]) -> Profile:
             idents |= identifier_keys(value)
     return Profile(
         schema=schema,
-        names=tuple(dict.fromkeys(names)),
-        weak_names=tuple(dict.fromkeys(props.get("weakAlias", ()) or ())),
+        names=profile_names(props),
+        weak_names=weak_names(props),
         birth_dates=tuple(dict.fromkeys(births)),
         countries=frozenset(countries),
         identifiers=frozenset(idents),

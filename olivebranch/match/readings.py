@@ -34,6 +34,7 @@ from olivebranch.paths import DATA_DIR
 
 MATCH_DATA = DATA_DIR / "match"
 
+_HAN_ONLY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -416,6 +417,8 @@ def segment(text: str, kind: str) -> str:
     """Cleaned text with its CJK runs cut into words (see module doc)."""
     if not CJK_RUN.search(text):
         return text
+    if kind == "person" and _spaced_han(text):
+        return text  # 田中 宏, 王 建国: the writer already cut family from given name
     return CJK_RUN.sub(lambda m: " " + " ".join(_words(m.group(0), kind)) + " ", text).strip()
 
 
@@ -434,6 +437,18 @@ def _cjk_legal_forms() -> tuple[str, ...]:
     return tuple(sorted(out, key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _hangul_generic() -> tuple[str, ...]:
+    """The Hangul words of ``generic_translations.tsv`` (광업 mining, 무역 trading …),
+    longest first."""
+    words = set()
+    for line in (MATCH_DATA / "generic_translations.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            words.update(w for w in line.partition("\t")[2].split()
+                         if all("\uac00" <= c <= "\ud7a3" for c in w))
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=50_000)
 def _words(run: str, kind: str) -> tuple[str, ...]:
     if kind != "person":
@@ -445,6 +460,11 @@ def _words(run: str, kind: str) -> tuple[str, ...]:
     if has_kana(run):
         return tuple(_ja_words(run))
     if has_hangul(run):
+        if kind != "person" and not has_han(run):
+            for word in _hangul_generic():
+                if run.endswith(word) and len(run) - len(word) >= 2:
+                    # 대한광업 → 대한 광업: a Korean company name glues its generic word on
+                    return (*_words(run[: -len(word)], kind), word)
         if kind == "person" and not has_han(run) and 2 <= len(run) <= 5:
             surnames = _korean_surnames()
             k = 2 if len(run) >= 4 and run[:2] in surnames else 1
@@ -497,6 +517,11 @@ def other_readings(word: str, kind: str, family: bool, japanese: bool = False) -
             out.append(b)
         # unaspirated consonants are voiced inside a word (ratana → Yadanar)
         out.append(b[:1] + _MY_VOICE.sub(lambda m: m.group(1) + _VOICED[m.group(2)], b[1:]))
+    elif "\u0e00" <= word[:1] <= "\u0e7f":
+        # จ is "ch" in RTGS but "j" in the spellings Thai names are usually written in
+        # (ใจดี Jaidee, จุรินทร์ Jurin); where จ is the word's only ch sound, read it as j too
+        if "จ" in word and not any(c in word for c in "ฉชฌ"):
+            out.append(thai(word).replace("ch", "j"))
     elif has_hangul(word) and not has_han(word):
         out.extend(hangul_readings(word, family and kind == "person")[1:])
     elif has_han(word) and not has_kana(word):
@@ -515,6 +540,22 @@ def other_readings(word: str, kind: str, family: bool, japanese: bool = False) -
     return tuple(dict.fromkeys(o for o in out if o and o != main))[:6]
 
 
+def _spaced_han(text: str) -> bool:
+    """A person's name in Han characters written as family name, space, given name (田中 宏,
+    王 建国): each part is one word already, as a Latin form writes it (Wang Jianguo)."""
+    runs = text.split()
+    return len(runs) == 2 and all(_HAN_ONLY.fullmatch(r) for r in runs)
+
+
+def _spaced_japanese(text: str) -> bool:
+    """A person's name in Han characters written as family name, space, given name, with a
+    family name of two characters that is not a Chinese compound surname (田中 宏, 佐藤 健一):
+    the way Japanese names are written (Chinese family names have one character)."""
+    runs = text.split()
+    return (len(runs) == 2 and len(runs[0]) == 2 and runs[0] not in _chinese_surnames()
+            and all(_HAN_ONLY.fullmatch(r) for r in runs))
+
+
 def maybe_japanese(text: str, kind: str, legal_ids: frozenset[str] | set[str]) -> bool:
     """Whether a name in Han characters may be Japanese, and so worth MeCab's reading (each
     lookup pages in part of its dictionary): it has kana; or it is a person's name of four
@@ -525,7 +566,7 @@ def maybe_japanese(text: str, kind: str, legal_ids: frozenset[str] | set[str]) -
     if not has_han(text):
         return False
     if kind == "person":
-        return any(len(run) >= 4 for run in CJK_RUN.findall(text))
+        return any(len(run) >= 4 for run in CJK_RUN.findall(text)) or _spaced_japanese(text)
     if any(i.startswith("jp_") for i in legal_ids):
         return True
     return not any(i.startswith(("cn_", "kr_")) for i in legal_ids) and "公司" not in text

@@ -58,6 +58,10 @@ SINITIC_FACTOR = 0.95
 SINITIC_MIN = 0.85
 #: A generic organisation word and its translation (Taasiyot / Industries, Neft / Oil).
 TRANSLATED_SIM = 0.9
+#: Names that agree only on generic words, one of them translated (Wood Group / Forest Group,
+#: Atom Bank / Nuclear Bank): no distinctive word backs the translation, so the score is held
+#: below the threshold.
+TRANSLATED_ONLY_CAP = 0.7
 #: A Korean word or name spelt in Latin letters in one of the usual romanisations.
 KOREAN_SIM = 0.95
 #: Father and son names swapped around "bin" (SALMAN BIN MUHAMMAD / MUHAMMAD BIN SALMAN).
@@ -128,6 +132,25 @@ def _cjk_factor(a: str, b: str) -> float:
     return 1.0 - CJK_CHANGE_FACTOR * (1.0 - Indel.normalized_similarity(a, b))
 
 
+def _cjk_latin_factor(qt: Sequence[Token], rt: Sequence[Token], sim: float, q: NameForm,
+                      r: NameForm) -> float:
+    """Credit kept when a name in Chinese or Japanese characters and a Latin one, read
+    together, are ``sim`` alike (王建国 Wangjianguo / Wang Jianhua): each letter off is a
+    syllable changed, and half the share of changed syllables is lost (1.0 otherwise)."""
+    q_cjk, r_cjk = all(t.cjk for t in qt), all(t.cjk for t in rt)
+    if sim >= 1.0 or q_cjk == r_cjk or any(t.lossy for t in (rt if q_cjk else qt)):
+        return 1.0
+    (cjk, form), latin = ((qt, q), r) if q_cjk else ((rt, r), q)
+    readings = (*form.joined, form.compact)
+    latins = (*latin.joined, latin.compact)
+    exact = max(OSA.normalized_similarity(x, y) for x in readings for y in latins)
+    if exact < sim:
+        return 1.0  # the consonant skeletons (a looser reading) gave the similarity
+    syllables = max(sum(len(t.text) for t in cjk), 1)
+    changed = min(OSA.distance(x, y) for x in readings for y in latins)
+    return 1.0 - CJK_CHANGE_FACTOR * min(changed, syllables) / syllables
+
+
 def _token_sim(a: Token, b: Token) -> float:
     if a.fold == b.fold:
         return 1.0
@@ -140,9 +163,11 @@ def _token_sim(a: Token, b: Token) -> float:
     if (a.alts or b.alts) and (a.fold in b.alts or b.fold in a.alts or set(a.alts) & set(b.alts)):
         return ALT_SIM
     if a.concepts and b.concepts and not a.concepts.isdisjoint(b.concepts) and not _plural_pair(
-            a.fold, b.fold):
-        # Sanayi / Industry, Neft / Oil: one generic word in two languages (a weak match:
-        # the distinctive words still have to agree)
+            a.ascii, b.ascii):
+        # Sanayi / Industry, Neft / Oil, Tekstil / Textiles: one generic word in two languages
+        # (a weak match: the distinctive words still have to agree); Metal / Metals in one
+        # language is a plural (compared as spelt: the fold would take tekstil / textiles
+        # for one too)
         return TRANSLATED_SIM
     if a.initial or b.initial:
         if a.initial and b.initial:
@@ -169,6 +194,15 @@ def _token_sim(a: Token, b: Token) -> float:
     if min(len(a.fold), len(b.fold)) <= 2 and not (a.lossy or b.lossy):
         return 0.0  # (a script without written vowels gives two letters for "Cohen": כהן)
     sim = OSA.normalized_similarity(a.fold, b.fold)
+    if sim < 1.0 and a.cjk != b.cjk and not (a.lossy and b.lossy):
+        # a Chinese or Japanese word's main reading against a Latin word: the reading is
+        # exact syllables, so a letter off is another syllable (长城 Changcheng / Changsheng) -
+        # as for two CJK words, half the share of changed syllables is lost (the other
+        # readings below, Korean and Japanese, are looser and keep their credit)
+        cjk, latin = (a, b) if a.cjk else (b, a)
+        syllables = max(len(cjk.text), 1)
+        changed = min(OSA.distance(cjk.fold, latin.fold), syllables)
+        sim *= 1.0 - CJK_CHANGE_FACTOR * changed / syllables
     for x in a.alts:
         sim = max(sim, 0.97 * OSA.normalized_similarity(x, b.fold))
     for y in b.alts:
@@ -194,7 +228,9 @@ def _token_sim(a: Token, b: Token) -> float:
 
 
 def _other_word(a: str, b: str) -> bool:
-    """Two words of one length with one letter replaced (not s/z: organisation/organization)."""
+    """Two words of one length with one letter replaced (not s/z: organisation/organization).
+    Two neighbouring letters swapped stay a typo, even where they spell a word (Timber/
+    Timbre)."""
     if len(a) != len(b):
         return False
     diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
@@ -209,8 +245,11 @@ def distinct_words(a: Token, b: Token) -> bool:
         return False
     if a.fold != b.fold and is_country_word(a.ascii) and is_country_word(b.ascii):
         return True
-    return not (a.generic or b.generic) and (
-        (a.word and b.word and _other_word(a.ascii, b.ascii)) or _plural_pair(a.fold, b.fold))
+    if not a.concepts.isdisjoint(b.concepts) and not _plural_pair(a.ascii, b.ascii):
+        return False  # one generic word in two languages
+    # (as token_sim: another word unless both are generic; a plural unless either is)
+    return (a.word and b.word and not (a.generic and b.generic) and _other_word(a.ascii, b.ascii)
+            ) or (not (a.generic or b.generic) and _plural_pair(a.fold, b.fold))
 
 
 def _plural_pair(a: str, b: str) -> bool:
@@ -360,7 +399,10 @@ def compare_names(q: NameForm, r: NameForm) -> NameMatch:
                 kind != "person" and _distinct_left(qt, rt, q_only, r_only, pairs)):
             score, compact = c, True
             score *= _cjk_factor("".join(t.text for t in qt), "".join(t.text for t in rt))
+            score *= _cjk_latin_factor(qt, rt, c, q, r)
     note = ""
+    if kind != "person" and score > TRANSLATED_ONLY_CAP and _translated_only(pairs):
+        score, note = TRANSLATED_ONLY_CAP, "only generic words agree, one of them translated"
     if q.digits and r.digits and q.digits != r.digits and kind != "person":
         # Orion Metals I / II, Castlereagh Shipping Two / Four: numbers must agree
         score *= NUMBER_CONFLICT_FACTOR
@@ -395,6 +437,21 @@ COMPARE_CACHE = 100_000
 #: names are compared by identity (``analyze`` and the index hand out one object per name),
 #: so a lookup costs a hash of two ids.
 compare_names_cached = lru_cache(maxsize=COMPARE_CACHE)(compare_names)
+
+
+def _translated_only(pairs: list[tuple[Token, Token, float]]) -> bool:
+    """Whether a translated generic word is among two or more matched words and no
+    distinctive word (one that translates no generic concept) agrees beside it. (A name left
+    with one word - Ege Gaz, once rigour took "Ege" for a legal form - is judged as before.)"""
+    if len(pairs) < 2:
+        return False
+    translated = False
+    for a, b, s in pairs:
+        if s == TRANSLATED_SIM and a.fold != b.fold and not a.concepts.isdisjoint(b.concepts):
+            translated = True
+        elif s >= FULL_CREDIT_SIM and not (a.concepts or a.generic or b.concepts or b.generic):
+            return False
+    return translated
 
 
 def _distinct_left(qt, rt, q_only, r_only, pairs) -> bool:  # noqa: ANN001
@@ -810,6 +867,10 @@ def _weigh_evidence(m: NameMatch, weak: bool, backed: bool) -> NameMatch:
     return replace(m, score=score, caveat=caveat)
 
 
+#: Generic classes of commercial companies (against a non-profit form: another kind).
+_COMMERCIAL = frozenset({"llc", "jsc", "lp", "gp", "sole"})
+
+
 def legal_form_feature(q: NameForm, r: NameForm) -> Feature | None:
     """Legal forms compared: the same form +0.02 (the same class, LLC/ООО, too); forms of
     jurisdictions that exclude each other (GmbH / Sdn. Bhd.) −0.12; otherwise different
@@ -826,6 +887,11 @@ def legal_form_feature(q: NameForm, r: NameForm) -> Feature | None:
                        f"legal form {ql} is of another jurisdiction than listed {rl}")
     if q.legal_forms & r.legal_forms:
         return Feature("legal_form", LEGAL_SAME, LEGAL_SAME, f"legal form {qs} matches")
+    if (("npo" in q.legal_forms) != ("npo" in r.legal_forms)
+            and (q.legal_forms | r.legal_forms) - {"npo"} <= _COMMERCIAL):
+        # a non-profit organisation (ANO, NP, NPO) and a company of one name are two persons
+        return Feature("legal_form", LEGAL_KIND, -LEGAL_KIND,
+                       f"legal form {qs} is another kind of organisation than listed {rs}")
     if national_forms(q.legal_ids) and national_forms(r.legal_ids):
         # both forms are a country's own (not an English translation used anywhere) and of
         # one jurisdiction, but of different kinds: a company has one form at a time, and an
