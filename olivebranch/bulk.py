@@ -24,16 +24,14 @@ continues from there; with other settings it refuses (``restart=True`` starts af
 
 Garbage collection: a screening process holds millions of long-lived objects (the index's
 decoded records and analysed names, the matcher's caches), which Python's cyclic collector
-would otherwise walk again and again - about 30 % of a batch's CPU. Screening makes almost no
-reference cycles (reference counting frees its garbage), so while a batch runs each finished
-partition's survivors are moved out of the collector's reach (``gc.freeze``) and young
-collections run less often (:data:`GC_THRESHOLD`); a run restores the caller's settings when
-it ends, and a Dask worker keeps them (it is there to screen).
+would otherwise walk again and again - about 30 % of a batch's CPU. While a batch runs each
+finished partition's survivors are moved out of the collector's reach and young collections
+run less often (``olivebranch.gcpolicy.screening_heap``); a run restores the caller's
+settings when it ends, and a Dask worker keeps them (it is there to screen).
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -41,7 +39,6 @@ import pickle
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -50,6 +47,7 @@ from typing import Any, Protocol
 from distributed import Client, WorkerPlugin, get_worker
 
 from olivebranch.errors import OliveBranchError
+from olivebranch.gcpolicy import screening_heap, screening_process, settle
 from olivebranch.match.batch import (
     LineEncoder,
     QueryKey,
@@ -67,8 +65,6 @@ CHECKPOINT_SUFFIX = ".progress"
 CHECKPOINT_FORMAT = 1
 #: Distinct queries whose results the driver keeps for rows that repeat them.
 REPEAT_MEMO = 200_000
-#: The collector's thresholds while screening (see module doc; Python's default is 700).
-GC_THRESHOLD = (10_000, 10, 10)
 
 Counts = dict[str, int]
 
@@ -81,19 +77,6 @@ def screen_keys(index: Any, keys: Iterable[QueryKey], *, limit: int, threshold: 
                 encoder: LineEncoder) -> list[Screened]:
     """Each distinct query screened and encoded, in order."""
     return [encoder.screen(index, key, limit=limit, threshold=threshold) for key in keys]
-
-
-@contextmanager
-def _screening_heap() -> Iterator[None]:
-    """Collector settings for a batch (see module doc); the caller's come back after it."""
-    saved = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*saved)
-        gc.unfreeze()
 
 
 class _Plan:
@@ -194,8 +177,7 @@ class IndexPlugin(WorkerPlugin):
                         "this Dask worker runs other olivebranch matching code than the client "
                         f"({_code_digest()} vs {self.code}): install the same version on both")
                 self._index = load_index(Store(self.store_url), self.as_of)
-                gc.set_threshold(*GC_THRESHOLD)  # this process screens (see module doc)
-                gc.freeze()
+                screening_process()  # this process screens (see module doc)
             return self._index
 
 
@@ -207,7 +189,7 @@ def screen_partition(plugin_name: str, keys: bytes, limit: int,
     plugin = get_worker().plugins[plugin_name]
     screened = screen_keys(plugin.index(), pickle.loads(keys), limit=limit,
                            threshold=threshold, encoder=plugin.encoder)
-    gc.freeze()  # what the partition left in the caches is long-lived (see module doc)
+    settle()  # what the partition left in the caches is long-lived (see module doc)
     return screened
 
 
@@ -376,7 +358,7 @@ def _drive(src: Path, dst: Path, settings: dict[str, Any],
             plan, result = pending.popleft()
             text, counts = plan.fill(result.result() if result is not None else [])
             state.add(text, counts)
-            gc.freeze()  # what the partition left in the caches and the memo is long-lived
+            settle()  # what the partition left in the caches and the memo is long-lived
             if progress is not None:
                 progress(counts["rows"])
 
@@ -422,7 +404,7 @@ def run_local(index: Any, src: Path, dst: Path, *, limit: int = 5,
         return _Later(lambda: screen_keys(index, keys, limit=limit, threshold=threshold,
                                           encoder=encoder))
 
-    with _screening_heap():
+    with screening_heap():
         return _drive(src, dst, settings, submit, window=1, partition_rows=partition_rows,
                       restart=restart, progress=progress, log=log, stats=stats)
 
@@ -455,7 +437,7 @@ def run_bulk(client: Client, store_url: str, src: Path, dst: Path, *, limit: int
         return future
 
     # a bounded window of partitions in flight keeps memory flat for millions of rows
-    with _screening_heap():  # (the driver's memo is long-lived too)
+    with screening_heap():  # (the driver's memo is long-lived too)
         return _drive(src, dst, settings, submit, window=max(4, 3 * workers),
                       partition_rows=partition_rows, restart=restart, progress=progress,
                       log=log, stats=stats)

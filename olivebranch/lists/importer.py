@@ -14,18 +14,16 @@ store's import lock, so a second one stops at once with "another import is runni
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from olivebranch.errors import ImportRefusedError, ParseError, WrongSourceError
+from olivebranch.gcpolicy import no_cyclic_gc
 from olivebranch.lists import get_source, registry
 from olivebranch.lists.base import ParseResult, SourceSpec, check_values, count_designations
 from olivebranch.lists.fileset import is_archive, unpack
@@ -133,21 +131,6 @@ def _import(
     with no_cyclic_gc():
         return _parse_and_store(store, spec, path, digest, published, note, accept_shrink,
                                 max_shrink, label, shown, started)
-
-
-@contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """Parsing and storing a list creates a few hundred thousand objects that all stay alive
-    until the version is written; the cyclic collector would rescan them at every burst of
-    allocations (seconds for OFAC's SDN) and find nothing to free. It runs again as usual
-    once the version is written."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _parse_and_store(store: Store, spec: SourceSpec, path: Path, digest: str,

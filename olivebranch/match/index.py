@@ -60,6 +60,7 @@ from olivebranch.match.analysis import (
     in_parallel,
     restore,
 )
+from olivebranch.match.bound import below
 from olivebranch.match.forked import Beside
 from olivebranch.match.grouped import PartyMatch
 from olivebranch.match.model import DEFAULT_THRESHOLD, MatchResult, Query
@@ -377,7 +378,7 @@ class MatchIndex:
         """Index the listed entities of the store's active versions (or as of a date).
         ``name_cache``: take the names' analyses from the on-disk cache of earlier builds
         (``analysis.NameCache``) and add the new ones to it."""
-        from olivebranch.lists.importer import no_cyclic_gc
+        from olivebranch.gcpolicy import no_cyclic_gc
 
         # (reading the store creates objects by the hundred thousand too)
         with no_cyclic_gc():
@@ -418,7 +419,7 @@ class MatchIndex:
         analyses: Callable[[list[tuple[str, str]]], Analyses] | None = None,
         name_cache: NameCache | None = None,
     ) -> MatchIndex:
-        from olivebranch.lists.importer import no_cyclic_gc
+        from olivebranch.gcpolicy import no_cyclic_gc
 
         # building creates ~1M small objects; the cyclic GC would rescan them again and again
         # (forked workers inherit it off)
@@ -729,9 +730,13 @@ class MatchIndex:
             return []
         cands = self.candidates(profile)
         scores: dict[int, float] = {}
+        later: set[int] = set()  # certainly under the cut: scored only if their party shows
         for i, only in cands.items():
             e = self._entry(i)
             if not schema_compatible(profile.schema, e.schema):
+                continue
+            if cut > 0.0 and below(profile, e.profile, only, cut):
+                later.add(i)
                 continue
             scores[i], _, _ = score_profiles(profile, e.profile, explain=False, only=only)
         p = self.parts
@@ -747,7 +752,11 @@ class MatchIndex:
         for _s, i, q in ranked:
             a, b = int(p.party_off[q]), int(p.party_off[q + 1])
             members = [int(j) for j in p.party_members[a:b].tolist()] if b > a else [i]
-            members = [j for j in members if j in scores]
+            members = [j for j in members if j in scores or j in later]
+            for j in members:
+                if j not in scores:
+                    scores[j], _, _ = score_profiles(profile, self._entry(j).profile,
+                                                     explain=False, only=cands[j])
             members.sort(key=lambda j: (-scores[j], j))
             records = []
             listings: list[dict[str, Any]] = []

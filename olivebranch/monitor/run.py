@@ -277,7 +277,7 @@ def run_monitor(ws: Workspace, config: MonitorConfig | None = None,
     """One monitoring pass (see module doc). The answers it computes are recorded in the audit
     trail as the monitor's (``monitor:<user>``)."""
     from olivebranch.audit.log import ACTOR, actor
-    from olivebranch.lists.importer import no_cyclic_gc
+    from olivebranch.gcpolicy import no_cyclic_gc
 
     token = ACTOR.set(f"monitor:{actor().split(':', 1)[-1]}")
     try:
