@@ -11,7 +11,6 @@ catches what this one lacks (see ``names._legal_forms``).
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -92,8 +91,9 @@ _UNMARKED = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o"
 def _unmarked(form: str) -> str:
     """A Latin form with its diacritics dropped (společnost → spolecnost, spółka → spolka);
     other scripts unchanged."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", form.translate(_UNMARKED))
-                    if not unicodedata.combining(c))
+    from olivebranch.match.text import unmarked
+
+    plain = unmarked(form.translate(_UNMARKED))
     return plain if plain.isascii() else form
 
 

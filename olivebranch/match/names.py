@@ -12,7 +12,6 @@ form only lowers the score a little. Legal-form recognition uses rigour's table 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,6 +45,7 @@ from olivebranch.match.text import (
     skeleton,
     split_tokens,
     transliterate,
+    unmarked,
 )
 from olivebranch.paths import DATA_DIR
 
@@ -224,8 +224,7 @@ def _alternatives(text: str, asc: str, fo: str, kind: str) -> tuple[str, ...]:
         out.append(fold(asc.replace("oo", "u").replace("ee", "i")))
     if not text.isascii():
         # Latin letters with their marks dropped (Vučić written Vucic)
-        plain = "".join(c for c in unicodedata.normalize("NFKD", text)
-                        if not unicodedata.combining(c)).lower()
+        plain = unmarked(text).lower()
         if plain.isascii():
             plain = "".join(c for c in plain if c.isalnum())
             if plain and plain != asc:
@@ -503,13 +502,18 @@ def _spelt_out(words: list[str]) -> list[str]:
     past a screen); three or fewer stay initials (J. R. R. Tolkien)."""
     if sum(1 for w in words if len(w) == 1) < 4:
         return words
+    return _letter_runs(words, 4)
+
+
+def _letter_runs(words: list[str], least: int) -> list[str]:
+    """Runs of ``least`` or more single letters joined into one word; shorter runs kept."""
     out: list[str] = []
     run: list[str] = []
     for w in [*words, ""]:
         if len(w) == 1 and w.isalpha():
             run.append(w)
             continue
-        out.extend(["".join(run)] if len(run) >= 4 else run)
+        out.extend(["".join(run)] if len(run) >= least else run)
         run = []
         if w:
             out.append(w)
@@ -531,18 +535,7 @@ def _expand(words: list[str]) -> list[str]:
 
 def _acronyms(words: list[str]) -> list[str]:
     """Runs of single letters are one acronym (A.B.C. Company → abc company)."""
-    out: list[str] = []
-    run: list[str] = []
-    for w in words + [""]:
-        if len(w) == 1 and w.isalpha():
-            run.append(w)
-            continue
-        if run:
-            out.append("".join(run) if len(run) > 1 else run[0])
-            run = []
-        if w:
-            out.append(w)
-    return out
+    return _letter_runs(words, 2)
 
 
 def _joined_forms(

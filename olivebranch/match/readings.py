@@ -551,9 +551,10 @@ def _spaced_japanese(text: str) -> bool:
     """A person's name in Han characters written as family name, space, given name, with a
     family name of two characters that is not a Chinese compound surname (田中 宏, 佐藤 健一):
     the way Japanese names are written (Chinese family names have one character)."""
-    runs = text.split()
-    return (len(runs) == 2 and len(runs[0]) == 2 and runs[0] not in _chinese_surnames()
-            and all(_HAN_ONLY.fullmatch(r) for r in runs))
+    if not _spaced_han(text):
+        return False
+    family = text.split()[0]
+    return len(family) == 2 and family not in _chinese_surnames()
 
 
 def maybe_japanese(text: str, kind: str, legal_ids: frozenset[str] | set[str]) -> bool:

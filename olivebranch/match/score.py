@@ -146,8 +146,14 @@ def _cjk_latin_factor(qt: Sequence[Token], rt: Sequence[Token], sim: float, q: N
     exact = max(OSA.normalized_similarity(x, y) for x in readings for y in latins)
     if exact < sim:
         return 1.0  # the consonant skeletons (a looser reading) gave the similarity
-    syllables = max(sum(len(t.text) for t in cjk), 1)
     changed = min(OSA.distance(x, y) for x in readings for y in latins)
+    return _syllables_kept(changed, sum(len(t.text) for t in cjk))
+
+
+def _syllables_kept(changed: int, syllables: int) -> float:
+    """Credit kept when ``changed`` letters of a reading of ``syllables`` characters differ:
+    each letter off is a syllable changed, and half the share of changed syllables is lost."""
+    syllables = max(syllables, 1)
     return 1.0 - CJK_CHANGE_FACTOR * min(changed, syllables) / syllables
 
 
@@ -200,9 +206,7 @@ def _token_sim(a: Token, b: Token) -> float:
         # as for two CJK words, half the share of changed syllables is lost (the other
         # readings below, Korean and Japanese, are looser and keep their credit)
         cjk, latin = (a, b) if a.cjk else (b, a)
-        syllables = max(len(cjk.text), 1)
-        changed = min(OSA.distance(cjk.fold, latin.fold), syllables)
-        sim *= 1.0 - CJK_CHANGE_FACTOR * changed / syllables
+        sim *= _syllables_kept(OSA.distance(cjk.fold, latin.fold), len(cjk.text))
     for x in a.alts:
         sim = max(sim, 0.97 * OSA.normalized_similarity(x, b.fold))
     for y in b.alts:

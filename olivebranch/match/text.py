@@ -105,6 +105,12 @@ _CYRILLIC = str.maketrans(
 
 
 @lru_cache(maxsize=200_000)
+def unmarked(text: str) -> str:
+    """Text with its combining marks dropped (Vučić → Vucic, společnost → spolecnost);
+    letters that are not a base letter plus a mark (ł, ø) stay as they are."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def transliterate(token: str) -> str:
     """One token in any script to lower-case ASCII letters and digits."""
     if token.isascii():
