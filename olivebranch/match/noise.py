@@ -113,6 +113,7 @@ _ALIAS_WORDS = (r"a\.?k\.?a\.?|a/k/a|also\s+known\s+as|d/b/a|d\.b\.a\.|dba|"
 _ALIAS = re.compile(
     rf"\s*(?:\(\s*(?:{_ALIAS_WORDS})[:\s]\s*([^()]+)\)|[,;]?\s+(?:{_ALIAS_WORDS})[:\s]\s*([^,()]+))\s*",
     re.IGNORECASE)
+_LIST_REMARK = re.compile(r"listed\s+as\b", re.IGNORECASE)
 _BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
 _NOTE_WORDS = re.compile(
     r"\b(?:ref|reference|see|note|attn|invoice|inv|tel|phone|fax|in\s+liquidation|"
@@ -167,16 +168,17 @@ def strip_noise(text: str, schema: str = "LegalEntity") -> Cleaned:
     if m and m.start() > 0:
         notes.append(_note("in care of", m.group(0).strip(" ,;")))
         name = name[: m.start()]
-    for m in list(_FORMER.finditer(name)):
-        old = (m.group(1) or m.group(2) or "").strip(" ,;.")
-        if old.lower().startswith("listed as"):
-            continue  # a list's own remark ("formerly listed as"), not a name
+    # a list's own remark ("formerly listed as") names no former name: left to the
+    # bracketed notes below
+    found = [(m, (m.group(1) or m.group(2) or "").strip(" ,;.")) for m in _FORMER.finditer(name)]
+    found = [(m, old) for m, old in found if not _LIST_REMARK.match(old)]
+    for m, old in found:
         if old and name[: m.start()].strip():
             former.append(old)
             notes.append(f"former name '{old}' screened as a second name")
     if former:
-        name = _FORMER.sub(lambda m: m.group(0) if "listed as" in m.group(0).lower() else " ",
-                           name)
+        for m, _ in reversed(found):
+            name = name[: m.start()] + " " + name[m.end():]
     aliases = []
     for m in list(_ALIAS.finditer(name)):
         other = (m.group(1) or m.group(2) or "").strip(" ,;.")
