@@ -5,6 +5,9 @@ computes a past verdict again from the recorded list versions after a newer one 
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -35,6 +38,19 @@ def ws(tmp_path):
     shutil.copy(SCENARIOS_DIR / "status-quo.yaml", scen)
     yield Workspace(store, deals_dir=deals, scenarios_dir=scen, cache_dir=tmp_path / "cache",
                     index_cache=False)
+
+
+@contextmanager
+def _write_lock_held(store: Store) -> Iterator[None]:
+    """Another connection holds SQLite's write lock meanwhile (as a list import does)."""
+    other = sqlite3.connect(store.url.removeprefix("sqlite:///"), timeout=0.1,
+                            isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
 
 
 @pytest.fixture(autouse=True)
@@ -375,7 +391,6 @@ def test_match_never_waits_for_a_held_write_lock(served):
     """A list import holds SQLite's write lock for its whole version: /match still answers at
     once, and its record is appended (in order, with the time of the answer) when the lock is
     free."""
-    import sqlite3
     import time
 
     log = AuditLog.of(served.store)
@@ -383,17 +398,11 @@ def test_match_never_waits_for_a_held_write_lock(served):
     with _client(served) as client:
         client.post("/match/default", json={"queries": {"q": NOBODY}})  # warm
         assert log.count() == before + 1
-        other = sqlite3.connect(served.store.url.removeprefix("sqlite:///"), timeout=0.1,
-                                isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")
-        try:
+        with _write_lock_held(served.store):
             t0 = time.perf_counter()
             for body in ({"queries": {"q": VOLGA}}, {"queries": {"a": NOBODY, "b": VOLGA}}):
                 assert client.post("/match/default", json=body).status_code == 200
             assert time.perf_counter() - t0 < 2.0
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
     assert log.flush(30)
     recs = sorted(log.list(action="screening", limit=3), key=lambda r: r.id)
     assert log.count() == before + 4
@@ -407,14 +416,10 @@ def test_deferred_answers_of_concurrent_requests_share_a_commit(ws):
     """While SQLite's write lock is held, the records of many concurrent answers wait for the
     writer thread, which appends all that wait in one transaction (group commit), each with
     its own caller, in the order they were answered, in one intact chain."""
-    import sqlite3
     import threading
 
     log = AuditLog.of(ws.store)
     before = log.count()
-    other = sqlite3.connect(ws.store.url.removeprefix("sqlite:///"), timeout=0.1,
-                            isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
     order: list[int] = []
     done = threading.Lock()
 
@@ -425,14 +430,11 @@ def test_deferred_answers_of_concurrent_requests_share_a_commit(ws):
                               who=f"key:{n % 3}")
 
     threads = [threading.Thread(target=answer, args=(n,)) for n in range(20)]
-    try:
+    with _write_lock_held(ws.store):
         for t in threads:
             t.start()
         for t in threads:
             t.join(30)
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     assert log.flush(30)
     recs = sorted(log.list(action="screening", limit=20), key=lambda r: r.id)
     assert log.count() == before + 20
